@@ -1,0 +1,1 @@
+"""HTTP and WebSocket transport: parse, authenticate, call one use case, serialise."""

@@ -1,0 +1,53 @@
+"""The whole HTTP surface, assembled from each domain's routes."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+
+from roost.api import status, system, users
+from roost.api.responses import error_response
+from roost.api.websocket import websocket_endpoint
+from roost.app.errors import AppError
+from roost.ids import new_id
+
+_LANDING = """<!doctype html><html><head><meta charset="utf-8"><title>Roost</title></head>
+<body><h1>Roost</h1><p>The chat server is running. The API is at <code>/api/v4</code>.</p>
+</body></html>"""
+
+
+def api_routes() -> list[BaseRoute]:
+    return [
+        *system.routes(),
+        *status.routes(),
+        *users.routes(),
+        WebSocketRoute("/websocket", websocket_endpoint),
+    ]
+
+
+async def landing(_: Request) -> Response:
+    return HTMLResponse(_LANDING)
+
+
+def all_routes() -> list[BaseRoute]:
+    return [Mount("/api/v4", routes=api_routes()), Route("/", landing, methods=["GET"])]
+
+
+def _request_id(request: Request) -> str:
+    return str(request.scope.get("roost.request_id") or new_id())
+
+
+async def not_found(request: Request, _: Exception) -> Response:
+    error = AppError(404, "api.context.404.app_error", "Sorry, we could not find the page.")
+    return error_response(error, _request_id(request))
+
+
+async def method_not_allowed(request: Request, _: Exception) -> Response:
+    error = AppError(405, "api.context.405.app_error", "Method not allowed.")
+    return error_response(error, _request_id(request))
+
+
+async def server_error(request: Request, _: Exception) -> Response:
+    error = AppError(500, "api.context.500.app_error", "An internal error occurred.")
+    return error_response(error, _request_id(request))

@@ -1,0 +1,109 @@
+"""``/system/ping``, the client config and licence, as clients read them at start-up."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost import MATTERMOST_COMPAT_VERSION
+from roost.api.request import Req, endpoint
+from roost.api.responses import json_response
+from roost.app import errors
+
+
+async def ping(req: Req) -> Response:
+    body: dict[str, object] = {
+        "status": "OK",
+        "ActiveSearchBackend": "database",
+        "AndroidLatestVersion": "",
+        "AndroidMinVersion": "",
+        "IosLatestVersion": "",
+        "IosMinVersion": "",
+    }
+    if req.query_bool("get_server_status"):
+        body["database_status"] = "OK" if await req.services.health.database_ok() else "UNHEALTHY"
+        body["filestore_status"] = "OK"
+    if body.get("database_status", "OK") != "OK":
+        body["status"] = "UNHEALTHY"
+        return json_response(body, status=500)
+    return json_response(body)
+
+
+def client_config(req: Req) -> dict[str, str]:
+    s = req.services.settings
+    flag = {True: "true", False: "false"}
+    return {
+        "Version": MATTERMOST_COMPAT_VERSION,
+        "BuildNumber": "0",
+        "BuildDate": "",
+        "BuildHash": "roost",
+        "BuildEnterpriseReady": "false",
+        "SiteName": s.site_name,
+        "SiteURL": s.site_url,
+        "DiagnosticId": req.tenant_id,
+        "DiagnosticsEnabled": "false",
+        "EnableSignInWithEmail": "true",
+        "EnableSignInWithUsername": "true",
+        "EnableSignUpWithEmail": "true",
+        "EnableOpenServer": flag[s.enable_open_server],
+        "EnableUserCreation": "true",
+        "EnableUserAccessTokens": flag[s.enable_user_access_tokens],
+        "EnableBotAccountCreation": flag[s.enable_bot_account_creation],
+        "EnableIncomingWebhooks": "false",
+        "EnableOutgoingWebhooks": "false",
+        "EnableCommands": "false",
+        "EnableCustomEmoji": "false",
+        "EnableFileAttachments": "false",
+        "CollapsedThreads": "default_off",
+        "MaxFileSize": str(s.max_file_size),
+        "MaxPostSize": str(s.max_post_size),
+        "PostEditTimeLimit": "-1",
+        "ShowEmailAddress": "true",
+        "ShowFullName": "true",
+        "TeammateNameDisplay": "username",
+        "ExperimentalPrimaryTeam": "",
+        "WebsocketURL": "",
+        "WebsocketPort": "80",
+        "WebsocketSecurePort": "443",
+        "EnableReliableWebSockets": "true",
+        "DefaultClientLocale": "en",
+        "AvailableLocales": "",
+        "TermsOfServiceLink": "",
+        "PrivacyPolicyLink": "",
+        "AboutLink": "",
+        "HelpLink": "",
+        "ReportAProblemLink": "",
+        "SupportEmail": "",
+        "NoAccounts": "false",
+        "FeatureFlagCollapsedThreads": "true",
+    }
+
+
+async def get_client_config(req: Req) -> Response:
+    if req.query_str("format", "old") != "old":
+        raise errors.AppError(
+            501,
+            "api.config.client.old_format.app_error",
+            "New format for the client configuration is not supported yet. "
+            "Please specify format=old in the query string.",
+        )
+    return json_response(client_config(req))
+
+
+async def get_client_license(req: Req) -> Response:
+    if req.query_str("format", "old") != "old":
+        raise errors.AppError(
+            501,
+            "api.license.client.old_format.app_error",
+            "New format for the client license is not supported yet. "
+            "Please specify format=old in the query string.",
+        )
+    return json_response({"IsLicensed": "false"})
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/system/ping", endpoint(ping), methods=["GET"]),
+        Route("/config/client", endpoint(get_client_config), methods=["GET"]),
+        Route("/license/client", endpoint(get_client_license), methods=["GET"]),
+    ]

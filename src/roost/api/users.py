@@ -1,0 +1,293 @@
+"""``/users``: sign-up, login, profiles and lookups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost.api.auth import AUTH_COOKIE, CSRF_COOKIE, USER_COOKIE
+from roost.api.request import Req, endpoint
+from roost.api.responses import json_response, ok_response
+from roost.app import errors
+
+MAX_LOOKUP_IDS = 1000
+
+
+class NewUser(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    username: str
+    email: str
+    password: str
+    first_name: str = ""
+    last_name: str = ""
+    nickname: str = ""
+    position: str = ""
+    locale: str = "en"
+
+
+class Login(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    login_id: str = ""
+    id: str = ""
+    password: str
+    token: str | None = None
+    device_id: str = ""
+    ldap_only: bool | str = False
+
+
+async def create_user(req: Req) -> Response:
+    body = await req.model(NewUser)
+    actor = None
+    if req.raw.headers.get("authorization") or req.raw.cookies.get(AUTH_COOKIE):
+        actor = await req.actor()
+    user = await req.services.users.do_create_user(
+        req.tenant_id,
+        username=body.username,
+        email=body.email,
+        password=body.password,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        nickname=body.nickname,
+        position=body.position,
+        locale=body.locale,
+        actor=actor,
+    )
+    return json_response(user.to_dict(), status=201)
+
+
+async def login(req: Req) -> Response:
+    body = await req.model(Login)
+    services = req.services
+    if body.id and not body.login_id:
+        user = await services.users.get(req.tenant_id, body.id)
+        body.login_id = user.username
+    if not body.login_id:
+        raise errors.invalid_body_param("login_id")
+    user = await services.auth.check_credentials(req.tenant_id, body.login_id, body.password)
+    session, token = await services.auth.do_login(req.tenant_id, user, body.device_id)
+    response = json_response(user.to_dict(), headers={"Token": token})
+    if req.raw.headers.get("x-requested-with") == "XMLHttpRequest":
+        max_age = services.settings.session_length_hours * 3600
+        secure = services.settings.site_url.startswith("https://")
+        response.set_cookie(
+            AUTH_COOKIE,
+            token,
+            max_age=max_age,
+            path="/",
+            httponly=True,
+            secure=secure,
+            samesite="lax",
+        )
+        response.set_cookie(
+            USER_COOKIE, user.id, max_age=max_age, path="/", secure=secure, samesite="lax"
+        )
+        response.set_cookie(
+            CSRF_COOKIE,
+            session.csrf_token,
+            max_age=max_age,
+            path="/",
+            secure=secure,
+            samesite="lax",
+        )
+    return response
+
+
+async def logout(req: Req) -> Response:
+    try:
+        actor = await req.actor()
+    except errors.AppError:
+        actor = None
+    if actor is not None and actor.session_id:
+        await req.services.auth.do_logout(actor)
+    response = ok_response()
+    for name in (AUTH_COOKIE, USER_COOKIE, CSRF_COOKIE):
+        response.delete_cookie(name, path="/")
+    return response
+
+
+async def get_user(req: Req) -> Response:
+    actor = await req.actor()
+    user = await req.services.users.get(actor.tenant_id, await req.user_id_param())
+    return json_response(user.to_dict())
+
+
+async def list_users(req: Req) -> Response:
+    actor = await req.actor()
+    offset, limit = req.paging()
+    filters: dict[str, Any] = {
+        "offset": offset,
+        "limit": limit,
+        "in_team": req.query_id("in_team"),
+        "not_in_team": req.query_id("not_in_team"),
+        "in_channel": req.query_id("in_channel"),
+        "not_in_channel": req.query_id("not_in_channel"),
+        "active_only": req.query_bool("active"),
+    }
+    users = await req.services.users.list(actor.tenant_id, **filters)
+    return json_response([u.to_dict() for u in users])
+
+
+async def users_by_ids(req: Req) -> Response:
+    actor = await req.actor()
+    ids = await req.id_list("user_ids", MAX_LOOKUP_IDS)
+    users = await req.services.users.get_many(actor.tenant_id, ids)
+    return json_response([u.to_dict() for u in users])
+
+
+async def users_by_usernames(req: Req) -> Response:
+    actor = await req.actor()
+    names = await req.str_list("usernames", MAX_LOOKUP_IDS, 64)
+    users = await req.services.users.get_by_usernames(actor.tenant_id, names)
+    return json_response([u.to_dict() for u in users])
+
+
+async def user_by_username(req: Req) -> Response:
+    actor = await req.actor()
+    user = await req.services.users.get_by_username(actor.tenant_id, req.path_str("username", 64))
+    return json_response(user.to_dict())
+
+
+async def user_by_email(req: Req) -> Response:
+    actor = await req.actor()
+    user = await req.services.users.get_by_email(actor.tenant_id, req.path_str("email", 128))
+    return json_response(user.to_dict())
+
+
+async def patch_user(req: Req) -> Response:
+    actor = await req.actor()
+    user = await req.services.users.do_patch_user(
+        actor, await req.user_id_param(), await req.json_object()
+    )
+    return json_response(user.to_dict())
+
+
+async def update_user(req: Req) -> Response:
+    actor = await req.actor()
+    user_id = await req.user_id_param()
+    body = await req.json_object()
+    if body.get("id") not in (None, user_id):
+        raise errors.invalid_body_param("id")
+    user = await req.services.users.do_patch_user(actor, user_id, body)
+    return json_response(user.to_dict())
+
+
+async def update_roles(req: Req) -> Response:
+    actor = await req.actor()
+    body = await req.json_object()
+    roles = body.get("roles")
+    if not isinstance(roles, str):
+        raise errors.invalid_body_param("roles")
+    await req.services.users.do_update_roles(actor, await req.user_id_param(), roles)
+    return ok_response()
+
+
+async def update_active(req: Req) -> Response:
+    actor = await req.actor()
+    body = await req.json_object()
+    active = body.get("active")
+    if not isinstance(active, bool):
+        raise errors.invalid_body_param("active")
+    await req.services.users.do_set_active(actor, await req.user_id_param(), active)
+    return ok_response()
+
+
+async def deactivate_user(req: Req) -> Response:
+    actor = await req.actor()
+    await req.services.users.do_set_active(actor, await req.user_id_param(), False)
+    return ok_response()
+
+
+async def update_password(req: Req) -> Response:
+    actor = await req.actor()
+    body = await req.json_object()
+    current = body.get("current_password", "")
+    new = body.get("new_password")
+    if not isinstance(new, str) or not isinstance(current, str):
+        raise errors.invalid_body_param("new_password")
+    await req.services.users.do_update_password(actor, await req.user_id_param(), current, new)
+    return ok_response()
+
+
+async def autocomplete(req: Req) -> Response:
+    actor = await req.actor()
+    name = req.query_str("name", max_len=64).lower().lstrip("@")
+    team_id = req.query_id("in_team")
+    channel_id = req.query_id("in_channel")
+    limit = req.query_int("limit", 100, 1, 100)
+    users = req.services.users
+    if channel_id:
+        inside = await users.list(
+            actor.tenant_id,
+            offset=0,
+            limit=limit,
+            in_channel=channel_id,
+            term=name,
+            active_only=True,
+        )
+        outside = await users.list(
+            actor.tenant_id,
+            offset=0,
+            limit=limit,
+            in_team=team_id,
+            not_in_channel=channel_id,
+            term=name,
+            active_only=True,
+        )
+        return json_response(
+            {
+                "users": [u.to_dict() for u in inside],
+                "out_of_channel": [u.to_dict() for u in outside],
+            }
+        )
+    found = await users.list(
+        actor.tenant_id, offset=0, limit=limit, in_team=team_id, term=name, active_only=True
+    )
+    return json_response({"users": [u.to_dict() for u in found]})
+
+
+async def search_users(req: Req) -> Response:
+    actor = await req.actor()
+    body = await req.json_object()
+    term = body.get("term")
+    if not isinstance(term, str) or len(term) > 64:
+        raise errors.invalid_body_param("term")
+    limit = body.get("limit", 100)
+    if not isinstance(limit, int) or limit < 1:
+        raise errors.invalid_body_param("limit")
+    found = await req.services.users.list(
+        actor.tenant_id,
+        offset=0,
+        limit=min(limit, 100),
+        term=term.lower().lstrip("@"),
+        in_team=str(body.get("team_id") or ""),
+        in_channel=str(body.get("in_channel_id") or ""),
+        not_in_channel=str(body.get("not_in_channel_id") or ""),
+        active_only=not body.get("allow_inactive", False),
+    )
+    return json_response([u.to_dict() for u in found])
+
+
+def routes() -> list[Route]:
+    r = Route
+    return [
+        r("/users", endpoint(create_user), methods=["POST"]),
+        r("/users", endpoint(list_users), methods=["GET"]),
+        r("/users/login", endpoint(login), methods=["POST"]),
+        r("/users/logout", endpoint(logout), methods=["POST"]),
+        r("/users/ids", endpoint(users_by_ids), methods=["POST"]),
+        r("/users/usernames", endpoint(users_by_usernames), methods=["POST"]),
+        r("/users/autocomplete", endpoint(autocomplete), methods=["GET"]),
+        r("/users/search", endpoint(search_users), methods=["POST"]),
+        r("/users/username/{username}", endpoint(user_by_username), methods=["GET"]),
+        r("/users/email/{email}", endpoint(user_by_email), methods=["GET"]),
+        r("/users/{user_id}", endpoint(get_user), methods=["GET"]),
+        r("/users/{user_id}", endpoint(update_user), methods=["PUT"]),
+        r("/users/{user_id}", endpoint(deactivate_user), methods=["DELETE"]),
+        r("/users/{user_id}/patch", endpoint(patch_user), methods=["PUT"]),
+        r("/users/{user_id}/roles", endpoint(update_roles), methods=["PUT"]),
+        r("/users/{user_id}/active", endpoint(update_active), methods=["PUT"]),
+        r("/users/{user_id}/password", endpoint(update_password), methods=["PUT"]),
+    ]

@@ -1,0 +1,229 @@
+"""``/api/v4/websocket``: authentication, client actions, and the send loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from roost.api.auth import authenticate
+from roost.app import errors
+from roost.app.context import Actor
+from roost.app.services import Services
+from roost.clock import now_ms
+from roost.ids import is_valid_id, new_id
+from roost.model.event import Broadcast, Event
+from roost.realtime.connection import Connection
+from roost.realtime.hub import Hub, event_prefix
+from roost.tenants import DEFAULT_TENANT_ID
+
+# Client frames larger than this are refused; real clients send a few hundred bytes.
+MAX_CLIENT_FRAME = 64 * 1024
+
+
+def _reply(
+    seq: Any, status: str = "OK", data: Any = None, error: errors.AppError | None = None
+) -> str:
+    body: dict[str, Any] = {"status": status, "seq_reply": seq}
+    if data is not None:
+        body["data"] = data
+    if error is not None:
+        body["error"] = {"id": error.error_id, "message": error.message}
+    return orjson.dumps(body).decode()
+
+
+class SocketSession:
+    """One accepted socket, before and after authentication."""
+
+    def __init__(self, ws: WebSocket) -> None:
+        self.ws = ws
+        self.services: Services = ws.app.state.services
+        self.hub: Hub = ws.app.state.hub
+        self.version: str = ws.app.state.version_id
+        self.actor: Actor | None = None
+        self.conn: Connection | None = None
+        self.sender: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        await self.ws.accept()
+        with contextlib.suppress(errors.AppError):
+            # Cookie or header auth on the upgrade request: say hello at once.
+            await self._start(await authenticate(self.ws, self.services.auth, DEFAULT_TENANT_ID))
+        try:
+            while True:
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                text = message.get("text")
+                if text is None:
+                    raw = message.get("bytes") or b""
+                    text = raw.decode("utf-8", "replace")
+                if len(text) > MAX_CLIENT_FRAME:
+                    break
+                if not await self._handle(text):
+                    break
+        except WebSocketDisconnect:
+            pass
+        finally:
+            await self._stop()
+
+    async def _start(self, actor: Actor) -> None:
+        self.actor = actor
+        conn = self._resumable(actor)
+        if conn is not None:
+            conn.attach(resume_from=int(self.ws.query_params["sequence_number"]))
+        else:
+            conn = Connection(
+                new_id(),
+                actor.tenant_id,
+                actor.user_id,
+                self.hub.queue_size,
+                self.hub.replay_size,
+            )
+            self.hub.register(conn)
+            conn.attach()
+            hello = Event(
+                actor.tenant_id,
+                "hello",
+                {
+                    "server_version": self.version,
+                    "connection_id": conn.id,
+                    "server_hostname": self.ws.app.state.hostname,
+                },
+                Broadcast(user_id=actor.user_id),
+            )
+            conn.push(event_prefix(hello))
+        self.conn = conn
+        self.sender = asyncio.create_task(self._send_loop(conn))
+        await self.services.statuses.do_set_automatic(actor.tenant_id, actor.user_id, "online")
+
+    def _resumable(self, actor: Actor) -> Connection | None:
+        conn_id = self.ws.query_params.get("connection_id", "")
+        seq_text = self.ws.query_params.get("sequence_number", "")
+        if not is_valid_id(conn_id) or not seq_text.isdigit():
+            return None
+        conn = self.hub.get(conn_id)
+        if conn is None or conn.active or conn.user_id != actor.user_id:
+            return None
+        if conn.tenant_id != actor.tenant_id or not conn.can_resume_from(int(seq_text)):
+            return None
+        return conn
+
+    async def _send_loop(self, conn: Connection) -> None:
+        try:
+            while True:
+                frame = await conn.next_frame()
+                if frame is None:
+                    break
+                await self.ws.send_text(frame)
+        except Exception:
+            conn.detach()
+        if conn.overflowed:
+            with contextlib.suppress(Exception):
+                await self.ws.close(code=1011)
+
+    async def _stop(self) -> None:
+        conn, actor = self.conn, self.actor
+        if conn is not None:
+            conn.detach()
+        if self.sender is not None:
+            self.sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.sender
+        if (
+            conn is not None
+            and actor is not None
+            and not self.hub.is_online(actor.tenant_id, actor.user_id)
+        ):
+            with contextlib.suppress(Exception):
+                await self.services.statuses.do_set_automatic(
+                    actor.tenant_id, actor.user_id, "offline"
+                )
+
+    async def _handle(self, text: str) -> bool:
+        """Answer one client frame; False closes the socket."""
+        try:
+            frame = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return self.conn is not None
+        if not isinstance(frame, dict):
+            return self.conn is not None
+        seq = frame.get("seq")
+        action = frame.get("action")
+        raw_data = frame.get("data")
+        data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+        if self.conn is None:
+            return await self._authenticate(seq, action, data)
+        if not isinstance(seq, int) or seq <= 0:
+            self.conn.reply(_reply(seq, "FAIL", error=errors.invalid_param("seq")))
+            return True
+        try:
+            result = await self._action(str(action), data)
+        except errors.AppError as exc:
+            self.conn.reply(_reply(seq, "FAIL", error=exc))
+            return True
+        self.conn.reply(_reply(seq, data=result))
+        return True
+
+    async def _authenticate(self, seq: Any, action: Any, data: dict[str, Any]) -> bool:
+        if action != "authentication_challenge":
+            return True
+        token = data.get("token")
+        session = None
+        if isinstance(token, str) and token:
+            session = await self.services.auth.session_for_token(DEFAULT_TENANT_ID, token)
+        if session is None:
+            # Mattermost closes the socket on a bad token.
+            return False
+        actor = Actor(
+            tenant_id=DEFAULT_TENANT_ID,
+            user_id=session.user_id,
+            roles=session.roles,
+            session_id=session.id,
+            is_bot=session.is_bot,
+        )
+        await self._start(actor)
+        assert self.conn is not None
+        self.conn.reply(_reply(seq))
+        return True
+
+    async def _action(self, action: str, data: dict[str, Any]) -> Any:
+        actor = self.actor
+        assert actor is not None and self.conn is not None
+        if action == "ping":
+            return {"text": "pong", "version": self.version, "server_time": now_ms()}
+        if action == "get_statuses":
+            statuses = await self.services.statuses.online(actor.tenant_id)
+            return {s.user_id: s.status for s in statuses}
+        if action == "get_statuses_by_ids":
+            ids = data.get("user_ids")
+            if not isinstance(ids, list) or not all(
+                isinstance(i, str) and is_valid_id(i) for i in ids
+            ):
+                raise errors.invalid_param("user_ids")
+            statuses = await self.services.statuses.get_many(actor.tenant_id, ids)
+            return {s.user_id: s.status for s in statuses}
+        if action == "user_typing":
+            channel_id = data.get("channel_id")
+            parent_id = data.get("parent_id") or ""
+            if not isinstance(channel_id, str) or not is_valid_id(channel_id):
+                raise errors.invalid_param("channel_id")
+            if not isinstance(parent_id, str):
+                raise errors.invalid_param("parent_id")
+            actor_with_conn = Actor(
+                actor.tenant_id, actor.user_id, actor.roles, actor.session_id, self.conn.id
+            )
+            await self.services.channels.do_user_typing(actor_with_conn, channel_id, parent_id)
+            return None
+        if action in ("presence", "user_update_active_status", "posted_notify_ack"):
+            return None
+        raise errors.AppError(
+            400, "api.web_socket_router.bad_action.app_error", "Unknown WebSocket action."
+        )
+
+
+async def websocket_endpoint(ws: WebSocket) -> None:
+    await SocketSession(ws).run()

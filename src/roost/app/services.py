@@ -1,0 +1,28 @@
+"""The set of use-case services one server runs, as built by ``roost.server``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roost.app.auth import Auth
+from roost.app.channels import Channels
+from roost.app.health import Health
+from roost.app.preferences import Preferences
+from roost.app.statuses import Statuses
+from roost.app.users import Users
+from roost.cluster.bus import Bus
+from roost.config import Settings
+from roost.store.database import Database
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    db: Database
+    bus: Bus
+    auth: Auth
+    users: Users
+    preferences: Preferences
+    statuses: Statuses
+    channels: Channels
+    health: Health

@@ -1,0 +1,80 @@
+"""Presence: online, away, do-not-disturb, offline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from roost.app import errors
+from roost.app.context import Actor
+from roost.clock import now_ms
+from roost.cluster.bus import Bus
+from roost.model.event import Broadcast, Event
+from roost.model.user import Status
+from roost.store import statuses as status_store
+from roost.store.database import Database
+
+VALID_STATUSES = ("online", "away", "dnd", "offline")
+MAX_IDS_PER_CALL = 1000
+MAX_ONLINE_LISTED = 10_000
+
+
+class Statuses:
+    def __init__(self, db: Database, bus: Bus) -> None:
+        self._db = db
+        self._bus = bus
+
+    async def get_many(self, tenant_id: str, user_ids: Sequence[str]) -> list[Status]:
+        if len(user_ids) > MAX_IDS_PER_CALL:
+            raise errors.invalid_body_param("user_ids")
+        async with self._db.read() as conn:
+            found = {
+                s.user_id: s for s in await status_store.get_statuses(conn, tenant_id, user_ids)
+            }
+        return [found.get(uid) or Status(user_id=uid) for uid in dict.fromkeys(user_ids)]
+
+    async def online(self, tenant_id: str) -> list[Status]:
+        """Everyone not offline, for the WebSocket's get_statuses."""
+        async with self._db.read() as conn:
+            return await status_store.list_not_offline(conn, tenant_id, MAX_ONLINE_LISTED)
+
+    async def get(self, tenant_id: str, user_id: str) -> Status:
+        return (await self.get_many(tenant_id, [user_id]))[0]
+
+    async def do_set_manual(
+        self, actor: Actor, user_id: str, status: str, dnd_end_time: int = 0
+    ) -> Status:
+        if actor.user_id != user_id and not actor.is_system_admin:
+            raise errors.forbidden()
+        if status not in VALID_STATUSES:
+            raise errors.invalid_body_param("status")
+        # A user who picks "online" hands presence back to automatic tracking.
+        new = Status(
+            user_id=user_id,
+            status=status,
+            manual=status != "online",
+            last_activity_at=now_ms(),
+            dnd_end_time=dnd_end_time if status == "dnd" else 0,
+        )
+        await self._save(actor.tenant_id, new)
+        return new
+
+    async def do_set_automatic(self, tenant_id: str, user_id: str, status: str) -> None:
+        """Presence seen by the server (a socket opening or closing); manual choices win."""
+        current = await self.get(tenant_id, user_id)
+        if current.manual or current.status == status:
+            return
+        await self._save(
+            tenant_id, Status(user_id=user_id, status=status, last_activity_at=now_ms())
+        )
+
+    async def _save(self, tenant_id: str, status: Status) -> None:
+        async with self._db.write() as conn:
+            await status_store.save_status(conn, tenant_id, status)
+        broadcast = Broadcast(recipients=frozenset({status.user_id}), user_id=status.user_id)
+        event = Event(
+            tenant_id,
+            "status_change",
+            {"status": status.status, "user_id": status.user_id},
+            broadcast,
+        )
+        await self._bus.publish([event])

@@ -1,0 +1,107 @@
+"""The ``roost`` command: serve, migrate, user, version."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from roost import MATTERMOST_COMPAT_VERSION, __version__
+from roost.config import Settings, load_settings
+from roost.model.user import User
+
+
+@click.group()
+def main() -> None:
+    """Roost, a team-chat server that speaks Mattermost's API v4."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default 0.0.0.0).")
+@click.option("--port", default=None, type=int, help="Port to listen on (default 8065).")
+def serve(host: str | None, port: int | None) -> None:
+    """Run the server: the API, the WebSocket and the web client."""
+    import uvicorn
+
+    from roost.server import create_app
+
+    settings = load_settings()
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port if port is not None else settings.port,
+        log_level=settings.log_level,
+        loop="uvloop" if sys.platform != "win32" else "asyncio",
+        http="httptools",
+        ws="websockets-sansio",
+        ws_max_size=64 * 1024,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from roost.store.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings.effective_database_url)
+    click.echo("database is up to date")
+
+
+@main.command()
+def version() -> None:
+    """Print Roost's version and the Mattermost API version it speaks."""
+    click.echo(f"roost {__version__} (Mattermost API compatible with {MATTERMOST_COMPAT_VERSION})")
+
+
+@main.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("create")
+@click.option("--email", required=True)
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--system-admin", is_flag=True, default=False)
+def user_create(email: str, username: str, password: str, system_admin: bool) -> None:
+    """Create a user (the first user of a server is always a system admin)."""
+    from roost.app.errors import AppError
+
+    settings = load_settings()
+    try:
+        user_obj = asyncio.run(_create_user(settings, email, username, password, system_admin))
+    except AppError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"created user {user_obj.username} ({user_obj.id}) roles={user_obj.roles}")
+
+
+async def _create_user(
+    settings: Settings, email: str, username: str, password: str, system_admin: bool
+) -> User:
+    from roost.server import build_services
+    from roost.store.migrate import upgrade_async
+    from roost.tenants import DEFAULT_TENANT_ID
+
+    await upgrade_async(settings.effective_database_url)
+    services = build_services(settings)
+    try:
+        return await services.users.do_create_user(
+            DEFAULT_TENANT_ID,
+            username=username,
+            email=email,
+            password=password,
+            system_admin=system_admin,
+            actor=None,
+        )
+    finally:
+        await services.db.close()
+
+
+if __name__ == "__main__":
+    main()

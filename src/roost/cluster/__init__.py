@@ -1,0 +1,1 @@
+"""Carrying events and cache invalidations between nodes."""

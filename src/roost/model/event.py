@@ -1,0 +1,42 @@
+"""Events: what the app layer announces after a commit, for WebSocket clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True, frozen=True)
+class Broadcast:
+    """Mattermost's broadcast envelope, plus who may receive the event.
+
+    ``recipients`` is resolved by the publisher (channel or team members, one user)
+    so every node can deliver without asking the database; ``None`` means every
+    connected user of the tenant.
+    """
+
+    recipients: frozenset[str] | None = None
+    user_id: str = ""
+    channel_id: str = ""
+    team_id: str = ""
+    omit_users: frozenset[str] = frozenset()
+    connection_id: str = ""
+    omit_connection_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "omit_users": {u: True for u in self.omit_users} if self.omit_users else None,
+            "user_id": self.user_id,
+            "channel_id": self.channel_id,
+            "team_id": self.team_id,
+            "connection_id": self.connection_id,
+            "omit_connection_id": self.omit_connection_id,
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class Event:
+    tenant_id: str
+    name: str
+    data: dict[str, Any]
+    broadcast: Broadcast = field(default_factory=Broadcast)

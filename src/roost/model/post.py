@@ -1,0 +1,82 @@
+"""Posts and reactions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Reaction:
+    user_id: str
+    post_id: str
+    emoji_name: str
+    channel_id: str
+    create_at: int = 0
+    update_at: int = 0
+    delete_at: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "post_id": self.post_id,
+            "emoji_name": self.emoji_name,
+            "create_at": self.create_at,
+            "update_at": self.update_at,
+            "delete_at": self.delete_at,
+            "channel_id": self.channel_id,
+            "remote_id": "",
+        }
+
+
+@dataclass(slots=True)
+class Post:
+    id: str
+    channel_id: str
+    user_id: str
+    message: str = ""
+    create_at: int = 0
+    update_at: int = 0
+    edit_at: int = 0
+    delete_at: int = 0
+    is_pinned: bool = False
+    root_id: str = ""
+    original_id: str = ""
+    type: str = ""
+    props: dict[str, Any] = field(default_factory=dict)
+    hashtags: str = ""
+    file_ids: list[str] = field(default_factory=list)
+    has_reactions: bool = False
+    reply_count: int = 0
+    last_reply_at: int = 0
+    # Not stored: set per response.
+    pending_post_id: str = ""
+    reactions: list[Reaction] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        metadata: dict[str, Any] = {}
+        if self.reactions:
+            metadata["reactions"] = [r.to_dict() for r in self.reactions]
+        return {
+            "id": self.id,
+            "create_at": self.create_at,
+            "update_at": self.update_at,
+            "edit_at": self.edit_at,
+            "delete_at": self.delete_at,
+            "is_pinned": self.is_pinned,
+            "user_id": self.user_id,
+            "channel_id": self.channel_id,
+            "root_id": self.root_id,
+            "original_id": self.original_id,
+            "message": self.message,
+            "type": self.type,
+            "props": self.props,
+            "hashtags": self.hashtags,
+            "pending_post_id": self.pending_post_id,
+            "reply_count": self.reply_count,
+            "last_reply_at": self.last_reply_at,
+            "participants": None,
+            "file_ids": self.file_ids,
+            "has_reactions": self.has_reactions,
+            "metadata": metadata,
+        }

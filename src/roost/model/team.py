@@ -1,0 +1,80 @@
+"""Teams and their members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class Team:
+    id: str
+    name: str
+    display_name: str
+    type: str = "O"
+    create_at: int = 0
+    update_at: int = 0
+    delete_at: int = 0
+    description: str = ""
+    email: str = ""
+    company_name: str = ""
+    allowed_domains: str = ""
+    invite_id: str = ""
+    allow_open_invite: bool = False
+    creator_id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "create_at": self.create_at,
+            "update_at": self.update_at,
+            "delete_at": self.delete_at,
+            "display_name": self.display_name,
+            "name": self.name,
+            "description": self.description,
+            "email": self.email,
+            "type": self.type,
+            "company_name": self.company_name,
+            "allowed_domains": self.allowed_domains,
+            "invite_id": self.invite_id,
+            "allow_open_invite": self.allow_open_invite,
+            "scheme_id": "",
+            "group_constrained": False,
+            "policy_id": None,
+            "cloud_limits_archived": False,
+        }
+
+
+@dataclass(slots=True)
+class TeamMember:
+    team_id: str
+    user_id: str
+    scheme_user: bool = True
+    scheme_admin: bool = False
+    explicit_roles: str = ""
+    create_at: int = 0
+    delete_at: int = 0
+
+    @property
+    def roles(self) -> str:
+        parts = []
+        if self.scheme_user:
+            parts.append("team_user")
+        if self.scheme_admin:
+            parts.append("team_admin")
+        if self.explicit_roles:
+            parts.append(self.explicit_roles)
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "team_id": self.team_id,
+            "user_id": self.user_id,
+            "roles": self.roles,
+            "delete_at": self.delete_at,
+            "scheme_user": self.scheme_user,
+            "scheme_admin": self.scheme_admin,
+            "scheme_guest": False,
+            "explicit_roles": self.explicit_roles,
+            "create_at": self.create_at,
+        }

@@ -1,0 +1,187 @@
+"""Users, bots, sessions and personal access tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_NOTIFY_PROPS: dict[str, str] = {
+    "desktop": "mention",
+    "desktop_sound": "true",
+    "email": "true",
+    "mark_unread": "all",
+    "push": "mention",
+    "push_status": "away",
+    "comments": "never",
+    "first_name": "false",
+    "channel": "true",
+    "mention_keys": "",
+}
+
+DEFAULT_TIMEZONE: dict[str, str] = {
+    "useAutomaticTimezone": "true",
+    "automaticTimezone": "",
+    "manualTimezone": "",
+}
+
+
+@dataclass(slots=True)
+class User:
+    id: str
+    username: str
+    email: str
+    create_at: int = 0
+    update_at: int = 0
+    delete_at: int = 0
+    password_hash: str = ""
+    email_verified: bool = False
+    nickname: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    position: str = ""
+    roles: str = "system_user"
+    auth_service: str = ""
+    auth_data: str = ""
+    locale: str = "en"
+    props: dict[str, str] = field(default_factory=dict)
+    notify_props: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_NOTIFY_PROPS))
+    timezone: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TIMEZONE))
+    last_password_update: int = 0
+    last_picture_update: int = 0
+    is_bot: bool = False
+    bot_description: str = ""
+    last_activity_at: int = 0
+
+    @property
+    def is_system_admin(self) -> bool:
+        return "system_admin" in self.roles.split()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The sanitised public shape: never the password hash."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "create_at": self.create_at,
+            "update_at": self.update_at,
+            "delete_at": self.delete_at,
+            "username": self.username,
+            "auth_data": self.auth_data,
+            "auth_service": self.auth_service,
+            "email": self.email,
+            "email_verified": self.email_verified,
+            "nickname": self.nickname,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "position": self.position,
+            "roles": self.roles,
+            "props": self.props,
+            "notify_props": self.notify_props,
+            "last_password_update": self.last_password_update,
+            "last_picture_update": self.last_picture_update,
+            "locale": self.locale,
+            "timezone": self.timezone,
+            "mfa_active": False,
+            "last_activity_at": self.last_activity_at,
+            "is_bot": self.is_bot,
+            "bot_description": self.bot_description,
+            "disable_welcome_email": False,
+        }
+        return out
+
+
+@dataclass(slots=True)
+class Bot:
+    user_id: str
+    username: str
+    display_name: str
+    description: str
+    owner_id: str
+    create_at: int
+    update_at: int
+    delete_at: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "description": self.description,
+            "owner_id": self.owner_id,
+            "create_at": self.create_at,
+            "update_at": self.update_at,
+            "delete_at": self.delete_at,
+        }
+
+
+@dataclass(slots=True)
+class Session:
+    id: str
+    user_id: str
+    csrf_token: str
+    roles: str
+    create_at: int
+    expires_at: int
+    last_activity_at: int = 0
+    device_id: str = ""
+    access_token_id: str = ""
+    is_bot: bool = False
+
+    @property
+    def is_system_admin(self) -> bool:
+        return "system_admin" in self.roles.split()
+
+    def is_expired(self, now: int) -> bool:
+        return self.expires_at != 0 and self.expires_at < now
+
+
+@dataclass(slots=True)
+class AccessToken:
+    id: str
+    user_id: str
+    description: str
+    is_active: bool
+    create_at: int
+
+    def to_dict(self, token: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "user_id": self.user_id,
+            "description": self.description,
+            "is_active": self.is_active,
+        }
+        if token is not None:
+            out["token"] = token
+        return out
+
+
+@dataclass(slots=True)
+class Status:
+    user_id: str
+    status: str = "offline"
+    manual: bool = False
+    last_activity_at: int = 0
+    dnd_end_time: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "status": self.status,
+            "manual": self.manual,
+            "last_activity_at": self.last_activity_at,
+            "dnd_end_time": self.dnd_end_time,
+        }
+
+
+@dataclass(slots=True)
+class Preference:
+    user_id: str
+    category: str
+    name: str
+    value: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "category": self.category,
+            "name": self.name,
+            "value": self.value,
+        }

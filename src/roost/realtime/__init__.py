@@ -1,0 +1,1 @@
+"""WebSocket connections of one node and the hub that delivers events to them."""

@@ -1,0 +1,101 @@
+"""The composition root: builds every service from the settings, and the ASGI app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from roost import MATTERMOST_COMPAT_VERSION
+from roost.api.middleware import RoostMiddleware
+from roost.api.routes import all_routes, method_not_allowed, not_found, server_error
+from roost.app.auth import Auth
+from roost.app.channels import Channels
+from roost.app.health import Health
+from roost.app.preferences import Preferences
+from roost.app.services import Services
+from roost.app.statuses import Statuses
+from roost.app.users import Users
+from roost.cluster.bus import LocalBus
+from roost.config import Settings
+from roost.realtime.hub import Hub
+from roost.store.database import Database
+from roost.store.migrate import upgrade_async
+
+log = logging.getLogger("roost")
+
+SWEEP_INTERVAL_SECONDS = 10.0
+
+
+def build_services(settings: Settings) -> Services:
+    db = Database(settings.effective_database_url, settings.database_pool_size)
+    bus = LocalBus()
+    auth = Auth(db, settings)
+    return Services(
+        settings=settings,
+        db=db,
+        bus=bus,
+        auth=auth,
+        users=Users(db, bus, settings, auth),
+        preferences=Preferences(db, bus),
+        statuses=Statuses(db, bus),
+        channels=Channels(db, bus),
+        health=Health(db),
+    )
+
+
+def version_id() -> str:
+    # Mattermost's {version}.{build}.{config hash}.{licensed}; Client4 parses the first part.
+    return f"{MATTERMOST_COMPAT_VERSION}.0.roost.false"
+
+
+def create_app(settings: Settings, migrate: bool = True) -> Starlette:
+    services = build_services(settings)
+    hub = Hub(
+        settings.websocket_send_queue,
+        settings.websocket_replay_buffer,
+        settings.websocket_resume_seconds,
+    )
+    services.bus.subscribe(hub.dispatch)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if migrate:
+            await upgrade_async(settings.effective_database_url)
+        sweeper = asyncio.create_task(_sweep(hub))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            await services.db.close()
+
+    app = Starlette(
+        routes=all_routes(),
+        middleware=[
+            Middleware(
+                RoostMiddleware,
+                version_id=version_id(),
+                max_body_bytes=settings.max_request_body_bytes,
+            )
+        ],
+        exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.hub = hub
+    app.state.version_id = version_id()
+    app.state.hostname = socket.gethostname()
+    return app
+
+
+async def _sweep(hub: Hub) -> None:
+    while True:
+        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+        hub.sweep()

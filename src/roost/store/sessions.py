@@ -1,0 +1,182 @@
+"""SQL for login sessions and personal access tokens (both stored by token hash)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from roost.model.user import AccessToken, Session
+from roost.store.tables import access_tokens, sessions, users
+
+
+def _session(row: RowMapping) -> Session:
+    return Session(
+        id=row["id"],
+        user_id=row["user_id"],
+        csrf_token=row["csrf_token"],
+        roles=row["roles"],
+        create_at=row["create_at"],
+        expires_at=row["expires_at"],
+        last_activity_at=row["last_activity_at"],
+        device_id=row["device_id"],
+        access_token_id=row["access_token_id"],
+        is_bot=bool(row.get("is_bot", False)),
+    )
+
+
+async def insert_session(
+    conn: AsyncConnection, tenant_id: str, session: Session, token_hash: str
+) -> None:
+    await conn.execute(
+        sessions.insert().values(
+            tenant_id=tenant_id,
+            id=session.id,
+            token_hash=token_hash,
+            user_id=session.user_id,
+            csrf_token=session.csrf_token,
+            roles=session.roles,
+            device_id=session.device_id,
+            access_token_id=session.access_token_id,
+            create_at=session.create_at,
+            expires_at=session.expires_at,
+            last_activity_at=session.last_activity_at,
+        )
+    )
+
+
+async def get_session_by_token(
+    conn: AsyncConnection, tenant_id: str, token_hash: str
+) -> Session | None:
+    """A login session, with the user's current roles (roles change without re-login)."""
+    stmt = (
+        select(
+            sessions.c.id,
+            sessions.c.user_id,
+            sessions.c.csrf_token,
+            users.c.roles,
+            users.c.is_bot,
+            sessions.c.create_at,
+            sessions.c.expires_at,
+            sessions.c.last_activity_at,
+            sessions.c.device_id,
+            sessions.c.access_token_id,
+        )
+        .select_from(
+            sessions.join(
+                users,
+                (users.c.tenant_id == sessions.c.tenant_id) & (users.c.id == sessions.c.user_id),
+            )
+        )
+        .where(
+            sessions.c.tenant_id == tenant_id,
+            sessions.c.token_hash == token_hash,
+            users.c.delete_at == 0,
+        )
+    )
+    row = (await conn.execute(stmt)).mappings().first()
+    return _session(row) if row else None
+
+
+async def delete_session(conn: AsyncConnection, tenant_id: str, session_id: str) -> None:
+    await conn.execute(
+        delete(sessions).where(sessions.c.tenant_id == tenant_id, sessions.c.id == session_id)
+    )
+
+
+async def delete_user_sessions(conn: AsyncConnection, tenant_id: str, user_id: str) -> None:
+    await conn.execute(
+        delete(sessions).where(sessions.c.tenant_id == tenant_id, sessions.c.user_id == user_id)
+    )
+
+
+def _token(row: RowMapping) -> AccessToken:
+    return AccessToken(
+        id=row["id"],
+        user_id=row["user_id"],
+        description=row["description"],
+        is_active=row["is_active"],
+        create_at=row["create_at"],
+    )
+
+
+async def insert_access_token(
+    conn: AsyncConnection, tenant_id: str, token: AccessToken, token_hash: str
+) -> None:
+    await conn.execute(
+        access_tokens.insert().values(
+            tenant_id=tenant_id,
+            id=token.id,
+            token_hash=token_hash,
+            user_id=token.user_id,
+            description=token.description,
+            is_active=token.is_active,
+            create_at=token.create_at,
+        )
+    )
+
+
+async def get_access_token_by_hash(
+    conn: AsyncConnection, tenant_id: str, token_hash: str
+) -> tuple[AccessToken, str, bool] | None:
+    """The token, its user's roles and whether the user is a bot, for an active user."""
+    stmt = (
+        select(access_tokens, users.c.roles.label("user_roles"), users.c.is_bot)
+        .select_from(
+            access_tokens.join(
+                users,
+                (users.c.tenant_id == access_tokens.c.tenant_id)
+                & (users.c.id == access_tokens.c.user_id),
+            )
+        )
+        .where(
+            access_tokens.c.tenant_id == tenant_id,
+            access_tokens.c.token_hash == token_hash,
+            users.c.delete_at == 0,
+        )
+    )
+    row = (await conn.execute(stmt)).mappings().first()
+    if row is None:
+        return None
+    return _token(row), row["user_roles"], bool(row["is_bot"])
+
+
+async def get_access_token(
+    conn: AsyncConnection, tenant_id: str, token_id: str
+) -> AccessToken | None:
+    stmt = select(access_tokens).where(
+        access_tokens.c.tenant_id == tenant_id, access_tokens.c.id == token_id
+    )
+    row = (await conn.execute(stmt)).mappings().first()
+    return _token(row) if row else None
+
+
+async def list_access_tokens(
+    conn: AsyncConnection, tenant_id: str, user_id: str, offset: int, limit: int
+) -> list[AccessToken]:
+    stmt = (
+        select(access_tokens)
+        .where(access_tokens.c.tenant_id == tenant_id, access_tokens.c.user_id == user_id)
+        .order_by(access_tokens.c.create_at, access_tokens.c.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [_token(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def set_access_token_active(
+    conn: AsyncConnection, tenant_id: str, token_id: str, active: bool
+) -> None:
+    await conn.execute(
+        update(access_tokens)
+        .where(access_tokens.c.tenant_id == tenant_id, access_tokens.c.id == token_id)
+        .values(is_active=active)
+    )
+
+
+async def delete_access_token(conn: AsyncConnection, tenant_id: str, token_id: str) -> None:
+    await conn.execute(
+        delete(access_tokens).where(
+            access_tokens.c.tenant_id == tenant_id, access_tokens.c.id == token_id
+        )
+    )

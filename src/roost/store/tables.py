@@ -1,0 +1,283 @@
+"""The schema, as SQLAlchemy Core tables.
+
+Every tenant-owned table carries ``tenant_id`` and it leads every primary key and
+index, so one database can hold many organisations without their rows mixing.
+JSON-shaped fields are stored as text (serialised by the store) so the schema is the
+same on SQLite and PostgreSQL.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+ID = 26
+
+
+def _id(name: str, primary_key: bool = False) -> Column[str]:
+    return Column(name, String(ID), primary_key=primary_key, nullable=False)
+
+
+def _ms(name: str) -> Column[int]:
+    return Column(name, BigInteger, nullable=False, server_default="0")
+
+
+def _tenant() -> Column[str]:
+    return Column("tenant_id", String(ID), primary_key=True, nullable=False)
+
+
+tenants = Table(
+    "tenants",
+    metadata,
+    _id("id", primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("display_name", String(128), nullable=False, server_default=""),
+    _ms("create_at"),
+    _ms("delete_at"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+    Column("username", String(64), nullable=False),
+    Column("email", String(128), nullable=False),
+    Column("password_hash", String(128), nullable=False, server_default=""),
+    Column("email_verified", Boolean, nullable=False, server_default="0"),
+    Column("nickname", String(64), nullable=False, server_default=""),
+    Column("first_name", String(64), nullable=False, server_default=""),
+    Column("last_name", String(64), nullable=False, server_default=""),
+    Column("position", String(128), nullable=False, server_default=""),
+    Column("roles", String(256), nullable=False, server_default="system_user"),
+    Column("auth_service", String(32), nullable=False, server_default=""),
+    Column("auth_data", String(128), nullable=False, server_default=""),
+    Column("locale", String(8), nullable=False, server_default="en"),
+    Column("props", Text, nullable=False, server_default="{}"),
+    Column("notify_props", Text, nullable=False, server_default="{}"),
+    Column("timezone", Text, nullable=False, server_default="{}"),
+    _ms("last_password_update"),
+    _ms("last_picture_update"),
+    Column("is_bot", Boolean, nullable=False, server_default="0"),
+    Index("ix_users_username", "tenant_id", "username", unique=True),
+    Index("ix_users_email", "tenant_id", "email", unique=True),
+)
+
+bots = Table(
+    "bots",
+    metadata,
+    _tenant(),
+    _id("user_id", primary_key=True),
+    Column("owner_id", String(ID), nullable=False),
+    Column("description", String(1024), nullable=False, server_default=""),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    # sha256 of the bearer token: a leaked table does not leak live sessions.
+    Column("token_hash", String(64), nullable=False),
+    _id("user_id"),
+    Column("csrf_token", String(ID), nullable=False),
+    Column("roles", String(256), nullable=False, server_default=""),
+    Column("device_id", String(512), nullable=False, server_default=""),
+    Column("access_token_id", String(ID), nullable=False, server_default=""),
+    Column("props", Text, nullable=False, server_default="{}"),
+    _ms("create_at"),
+    _ms("expires_at"),
+    _ms("last_activity_at"),
+    Index("ix_sessions_token", "tenant_id", "token_hash", unique=True),
+    Index("ix_sessions_user", "tenant_id", "user_id"),
+)
+
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    _id("user_id"),
+    Column("description", String(512), nullable=False, server_default=""),
+    Column("is_active", Boolean, nullable=False, server_default="1"),
+    _ms("create_at"),
+    Index("ix_access_tokens_token", "tenant_id", "token_hash", unique=True),
+    Index("ix_access_tokens_user", "tenant_id", "user_id"),
+)
+
+teams = Table(
+    "teams",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+    Column("name", String(64), nullable=False),
+    Column("display_name", String(64), nullable=False),
+    Column("description", String(255), nullable=False, server_default=""),
+    Column("email", String(128), nullable=False, server_default=""),
+    Column("type", String(1), nullable=False, server_default="O"),
+    Column("company_name", String(64), nullable=False, server_default=""),
+    Column("allowed_domains", String(1000), nullable=False, server_default=""),
+    Column("invite_id", String(ID), nullable=False, server_default=""),
+    Column("allow_open_invite", Boolean, nullable=False, server_default="0"),
+    Column("creator_id", String(ID), nullable=False, server_default=""),
+    Index("ix_teams_name", "tenant_id", "name", unique=True),
+    Index("ix_teams_invite", "tenant_id", "invite_id"),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    _tenant(),
+    _id("team_id", primary_key=True),
+    _id("user_id", primary_key=True),
+    Column("scheme_user", Boolean, nullable=False, server_default="1"),
+    Column("scheme_admin", Boolean, nullable=False, server_default="0"),
+    Column("explicit_roles", String(256), nullable=False, server_default=""),
+    _ms("create_at"),
+    _ms("delete_at"),
+    Index("ix_team_members_user", "tenant_id", "user_id"),
+)
+
+channels = Table(
+    "channels",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+    # Direct and group channels belong to no team: team_id is "".
+    Column("team_id", String(ID), nullable=False, server_default=""),
+    Column("type", String(1), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("display_name", String(64), nullable=False, server_default=""),
+    Column("header", String(1024), nullable=False, server_default=""),
+    Column("purpose", String(250), nullable=False, server_default=""),
+    _ms("last_post_at"),
+    _ms("last_root_post_at"),
+    Column("total_msg_count", BigInteger, nullable=False, server_default="0"),
+    Column("total_msg_count_root", BigInteger, nullable=False, server_default="0"),
+    Column("creator_id", String(ID), nullable=False, server_default=""),
+    Column("props", Text, nullable=False, server_default="{}"),
+    Index("ix_channels_name", "tenant_id", "team_id", "name", unique=True),
+    Index("ix_channels_team_type", "tenant_id", "team_id", "type"),
+)
+
+channel_members = Table(
+    "channel_members",
+    metadata,
+    _tenant(),
+    _id("channel_id", primary_key=True),
+    _id("user_id", primary_key=True),
+    Column("scheme_user", Boolean, nullable=False, server_default="1"),
+    Column("scheme_admin", Boolean, nullable=False, server_default="0"),
+    Column("explicit_roles", String(256), nullable=False, server_default=""),
+    _ms("last_viewed_at"),
+    Column("msg_count", BigInteger, nullable=False, server_default="0"),
+    Column("msg_count_root", BigInteger, nullable=False, server_default="0"),
+    Column("mention_count", BigInteger, nullable=False, server_default="0"),
+    Column("mention_count_root", BigInteger, nullable=False, server_default="0"),
+    Column("urgent_mention_count", BigInteger, nullable=False, server_default="0"),
+    Column("notify_props", Text, nullable=False, server_default="{}"),
+    _ms("last_update_at"),
+    Index("ix_channel_members_user", "tenant_id", "user_id"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("edit_at"),
+    _ms("delete_at"),
+    Column("is_pinned", Boolean, nullable=False, server_default="0"),
+    _id("user_id"),
+    _id("channel_id"),
+    Column("root_id", String(ID), nullable=False, server_default=""),
+    Column("original_id", String(ID), nullable=False, server_default=""),
+    Column("message", Text, nullable=False, server_default=""),
+    Column("type", String(64), nullable=False, server_default=""),
+    Column("props", Text, nullable=False, server_default="{}"),
+    Column("hashtags", String(1000), nullable=False, server_default=""),
+    Column("file_ids", Text, nullable=False, server_default="[]"),
+    Column("has_reactions", Boolean, nullable=False, server_default="0"),
+    # Stored thread counters on root posts: no correlated COUNT(*) per listed post.
+    Column("reply_count", BigInteger, nullable=False, server_default="0"),
+    _ms("last_reply_at"),
+    Index("ix_posts_channel_create", "tenant_id", "channel_id", "create_at"),
+    Index("ix_posts_channel_update", "tenant_id", "channel_id", "update_at"),
+    Index("ix_posts_root_create", "tenant_id", "root_id", "create_at"),
+)
+
+reactions = Table(
+    "reactions",
+    metadata,
+    _tenant(),
+    _id("post_id", primary_key=True),
+    _id("user_id", primary_key=True),
+    Column("emoji_name", String(64), primary_key=True, nullable=False),
+    _id("channel_id"),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+)
+
+preferences = Table(
+    "preferences",
+    metadata,
+    _tenant(),
+    _id("user_id", primary_key=True),
+    Column("category", String(32), primary_key=True, nullable=False),
+    Column("name", String(64), primary_key=True, nullable=False),
+    Column("value", Text, nullable=False, server_default=""),
+)
+
+statuses = Table(
+    "statuses",
+    metadata,
+    _tenant(),
+    _id("user_id", primary_key=True),
+    Column("status", String(32), nullable=False, server_default="offline"),
+    Column("manual", Boolean, nullable=False, server_default="0"),
+    _ms("last_activity_at"),
+    # Seconds, as Mattermost sends it.
+    Column("dnd_end_time", BigInteger, nullable=False, server_default="0"),
+    Column("prev_status", String(32), nullable=False, server_default=""),
+)
+
+__all__ = [
+    "access_tokens",
+    "bots",
+    "channel_members",
+    "channels",
+    "metadata",
+    "posts",
+    "preferences",
+    "reactions",
+    "sessions",
+    "statuses",
+    "team_members",
+    "teams",
+    "tenants",
+    "users",
+]

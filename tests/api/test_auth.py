@@ -1,0 +1,100 @@
+"""Login, logout, token lookup order, cookies and CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from tests.support.client import PASSWORD, Api, LoggedIn, expect
+
+
+def test_first_user_is_system_admin(admin: LoggedIn) -> None:
+    assert "system_admin" in admin.raw["roles"].split()
+
+
+def test_later_users_are_plain_users(make_user: Callable[..., LoggedIn]) -> None:
+    user = make_user()
+    assert user.raw["roles"] == "system_user"
+    assert "password" not in user.raw and "password_hash" not in user.raw
+
+
+def test_login_returns_200_token_and_sanitized_user(
+    anon: Api, make_user: Callable[..., LoggedIn]
+) -> None:
+    user = make_user()
+    r = anon.post("/users/login", {"login_id": user.username, "password": PASSWORD, "token": None})
+    body = expect(r, 200)
+    assert len(r.headers["Token"]) == 26
+    assert body["id"] == user.id
+    assert "password" not in body
+    assert "set-cookie" not in r.headers
+
+
+def test_login_by_email_and_with_client4_fields(
+    anon: Api, make_user: Callable[..., LoggedIn]
+) -> None:
+    user = make_user()
+    body = {"login_id": user.email.upper(), "password": PASSWORD, "token": "", "deviceId": ""}
+    assert expect(anon.post("/users/login", body), 200)["id"] == user.id
+
+
+def test_bad_credentials_are_401(anon: Api, make_user: Callable[..., LoggedIn]) -> None:
+    user = make_user()
+    r = anon.post("/users/login", {"login_id": user.username, "password": "wrong-password"})
+    body = expect(r, 401)
+    assert body["id"] == "api.user.login.invalid_credentials_email_username"
+    r = anon.post("/users/login", {"login_id": "nobody-here", "password": "wrong-password"})
+    assert r.status_code == 401
+
+
+def test_xhr_login_sets_cookies_and_cookie_auth_needs_csrf(
+    server: str, make_user: Callable[..., LoggedIn]
+) -> None:
+    user = make_user()
+    with httpx.Client(base_url=f"{server}/api/v4") as browser:
+        r = browser.post(
+            "/users/login",
+            json={"login_id": user.username, "password": PASSWORD},
+            headers={"X-Requested-With": "XMLHttpRequest"},
+        )
+        assert r.status_code == 200
+        cookies = {c.name: c for c in browser.cookies.jar}
+        assert {"MMAUTHTOKEN", "MMUSERID", "MMCSRF"} <= set(cookies)
+        assert cookies["MMUSERID"].value == user.id
+        assert "httponly" in r.headers.get_list("set-cookie")[0].lower()
+        # GETs pass on the cookie alone.
+        assert browser.get("/users/me").json()["id"] == user.id
+        # A write with the cookie but neither CSRF header nor XHR marker is refused.
+        patch = {"nickname": "cookie"}
+        assert browser.put("/users/me/patch", json=patch).status_code == 401
+        ok = browser.put(
+            "/users/me/patch", json=patch, headers={"X-CSRF-Token": cookies["MMCSRF"].value}
+        )
+        assert ok.status_code == 200
+        ok = browser.put(
+            "/users/me/patch", json=patch, headers={"X-Requested-With": "XMLHttpRequest"}
+        )
+        assert ok.status_code == 200
+
+
+def test_token_lookup_forms(server: str, make_user: Callable[..., LoggedIn]) -> None:
+    user = make_user()
+    url = f"{server}/api/v4/users/me"
+    for headers in (
+        {"Authorization": f"Bearer {user.token}"},
+        {"Authorization": f"BEARER {user.token}"},
+        {"Authorization": f"Token {user.token}"},
+    ):
+        assert httpx.get(url, headers=headers).json()["id"] == user.id
+    assert httpx.get(url, params={"access_token": user.token}).json()["id"] == user.id
+    assert httpx.get(url).status_code == 401
+    assert httpx.get(url, headers={"Authorization": "Bearer nottoken"}).status_code == 401
+
+
+def test_logout_revokes_session(server: str, make_user: Callable[..., LoggedIn]) -> None:
+    user = make_user()
+    assert expect(user.api.post("/users/logout"), 200) == {"status": "OK"}
+    r = user.api.get("/users/me")
+    body = expect(r, 401)
+    assert body["id"] == "api.context.session_expired.app_error"
