@@ -15,6 +15,7 @@ from roost import MATTERMOST_COMPAT_VERSION
 from roost.api.middleware import RoostMiddleware
 from roost.api.routes import all_routes, method_not_allowed, not_found, server_error
 from roost.app.auth import Auth
+from roost.app.bots import Bots
 from roost.app.channels import Channels
 from roost.app.health import Health
 from roost.app.preferences import Preferences
@@ -36,12 +37,14 @@ def build_services(settings: Settings) -> Services:
     db = Database(settings.effective_database_url, settings.database_pool_size)
     bus = LocalBus()
     auth = Auth(db, settings)
+    users = Users(db, bus, settings, auth)
     return Services(
         settings=settings,
         db=db,
         bus=bus,
         auth=auth,
-        users=Users(db, bus, settings, auth),
+        users=users,
+        bots=Bots(db, settings, users, auth),
         preferences=Preferences(db, bus),
         statuses=Statuses(db, bus),
         channels=Channels(db, bus),

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
-from roost.api import status, system, users
+from roost.api import bots, status, system, users
 from roost.api.responses import error_response
 from roost.api.websocket import websocket_endpoint
 from roost.app.errors import AppError
@@ -22,6 +22,8 @@ def api_routes() -> list[BaseRoute]:
         *system.routes(),
         *status.routes(),
         *users.routes(),
+        *users.image_routes(),
+        *bots.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 

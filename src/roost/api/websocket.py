@@ -52,6 +52,8 @@ class SocketSession:
         with contextlib.suppress(errors.AppError):
             # Cookie or header auth on the upgrade request: say hello at once.
             await self._start(await authenticate(self.ws, self.services.auth, DEFAULT_TENANT_ID))
+        if self.conn is not None:
+            await self._mark_online()
         try:
             while True:
                 message = await self.ws.receive()
@@ -98,7 +100,12 @@ class SocketSession:
             conn.push(event_prefix(hello))
         self.conn = conn
         self.sender = asyncio.create_task(self._send_loop(conn))
-        await self.services.statuses.do_set_automatic(actor.tenant_id, actor.user_id, "online")
+
+    async def _mark_online(self) -> None:
+        assert self.actor is not None
+        await self.services.statuses.do_set_automatic(
+            self.actor.tenant_id, self.actor.user_id, "online"
+        )
 
     def _resumable(self, actor: Actor) -> Connection | None:
         conn_id = self.ws.query_params.get("connection_id", "")
@@ -187,7 +194,9 @@ class SocketSession:
         )
         await self._start(actor)
         assert self.conn is not None
+        # hello, then the OK, then anything else: the order clients expect.
         self.conn.reply(_reply(seq))
+        await self._mark_online()
         return True
 
     async def _action(self, action: str, data: dict[str, Any]) -> Any:

@@ -24,6 +24,7 @@ from roost.store.database import Database
 SESSION_CACHE_SECONDS = 60
 SESSION_CACHE_SIZE = 100_000
 MAX_TOKEN_DESCRIPTION = 255
+ACCESS_TOKEN_ROLE = "system_user_access_token"
 
 
 class Auth:
@@ -163,7 +164,11 @@ class Auth:
         return token, token_value
 
     async def _check_token_owner(self, conn: AsyncConnection, actor: Actor, target: User) -> None:
-        if actor.is_system_admin or actor.user_id == target.id:
+        if actor.is_system_admin:
+            return
+        # As in Mattermost, users manage their own tokens only once an admin grants them
+        # the system_user_access_token role.
+        if actor.user_id == target.id and ACCESS_TOKEN_ROLE in actor.roles.split():
             return
         # A bot's owner manages its tokens, as in Mattermost.
         if target.is_bot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from roost.app.auth import Auth
+from roost.app.bots import Bots
 from roost.app.channels import Channels
 from roost.app.health import Health
 from roost.app.preferences import Preferences
@@ -22,6 +23,7 @@ class Services:
     bus: Bus
     auth: Auth
     users: Users
+    bots: Bots
     preferences: Preferences
     statuses: Statuses
     channels: Channels

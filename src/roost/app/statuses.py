@@ -60,16 +60,20 @@ class Statuses:
 
     async def do_set_automatic(self, tenant_id: str, user_id: str, status: str) -> None:
         """Presence seen by the server (a socket opening or closing); manual choices win."""
-        current = await self.get(tenant_id, user_id)
-        if current.manual or current.status == status:
-            return
-        await self._save(
-            tenant_id, Status(user_id=user_id, status=status, last_activity_at=now_ms())
-        )
+        now = now_ms()
+        async with self._db.write() as conn:
+            changed = await status_store.set_automatic_status(conn, tenant_id, user_id, status, now)
+        if changed:
+            await self._announce(
+                tenant_id, Status(user_id=user_id, status=status, last_activity_at=now)
+            )
 
     async def _save(self, tenant_id: str, status: Status) -> None:
         async with self._db.write() as conn:
             await status_store.save_status(conn, tenant_id, status)
+        await self._announce(tenant_id, status)
+
+    async def _announce(self, tenant_id: str, status: Status) -> None:
         broadcast = Broadcast(recipients=frozenset({status.user_id}), user_id=status.user_id)
         event = Event(
             tenant_id,

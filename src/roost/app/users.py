@@ -20,6 +20,7 @@ from roost.store import users as user_store
 from roost.store.database import Database
 
 PASSWORD_MIN = 5
+ASSIGNABLE_ROLES = ("system_user", "system_admin", "system_user_access_token")
 PATCHABLE_FIELDS = (
     "username",
     "email",
@@ -225,13 +226,13 @@ class Users:
         if not actor.is_system_admin:
             raise errors.forbidden()
         wanted = roles.split()
-        if not wanted or any(r not in ("system_user", "system_admin") for r in wanted):
+        if "system_user" not in wanted or any(r not in ASSIGNABLE_ROLES for r in wanted):
             raise errors.invalid_body_param("roles")
         async with self._db.write() as conn:
             user = await user_store.get_user(conn, actor.tenant_id, user_id)
             if user is None:
                 raise errors.not_found("user", "app.user.missing_account.const")
-            user.roles = " ".join(r for r in ("system_user", "system_admin") if r in wanted)
+            user.roles = " ".join(r for r in ASSIGNABLE_ROLES if r in wanted)
             user.update_at = now_ms()
             await user_store.update_user(conn, actor.tenant_id, user)
         self._auth.forget_user(user_id)

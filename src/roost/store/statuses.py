@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.user import Status
-from roost.store.dialect import upsert
+from roost.store.dialect import insert_ignore, upsert
 from roost.store.tables import statuses
 
 
@@ -67,3 +67,26 @@ async def list_not_offline(conn: AsyncConnection, tenant_id: str, limit: int) ->
         )
         for r in (await conn.execute(stmt)).mappings()
     ]
+
+
+async def set_automatic_status(
+    conn: AsyncConnection, tenant_id: str, user_id: str, status: str, now: int
+) -> bool:
+    """Set a status the server observed, unless the user chose one. True if it changed.
+
+    One conditional statement, so a manual choice made meanwhile is never overwritten.
+    """
+    result = await conn.execute(
+        update(statuses)
+        .where(
+            statuses.c.tenant_id == tenant_id,
+            statuses.c.user_id == user_id,
+            statuses.c.manual.is_(False),
+            statuses.c.status != status,
+        )
+        .values(status=status, last_activity_at=now)
+    )
+    if result.rowcount:
+        return True
+    row = {"tenant_id": tenant_id, "user_id": user_id, "status": status, "last_activity_at": now}
+    return await insert_ignore(conn, statuses, [row]) > 0

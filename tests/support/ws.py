@@ -1,0 +1,137 @@
+"""A small synchronous WebSocket client speaking Mattermost's protocol, for tests."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+Frame = dict[str, Any]
+
+
+class WsClient:
+    """Connects, authenticates with a token and collects events as they arrive."""
+
+    def __init__(
+        self,
+        base: str,
+        token: str,
+        *,
+        connection_id: str = "",
+        sequence_number: int | None = None,
+        authenticate: bool = True,
+        timeout: float = 10.0,
+    ) -> None:
+        url = base.replace("http://", "ws://") + "/api/v4/websocket"
+        if connection_id:
+            url += f"?connection_id={connection_id}&sequence_number={sequence_number or 0}"
+        self.ws: ClientConnection = connect(url, open_timeout=timeout, max_size=2**22, legacy=True)
+        self.timeout = timeout
+        self.frames: list[Frame] = []  # every frame received, in order
+        self._unread: list[Frame] = []
+        self._seq = 0
+        self.hello: Frame | None = None
+        if authenticate:
+            self.send("authentication_challenge", {"token": token})
+
+    # Sending.
+
+    def send(self, action: str, data: dict[str, Any] | None = None) -> int:
+        self._seq += 1
+        self.ws.send(json.dumps({"seq": self._seq, "action": action, "data": data or {}}))
+        return self._seq
+
+    # Receiving.
+
+    def _read(self, timeout: float) -> Frame | None:
+        try:
+            raw = self.ws.recv(timeout=timeout)
+        except TimeoutError:
+            return None
+        frame: Frame = json.loads(raw)
+        self.frames.append(frame)
+        if frame.get("event") == "hello" and self.hello is None:
+            self.hello = frame
+        return frame
+
+    def next_frame(self, timeout: float | None = None) -> Frame:
+        if self._unread:
+            return self._unread.pop(0)
+        frame = self._read(self.timeout if timeout is None else timeout)
+        if frame is None:
+            raise AssertionError("no frame arrived in time")
+        return frame
+
+    def wait_for(
+        self,
+        event: str,
+        predicate: Callable[[Frame], bool] | None = None,
+        timeout: float | None = None,
+    ) -> Frame:
+        """The first unread event of that name (matching predicate); others stay unread."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        for i, frame in enumerate(self._unread):
+            if frame.get("event") == event and (predicate is None or predicate(frame)):
+                return self._unread.pop(i)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                seen = [f.get("event") or f.get("seq_reply") for f in self.frames]
+                raise AssertionError(f"no {event!r} event in time; frames seen: {seen}")
+            frame = self._read(left)
+            if frame is None:
+                continue
+            if frame.get("event") == event and (predicate is None or predicate(frame)):
+                return frame
+            self._unread.append(frame)
+
+    def wait_reply(self, seq: int, timeout: float | None = None) -> Frame:
+        return self.wait_for_reply(lambda f: f.get("seq_reply") == seq, timeout)
+
+    def wait_for_reply(self, match: Callable[[Frame], bool], timeout: float | None = None) -> Frame:
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        for i, frame in enumerate(self._unread):
+            if "seq_reply" in frame and match(frame):
+                return self._unread.pop(i)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("no matching reply in time")
+            frame = self._read(left)
+            if frame is not None and "seq_reply" in frame and match(frame):
+                return frame
+            if frame is not None:
+                self._unread.append(frame)
+
+    def assert_no_event(self, event: str, within: float = 0.5) -> None:
+        deadline = time.monotonic() + within
+        for frame in self._unread:
+            assert frame.get("event") != event, f"unexpected {event}: {frame}"
+        while (left := deadline - time.monotonic()) > 0:
+            frame = self._read(left)
+            if frame is None:
+                break
+            assert frame.get("event") != event, f"unexpected {event}: {frame}"
+            self._unread.append(frame)
+
+    def is_closed(self, timeout: float = 2.0) -> bool:
+        try:
+            self.ws.recv(timeout=timeout)
+        except ConnectionClosed:
+            return True
+        except TimeoutError:
+            return False
+        return False
+
+    def close(self) -> None:
+        self.ws.close()
+
+    def __enter__(self) -> WsClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
