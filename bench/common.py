@@ -1,0 +1,59 @@
+"""Shared set-up for benchmarks: a fresh database, a crowd, a real server process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import statistics
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from roost.loadtest.crowd import Crowd, load_crowd
+from tests.support.databases import database
+from tests.support.server import running_server
+
+
+@dataclass
+class Setup:
+    base: str
+    database_url: str
+    crowd: Crowd
+
+
+@contextmanager
+def bench_server(
+    backend: str, crowd_size: int, env: dict[str, str] | None = None
+) -> Iterator[Setup]:
+    """A server on a fresh database of ``backend`` with ``crowd_size`` logged-in users."""
+    with tempfile.TemporaryDirectory(prefix="roost-bench-") as tmp:
+        data_dir = Path(tmp)
+        with database(backend, data_dir) as url:
+            crowd = asyncio.run(load_crowd(url, crowd_size))
+            with running_server(url, data_dir, env) as base:
+                yield Setup(base, url, crowd)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def describe(values_ms: list[float]) -> str:
+    if not values_ms:
+        return "no samples"
+    return (
+        f"p50 {percentile(values_ms, 50):.1f} ms, p90 {percentile(values_ms, 90):.1f} ms, "
+        f"p99 {percentile(values_ms, 99):.1f} ms, max {max(values_ms):.1f} ms, "
+        f"mean {statistics.fmean(values_ms):.1f} ms"
+    )
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

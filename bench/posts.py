@@ -1,0 +1,111 @@
+"""Post creation throughput and latency, and channel page reads, over HTTP.
+
+Setup: one `roost serve` process on a fresh database (PostgreSQL by default), loaded with
+a crowd of users who share one channel; this script is the load generator, a separate
+process on the same machine. Writers each loop POST /api/v4/posts for the duration; then
+readers loop GET /api/v4/channels/{id}/posts (newest page of 60).
+
+    .venv/bin/python -m bench.posts --backend postgres --writers 50 --seconds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+
+import aiohttp
+
+from bench.common import bench_server, describe, machine
+
+
+async def _writer(
+    session: aiohttp.ClientSession,
+    base: str,
+    token: str,
+    channel_id: str,
+    stop: float,
+    latencies: list[float],
+    errors: list[int],
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    n = 0
+    while time.perf_counter() < stop:
+        n += 1
+        body = {"channel_id": channel_id, "message": f"benchmark message {n} with some words"}
+        started = time.perf_counter()
+        async with session.post(f"{base}/api/v4/posts", json=body, headers=headers) as r:
+            await r.read()
+            if r.status != 201:
+                errors.append(r.status)
+                continue
+        latencies.append((time.perf_counter() - started) * 1000)
+
+
+async def _reader(
+    session: aiohttp.ClientSession,
+    base: str,
+    token: str,
+    channel_id: str,
+    stop: float,
+    latencies: list[float],
+    errors: list[int],
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    url = f"{base}/api/v4/channels/{channel_id}/posts?page=0&per_page=60"
+    while time.perf_counter() < stop:
+        started = time.perf_counter()
+        async with session.get(url, headers=headers) as r:
+            await r.read()
+            if r.status != 200:
+                errors.append(r.status)
+                continue
+        latencies.append((time.perf_counter() - started) * 1000)
+
+
+async def _phase(kind: str, base: str, tokens: list[str], channel_id: str, seconds: float) -> None:
+    connector = aiohttp.TCPConnector(limit=len(tokens) + 10)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        # Warm up caches and connections, unmeasured.
+        warm_stop = time.perf_counter() + 2
+        await asyncio.gather(
+            *[_writer(session, base, t, channel_id, warm_stop, [], []) for t in tokens[:5]]
+        )
+        latencies: list[float] = []
+        errors: list[int] = []
+        started = time.perf_counter()
+        stop = started + seconds
+        work = _writer if kind == "write" else _reader
+        await asyncio.gather(
+            *[work(session, base, t, channel_id, stop, latencies, errors) for t in tokens]
+        )
+        elapsed = time.perf_counter() - started
+    rate = len(latencies) / elapsed
+    label = "posts created" if kind == "write" else "channel pages read"
+    print(
+        f"{label}: {len(latencies)} in {elapsed:.1f} s = {rate:.0f}/s with {len(tokens)} concurrent clients"
+    )
+    print(f"  latency: {describe(latencies)}")
+    print(f"  errors: {len(errors)} {sorted(set(errors))}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--backend", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--writers", type=int, default=50)
+    parser.add_argument("--readers", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    print(f"machine: {machine()}; backend: {args.backend}")
+    size = max(args.writers, args.readers)
+    with bench_server(args.backend, size) as setup:
+        tokens = setup.crowd.tokens
+        channel = setup.crowd.channel_id
+        asyncio.run(_phase("write", setup.base, tokens[: args.writers], channel, args.seconds))
+        asyncio.run(_phase("read", setup.base, tokens[: args.readers], channel, args.seconds))
+
+
+if __name__ == "__main__":
+    main()

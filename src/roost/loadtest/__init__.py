@@ -1,0 +1,1 @@
+"""Load generation: data sets loaded straight into the database, and simulated users."""
