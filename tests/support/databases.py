@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -51,3 +51,18 @@ def database(backend: str, directory: Path) -> Iterator[str]:
     else:
         with sqlite_database(directory) as url:
             yield url
+
+
+@asynccontextmanager
+async def database_async(backend: str, directory: Path) -> AsyncIterator[str]:
+    """The same as ``database``, for code already inside an event loop."""
+    if backend != "postgres":
+        with sqlite_database(directory) as url:
+            yield url
+        return
+    name = f"roost_test_{uuid.uuid4().hex[:12]}"
+    await _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield _pg_url(name)
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
