@@ -16,11 +16,14 @@ from roost.api.middleware import RoostMiddleware
 from roost.api.routes import all_routes, method_not_allowed, not_found, server_error
 from roost.app.auth import Auth
 from roost.app.bots import Bots
+from roost.app.channel_members import ChannelMembers
 from roost.app.channels import Channels
+from roost.app.direct_channels import DirectChannels
 from roost.app.health import Health
 from roost.app.preferences import Preferences
 from roost.app.services import Services
 from roost.app.statuses import Statuses
+from roost.app.teams import Teams
 from roost.app.users import Users
 from roost.cluster.bus import LocalBus
 from roost.config import Settings
@@ -38,6 +41,7 @@ def build_services(settings: Settings) -> Services:
     bus = LocalBus()
     auth = Auth(db, settings)
     users = Users(db, bus, settings, auth)
+    channels = Channels(db, bus)
     return Services(
         settings=settings,
         db=db,
@@ -47,7 +51,10 @@ def build_services(settings: Settings) -> Services:
         bots=Bots(db, settings, users, auth),
         preferences=Preferences(db, bus),
         statuses=Statuses(db, bus),
-        channels=Channels(db, bus),
+        channels=channels,
+        channel_members=ChannelMembers(db, bus, channels),
+        direct_channels=DirectChannels(db, bus, channels),
+        teams=Teams(db, bus, channels),
         health=Health(db),
     )
 

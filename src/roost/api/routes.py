@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
-from roost.api import bots, status, system, users
+from roost.api import bots, channel_members, channels, status, system, teams, users
 from roost.api.responses import error_response
 from roost.api.websocket import websocket_endpoint
 from roost.app.errors import AppError
@@ -24,6 +24,9 @@ def api_routes() -> list[BaseRoute]:
         *users.routes(),
         *users.image_routes(),
         *bots.routes(),
+        *teams.routes(),
+        *channels.routes(),
+        *channel_members.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 from roost.app.auth import Auth
 from roost.app.bots import Bots
+from roost.app.channel_members import ChannelMembers
 from roost.app.channels import Channels
+from roost.app.direct_channels import DirectChannels
 from roost.app.health import Health
 from roost.app.preferences import Preferences
 from roost.app.statuses import Statuses
+from roost.app.teams import Teams
 from roost.app.users import Users
 from roost.cluster.bus import Bus
 from roost.config import Settings
@@ -27,4 +30,7 @@ class Services:
     preferences: Preferences
     statuses: Statuses
     channels: Channels
+    channel_members: ChannelMembers
+    direct_channels: DirectChannels
+    teams: Teams
     health: Health

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.channel import DEFAULT_MEMBER_NOTIFY_PROPS, Channel, ChannelMember
 from roost.store import codec
+from roost.store.dialect import insert_ignore
 from roost.store.tables import channel_members, channels
 
 
@@ -95,5 +97,120 @@ async def get_member(
 async def member_user_ids(conn: AsyncConnection, tenant_id: str, channel_id: str) -> list[str]:
     stmt = select(channel_members.c.user_id).where(
         channel_members.c.tenant_id == tenant_id, channel_members.c.channel_id == channel_id
+    )
+    return list((await conn.execute(stmt)).scalars())
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# Channels.
+
+
+async def insert_channel(conn: AsyncConnection, tenant_id: str, channel: Channel) -> bool:
+    """Insert unless a channel of that name exists in the team; True if inserted."""
+    return await insert_ignore(conn, channels, [channel_values(tenant_id, channel)]) == 1
+
+
+async def update_channel(conn: AsyncConnection, tenant_id: str, channel: Channel) -> None:
+    values = channel_values(tenant_id, channel)
+    # Counters belong to posting; an edit of the channel's properties never rewinds them.
+    for name in (
+        "tenant_id",
+        "id",
+        "last_post_at",
+        "last_root_post_at",
+        "total_msg_count",
+        "total_msg_count_root",
+    ):
+        del values[name]
+    await conn.execute(
+        update(channels)
+        .where(channels.c.tenant_id == tenant_id, channels.c.id == channel.id)
+        .values(**values)
+    )
+
+
+async def get_channels(
+    conn: AsyncConnection, tenant_id: str, channel_ids: Sequence[str]
+) -> list[Channel]:
+    if not channel_ids:
+        return []
+    stmt = select(channels).where(
+        channels.c.tenant_id == tenant_id, channels.c.id.in_(list(channel_ids))
+    )
+    return [channel_from_row(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def get_channel_by_name(
+    conn: AsyncConnection, tenant_id: str, team_id: str, name: str
+) -> Channel | None:
+    stmt = select(channels).where(
+        channels.c.tenant_id == tenant_id, channels.c.team_id == team_id, channels.c.name == name
+    )
+    row = (await conn.execute(stmt)).mappings().first()
+    return channel_from_row(row) if row else None
+
+
+async def list_team_channels(
+    conn: AsyncConnection,
+    tenant_id: str,
+    team_id: str,
+    types: Sequence[str],
+    *,
+    offset: int,
+    limit: int,
+    deleted: bool = False,
+    term: str = "",
+) -> list[Channel]:
+    """A team's channels of the given types, live ones or (``deleted``) archived ones."""
+    stmt = select(channels).where(
+        channels.c.tenant_id == tenant_id,
+        channels.c.team_id == team_id,
+        channels.c.type.in_(list(types)),
+        channels.c.delete_at != 0 if deleted else channels.c.delete_at == 0,
+    )
+    if term:
+        like = f"{_escape_like(term.lower())}%"
+        stmt = stmt.where(
+            or_(
+                channels.c.name.like(like, escape="\\"),
+                func.lower(channels.c.display_name).like(like, escape="\\"),
+            )
+        )
+    stmt = stmt.order_by(channels.c.display_name, channels.c.id).offset(offset).limit(limit)
+    return [channel_from_row(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def user_channels(
+    conn: AsyncConnection,
+    tenant_id: str,
+    user_id: str,
+    team_id: str | None = None,
+    *,
+    include_deleted: bool = False,
+) -> list[Channel]:
+    """The user's channels; with ``team_id``, those of that team plus direct and group ones."""
+    stmt = (
+        select(channels)
+        .join(
+            channel_members,
+            (channel_members.c.tenant_id == channels.c.tenant_id)
+            & (channel_members.c.channel_id == channels.c.id),
+        )
+        .where(channels.c.tenant_id == tenant_id, channel_members.c.user_id == user_id)
+    )
+    if team_id is not None:
+        stmt = stmt.where(or_(channels.c.team_id == team_id, channels.c.team_id == ""))
+    if not include_deleted:
+        stmt = stmt.where(channels.c.delete_at == 0)
+    stmt = stmt.order_by(channels.c.display_name, channels.c.id)
+    return [channel_from_row(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def team_channel_ids(conn: AsyncConnection, tenant_id: str, team_id: str) -> list[str]:
+    stmt = select(channels.c.id).where(
+        channels.c.tenant_id == tenant_id, channels.c.team_id == team_id
     )
     return list((await conn.execute(stmt)).scalars())
