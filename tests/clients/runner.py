@@ -1,0 +1,74 @@
+"""Runs one real-client scenario as a subprocess and reads back its step results."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+VENVS = ROOT / ".venv-clients"
+RESULT_PREFIX = "ROOST-RESULT "
+# A whole scenario takes a few seconds; this only bounds a hang.
+SCENARIO_TIMEOUT_SECONDS = 120
+
+
+def command(client: str) -> list[str]:
+    if client == "js":
+        return ["node", str(HERE / "js" / "scenario.js")]
+    script = HERE / "python" / f"scenario_{client}.py"
+    return [str(VENVS / client / "bin" / "python"), str(script)]
+
+
+def setup_clients() -> None:
+    """Install the clients' environments (a no-op when they are current)."""
+    subprocess.run([str(ROOT / "scripts" / "setup-clients")], check=True, cwd=ROOT)
+
+
+@dataclass
+class Run:
+    client: str
+    returncode: int
+    stdout: str
+    stderr: str
+    result: dict[str, Any] | None = field(default=None)
+
+    def describe(self) -> str:
+        return (
+            f"{self.client} exited {self.returncode}\n"
+            f"--- stdout (tail)\n{self.stdout[-3000:]}\n--- stderr (tail)\n{self.stderr[-5000:]}"
+        )
+
+
+def run_client(client: str, base_url: str, password: str, user_a: str, user_b: str) -> Run:
+    env = dict(os.environ)
+    # The scenarios must not pick up Roost's own venv or source tree.
+    env.pop("PYTHONPATH", None)
+    env.pop("VIRTUAL_ENV", None)
+    env.update(
+        {
+            "ROOST_URL": base_url,
+            "ROOST_PASSWORD": password,
+            "ROOST_USER_A": user_a,
+            "ROOST_USER_B": user_b,
+            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+        }
+    )
+    proc = subprocess.run(
+        command(client),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SCENARIO_TIMEOUT_SECONDS,
+        check=False,
+    )
+    run = Run(client, proc.returncode, proc.stdout, proc.stderr)
+    for line in proc.stdout.splitlines():
+        if line.startswith(RESULT_PREFIX):
+            run.result = json.loads(line[len(RESULT_PREFIX) :])
+    return run

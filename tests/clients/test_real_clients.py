@@ -1,0 +1,169 @@
+"""Unmodified Mattermost clients against a real ``roost serve``, on each database backend.
+
+Each client's scenario runs once per backend as a subprocess (in its own virtualenv, or
+under Node.js) and reports every step by name; each step is one test here, so a failure
+names the exact step and carries the client's own error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.clients.runner import Run, run_client, setup_clients
+from tests.support.client import PASSWORD, LoggedIn
+
+# The story every Python client plays (tests/clients/python/story.py), with the session
+# steps around it.
+PYTHON_STEPS = (
+    "login_a",
+    "login_b",
+    "ws_connect",
+    "bad_login_rejected",
+    "users_me",
+    "ws_hello",
+    "client_config",
+    "status_roundtrip",
+    "preferences_roundtrip",
+    "create_team",
+    "add_team_member",
+    "ws_added_to_team",
+    "create_public_channel",
+    "create_private_channel",
+    "post_unseen_private",
+    "add_channel_member_public",
+    "ws_user_added_public",
+    "add_channel_member_private",
+    "ws_user_added_private",
+    "patch_channel",
+    "ws_channel_updated",
+    "post_root",
+    "ws_posted",
+    "post_reply",
+    "ws_posted_reply",
+    "add_reaction",
+    "ws_reaction_added",
+    "get_reactions",
+    "remove_reaction",
+    "ws_reaction_removed",
+    "edit_post",
+    "ws_post_edited",
+    "delete_reply",
+    "ws_post_deleted",
+    "get_thread",
+    "channel_posts",
+    "open_dm",
+    "ws_direct_added",
+    "post_dm",
+    "ws_posted_dm",
+    "ws_no_leak",
+    "ws_sequence",
+    "token_login_pat",
+    "token_login_bot",
+    "ws_disconnect",
+)
+
+
+# tests/clients/js/scenario.js: Client4 and WebSocketClient.
+JS_STEPS = (
+    "client_config",
+    "login_a",
+    "login_b",
+    "server_version_header",
+    "bad_login_rejected",
+    "get_me",
+    "ws_connect",
+    "ws_hello",
+    "ws_ping",
+    "ws_get_statuses",
+    "status_roundtrip",
+    "preferences_roundtrip",
+    "create_team",
+    "add_team_member",
+    "ws_added_to_team",
+    "create_public_channel",
+    "create_private_channel",
+    "post_unseen_private",
+    "add_channel_member_public",
+    "ws_user_added_public",
+    "add_channel_member_private",
+    "ws_user_added_private",
+    "patch_channel",
+    "ws_channel_updated",
+    "ws_typing",
+    "post_root",
+    "ws_posted",
+    "ws_posted_to_sender",
+    "post_reply",
+    "ws_posted_reply",
+    "ws_typing_in_thread",
+    "add_reaction",
+    "ws_reaction_added",
+    "get_reactions",
+    "remove_reaction",
+    "ws_reaction_removed",
+    "edit_post",
+    "ws_post_edited",
+    "delete_reply",
+    "ws_post_deleted",
+    "get_thread",
+    "channel_posts",
+    "open_dm",
+    "ws_direct_added",
+    "post_dm",
+    "ws_posted_dm",
+    "ws_no_leak",
+    "ws_stable",
+    "token_login_pat",
+    "token_login_bot",
+    "logout",
+)
+
+STEPS: dict[str, tuple[str, ...]] = {
+    "mmdriver": PYTHON_STEPS,
+    "autodriver10": PYTHON_STEPS,
+    "autodriver11": (*PYTHON_STEPS[:-1], "async_driver_me", PYTHON_STEPS[-1]),
+    "js": JS_STEPS,
+}
+
+CASES = [(client, step) for client, steps in STEPS.items() for step in steps]
+
+# One run per (server, client): every step test of that client reads the same result.
+_RUNS: dict[tuple[str, str], Run] = {}
+
+
+@pytest.fixture(scope="session")
+def client_envs() -> None:
+    setup_clients()
+
+
+@pytest.fixture
+def scenario(
+    server: str, admin: LoggedIn, make_user: Callable[..., LoggedIn], client_envs: None
+) -> Callable[[str], Run]:
+    def get(client: str) -> Run:
+        key = (server, client)
+        if key not in _RUNS:
+            listener = make_user()
+            _RUNS[key] = run_client(client, server, PASSWORD, admin.username, listener.username)
+        return _RUNS[key]
+
+    return get
+
+
+@pytest.mark.parametrize("client", list(STEPS))
+def test_scenario_reports_every_step(client: str, scenario: Callable[[str], Run]) -> None:
+    run = scenario(client)
+    assert run.result is not None, f"no result line\n{run.describe()}"
+    assert run.returncode == 0, run.describe()
+    assert list(run.result["steps"]) == list(STEPS[client])
+
+
+@pytest.mark.parametrize(("client", "step"), CASES)
+def test_step(client: str, step: str, scenario: Callable[[str], Run]) -> None:
+    run = scenario(client)
+    assert run.result is not None, f"no result line\n{run.describe()}"
+    outcome = run.result["steps"].get(step)
+    assert outcome is not None, f"{client} did not report step {step!r}"
+    assert outcome["ok"], f"{client} step {step}: {outcome['error']}\n{outcome.get('trace', '')}"
