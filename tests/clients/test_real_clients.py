@@ -61,6 +61,13 @@ PYTHON_STEPS = (
     "ws_sequence",
     "token_login_pat",
     "token_login_bot",
+    "bot_ws_hello",
+    "bot_joins",
+    "bot_ws_mentioned",
+    "bot_reply",
+    "ws_posted_bot_reply",
+    "bot_ws_disconnect",
+    "errors_map_to_exceptions",
     "ws_disconnect",
 )
 
@@ -68,6 +75,7 @@ PYTHON_STEPS = (
 # tests/clients/js/scenario.js: Client4 and WebSocketClient.
 JS_STEPS = (
     "client_config",
+    "client_license",
     "login_a",
     "login_b",
     "server_version_header",
@@ -115,8 +123,15 @@ JS_STEPS = (
     "ws_posted_dm",
     "ws_no_leak",
     "ws_stable",
+    "ws_resume",
     "token_login_pat",
     "token_login_bot",
+    "bot_ws_hello",
+    "bot_joins",
+    "bot_ws_mentioned",
+    "bot_reply",
+    "ws_posted_bot_reply",
+    "errors_map",
     "logout",
 )
 

@@ -188,6 +188,11 @@ async function main() {
         check(Object.values(config).every((v) => typeof v === 'string'), 'format=old values are strings');
     });
 
+    await run('client_license', async () => {
+        const license = await newClient().getClientLicenseOld();
+        check(license.IsLicensed === 'false' || license.IsLicensed === 'true', `license: ${JSON.stringify(license)}`);
+    });
+
     const login = async (client, username) => {
         const me = await client.login(username, cfg.password);
         check(me.username === username, `login gave ${JSON.stringify(me)}`);
@@ -434,22 +439,85 @@ async function main() {
         check(seqs.every((s, i) => s === i), `event seq must go 0,1,2,...: ${JSON.stringify(seqs)}`);
     }, ['ws_hello']);
 
-    const tokenLogin = async (userId) => {
+    await run('ws_resume', async () => {
+        // Drop B's connection under the client, as a network failure would; it reconnects
+        // with its connection_id and sequence_number and must get what it missed, in order,
+        // without a new hello.
+        const helloCount = log.events.filter((e) => e.event === 'hello').length;
+        const reconnected = new Promise((resolve) => wsB.addReconnectListener(resolve));
+        wsB.conn.terminate();
+        const post = await a.createPost({channel_id: pub.id, message: 'while you were away'});
+        await reconnected;
+        await log.waitFor('posted', (e) => decoded(e, 'post').id === post.id);
+        check(log.events.filter((e) => e.event === 'hello').length === helloCount, 'a resumed connection gets no new hello');
+        check(log.missed === 0, 'the server must replay, not make the client refetch');
+        const seqs = log.events.map((e) => e.seq);
+        check(seqs.every((seq, i) => seq === i), `event seq after resume: ${JSON.stringify(seqs)}`);
+    }, ['ws_stable', 'post_root']);
+
+    const tokenLogin = async (userId, withToken = newClient()) => {
         const made = await a.createUserAccessToken(userId, 'js client test');
         check(made.token && made.token.length === 26, `access token: ${JSON.stringify(made)}`);
-        const withToken = newClient();
         withToken.setToken(made.token);
         const me = await withToken.getMe();
         check(me.id === userId, `getMe with the token: ${JSON.stringify(me)}`);
         return me;
     };
     await run('token_login_pat', () => tokenLogin(meA.id), ['login_a']);
-    await run('token_login_bot', async () => {
-        const bot = await a.createBot({username: unique('bot'), display_name: 'JS Bot', description: ''});
-        check(bot.user_id && bot.user_id.length === 26, `bot: ${JSON.stringify(bot)}`);
-        const me = await tokenLogin(bot.user_id);
+    const bot = await run('token_login_bot', async () => {
+        const made = await a.createBot({username: unique('bot'), display_name: 'JS Bot', description: ''});
+        check(made.user_id && made.user_id.length === 26, `bot: ${JSON.stringify(made)}`);
+        const client = newClient();
+        const me = await tokenLogin(made.user_id, client);
         check(me.is_bot === true, `a bot's getMe must say is_bot: ${JSON.stringify(me)}`);
-    }, ['login_a']);
+        return {me, client};
+    }, ['login_a']) || {};
+
+    const wsBot = newSocket();
+    const botLog = new EventLog(wsBot);
+    await run('bot_ws_hello', async () => {
+        wsBot.initialize(socketUrl(bot.client), bot.client.getToken());
+        const hello = await botLog.waitFor('hello');
+        check(hello.broadcast.user_id === bot.me.id, `bot hello: ${JSON.stringify(hello)}`);
+    }, ['token_login_bot']);
+    await run('bot_joins', async () => {
+        await a.addToTeam(team.id, bot.me.id);
+        await a.addToChannel(bot.me.id, pub.id);
+    }, ['token_login_bot', 'add_channel_member_public']);
+    const mention = await run('bot_ws_mentioned', async () => {
+        const post = await a.createPost({channel_id: pub.id, message: `@${bot.me.username} ping?`});
+        const msg = await botLog.waitFor('posted', (e) => decoded(e, 'post').id === post.id);
+        const mentions = JSON.parse(msg.data.mentions || '[]');
+        check(mentions.includes(bot.me.id), `mentions must list the bot: ${JSON.stringify(msg.data)}`);
+        return post;
+    }, ['bot_joins', 'bot_ws_hello']) || {};
+    const answer = await run('bot_reply', async () => {
+        const post = await bot.client.createPost({channel_id: pub.id, message: 'pong', root_id: mention.id});
+        check(post.user_id === bot.me.id && post.root_id === mention.id, `bot reply: ${JSON.stringify(post)}`);
+        return post;
+    }, ['bot_ws_mentioned']) || {};
+    await run('ws_posted_bot_reply', async () => {
+        const msg = await log.waitFor('posted', (e) => decoded(e, 'post').id === answer.id);
+        check(msg.data.sender_name === `@${bot.me.username}`, `bot reply seen by B: ${JSON.stringify(msg.data)}`);
+    }, ['bot_reply', 'ws_hello']);
+    wsBot.close();
+
+    await run('errors_map', async () => {
+        const expectError = async (status, call) => {
+            try {
+                await call();
+            } catch (err) {
+                check(err instanceof ClientError, `expected a ClientError, got ${err}`);
+                check(err.status_code === status, `expected ${status}, got ${err.status_code} ${err.message}`);
+                check(typeof err.server_error_id === 'string' && err.server_error_id.length > 0, 'server_error_id');
+                return;
+            }
+            throw new Error(`expected a ${status} error`);
+        };
+        await expectError(404, () => a.getUser('a'.repeat(26)));
+        await expectError(400, () => a.getUser('tooshort'));
+        await expectError(403, () => b.deletePost(root.id));
+    }, ['post_root', 'login_b']);
 
     wsA.close();
     wsB.close();

@@ -10,8 +10,13 @@ from typing import Any
 
 from common import Config, EventLog, report
 from mattermostautodriver import Driver
-from mattermostautodriver.exceptions import NoAccessTokenProvided
-from story import play
+from mattermostautodriver.exceptions import (
+    InvalidOrMissingParameters,
+    NoAccessTokenProvided,
+    NotEnoughPermissions,
+    ResourceNotFound,
+)
+from play import play
 
 
 class Chat:
@@ -22,6 +27,9 @@ class Chat:
 
     def me(self) -> Any:
         return self.d.users.get_user("me")
+
+    def get_user(self, user_id: str) -> Any:
+        return self.d.users.get_user(user_id)
 
     def client_config(self) -> Any:
         return self.d.system.get_client_config(params={"format": "old"})
@@ -105,6 +113,11 @@ class Chat:
 
 class Kit:
     login_error = NoAccessTokenProvided
+    errors = {
+        400: InvalidOrMissingParameters,
+        403: NotEnoughPermissions,
+        404: ResourceNotFound,
+    }
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
@@ -136,8 +149,12 @@ class Kit:
 
     def run_socket(self, driver: Driver, log: EventLog) -> None:
         # init_websocket runs the thread's event loop until disconnect().
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        driver.init_websocket(log.handler)
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            driver.init_websocket(log.handler)
+        finally:
+            loop.close()
 
     def disconnect(self, driver: Driver) -> None:
         driver.disconnect()

@@ -8,8 +8,13 @@ from typing import Any
 
 from common import Config, EventLog, Steps, check, report
 from mattermostautodriver import AsyncTypedDriver, TypedDriver
-from mattermostautodriver.exceptions import NoAccessTokenProvided
-from story import play
+from mattermostautodriver.exceptions import (
+    InvalidOrMissingParameters,
+    NoAccessTokenProvided,
+    NotEnoughPermissions,
+    ResourceNotFound,
+)
+from play import play
 
 
 def options(cfg: Config, **extra: Any) -> dict[str, Any]:
@@ -32,6 +37,9 @@ class Chat:
 
     def me(self) -> Any:
         return self.d.users.get_user("me")
+
+    def get_user(self, user_id: str) -> Any:
+        return self.d.users.get_user(user_id)
 
     def client_config(self) -> Any:
         # 11.x asks for /config/client without format=old.
@@ -96,6 +104,11 @@ class Chat:
 
 class Kit:
     login_error = NoAccessTokenProvided
+    errors = {
+        400: InvalidOrMissingParameters,
+        403: NotEnoughPermissions,
+        404: ResourceNotFound,
+    }
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
@@ -117,8 +130,12 @@ class Kit:
 
     def run_socket(self, driver: TypedDriver, log: EventLog) -> None:
         # init_websocket runs the thread's event loop until disconnect().
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        driver.init_websocket(log.handler)
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            driver.init_websocket(log.handler)
+        finally:
+            loop.close()
 
     def disconnect(self, driver: TypedDriver) -> None:
         driver.disconnect()

@@ -8,58 +8,16 @@ returned and on the frames the second user's WebSocket received through the libr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any, Protocol
 
-from common import Config, EventLog, Listener, Steps, check, check_sequence, decoded, unique
-
-# Step names, in order: the pytest side expects exactly these (plus client-specific ones).
-STORY_STEPS = (
-    "users_me",
-    "ws_hello",
-    "client_config",
-    "status_roundtrip",
-    "preferences_roundtrip",
-    "create_team",
-    "add_team_member",
-    "ws_added_to_team",
-    "create_public_channel",
-    "create_private_channel",
-    "post_unseen_private",
-    "add_channel_member_public",
-    "ws_user_added_public",
-    "add_channel_member_private",
-    "ws_user_added_private",
-    "patch_channel",
-    "ws_channel_updated",
-    "post_root",
-    "ws_posted",
-    "post_reply",
-    "ws_posted_reply",
-    "add_reaction",
-    "ws_reaction_added",
-    "get_reactions",
-    "remove_reaction",
-    "ws_reaction_removed",
-    "edit_post",
-    "ws_post_edited",
-    "delete_reply",
-    "ws_post_deleted",
-    "get_thread",
-    "channel_posts",
-    "open_dm",
-    "ws_direct_added",
-    "post_dm",
-    "ws_posted_dm",
-    "ws_no_leak",
-    "ws_sequence",
-)
+from common import EventLog, Steps, check, check_sequence, decoded, unique
 
 
 class Chat(Protocol):
     """What the story needs from a logged-in client; every method returns parsed JSON."""
 
     def me(self) -> dict[str, Any]: ...
+    def get_user(self, user_id: str) -> dict[str, Any]: ...
     def client_config(self) -> dict[str, Any]: ...
     def get_status(self, user_id: str) -> dict[str, Any]: ...
     def set_status(self, user_id: str, status: str) -> dict[str, Any]: ...
@@ -376,94 +334,3 @@ def chat_story(steps: Steps, a: Chat, a_id: str, a_name: str, b_id: str, log: Ev
     # Judged once B has seen the later DM post: the private post was long delivered.
     run("ws_no_leak", ws_no_leak, ("post_unseen_private", "ws_posted_dm"))
     run("ws_sequence", lambda: check_sequence(log), ("ws_hello",))
-
-
-# The steps ``play`` adds around the story, in order.
-SESSION_STEPS = (
-    "login_a",
-    "login_b",
-    "ws_connect",
-    "bad_login_rejected",
-    "token_login_pat",
-    "token_login_bot",
-    "ws_disconnect",
-)
-
-
-class Kit(Protocol):
-    """How one client library makes drivers, logs in, and runs its WebSocket."""
-
-    login_error: type[Exception]
-
-    def new(self, **options: Any) -> Any: ...
-    def login(self, driver: Any) -> dict[str, Any]: ...
-    def session_token(self, driver: Any) -> str: ...
-    def session_user_id(self, driver: Any) -> str: ...
-    def chat(self, driver: Any) -> Chat: ...
-    def run_socket(self, driver: Any, log: EventLog) -> None: ...
-    def disconnect(self, driver: Any) -> None: ...
-    def set_status(self, driver: Any, user_id: str, status: str) -> None: ...
-    def create_access_token(self, driver: Any, user_id: str) -> dict[str, Any]: ...
-    def create_bot(self, driver: Any, username: str) -> dict[str, Any]: ...
-
-
-def play(
-    kit: Kit, cfg: Config, extra: Callable[[Steps, Any], None] | None = None
-) -> tuple[Steps, EventLog]:
-    """Two logged-in clients; B listens on its WebSocket while A plays the story."""
-    steps = Steps()
-    log = EventLog()
-    a = kit.new(login_id=cfg.user_a, password=cfg.password)
-    b = kit.new(login_id=cfg.user_b, password=cfg.password)
-
-    def login(driver: Any, username: str) -> dict[str, Any]:
-        me = kit.login(driver)
-        check(isinstance(me, dict) and me.get("username") == username, f"login gave {me!r}")
-        check(len(kit.session_token(driver)) == 26, f"Token: {kit.session_token(driver)!r}")
-        check(kit.session_user_id(driver) == me["id"], "the driver keeps the user id")
-        return me
-
-    me_a = steps.run("login_a", lambda: login(a, cfg.user_a)) or {}
-    me_b = steps.run("login_b", lambda: login(b, cfg.user_b)) or {}
-    listener = Listener(lambda log: kit.run_socket(b, log), log)
-    steps.run("ws_connect", listener.start_and_wait, needs=("login_b",))
-
-    def bad_login() -> None:
-        try:
-            kit.login(kit.new(login_id=cfg.user_a, password="wrong-password"))
-        except kit.login_error:
-            return
-        raise AssertionError(f"a wrong password must raise {kit.login_error.__name__} (401)")
-
-    steps.run("bad_login_rejected", bad_login)
-    if steps.results["login_a"]["ok"]:
-        chat_story(steps, kit.chat(a), me_a["id"], cfg.user_a, me_b.get("id", ""), log)
-
-    def token_login(user_id: str) -> dict[str, Any]:
-        made = kit.create_access_token(a, user_id)
-        check(len(made.get("token", "")) == 26, f"access token: {made}")
-        with_token = kit.new(token=made["token"])
-        me = kit.login(with_token)
-        check(me.get("id") == user_id, f"users/me with the token gave {me!r}")
-        check(kit.session_user_id(with_token) == user_id, "the driver keeps the token's user")
-        return me
-
-    steps.run("token_login_pat", lambda: token_login(me_a["id"]), needs=("login_a",))
-
-    def bot_login() -> None:
-        bot = kit.create_bot(a, unique("bot"))
-        check(len(bot.get("user_id", "")) == 26, f"bot: {bot}")
-        me = token_login(bot["user_id"])
-        check(me.get("is_bot") is True, f"a bot's users/me must say is_bot: {me}")
-
-    steps.run("token_login_bot", bot_login, needs=("login_a",))
-    if extra is not None:
-        extra(steps, a)
-
-    def disconnect() -> None:
-        kit.disconnect(b)
-        # The libraries only look at their stop flag after a frame arrives: make one.
-        kit.set_status(b, me_b["id"], "away")
-
-    steps.run("ws_disconnect", lambda: listener.stop(disconnect), needs=("ws_connect",))
-    return steps, log
