@@ -239,6 +239,23 @@ async function main() {
         check(hello.broadcast.user_id === meB.id, `hello broadcast ${JSON.stringify(hello.broadcast)}`);
     }, ['ws_connect']);
 
+    await run('ws_cookie_auth', async () => {
+        // The web app opens its socket with the session cookie and sends no challenge.
+        const cookieSocket = new WebSocketClient({
+            newWebSocketFn: (url) => new WebSocket(url, {headers: {Cookie: `MMAUTHTOKEN=${b.getToken()}`}}),
+        });
+        const cookieLog = new EventLog(cookieSocket);
+        cookieSocket.initialize(socketUrl(b));
+        try {
+            const hello = await cookieLog.waitFor('hello');
+            check(hello.broadcast.user_id === meB.id, `cookie hello: ${JSON.stringify(hello)}`);
+            const pong = await reply((cb) => cookieSocket.ping(cb));
+            check(pong.status === 'OK', `ping on the cookie socket: ${JSON.stringify(pong)}`);
+        } finally {
+            cookieSocket.close();
+        }
+    }, ['login_b']);
+
     await run('ws_ping', async () => {
         const msg = await reply((cb) => wsB.ping(cb));
         check(msg.status === 'OK' && msg.data && msg.data.text === 'pong', `ping reply ${JSON.stringify(msg)}`);
@@ -316,7 +333,7 @@ async function main() {
         check(typing.data.user_id === meA.id && typing.data.parent_id === '', `typing: ${JSON.stringify(typing.data)}`);
     }, ['add_channel_member_public', 'ws_connect']);
 
-    const rootText = unique('hello from Client4 ');
+    const rootText = `${unique('héllo 👋 from Client4 — ')} <b>&amp;</b> \\u0000 \u2028 \`code\``;
     const root = await run('post_root', async () => {
         const post = await a.createPost({channel_id: pub.id, message: rootText, pending_post_id: `${meA.id}:${Date.now()}`});
         check(post.message === rootText && post.root_id === '' && post.channel_id === pub.id, `post: ${JSON.stringify(post)}`);
@@ -408,6 +425,53 @@ async function main() {
         }
         check(listing.order[0] === root.id, `newest first: ${JSON.stringify(listing.order)}`);
     }, ['delete_reply', 'edit_post']);
+
+    // What the web app asks as B loads a team and opens the channel.
+    await run('b_my_teams', async () => {
+        const teams = await b.getMyTeams();
+        check(teams.some((t) => t.id === team.id), `getMyTeams: ${JSON.stringify(teams.map((t) => t.name))}`);
+        const members = await b.getMyTeamMembers();
+        check(members.some((m) => m.team_id === team.id && m.user_id === meB.id), `getMyTeamMembers: ${JSON.stringify(members)}`);
+        const unreads = await b.getMyTeamUnreads();
+        check(Array.isArray(unreads), `getMyTeamUnreads: ${JSON.stringify(unreads)}`);
+    }, ['add_team_member']);
+    await run('b_my_channels', async () => {
+        const channels = await b.getMyChannels(team.id);
+        const ids = channels.map((c) => c.id);
+        check(ids.includes(pub.id) && ids.includes(priv.id), `getMyChannels: ${JSON.stringify(channels.map((c) => c.name))}`);
+        const members = await b.getMyChannelMembers(team.id);
+        check(members.some((m) => m.channel_id === pub.id && m.user_id === meB.id), `getMyChannelMembers: ${JSON.stringify(members)}`);
+        const byName = await b.getChannelByNameAndTeamName(team.name, pub.name);
+        check(byName.id === pub.id, `getChannelByNameAndTeamName: ${JSON.stringify(byName)}`);
+    }, ['add_channel_member_public', 'add_channel_member_private']);
+    await run('b_profiles_statuses', async () => {
+        const users = await b.getProfilesByIds([meA.id, meB.id]);
+        check(users.length === 2 && users.every((u) => !('password' in u)), `getProfilesByIds: ${JSON.stringify(users)}`);
+        const statuses = await b.getStatusesByIds([meA.id, meB.id]);
+        check(Array.isArray(statuses) && statuses.length === 2, `getStatusesByIds: ${JSON.stringify(statuses)}`);
+    }, ['login_b']);
+    await run('b_posts_since', async () => {
+        const listing = await b.getPostsSince(pub.id, root.create_at - 1);
+        check(root.id in listing.posts, `since: root missing from ${JSON.stringify(listing.order)}`);
+        check(listing.posts[root.id].message === editedText, 'since: the edit');
+        const gone = listing.posts[reply_.id];
+        check(gone && gone.delete_at > 0, `since must include the deleted reply, marked deleted: ${JSON.stringify(gone)}`);
+    }, ['delete_reply', 'edit_post']);
+    await run('b_posts_before_after', async () => {
+        const before = await b.getPostsBefore(pub.id, root.id, 0, 30);
+        check(!before.order.includes(root.id), `before must exclude the anchor: ${JSON.stringify(before.order)}`);
+        const after = await b.getPostsAfter(pub.id, before.order[before.order.length - 1] || root.id, 0, 30);
+        check(Array.isArray(after.order), `after: ${JSON.stringify(after)}`);
+    }, ['post_root']);
+    await run('b_view_channel', async () => {
+        const result = await b.viewMyChannel(pub.id);
+        check(result.status === 'OK', `viewMyChannel: ${JSON.stringify(result)}`);
+        const [member, channel] = await Promise.all([b.getMyChannelMember(pub.id), b.getChannel(pub.id)]);
+        check(member.msg_count === channel.total_msg_count, `read count ${member.msg_count} != total ${channel.total_msg_count}`);
+        check(member.mention_count === 0 && member.last_viewed_at > 0, `member after view: ${JSON.stringify(member)}`);
+    }, ['post_root', 'add_channel_member_public']);
+    await run('ws_channel_viewed', () => log.waitFor('multiple_channels_viewed',
+        (e) => pub.id in e.data.channel_times), ['b_view_channel', 'ws_hello']);
 
     const dm = await run('open_dm', async () => {
         const made = await a.createDirectChannel([meA.id, meB.id]);

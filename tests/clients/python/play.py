@@ -153,9 +153,14 @@ def bot_story(
 
     mention = run("bot_ws_mentioned", mentioned, ("bot_joins", "bot_ws_hello")) or {}
 
+    attachment = {"fallback": "pong", "color": "#36a64f", "text": "pong", "fields": []}
+
     def reply() -> dict[str, Any]:
-        post = kit.chat(driver).create_post(channel_id, "pong", root_id=mention["id"])
+        post = kit.chat(driver).create_post(
+            channel_id, "pong", root_id=mention["id"], props={"attachments": [attachment]}
+        )
         check(post.get("user_id") == me["id"] and post.get("root_id") == mention["id"], f"{post}")
+        check(post.get("props", {}).get("attachments") == [attachment], f"props: {post}")
         return post
 
     answer = run("bot_reply", reply, ("bot_ws_mentioned",)) or {}
@@ -163,6 +168,8 @@ def bot_story(
     def seen_by_b() -> None:
         frame = log.wait_for("posted", lambda f: decoded(f, "post")["id"] == answer["id"])
         check(frame["data"].get("sender_name") == "@" + me["username"], f"{frame['data']}")
+        props = decoded(frame, "post").get("props", {})
+        check(props.get("attachments") == [attachment], f"the attachment must reach B: {props}")
 
     run("ws_posted_bot_reply", seen_by_b, ("bot_reply", "ws_hello"))
 

@@ -60,10 +60,20 @@ class Chat:
     def add_channel_member(self, channel_id: str, user_id: str) -> Any:
         return self.d.channels.add_channel_member(channel_id, {"user_id": user_id})
 
-    def create_post(self, channel_id: str, message: str, root_id: str = "") -> Any:
-        return self.d.posts.create_post(
-            {"channel_id": channel_id, "message": message, "root_id": root_id}
-        )
+    def create_post(
+        self, channel_id: str, message: str, root_id: str = "", props: Any = None
+    ) -> Any:
+        body = {"channel_id": channel_id, "message": message, "root_id": root_id}
+        return self.d.posts.create_post({**body, "props": props})
+
+    def team_by_name(self, name: str) -> Any:
+        return self.d.teams.get_team_by_name(name)
+
+    def channel_by_name(self, team_id: str, name: str) -> Any:
+        return self.d.channels.get_channel_by_name(team_id, name)
+
+    def user_by_username(self, username: str) -> Any:
+        return self.d.users.get_user_by_username(username)
 
     def patch_channel(self, channel_id: str, header: str) -> Any:
         return self.d.channels.patch_channel(channel_id, {"header": header})

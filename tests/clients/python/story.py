@@ -30,7 +30,12 @@ class Chat(Protocol):
     ) -> dict[str, Any]: ...
     def add_channel_member(self, channel_id: str, user_id: str) -> dict[str, Any]: ...
     def patch_channel(self, channel_id: str, header: str) -> dict[str, Any]: ...
-    def create_post(self, channel_id: str, message: str, root_id: str = "") -> dict[str, Any]: ...
+    def create_post(
+        self, channel_id: str, message: str, root_id: str = "", props: dict[str, Any] | None = None
+    ) -> dict[str, Any]: ...
+    def team_by_name(self, name: str) -> dict[str, Any]: ...
+    def channel_by_name(self, team_id: str, name: str) -> dict[str, Any]: ...
+    def user_by_username(self, username: str) -> dict[str, Any]: ...
     def add_reaction(self, user_id: str, post_id: str, emoji: str) -> dict[str, Any]: ...
     def get_reactions(self, post_id: str) -> list[dict[str, Any]]: ...
     def remove_reaction(self, user_id: str, post_id: str, emoji: str) -> Any: ...
@@ -162,6 +167,14 @@ def chat_story(steps: Steps, a: Chat, a_id: str, a_name: str, b_id: str, log: Ev
         ("add_channel_member_private", "ws_hello"),
     )
 
+    def lookups_by_name() -> None:
+        # How bots find where to post: by names from their configuration.
+        check(a.team_by_name(team["name"]).get("id") == team["id"], "team by name")
+        check(a.channel_by_name(team["id"], public["name"]).get("id") == public["id"], "channel")
+        check(a.user_by_username(a_name).get("id") == a_id, "user by username")
+
+    run("lookups_by_name", lookups_by_name, ("create_public_channel",))
+
     header = unique("header ")
 
     def patch_channel() -> None:
@@ -177,7 +190,7 @@ def chat_story(steps: Steps, a: Chat, a_id: str, a_name: str, b_id: str, log: Ev
     run("patch_channel", patch_channel, ("create_private_channel",))
     run("ws_channel_updated", ws_channel_updated, ("patch_channel", "ws_user_added_private"))
 
-    root_text = unique("hello from the client ")
+    root_text = unique("héllo 👋 from the client — ") + " <b>&amp;</b> \\u0000 `code`"
 
     def post_root() -> dict[str, Any]:
         post = a.create_post(public["id"], root_text)
