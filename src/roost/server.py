@@ -20,7 +20,10 @@ from roost.app.channel_members import ChannelMembers
 from roost.app.channels import Channels
 from roost.app.direct_channels import DirectChannels
 from roost.app.health import Health
+from roost.app.post_lists import PostLists
+from roost.app.posts import Posts
 from roost.app.preferences import Preferences
+from roost.app.reactions import Reactions
 from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
@@ -42,6 +45,7 @@ def build_services(settings: Settings) -> Services:
     auth = Auth(db, settings)
     users = Users(db, bus, settings, auth)
     channels = Channels(db, bus)
+    statuses = Statuses(db, bus)
     return Services(
         settings=settings,
         db=db,
@@ -50,12 +54,15 @@ def build_services(settings: Settings) -> Services:
         users=users,
         bots=Bots(db, settings, users, auth),
         preferences=Preferences(db, bus),
-        statuses=Statuses(db, bus),
+        statuses=statuses,
         channels=channels,
         channel_members=ChannelMembers(db, bus, channels),
         direct_channels=DirectChannels(db, bus, channels),
         teams=Teams(db, bus, channels),
         health=Health(db),
+        posts=Posts(db, bus, settings, statuses),
+        post_lists=PostLists(db),
+        reactions=Reactions(db, bus),
     )
 
 

@@ -7,6 +7,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost.api import bots, channel_members, channels, status, system, teams, users
+from roost.api import posts as post_routes
+from roost.api import reactions as reaction_routes
 from roost.api.responses import error_response
 from roost.api.websocket import websocket_endpoint
 from roost.app.errors import AppError
@@ -27,6 +29,8 @@ def api_routes() -> list[BaseRoute]:
         *teams.routes(),
         *channels.routes(),
         *channel_members.routes(),
+        *post_routes.routes(),
+        *reaction_routes.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 

@@ -10,7 +10,10 @@ from roost.app.channel_members import ChannelMembers
 from roost.app.channels import Channels
 from roost.app.direct_channels import DirectChannels
 from roost.app.health import Health
+from roost.app.post_lists import PostLists
+from roost.app.posts import Posts
 from roost.app.preferences import Preferences
+from roost.app.reactions import Reactions
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
 from roost.app.users import Users
@@ -34,3 +37,6 @@ class Services:
     direct_channels: DirectChannels
     teams: Teams
     health: Health
+    posts: Posts
+    post_lists: PostLists
+    reactions: Reactions

@@ -1,9 +1,15 @@
-"""Posts and reactions."""
+"""Posts, lists of posts, and reactions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+# Post types a client may create; "system_*" types are the server's own.
+SYSTEM_TYPE_PREFIX = "system_"
+CUSTOM_TYPE_PREFIX = "custom_"
+EPHEMERAL_TYPE = "system_ephemeral"
+CLIENT_TYPES = frozenset({"", "slack_attachment", "me"})
 
 
 @dataclass(slots=True)
@@ -47,11 +53,20 @@ class Post:
     hashtags: str = ""
     file_ids: list[str] = field(default_factory=list)
     has_reactions: bool = False
+    # Thread counters: stored on roots; a reply shows its root's count, as Mattermost does.
     reply_count: int = 0
     last_reply_at: int = 0
     # Not stored: set per response.
     pending_post_id: str = ""
     reactions: list[Reaction] | None = None
+
+    @property
+    def is_root(self) -> bool:
+        return self.root_id == ""
+
+    @property
+    def thread_id(self) -> str:
+        return self.root_id or self.id
 
     def to_dict(self) -> dict[str, Any]:
         metadata: dict[str, Any] = {}
@@ -79,4 +94,32 @@ class Post:
             "file_ids": self.file_ids,
             "has_reactions": self.has_reactions,
             "metadata": metadata,
+        }
+
+
+@dataclass(slots=True)
+class PostList:
+    """Mattermost's PostList: ``order`` is newest first; ``posts`` may hold more
+    than ``order`` (the roots of replies on the page)."""
+
+    order: list[str] = field(default_factory=list)
+    posts: dict[str, Post] = field(default_factory=dict)
+    next_post_id: str = ""
+    prev_post_id: str = ""
+    has_next: bool = False
+
+    def add(self, post: Post, ordered: bool = True) -> None:
+        """Add a post; ``ordered`` ones also join ``order`` (callers avoid repeats)."""
+        if ordered:
+            self.order.append(post.id)
+        self.posts[post.id] = post
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "order": self.order,
+            "posts": {pid: p.to_dict() for pid, p in self.posts.items()},
+            "next_post_id": self.next_post_id,
+            "prev_post_id": self.prev_post_id,
+            "has_next": self.has_next,
+            "first_inaccessible_post_time": 0,
         }

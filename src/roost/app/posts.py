@@ -1,0 +1,461 @@
+"""Posts: creating, editing, pinning and deleting them, and ephemeral posts.
+
+Creating a post is the hot path (a benchmark target of 1,000 posts/s): a few reads
+in one connection (channel and access in one query, the member list, the root of a
+reply, mentioned users only when the text has an @), then one short write
+transaction of three to five statements, then one event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from cachetools import TTLCache
+
+from roost.app import errors, post_access
+from roost.app.context import Actor
+from roost.app.post_events import post_event
+from roost.app.post_text import mention_words, parse_hashtags
+from roost.app.statuses import Statuses
+from roost.clock import now_ms
+from roost.cluster.bus import Bus
+from roost.config import Settings
+from roost.ids import is_valid_id, new_id
+from roost.model.channel import DIRECT
+from roost.model.event import Broadcast, Event
+from roost.model.post import (
+    CLIENT_TYPES,
+    CUSTOM_TYPE_PREFIX,
+    EPHEMERAL_TYPE,
+    SYSTEM_TYPE_PREFIX,
+    Post,
+)
+from roost.store import channels as channel_store
+from roost.store import post_access as access_store
+from roost.store import posts as post_store
+from roost.store import reactions as reaction_store
+from roost.store.database import Database
+from roost.store.post_access import ChannelAccess
+
+MAX_FILE_IDS = 5
+PENDING_POST_ID_MAX = 128
+PROPS_MAX_CHARS = 800_000
+# Props only the server sets; a client sending them is ignored.
+SERVER_PROPS = frozenset({"from_bot", "from_webhook", "from_plugin", "from_oauth_app", "deleteBy"})
+# A retried create with the same pending_post_id returns the first post (as Mattermost).
+PENDING_TTL_SECONDS = 30.0
+PENDING_CACHE_SIZE = 50_000
+# Marking a poster online is skipped if done this recently (saves a status read per post).
+ONLINE_MARK_SECONDS = 30.0
+ONLINE_CACHE_SIZE = 100_000
+
+
+@dataclass(slots=True)
+class PostDraft:
+    channel_id: str
+    message: str = ""
+    root_id: str = ""
+    file_ids: list[str] = field(default_factory=list)
+    props: dict[str, Any] = field(default_factory=dict)
+    type: str = ""
+    pending_post_id: str = ""
+    create_at: int = 0
+
+
+@dataclass(slots=True)
+class PostPatch:
+    """Fields to change; None leaves a field as it is."""
+
+    message: str | None = None
+    is_pinned: bool | None = None
+    file_ids: list[str] | None = None
+    props: dict[str, Any] | None = None
+
+
+def _message_too_long() -> errors.AppError:
+    return errors.AppError(
+        400, "model.post.is_valid.message_length.app_error", "Invalid Message property length."
+    )
+
+
+def _archived(error_id: str) -> errors.AppError:
+    return errors.AppError(400, error_id, "The channel is archived; its posts cannot change.")
+
+
+class Posts:
+    def __init__(self, db: Database, bus: Bus, settings: Settings, statuses: Statuses) -> None:
+        self._db = db
+        self._bus = bus
+        self._statuses = statuses
+        self._max_message = settings.max_post_size
+        self._pending: TTLCache[tuple[str, str, str], str] = TTLCache(
+            PENDING_CACHE_SIZE, PENDING_TTL_SECONDS
+        )
+        self._online: TTLCache[tuple[str, str], bool] = TTLCache(
+            ONLINE_CACHE_SIZE, ONLINE_MARK_SECONDS
+        )
+
+    # Checks.
+
+    def check_message(self, message: str) -> None:
+        if len(message) > self._max_message:
+            raise _message_too_long()
+
+    def check_file_ids(self, file_ids: list[str]) -> None:
+        if len(file_ids) > MAX_FILE_IDS or not all(is_valid_id(f) for f in file_ids):
+            raise errors.invalid_body_param("file_ids")
+
+    def check_props(self, props: dict[str, Any]) -> None:
+        if len(orjson.dumps(props)) > PROPS_MAX_CHARS:
+            raise errors.invalid_body_param("props")
+
+    def check_not_empty(self, message: str, file_ids: list[str], props: dict[str, Any]) -> None:
+        # Bots post attachments with no text; anything else needs text or files.
+        if not message.strip() and not file_ids and not props.get("attachments"):
+            raise errors.invalid_body_param("message", "a post needs a message or files")
+
+    def check_draft(self, draft: PostDraft) -> None:
+        if not is_valid_id(draft.channel_id):
+            raise errors.invalid_body_param("channel_id")
+        if draft.root_id and not is_valid_id(draft.root_id):
+            raise errors.invalid_body_param("root_id")
+        if draft.type.startswith(SYSTEM_TYPE_PREFIX):
+            raise errors.invalid_param("post.type")
+        if draft.type not in CLIENT_TYPES and not draft.type.startswith(CUSTOM_TYPE_PREFIX):
+            raise errors.AppError(
+                400, "model.post.is_valid.type.app_error", "Invalid type.", draft.type
+            )
+        if len(draft.pending_post_id) > PENDING_POST_ID_MAX:
+            raise errors.invalid_body_param("pending_post_id")
+        self.check_message(draft.message)
+        self.check_file_ids(draft.file_ids)
+        self.check_props(draft.props)
+        self.check_not_empty(draft.message, draft.file_ids, draft.props)
+
+    # Creating.
+
+    async def do_create_post(self, actor: Actor, draft: PostDraft, set_online: bool = True) -> Post:
+        self.check_draft(draft)
+        pending_key = (actor.tenant_id, actor.user_id, draft.pending_post_id)
+        if draft.pending_post_id and pending_key in self._pending:
+            existing = await self._existing(actor, self._pending[pending_key])
+            if existing is not None:
+                existing.pending_post_id = draft.pending_post_id
+                return existing
+
+        async with self._db.read() as conn:
+            access = await access_store.channel_access(
+                conn, actor.tenant_id, draft.channel_id, actor.user_id
+            )
+            # A channel that does not exist is as forbidden as one you are not in.
+            if access is None or not post_access.can_write(actor, access):
+                raise errors.forbidden()
+            if access.channel.delete_at:
+                raise _archived("api.post.create_post.can_not_post_to_deleted.error")
+            members = frozenset(
+                await channel_store.member_user_ids(conn, actor.tenant_id, draft.channel_id)
+            )
+            root = await self._check_root(conn, actor, draft) if draft.root_id else None
+            mentioned = await self._mentions(conn, actor, access, members, draft.message)
+
+        now = now_ms()
+        create_at = draft.create_at if draft.create_at > 0 and actor.is_system_admin else now
+        props = {k: v for k, v in draft.props.items() if k not in SERVER_PROPS}
+        if actor.is_bot:
+            props["from_bot"] = "true"
+        post = Post(
+            id=new_id(),
+            channel_id=draft.channel_id,
+            user_id=actor.user_id,
+            message=draft.message,
+            create_at=create_at,
+            update_at=max(now, create_at),
+            root_id=draft.root_id,
+            type=draft.type,
+            props=props,
+            hashtags=parse_hashtags(draft.message),
+            file_ids=list(draft.file_ids),
+            pending_post_id=draft.pending_post_id,
+        )
+
+        async with self._db.write() as conn:
+            tenant = actor.tenant_id
+            await post_store.insert_post(conn, tenant, post)
+            await post_store.count_post_in_channel(
+                conn, tenant, post.channel_id, post.create_at, post.is_root
+            )
+            if access.is_member:
+                await post_store.mark_channel_read(
+                    conn, tenant, post.channel_id, actor.user_id, now
+                )
+            if root is not None:
+                await post_store.count_reply(conn, tenant, root.id, post.create_at)
+            await post_store.add_mentions(
+                conn, tenant, post.channel_id, sorted(mentioned), post.is_root
+            )
+
+        if root is not None:
+            post.reply_count = root.reply_count + 1
+            post.last_reply_at = max(root.last_reply_at, post.create_at)
+        if draft.pending_post_id:
+            self._pending[pending_key] = post.id
+        await self._bus.publish(
+            [self._posted_event(actor, access, members, post, mentioned, set_online)]
+        )
+        if set_online:
+            await self._mark_online(actor)
+        return post
+
+    async def _existing(self, actor: Actor, post_id: str) -> Post | None:
+        async with self._db.read() as conn:
+            return await post_store.get_post(conn, actor.tenant_id, post_id)
+
+    async def _check_root(self, conn: Any, actor: Actor, draft: PostDraft) -> Post:
+        root = await post_store.get_post(conn, actor.tenant_id, draft.root_id)
+        if root is None or not root.is_root:
+            # A missing, deleted or non-root parent: Mattermost's "Invalid RootId".
+            raise errors.AppError(
+                400, "api.post.create_post.root_id.app_error", "Invalid RootId parameter."
+            )
+        if root.channel_id != draft.channel_id:
+            raise errors.AppError(
+                400,
+                "api.post.create_post.channel_root_id.app_error",
+                "Invalid ChannelId for RootId parameter.",
+            )
+        return root
+
+    async def _mentions(
+        self,
+        conn: Any,
+        actor: Actor,
+        access: ChannelAccess,
+        members: frozenset[str],
+        message: str,
+    ) -> set[str]:
+        """Members whose mention counters this post moves."""
+        if access.channel.type == DIRECT:
+            # Every message in a direct channel mentions the other person.
+            return set(members - {actor.user_id})
+        words = mention_words(message)
+        mentioned: set[str] = set()
+        tenant, channel_id = actor.tenant_id, access.channel.id
+        if words.candidates:
+            by_name = await access_store.members_named(
+                conn, tenant, channel_id, sorted(words.names)
+            )
+            mentioned |= {by_name[n] for n in words.resolve(set(by_name))}
+        if words.channel_wide or words.here:
+            wide = [
+                m.user_id
+                for m in await access_store.members_notify_props(conn, tenant, channel_id)
+                if _takes_channel_mentions(m.member_props, m.user_props)
+            ]
+            if words.channel_wide:
+                mentioned |= set(wide)
+            else:
+                mentioned |= await access_store.online_user_ids(conn, tenant, wide)
+        mentioned.discard(actor.user_id)
+        return mentioned
+
+    def _posted_event(
+        self,
+        actor: Actor,
+        access: ChannelAccess,
+        members: frozenset[str],
+        post: Post,
+        mentioned: set[str],
+        set_online: bool,
+    ) -> Event:
+        channel = access.channel
+        sender = f"@{access.username}"
+        data: dict[str, Any] = {
+            "post": orjson.dumps(post.to_dict()).decode(),
+            "channel_type": channel.type,
+            "channel_display_name": sender if channel.type == DIRECT else channel.display_name,
+            "channel_name": channel.name,
+            "sender_name": sender,
+            "team_id": channel.team_id,
+            "set_online": set_online,
+        }
+        if mentioned:
+            data["mentions"] = orjson.dumps(sorted(mentioned)).decode()
+        if post.file_ids:
+            data["otherFile"] = "true"
+        broadcast = Broadcast(recipients=members, channel_id=channel.id)
+        return Event(actor.tenant_id, "posted", data, broadcast)
+
+    async def _mark_online(self, actor: Actor) -> None:
+        key = (actor.tenant_id, actor.user_id)
+        if key in self._online:
+            return
+        self._online[key] = True
+        await self._statuses.do_set_automatic(actor.tenant_id, actor.user_id, "online")
+
+    async def do_create_ephemeral(self, actor: Actor, user_id: str, body: dict[str, Any]) -> Post:
+        """A post shown to one user and never stored (bots and admins send these)."""
+        if not (actor.is_system_admin or actor.is_bot):
+            raise errors.forbidden()
+        if not is_valid_id(user_id):
+            raise errors.invalid_param("user_id")
+        channel_id = body.get("channel_id")
+        message = body.get("message", "")
+        props = body.get("props") or {}
+        if not isinstance(channel_id, str) or not is_valid_id(channel_id):
+            raise errors.invalid_param("post.channel_id")
+        if not isinstance(message, str):
+            raise errors.invalid_param("post.message")
+        if not isinstance(props, dict):
+            raise errors.invalid_param("post.props")
+        root_id = body.get("root_id") or ""
+        if not isinstance(root_id, str) or (root_id and not is_valid_id(root_id)):
+            raise errors.invalid_param("post.root_id")
+        self.check_message(message)
+        self.check_props(props)
+        now = now_ms()
+        post = Post(
+            id=new_id(),
+            channel_id=channel_id,
+            user_id=actor.user_id,
+            message=message,
+            create_at=now,
+            update_at=now,
+            root_id=root_id,
+            type=EPHEMERAL_TYPE,
+            props=props,
+        )
+        broadcast = Broadcast(
+            recipients=frozenset({user_id}), channel_id=channel_id, user_id=user_id
+        )
+        data = {"post": orjson.dumps(post.to_dict()).decode()}
+        await self._bus.publish([Event(actor.tenant_id, "ephemeral_message", data, broadcast)])
+        return post
+
+    # Changing.
+
+    async def _load_for_change(self, actor: Actor, post_id: str) -> tuple[Post, ChannelAccess]:
+        async with self._db.read() as conn:
+            post = await post_store.get_post(conn, actor.tenant_id, post_id)
+            if post is None:
+                # Mattermost answers edits of missing posts with a permission error.
+                raise errors.forbidden()
+            access = await post_access.load(conn, actor, post.channel_id)
+        return post, access
+
+    async def do_update_post(self, actor: Actor, post_id: str, body: dict[str, Any]) -> Post:
+        """PUT: the body replaces message, is_pinned and props (file_ids if given)."""
+        if body.get("id") != post_id:
+            raise errors.invalid_param("id")
+        message = body.get("message", "")
+        is_pinned = body.get("is_pinned", False)
+        props = body.get("props") or {}
+        file_ids = body.get("file_ids")
+        if not isinstance(message, str):
+            raise errors.invalid_body_param("message")
+        if not isinstance(is_pinned, bool):
+            raise errors.invalid_body_param("is_pinned")
+        if not isinstance(props, dict):
+            raise errors.invalid_body_param("props")
+        if file_ids is not None and not _is_str_list(file_ids):
+            raise errors.invalid_body_param("file_ids")
+        patch = PostPatch(message=message, is_pinned=is_pinned, props=props, file_ids=file_ids)
+        return await self._apply(actor, post_id, patch, "api.post.update_post")
+
+    async def do_patch_post(self, actor: Actor, post_id: str, patch: PostPatch) -> Post:
+        return await self._apply(actor, post_id, patch, "api.post.patch_post")
+
+    async def _apply(self, actor: Actor, post_id: str, patch: PostPatch, where: str) -> Post:
+        if patch.message is not None:
+            self.check_message(patch.message)
+        if patch.file_ids is not None:
+            self.check_file_ids(patch.file_ids)
+        if patch.props is not None:
+            self.check_props(patch.props)
+        post, access = await self._load_for_change(actor, post_id)
+        post_access.check_edit(actor, access, post)
+        if post.type.startswith(SYSTEM_TYPE_PREFIX):
+            raise errors.AppError(
+                400,
+                "api.post.update_post.system_message.app_error",
+                "Cannot update a system message.",
+            )
+        if access.channel.delete_at:
+            raise _archived(f"{where}.can_not_update_post_in_deleted.error")
+        now = now_ms()
+        if patch.message is not None and patch.message != post.message:
+            post.message = patch.message
+            post.hashtags = parse_hashtags(patch.message)
+            post.edit_at = now
+        if patch.file_ids is not None and patch.file_ids != post.file_ids:
+            post.file_ids = list(patch.file_ids)
+            post.edit_at = now
+        if patch.props is not None:
+            kept = {k: v for k, v in post.props.items() if k in SERVER_PROPS}
+            post.props = {**{k: v for k, v in patch.props.items() if k not in SERVER_PROPS}, **kept}
+        if patch.is_pinned is not None:
+            post.is_pinned = patch.is_pinned
+        self.check_not_empty(post.message, post.file_ids, post.props)
+        return await self._save_change(actor, post)
+
+    async def do_set_pinned(self, actor: Actor, post_id: str, pinned: bool) -> None:
+        post, access = await self._load_for_change(actor, post_id)
+        post_access.check_read(actor, access)
+        if access.channel.delete_at:
+            raise _archived("api.post.patch_post.can_not_update_post_in_deleted.error")
+        if post.is_pinned == pinned:
+            return
+        post.is_pinned = pinned
+        await self._save_change(actor, post)
+
+    async def _save_change(self, actor: Actor, post: Post) -> Post:
+        post.update_at = max(now_ms(), post.update_at + 1)
+        async with self._db.write() as conn:
+            await post_store.save_edit(conn, actor.tenant_id, post)
+            if post.root_id:
+                await post_store.touch_post(conn, actor.tenant_id, post.root_id, post.update_at)
+            if post.has_reactions:
+                found = await reaction_store.for_posts(conn, actor.tenant_id, [post.id])
+                post.reactions = found.get(post.id)
+        await self._bus.publish([await self._channel_event(actor, "post_edited", post)])
+        return post
+
+    async def do_delete_post(self, actor: Actor, post_id: str) -> None:
+        async with self._db.read() as conn:
+            post = await post_store.get_post(conn, actor.tenant_id, post_id)
+            if post is None:
+                raise post_access.post_not_found()
+            access = await post_access.load(conn, actor, post.channel_id)
+        post_access.check_delete(actor, access, post)
+        if access.channel.delete_at:
+            raise _archived("api.post.delete_post.can_not_delete_post_in_deleted.error")
+        now = now_ms()
+        async with self._db.write() as conn:
+            await post_store.soft_delete(conn, actor.tenant_id, post, now, actor.user_id)
+            if post.root_id:
+                await post_store.recount_thread(conn, actor.tenant_id, post.root_id, now)
+        post.delete_at = now
+        post.update_at = now
+        post.props = dict(post.props, deleteBy=actor.user_id)
+        event = await self._channel_event(actor, "post_deleted", post, {"delete_by": actor.user_id})
+        await self._bus.publish([event])
+
+    async def _channel_event(
+        self, actor: Actor, name: str, post: Post, extra: dict[str, Any] | None = None
+    ) -> Event:
+        return await post_event(self._db, actor.tenant_id, name, post, extra)
+
+
+def _takes_channel_mentions(member_props: dict[str, Any], user_props: dict[str, Any]) -> bool:
+    """Whether @channel/@all/@here count for a member (their channel and account settings)."""
+    ignore = member_props.get("ignore_channel_mentions", "default")
+    if ignore == "on":
+        return False
+    if ignore == "off":
+        return True
+    return bool(user_props.get("channel", "true") != "false")
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
