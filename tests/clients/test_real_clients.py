@@ -70,6 +70,7 @@ PYTHON_STEPS = (
     "bot_ws_disconnect",
     "errors_map_to_exceptions",
     "ws_disconnect",
+    "logout",
 )
 
 
@@ -87,6 +88,8 @@ JS_STEPS = (
     "ws_cookie_auth",
     "ws_ping",
     "ws_get_statuses",
+    "ws_client_actions",
+    "login_by_email",
     "status_roundtrip",
     "preferences_roundtrip",
     "create_team",
@@ -122,6 +125,7 @@ JS_STEPS = (
     "b_my_teams",
     "b_my_channels",
     "b_profiles_statuses",
+    "b_member_lists",
     "b_posts_since",
     "b_posts_before_after",
     "b_view_channel",
@@ -147,7 +151,7 @@ JS_STEPS = (
 STEPS: dict[str, tuple[str, ...]] = {
     "mmdriver": PYTHON_STEPS,
     "autodriver10": PYTHON_STEPS,
-    "autodriver11": (*PYTHON_STEPS[:-1], "async_driver_me", PYTHON_STEPS[-1]),
+    "autodriver11": (*PYTHON_STEPS[:-2], "async_driver_me", *PYTHON_STEPS[-2:]),
     "js": JS_STEPS,
 }
 

@@ -267,6 +267,23 @@ async function main() {
         check(msg.data[meB.id] === 'online', `B is online while connected: ${JSON.stringify(msg.data)}`);
     }, ['ws_connect']);
 
+    await run('ws_client_actions', async () => {
+        // What the web app sends as the user moves around; each must be answered OK.
+        const replies = [
+            await reply((cb) => wsB.updateActiveChannel('', cb)),
+            await reply((cb) => wsB.updateActiveTeam('', cb)),
+            await reply((cb) => wsB.updateActiveThread(false, '', cb)),
+            await reply((cb) => wsB.userUpdateActiveStatus(true, false, cb)),
+        ];
+        check(replies.every((r) => r.status === 'OK'), `replies: ${JSON.stringify(replies)}`);
+    }, ['ws_connect']);
+
+    await run('login_by_email', async () => {
+        const client = newClient();
+        const me = await client.login(meA.email, cfg.password);
+        check(me.id === meA.id, `login by email: ${JSON.stringify(me)}`);
+    }, ['login_a']);
+
     await run('status_roundtrip', async () => {
         await a.updateStatus({user_id: meA.id, status: 'dnd'});
         const got = await a.getStatus(meA.id);
@@ -450,6 +467,16 @@ async function main() {
         const statuses = await b.getStatusesByIds([meA.id, meB.id]);
         check(Array.isArray(statuses) && statuses.length === 2, `getStatusesByIds: ${JSON.stringify(statuses)}`);
     }, ['login_b']);
+    await run('b_member_lists', async () => {
+        const inChannel = await b.getProfilesInChannel(pub.id);
+        const ids = inChannel.map((u) => u.id);
+        check(ids.includes(meA.id) && ids.includes(meB.id), `getProfilesInChannel: ${JSON.stringify(ids)}`);
+        const inTeam = await b.getProfilesInTeam(team.id);
+        check(inTeam.some((u) => u.id === meA.id), `getProfilesInTeam: ${JSON.stringify(inTeam.map((u) => u.id))}`);
+        const auto = await b.autocompleteUsers(cfg.userA.slice(0, 6), team.id, pub.id);
+        check(Array.isArray(auto.users) && Array.isArray(auto.out_of_channel), `autocomplete: ${JSON.stringify(auto)}`);
+        check(auto.users.some((u) => u.id === meA.id), `autocomplete must find A in the channel: ${JSON.stringify(auto)}`);
+    }, ['add_channel_member_public']);
     await run('b_posts_since', async () => {
         const listing = await b.getPostsSince(pub.id, root.create_at - 1);
         check(root.id in listing.posts, `since: root missing from ${JSON.stringify(listing.order)}`);

@@ -30,6 +30,7 @@ class Kit(Protocol):
     def run_socket(self, driver: Any, log: EventLog) -> None: ...
     def disconnect(self, driver: Any) -> None: ...
     def set_status(self, driver: Any, user_id: str, status: str) -> None: ...
+    def logout(self, driver: Any) -> None: ...
     def create_access_token(self, driver: Any, user_id: str) -> dict[str, Any]: ...
     def create_bot(self, driver: Any, username: str) -> dict[str, Any]: ...
 
@@ -105,6 +106,14 @@ def play(
         kit.set_status(b, me_b["id"], "away")
 
     steps.run("ws_disconnect", lambda: listener.stop(disconnect), needs=("ws_connect",))
+
+    def logout() -> None:
+        token = kit.session_token(b)
+        kit.logout(b)
+        check(kit.session_token(b) == "", "logout clears the driver's token")
+        expect_error(kit, 401, lambda: kit.login(kit.new(token=token)))
+
+    steps.run("logout", logout, needs=("login_b",))
     return steps, log
 
 

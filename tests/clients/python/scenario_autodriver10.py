@@ -125,6 +125,7 @@ class Kit:
     login_error = NoAccessTokenProvided
     errors = {
         400: InvalidOrMissingParameters,
+        401: NoAccessTokenProvided,
         403: NotEnoughPermissions,
         404: ResourceNotFound,
     }
@@ -165,6 +166,9 @@ class Kit:
             driver.init_websocket(log.handler)
         finally:
             loop.close()
+
+    def logout(self, driver: Any) -> None:
+        driver.logout()
 
     def disconnect(self, driver: Driver) -> None:
         driver.disconnect()

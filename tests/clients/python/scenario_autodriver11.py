@@ -117,6 +117,7 @@ class Kit:
     login_error = NoAccessTokenProvided
     errors = {
         400: InvalidOrMissingParameters,
+        401: NoAccessTokenProvided,
         403: NotEnoughPermissions,
         404: ResourceNotFound,
     }
@@ -147,6 +148,9 @@ class Kit:
             driver.init_websocket(log.handler)
         finally:
             loop.close()
+
+    def logout(self, driver: Any) -> None:
+        driver.logout()
 
     def disconnect(self, driver: TypedDriver) -> None:
         driver.disconnect()
