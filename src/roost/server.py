@@ -18,6 +18,7 @@ from roost.app.auth import Auth
 from roost.app.bots import Bots
 from roost.app.channel_members import ChannelMembers
 from roost.app.channels import Channels
+from roost.app.drafts import Drafts
 from roost.app.direct_channels import DirectChannels
 from roost.app.health import Health
 from roost.app.post_lists import PostLists
@@ -56,6 +57,7 @@ def build_services(settings: Settings) -> Services:
         preferences=Preferences(db, bus),
         statuses=statuses,
         channels=channels,
+        drafts=Drafts(db, bus, settings, channels),
         channel_members=ChannelMembers(db, bus, channels),
         direct_channels=DirectChannels(db, bus, channels),
         teams=Teams(db, bus, channels),

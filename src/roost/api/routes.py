@@ -7,6 +7,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost.api import bots, channel_members, channels, status, system, teams, users
+from roost.api import drafts as draft_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
 from roost.api.responses import error_response
@@ -26,6 +27,7 @@ def api_routes() -> list[BaseRoute]:
         *users.routes(),
         *users.image_routes(),
         *bots.routes(),
+        *draft_routes.routes(),
         *teams.routes(),
         *channels.routes(),
         *channel_members.routes(),

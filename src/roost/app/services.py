@@ -8,6 +8,7 @@ from roost.app.auth import Auth
 from roost.app.bots import Bots
 from roost.app.channel_members import ChannelMembers
 from roost.app.channels import Channels
+from roost.app.drafts import Drafts
 from roost.app.direct_channels import DirectChannels
 from roost.app.health import Health
 from roost.app.post_lists import PostLists
@@ -37,6 +38,7 @@ class Services:
     direct_channels: DirectChannels
     teams: Teams
     health: Health
+    drafts: Drafts
     posts: Posts
     post_lists: PostLists
     reactions: Reactions

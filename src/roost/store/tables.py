@@ -265,11 +265,27 @@ statuses = Table(
     Column("prev_status", String(32), nullable=False, server_default=""),
 )
 
+drafts = Table(
+    "drafts",
+    metadata,
+    _tenant(),
+    _id("user_id", primary_key=True),
+    _id("channel_id", primary_key=True),
+    # "" for a draft in the channel itself, else the thread's root post.
+    Column("root_id", String(ID), primary_key=True, nullable=False, server_default=""),
+    Column("message", Text, nullable=False, server_default=""),
+    Column("props", Text, nullable=False, server_default="{}"),
+    Column("file_ids", Text, nullable=False, server_default="[]"),
+    _ms("create_at"),
+    _ms("update_at"),
+)
+
 __all__ = [
     "access_tokens",
     "bots",
     "channel_members",
     "channels",
+    "drafts",
     "metadata",
     "posts",
     "preferences",
