@@ -295,3 +295,30 @@ def test_team_unread_shape(make_user: UserFactory) -> None:
         owner.api.get("/users/me/teams/unread", params={"exclude_team": team["id"]}), 200
     )
     assert excluded == []
+
+
+def test_join_by_invite_id(make_user: UserFactory) -> None:
+    owner, guest = make_user(), make_user()
+    closed = make_team(owner, type="I")
+    r = guest.api.post("/teams/members/invite", params={"invite_id": closed["invite_id"]})
+    member = expect(r, 201)
+    assert member["team_id"] == closed["id"] and member["user_id"] == guest.id
+    assert expect(guest.api.get(f"/teams/{closed['id']}"), 200)["id"] == closed["id"]
+    r = guest.api.post("/teams/members/invite", params={"invite_id": "q" * 26})
+    assert expect(r, 404)["id"] == "app.team.get_by_invite_id.finding.app_error"
+    assert guest.api.post("/teams/members/invite").status_code == 400
+    assert guest.api.post("/teams/members/invite", params={"invite_id": "bad"}).status_code == 400
+
+
+def test_invite_id_and_email_are_for_insiders(make_user: UserFactory) -> None:
+    owner, member, outsider = make_user(), make_user(), make_user()
+    team = team_with(owner, member, email="contact@example.com")
+    tid = team["id"]
+    assert team["email"] == "contact@example.com" and team["invite_id"]
+    seen_by_member = expect(member.api.get(f"/teams/{tid}"), 200)
+    assert seen_by_member["invite_id"] == team["invite_id"] and seen_by_member["email"] == ""
+    seen_by_outsider = expect(outsider.api.get(f"/teams/{tid}"), 200)
+    assert seen_by_outsider["invite_id"] == "" and seen_by_outsider["email"] == ""
+    listed = [t for t in expect(outsider.api.get("/teams?per_page=200"), 200) if t["id"] == tid]
+    assert listed and listed[0]["invite_id"] == ""
+    assert expect(owner.api.get(f"/teams/name/{team['name']}"), 200)["email"] == team["email"]

@@ -16,10 +16,10 @@ MAX_MEMBER_IDS = 1000
 MAX_VIEW_IDS = 200
 
 
-def _optional_id(body: dict[str, Any], name: str) -> str:
+def _optional_id(body: dict[str, Any], name: str, field: str = "") -> str:
     value = body.get(name) or ""
     if not isinstance(value, str) or (value and not is_valid_id(value)):
-        raise errors.invalid_body_param(name)
+        raise errors.invalid_param(field or name)
     return value
 
 
@@ -121,7 +121,10 @@ async def view_channel(req: Req) -> Response:
     actor = await req.actor()
     user_id = await req.user_id_param()
     body = await req.json_object()
-    ids = [_optional_id(body, "channel_id"), _optional_id(body, "prev_channel_id")]
+    ids = [
+        _optional_id(body, "channel_id", "channel_view.channel_id"),
+        _optional_id(body, "prev_channel_id", "channel_view.prev_channel_id"),
+    ]
     times = await req.services.channel_members.do_view(actor, user_id, ids)
     return json_response({"status": "OK", "last_viewed_at_times": times})
 

@@ -145,6 +145,13 @@ async def add_members_batch(req: Req) -> Response:
     return json_response([m.to_dict() for m in members], status=201)
 
 
+async def join_by_invite(req: Req) -> Response:
+    actor = await req.actor()
+    invite_id = req.query_id("invite_id", required=True)
+    member = await req.services.teams.do_join_by_invite(actor, invite_id)
+    return json_response(member.to_dict(), status=201)
+
+
 async def remove_member(req: Req) -> Response:
     actor = await req.actor()
     await req.services.teams.do_remove_member(
@@ -217,6 +224,7 @@ def routes() -> list[Route]:
     return [
         r("/teams", endpoint(create_team), methods=["POST"]),
         r("/teams", endpoint(list_teams), methods=["GET"]),
+        r("/teams/members/invite", endpoint(join_by_invite), methods=["POST"]),
         r("/teams/name/{name}", endpoint(team_by_name), methods=["GET"]),
         r("/teams/name/{name}/exists", endpoint(team_exists), methods=["GET"]),
         r("/teams/{team_id}", endpoint(get_team), methods=["GET"]),

@@ -74,15 +74,9 @@ def default_channels(team_id: str, creator_id: str, now: int) -> list[Channel]:
 
 
 def new_member(channel: Channel, user_id: str, now: int, admin: bool = False) -> ChannelMember:
-    """A fresh membership: everything posted so far counts as read, as Mattermost does."""
+    """A fresh membership. As in Mattermost, it has read nothing: the history is unread."""
     return ChannelMember(
-        channel_id=channel.id,
-        user_id=user_id,
-        scheme_admin=admin,
-        last_viewed_at=now if channel.is_direct_or_group else 0,
-        msg_count=channel.total_msg_count,
-        msg_count_root=channel.total_msg_count_root,
-        last_update_at=now,
+        channel_id=channel.id, user_id=user_id, scheme_admin=admin, last_update_at=now
     )
 
 
@@ -325,7 +319,9 @@ class Channels:
         """An open or private channel in a team the caller belongs to; they become its admin."""
         team_id = fields.get("team_id")
         if not isinstance(team_id, str) or not team_id:
-            raise errors.invalid_body_param("team_id")
+            raise errors.invalid_param("team_id")
+        if fields.get("display_name") in (None, ""):
+            raise errors.invalid_param("display_name")
         kind = fields.get("type", OPEN)
         if kind not in (OPEN, PRIVATE):
             raise errors.AppError(400, "model.channel.is_valid.type.app_error", "Invalid type.")

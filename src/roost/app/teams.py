@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -158,6 +158,26 @@ class Teams:
             raise errors.forbidden()
         return team
 
+    async def _present(self, conn: AsyncConnection, actor: Actor, teams: list[Team]) -> list[Team]:
+        """Teams as the caller may see them: only admins see the contact email, and only
+        members the invite id (which lets anyone join)."""
+        if actor.is_system_admin or not teams:
+            return teams
+        mine = {
+            m.team_id: m
+            for m in await team_store.members_for_user(conn, actor.tenant_id, actor.user_id)
+        }
+        shown = []
+        for team in teams:
+            member = mine.get(team.id)
+            if member is not None and member.scheme_admin:
+                shown.append(team)
+            elif member is not None:
+                shown.append(replace(team, email=""))
+            else:
+                shown.append(replace(team, email="", invite_id=""))
+        return shown
+
     @staticmethod
     def _check_self(actor: Actor, user_id: str) -> None:
         if actor.user_id != user_id and not actor.is_system_admin:
@@ -172,7 +192,7 @@ class Teams:
                 raise team_not_found()
             if not await self._visible(conn, actor, team):
                 raise errors.forbidden()
-        return team
+            return (await self._present(conn, actor, [team]))[0]
 
     async def get_by_name(self, actor: Actor, name: str) -> Team:
         async with self._db.read() as conn:
@@ -181,7 +201,7 @@ class Teams:
                 raise team_name_missing()
             if not await self._visible(conn, actor, team):
                 raise errors.forbidden()
-        return team
+            return (await self._present(conn, actor, [team]))[0]
 
     async def exists(self, actor: Actor, name: str) -> bool:
         """Whether a team of that name exists that the caller may know of."""
@@ -197,12 +217,13 @@ class Teams:
                 conn, actor.tenant_id, offset=offset, limit=limit, open_only=open_only
             )
             total = await team_store.count_teams(conn, actor.tenant_id, open_only=open_only)
-        return teams, total
+            return await self._present(conn, actor, teams), total
 
     async def for_user(self, actor: Actor, user_id: str) -> list[Team]:
         self._check_self(actor, user_id)
         async with self._db.read() as conn:
-            return await team_store.teams_for_user(conn, actor.tenant_id, user_id)
+            teams = await team_store.teams_for_user(conn, actor.tenant_id, user_id)
+            return await self._present(conn, actor, teams)
 
     async def stats(self, actor: Actor, team_id: str) -> dict[str, Any]:
         async with self._db.read() as conn:
@@ -380,7 +401,8 @@ class Teams:
     async def _publish_team(
         self, tenant_id: str, name: str, team: Team, audience: frozenset[str] | None
     ) -> None:
-        payload = orjson.dumps(team.to_dict()).decode()
+        # One payload for every recipient, so it carries nothing only admins may see.
+        payload = orjson.dumps(replace(team, email="", invite_id="").to_dict()).decode()
         await self._bus.publish(
             [Event(tenant_id, name, {"team": payload}, Broadcast(recipients=audience))]
         )
@@ -415,6 +437,21 @@ class Teams:
         for joined in results:
             await self._publish_joined(actor.tenant_id, team, joined)
         return [j.member for j in results]
+
+    async def do_join_by_invite(self, actor: Actor, invite_id: str) -> TeamMember:
+        """Join whichever team the invite id belongs to, open or not."""
+        now = now_ms()
+        async with self._db.write() as conn:
+            team = await team_store.get_team_by_invite(conn, actor.tenant_id, invite_id)
+            if team is None or team.delete_at:
+                raise errors.AppError(
+                    404,
+                    "app.team.get_by_invite_id.finding.app_error",
+                    "Unable to find the team for that invite link.",
+                )
+            joined = await self._join(conn, actor.tenant_id, team, actor.user_id, now)
+        await self._publish_joined(actor.tenant_id, team, joined)
+        return joined.member
 
     async def _check_can_add(
         self, conn: AsyncConnection, actor: Actor, team: Team, user_ids: Sequence[str]

@@ -255,18 +255,16 @@ async def unreads_for_user(
     team_id: str | None = None,
     channel_id: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Unread counts of the user's live channels, optionally of one team or one channel."""
+    """Unread counts of the user's live channels (of one team), or of one channel."""
     stmt = (
         select(*_UNREAD_COLUMNS)
         .select_from(_joined())
-        .where(
-            channel_members.c.tenant_id == tenant_id,
-            channel_members.c.user_id == user_id,
-            channels.c.delete_at == 0,
-        )
+        .where(channel_members.c.tenant_id == tenant_id, channel_members.c.user_id == user_id)
     )
     if team_id is not None:
         stmt = stmt.where(channels.c.team_id == team_id)
     if channel_id is not None:
         stmt = stmt.where(channel_members.c.channel_id == channel_id)
+    else:
+        stmt = stmt.where(channels.c.delete_at == 0)
     return [unread_from_row(r) for r in (await conn.execute(stmt)).mappings()]

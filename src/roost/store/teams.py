@@ -105,6 +105,12 @@ async def get_team_by_name(conn: AsyncConnection, tenant_id: str, name: str) -> 
     return team_from_row(row) if row else None
 
 
+async def get_team_by_invite(conn: AsyncConnection, tenant_id: str, invite_id: str) -> Team | None:
+    stmt = select(teams).where(teams.c.tenant_id == tenant_id, teams.c.invite_id == invite_id)
+    row = (await conn.execute(stmt)).mappings().first()
+    return team_from_row(row) if row else None
+
+
 async def list_teams(
     conn: AsyncConnection,
     tenant_id: str,
