@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 VENVS = ROOT / ".venv-clients"
 RESULT_PREFIX = "ROOST-RESULT "
-# A whole scenario takes a few seconds; this only bounds a hang.
-SCENARIO_TIMEOUT_SECONDS = 120
+# A whole scenario takes a few seconds; this only bounds a hang (below pytest's timeout).
+SCENARIO_TIMEOUT_SECONDS = 90
 
 
 def command(client: str) -> list[str]:
@@ -58,17 +58,27 @@ def run_client(client: str, base_url: str, password: str, user_a: str, user_b: s
             "PYTHONWARNINGS": "ignore::DeprecationWarning",
         }
     )
-    proc = subprocess.run(
-        command(client),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=SCENARIO_TIMEOUT_SECONDS,
-        check=False,
-    )
+    try:
+        proc = subprocess.run(
+            command(client),
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=SCENARIO_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        # Kept as a result, so the step tests report it instead of each running it again.
+        return Run(client, -1, _text(exc.stdout), _text(exc.stderr) + f"\ntimed out: {exc}")
     run = Run(client, proc.returncode, proc.stdout, proc.stderr)
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_PREFIX):
             run.result = json.loads(line[len(RESULT_PREFIX) :])
     return run
+
+
+def _text(output: str | bytes | None) -> str:
+    if isinstance(output, bytes):
+        return output.decode("utf-8", "replace")
+    return output or ""
