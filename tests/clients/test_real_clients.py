@@ -126,6 +126,7 @@ JS_STEPS = (
     "b_my_channels",
     "b_profiles_statuses",
     "b_member_lists",
+    "cookie_session",
     "b_posts_since",
     "b_posts_before_after",
     "b_view_channel",

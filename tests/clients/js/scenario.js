@@ -23,6 +23,19 @@ if (typeof globalThis.CloseEvent === 'undefined') {
     };
 }
 
+// Node's fetch keeps no cookies; remember the last Set-Cookie list a response carried, so
+// the cookie session of the web app can be replayed (the client itself is untouched).
+const realFetch = globalThis.fetch;
+let lastSetCookies = [];
+globalThis.fetch = async (url, options) => {
+    const response = await realFetch(url, options);
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length) {
+        lastSetCookies = cookies;
+    }
+    return response;
+};
+
 const EVENT_TIMEOUT_MS = 5000;
 const RESULT_PREFIX = 'ROOST-RESULT ';
 
@@ -477,6 +490,30 @@ async function main() {
         check(Array.isArray(auto.users) && Array.isArray(auto.out_of_channel), `autocomplete: ${JSON.stringify(auto)}`);
         check(auto.users.some((u) => u.id === meA.id), `autocomplete must find A in the channel: ${JSON.stringify(auto)}`);
     }, ['add_channel_member_public']);
+    await run('cookie_session', async () => {
+        // The web app's session: cookies from login, no Authorization header after it.
+        const browser = newClient();
+        lastSetCookies = [];
+        const me = await browser.login(cfg.userB, cfg.password);
+        const jar = {};
+        for (const line of lastSetCookies) {
+            const [pair, ...attrs] = line.split(';').map((part) => part.trim());
+            const eq = pair.indexOf('=');
+            jar[pair.slice(0, eq)] = {value: pair.slice(eq + 1), attrs: attrs.map((x) => x.toLowerCase())};
+        }
+        check(jar.MMAUTHTOKEN && jar.MMAUTHTOKEN.value === browser.getToken(), `Set-Cookie: ${JSON.stringify(lastSetCookies)}`);
+        check(jar.MMAUTHTOKEN.attrs.includes('httponly') && jar.MMAUTHTOKEN.attrs.includes('path=/'), `MMAUTHTOKEN: ${JSON.stringify(jar.MMAUTHTOKEN)}`);
+        check(jar.MMUSERID && jar.MMUSERID.value === me.id, `MMUSERID: ${JSON.stringify(jar.MMUSERID)}`);
+        check(jar.MMCSRF && jar.MMCSRF.value.length > 0, `MMCSRF: ${JSON.stringify(jar.MMCSRF)}`);
+        browser.setToken('');
+        browser.setCSRF(jar.MMCSRF.value);
+        browser.setHeader('Cookie', Object.entries(jar).map(([k, v]) => `${k}=${v.value}`).join('; '));
+        const again = await browser.getMe();
+        check(again.id === me.id, `getMe by cookie: ${JSON.stringify(again)}`);
+        const post = await browser.createPost({channel_id: pub.id, message: 'sent with the cookie'});
+        check(post.user_id === me.id, `post by cookie: ${JSON.stringify(post)}`);
+        await log.waitFor('posted', (e) => decoded(e, 'post').id === post.id);
+    }, ['add_channel_member_public', 'ws_hello']);
     await run('b_posts_since', async () => {
         const listing = await b.getPostsSince(pub.id, root.create_at - 1);
         check(root.id in listing.posts, `since: root missing from ${JSON.stringify(listing.order)}`);
