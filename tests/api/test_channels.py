@@ -143,6 +143,10 @@ def test_list_and_search_team_channels(make_user: UserFactory) -> None:
     found = expect(owner.api.post(f"/teams/{team['id']}/channels/search", {"term": prefix}), 200)
     assert sorted(c["id"] for c in found) == sorted([a["id"], b["id"]])
     assert owner.api.post(f"/teams/{team['id']}/channels/search", {"term": 1}).status_code == 400
+    found = expect(
+        owner.api.get(f"/teams/{team['id']}/channels/autocomplete", params={"name": prefix}), 200
+    )
+    assert sorted(c["id"] for c in found) == sorted([a["id"], b["id"]])
 
 
 def test_user_channels_include_direct(make_user: UserFactory) -> None:

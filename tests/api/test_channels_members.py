@@ -188,3 +188,17 @@ def test_user_channel_members_for_team(make_user: UserFactory) -> None:
     assert {channel["id"], dm["id"]} <= ids
     assert all(m["user_id"] == a.id for m in rows)
     assert b.api.get(f"/users/{a.id}/teams/{team['id']}/channels/members").status_code == 403
+
+
+def test_all_channel_members_of_a_user_paged(make_user: UserFactory) -> None:
+    a, b = make_user(), make_user()
+    team = make_team(a)
+    make_channel(a, team["id"])
+    make_dm(a, b)
+    everything = expect(a.api.get("/users/me/channel_members"), 200)
+    # town-square, off-topic, the new channel and the DM.
+    assert len(everything) == 4 and all(m["user_id"] == a.id for m in everything)
+    first = expect(a.api.get("/users/me/channel_members", params={"per_page": 3}), 200)
+    rest = expect(a.api.get("/users/me/channel_members", params={"page": 1, "per_page": 3}), 200)
+    assert len(first) == 3 and len(rest) == 1
+    assert b.api.get(f"/users/{a.id}/channel_members").status_code == 403

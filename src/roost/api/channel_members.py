@@ -153,6 +153,15 @@ async def user_team_channel_members(req: Req) -> Response:
     return json_response([m.to_dict() for m in members])
 
 
+async def user_channel_members(req: Req) -> Response:
+    actor = await req.actor()
+    offset, limit = req.paging()
+    members = await req.services.channel_members.for_user(
+        actor, await req.user_id_param(), offset=offset, limit=limit
+    )
+    return json_response([m.to_dict() for m in members])
+
+
 def routes() -> list[Route]:
     r = Route
     member = "/channels/{channel_id}/members/{user_id}"
@@ -167,6 +176,7 @@ def routes() -> list[Route]:
         r(member + "/notify_props", endpoint(update_notify_props), methods=["PUT"]),
         r(member + "/roles", endpoint(update_roles), methods=["PUT"]),
         r(member + "/schemeRoles", endpoint(update_scheme_roles), methods=["PUT"]),
+        r("/users/{user_id}/channel_members", endpoint(user_channel_members), methods=["GET"]),
         r(
             "/users/{user_id}/channels/{channel_id}/unread",
             endpoint(channel_unread),

@@ -117,6 +117,15 @@ async def search_channels(req: Req) -> Response:
     return json_response([c.to_dict() for c in channels])
 
 
+async def autocomplete_channels(req: Req) -> Response:
+    actor = await req.actor()
+    name = req.query_str("name", max_len=SEARCH_TERM_MAX).strip()
+    channels = await req.services.channels.list_team_channels(
+        actor, req.path_id("team_id"), offset=0, limit=50, term=name
+    )
+    return json_response([c.to_dict() for c in channels])
+
+
 async def channel_by_name(req: Req) -> Response:
     actor = await req.actor()
     channel = await req.services.channels.get_by_name(
@@ -177,6 +186,11 @@ def routes() -> list[Route]:
         r("/teams/{team_id}/channels/deleted", endpoint(deleted_channels), methods=["GET"]),
         r("/teams/{team_id}/channels/private", endpoint(private_channels), methods=["GET"]),
         r("/teams/{team_id}/channels/search", endpoint(search_channels), methods=["POST"]),
+        r(
+            "/teams/{team_id}/channels/autocomplete",
+            endpoint(autocomplete_channels),
+            methods=["GET"],
+        ),
         r(
             "/teams/{team_id}/channels/name/{channel_name}",
             endpoint(channel_by_name),

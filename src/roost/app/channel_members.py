@@ -103,8 +103,15 @@ class ChannelMembers:
             return await member_store.members_by_ids(conn, actor.tenant_id, channel_id, user_ids)
 
     async def for_user(
-        self, actor: Actor, user_id: str, team_id: str | None = None
+        self,
+        actor: Actor,
+        user_id: str,
+        team_id: str | None = None,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[ChannelMember]:
+        """The user's memberships: in one team (plus direct and group ones), or paged."""
         if actor.user_id != user_id and not actor.is_system_admin:
             raise errors.forbidden()
         async with self._db.read() as conn:
@@ -112,7 +119,9 @@ class ChannelMembers:
                 team = await team_store.get_team(conn, actor.tenant_id, team_id)
                 if team is None:
                     raise errors.not_found("team", "app.team.get.find.app_error")
-            return await member_store.members_for_user(conn, actor.tenant_id, user_id, team_id)
+            return await member_store.members_for_user(
+                conn, actor.tenant_id, user_id, team_id, offset=offset, limit=limit
+            )
 
     # Joining and adding.
 

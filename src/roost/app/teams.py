@@ -330,13 +330,12 @@ class Teams:
         check_team_name(team.name)
         check_team_fields(team)
         async with self._db.write() as conn:
-            if await team_store.get_team_by_name(conn, actor.tenant_id, team.name):
+            if not await team_store.insert_team(conn, actor.tenant_id, team):
                 raise errors.AppError(
                     400,
                     "app.team.save.existing.app_error",
                     "A team with that name already exists.",
                 )
-            await team_store.insert_team(conn, actor.tenant_id, team)
             for channel in default_channels(team.id, actor.user_id, now):
                 await channel_store.insert_channel(conn, actor.tenant_id, channel)
             joined = await self._join(conn, actor.tenant_id, team, actor.user_id, now, admin=True)

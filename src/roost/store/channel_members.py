@@ -157,7 +157,13 @@ def _joined() -> Any:
 
 
 async def members_for_user(
-    conn: AsyncConnection, tenant_id: str, user_id: str, team_id: str | None = None
+    conn: AsyncConnection,
+    tenant_id: str,
+    user_id: str,
+    team_id: str | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[ChannelMember]:
     """The user's memberships; with ``team_id``, in that team and in direct/group channels."""
     stmt = (
@@ -168,6 +174,8 @@ async def members_for_user(
     )
     if team_id is not None:
         stmt = stmt.where(or_(channels.c.team_id == team_id, channels.c.team_id == ""))
+    if limit is not None:
+        stmt = stmt.offset(offset).limit(limit)
     return [member_from_row(r) for r in (await conn.execute(stmt)).mappings()]
 
 

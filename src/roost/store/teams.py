@@ -10,7 +10,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.team import Team, TeamMember
-from roost.store.dialect import upsert
+from roost.store.dialect import insert_ignore, upsert
 from roost.store.tables import team_members, teams, users
 
 
@@ -81,8 +81,9 @@ def member_values(tenant_id: str, member: TeamMember) -> dict[str, Any]:
 # Teams.
 
 
-async def insert_team(conn: AsyncConnection, tenant_id: str, team: Team) -> None:
-    await conn.execute(teams.insert().values(**team_values(tenant_id, team)))
+async def insert_team(conn: AsyncConnection, tenant_id: str, team: Team) -> bool:
+    """Insert unless the name is taken (even by a racing insert); True if inserted."""
+    return await insert_ignore(conn, teams, [team_values(tenant_id, team)]) == 1
 
 
 async def update_team(conn: AsyncConnection, tenant_id: str, team: Team) -> None:
