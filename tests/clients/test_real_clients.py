@@ -146,6 +146,12 @@ JS_STEPS = (
     "bot_reply",
     "ws_posted_bot_reply",
     "errors_map",
+    "pin_post",
+    "open_group",
+    "ws_group_added",
+    "ws_posted_group",
+    "remove_member",
+    "archive_channel",
     "logout",
 )
 

@@ -647,6 +647,44 @@ async function main() {
         await expectError(403, () => b.deletePost(root.id));
     }, ['post_root', 'login_b']);
 
+    await run('pin_post', async () => {
+        const result = await a.pinPost(root.id);
+        check(result.status === 'OK', `pinPost: ${JSON.stringify(result)}`);
+        const msg = await log.waitFor('post_edited', (e) => decoded(e, 'post').id === root.id && decoded(e, 'post').is_pinned);
+        check(decoded(msg, 'post').message === editedText, 'the pinned post keeps its message');
+        const pinned = await b.getPinnedPosts(pub.id);
+        check(pinned.order.includes(root.id), `getPinnedPosts: ${JSON.stringify(pinned.order)}`);
+    }, ['edit_post', 'ws_hello']);
+
+    const group = await run('open_group', async () => {
+        const made = await a.createGroupChannel([meA.id, meB.id, bot.me.id]);
+        check(made.type === 'G' && made.team_id === '', `group: ${JSON.stringify(made)}`);
+        return made;
+    }, ['token_login_bot']) || {};
+    await run('ws_group_added', async () => {
+        const msg = await log.waitFor('group_added', (e) => e.broadcast.channel_id === group.id);
+        check(Array.isArray(decoded(msg, 'teammate_ids')), `group_added: ${JSON.stringify(msg.data)}`);
+    }, ['open_group', 'ws_hello']);
+    await run('ws_posted_group', async () => {
+        const post = await a.createPost({channel_id: group.id, message: 'hello, all three'});
+        const msg = await log.waitFor('posted', (e) => decoded(e, 'post').id === post.id);
+        check(msg.data.channel_type === 'G' && msg.data.team_id === '', `group posted: ${JSON.stringify(msg.data)}`);
+    }, ['open_group', 'ws_hello']);
+
+    await run('remove_member', async () => {
+        const result = await a.removeFromChannel(meB.id, priv.id);
+        check(result.status === 'OK', `removeFromChannel: ${JSON.stringify(result)}`);
+        const msg = await log.waitFor('user_removed', (e) => e.data.channel_id === priv.id);
+        check(msg.data.remover_id === meA.id && msg.broadcast.user_id === meB.id, `user_removed: ${JSON.stringify(msg)}`);
+    }, ['add_channel_member_private', 'ws_hello']);
+
+    await run('archive_channel', async () => {
+        const result = await a.deleteChannel(pub.id);
+        check(result.status === 'OK', `deleteChannel: ${JSON.stringify(result)}`);
+        const msg = await log.waitFor('channel_deleted', (e) => e.data.channel_id === pub.id);
+        check(msg.data.delete_at > 0, `channel_deleted: ${JSON.stringify(msg.data)}`);
+    }, ['create_public_channel', 'ws_hello']);
+
     wsA.close();
     wsB.close();
 
