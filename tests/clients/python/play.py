@@ -86,7 +86,7 @@ def play(
         return me, driver
 
     bot = steps.run("token_login_bot", bot_login, needs=("login_a",))
-    bot_story(steps, kit, a, bot, me_b.get("id", ""), log)
+    bot_story(steps, kit, a, bot, log)
 
     def errors() -> None:
         chat = kit.chat(a)
@@ -129,7 +129,7 @@ def expect_error(kit: Kit, status: int, call: Callable[[], Any]) -> None:
 
 
 def bot_story(
-    steps: Steps, kit: Kit, a: Any, bot: tuple[dict[str, Any], Any] | None, b_id: str, log: EventLog
+    steps: Steps, kit: Kit, a: Any, bot: tuple[dict[str, Any], Any] | None, log: EventLog
 ) -> None:
     """The bot listens on its own socket, is mentioned by A and answers in the thread."""
     run = steps.run
