@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.clients.runner import Run, run_client, setup_clients
-from tests.support.client import PASSWORD, LoggedIn
+from tests.support.client import PASSWORD, LoggedIn, expect
 
 # The story every Python client plays (tests/clients/python/story.py), with the session
 # steps around it.
@@ -180,8 +180,13 @@ def scenario(
     def get(client: str) -> Run:
         key = (server, client)
         if key not in _RUNS:
+            # A fresh system admin acts (bots and access tokens need the role) so that no
+            # other test sees its statuses and preferences change; B only listens.
+            actor = make_user()
+            roles = {"roles": "system_user system_admin"}
+            expect(admin.api.put(f"/users/{actor.id}/roles", roles), 200)
             listener = make_user()
-            _RUNS[key] = run_client(client, server, PASSWORD, admin.username, listener.username)
+            _RUNS[key] = run_client(client, server, PASSWORD, actor.username, listener.username)
         return _RUNS[key]
 
     return get
