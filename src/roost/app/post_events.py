@@ -8,14 +8,14 @@ import orjson
 
 from roost.model.event import Broadcast, Event
 from roost.model.post import Post, Reaction
-from roost.store import channels as channel_store
+from roost.store import post_access as access_store
 from roost.store.database import Database
 
 
 async def channel_broadcast(db: Database, tenant_id: str, channel_id: str) -> Broadcast:
     async with db.read() as conn:
-        members = await channel_store.member_user_ids(conn, tenant_id, channel_id)
-    return Broadcast(recipients=frozenset(members), channel_id=channel_id)
+        members = await access_store.member_ids(conn, tenant_id, channel_id)
+    return Broadcast(recipients=members, channel_id=channel_id)
 
 
 async def post_event(

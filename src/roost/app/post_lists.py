@@ -68,7 +68,7 @@ class PostLists:
             if post is None:
                 raise post_access.post_not_found()
             post_access.check_read(actor, await post_access.load(conn, actor, post.channel_id))
-            await _attach_reactions(conn, actor.tenant_id, [post])
+            await decorate(conn, actor.tenant_id, [post])
         return post
 
     async def get_many(self, actor: Actor, post_ids: list[str]) -> list[Post]:
@@ -87,7 +87,7 @@ class PostLists:
                 conn, actor, {p.channel_id for p in found}
             )
             visible = [p for p in found if p.channel_id in readable]
-            await _attach_reactions(conn, actor.tenant_id, visible)
+            await decorate(conn, actor.tenant_id, visible)
         return visible
 
     # A channel's posts.
@@ -109,7 +109,7 @@ class PostLists:
                     result.add(post)
                 if not roots_only:
                     await _add_roots(conn, tenant, result, include_deleted=True)
-                await _attach_reactions(conn, tenant, result.posts.values())
+                await decorate(conn, tenant, result.posts.values())
                 return ChannelPosts(result)
 
             latest = await list_store.latest_update(conn, tenant, channel_id, roots_only)
@@ -145,7 +145,7 @@ class PostLists:
             await self._cursors(conn, tenant, channel_id, query, result, page)
             if not roots_only and not query.skip_threads:
                 await _add_roots(conn, tenant, result)
-            await _attach_reactions(conn, tenant, result.posts.values())
+            await decorate(conn, tenant, result.posts.values())
         return ChannelPosts(result, etag)
 
     async def _cursors(
@@ -226,7 +226,7 @@ class PostLists:
                 for other in found:
                     if other.id != post.id:
                         result.add(other)
-            await _attach_reactions(conn, tenant, result.posts.values())
+            await decorate(conn, tenant, result.posts.values())
         return result
 
     # Around the first unread post.
@@ -284,7 +284,7 @@ class PostLists:
             result.has_next = result.next_post_id != ""
             if not collapsed and not skip_threads:
                 await _add_roots(conn, tenant, result)
-            await _attach_reactions(conn, tenant, result.posts.values())
+            await decorate(conn, tenant, result.posts.values())
         return result
 
     # Pins.
@@ -295,7 +295,7 @@ class PostLists:
             result = PostList()
             for post in await list_store.pinned(conn, actor.tenant_id, channel_id):
                 result.add(post)
-            await _attach_reactions(conn, actor.tenant_id, result.posts.values())
+            await decorate(conn, actor.tenant_id, result.posts.values())
         return result
 
 
@@ -308,9 +308,20 @@ async def _add_roots(
         result.add(root, ordered=False)
 
 
-async def _attach_reactions(conn: AsyncConnection, tenant_id: str, found: Iterable[Post]) -> None:
-    """Fill metadata.reactions for the posts that have any, in one query."""
-    with_reactions = [p for p in found if p.has_reactions and not p.delete_at]
+async def decorate(conn: AsyncConnection, tenant_id: str, found: Iterable[Post]) -> None:
+    """What a response shows beyond the row: a reply's thread counters (its root's, as
+    Mattermost shows them) and metadata.reactions; a query each, only when needed."""
+    by_id = {p.id: p for p in found}
+    replies = [p for p in by_id.values() if p.root_id]
+    missing = {p.root_id for p in replies} - by_id.keys()
+    counters = await post_store.thread_counters(conn, tenant_id, sorted(missing))
+    for reply in replies:
+        root = by_id.get(reply.root_id)
+        count, last = (
+            (root.reply_count, root.last_reply_at) if root else counters.get(reply.root_id, (0, 0))
+        )
+        reply.reply_count, reply.last_reply_at = count, last
+    with_reactions = [p for p in by_id.values() if p.has_reactions and not p.delete_at]
     if not with_reactions:
         return
     reactions = await reaction_store.for_posts(conn, tenant_id, [p.id for p in with_reactions])

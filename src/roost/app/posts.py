@@ -17,6 +17,7 @@ from cachetools import TTLCache
 from roost.app import errors, post_access
 from roost.app.context import Actor
 from roost.app.post_events import post_event
+from roost.app.post_lists import decorate
 from roost.app.post_text import mention_words, parse_hashtags
 from roost.app.statuses import Statuses
 from roost.clock import now_ms
@@ -32,10 +33,8 @@ from roost.model.post import (
     SYSTEM_TYPE_PREFIX,
     Post,
 )
-from roost.store import channels as channel_store
 from roost.store import post_access as access_store
 from roost.store import posts as post_store
-from roost.store import reactions as reaction_store
 from roost.store.database import Database
 from roost.store.post_access import ChannelAccess
 
@@ -154,9 +153,7 @@ class Posts:
                 raise errors.forbidden()
             if access.channel.delete_at:
                 raise _archived("api.post.create_post.can_not_post_to_deleted.error")
-            members = frozenset(
-                await channel_store.member_user_ids(conn, actor.tenant_id, draft.channel_id)
-            )
+            members = await access_store.member_ids(conn, actor.tenant_id, draft.channel_id)
             root = await self._check_root(conn, actor, draft) if draft.root_id else None
             mentioned = await self._mentions(conn, actor, access, members, draft.message)
 
@@ -210,7 +207,10 @@ class Posts:
 
     async def _existing(self, actor: Actor, post_id: str) -> Post | None:
         async with self._db.read() as conn:
-            return await post_store.get_post(conn, actor.tenant_id, post_id)
+            post = await post_store.get_post(conn, actor.tenant_id, post_id)
+            if post is not None:
+                await decorate(conn, actor.tenant_id, [post])
+        return post
 
     async def _check_root(self, conn: Any, actor: Actor, draft: PostDraft) -> Post:
         root = await post_store.get_post(conn, actor.tenant_id, draft.root_id)
@@ -415,9 +415,7 @@ class Posts:
             await post_store.save_edit(conn, actor.tenant_id, post)
             if post.root_id:
                 await post_store.touch_post(conn, actor.tenant_id, post.root_id, post.update_at)
-            if post.has_reactions:
-                found = await reaction_store.for_posts(conn, actor.tenant_id, [post.id])
-                post.reactions = found.get(post.id)
+            await decorate(conn, actor.tenant_id, [post])
         await self._bus.publish([await self._channel_event(actor, "post_edited", post)])
         return post
 

@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.channel import Channel
 from roost.store import codec
 from roost.store.channels import channel_from_row
+from roost.store.posts import param
 from roost.store.tables import channel_members, channels, statuses, team_members, users
 
 
@@ -31,17 +32,16 @@ class ChannelAccess:
     is_team_admin: bool
 
 
-async def channel_access(
-    conn: AsyncConnection, tenant_id: str, channel_id: str, user_id: str
-) -> ChannelAccess | None:
+def _channel_access_stmt() -> Select[Any]:
     cm, tm, u = channel_members.c, team_members.c, users.c
+    user = param("p_user")
     joined = (
         channels.outerjoin(
             channel_members,
             and_(
                 cm.tenant_id == channels.c.tenant_id,
                 cm.channel_id == channels.c.id,
-                cm.user_id == user_id,
+                cm.user_id == user,
             ),
         )
         .outerjoin(
@@ -49,13 +49,13 @@ async def channel_access(
             and_(
                 tm.tenant_id == channels.c.tenant_id,
                 tm.team_id == channels.c.team_id,
-                tm.user_id == user_id,
+                tm.user_id == user,
                 tm.delete_at == 0,
             ),
         )
-        .outerjoin(users, and_(u.tenant_id == channels.c.tenant_id, u.id == user_id))
+        .outerjoin(users, and_(u.tenant_id == channels.c.tenant_id, u.id == user))
     )
-    stmt = (
+    return (
         select(
             *channels.c,
             cm.user_id.label("m_user_id"),
@@ -66,9 +66,19 @@ async def channel_access(
             u.username.label("u_username"),
         )
         .select_from(joined)
-        .where(channels.c.tenant_id == tenant_id, channels.c.id == channel_id)
+        .where(channels.c.tenant_id == param("p_tenant"), channels.c.id == param("p_channel"))
     )
-    row = (await conn.execute(stmt)).mappings().first()
+
+
+# Built once: every post request runs it.
+_CHANNEL_ACCESS = _channel_access_stmt()
+
+
+async def channel_access(
+    conn: AsyncConnection, tenant_id: str, channel_id: str, user_id: str
+) -> ChannelAccess | None:
+    params = {"p_tenant": tenant_id, "p_channel": channel_id, "p_user": user_id}
+    row = (await conn.execute(_CHANNEL_ACCESS, params)).mappings().first()
     if row is None:
         return None
     is_member = row["m_user_id"] is not None
@@ -83,6 +93,18 @@ async def channel_access(
         is_team_member=is_team_member,
         is_team_admin=is_team_member and bool(row["t_admin"]),
     )
+
+
+_MEMBER_IDS = select(channel_members.c.user_id).where(
+    channel_members.c.tenant_id == param("p_tenant"),
+    channel_members.c.channel_id == param("p_channel"),
+)
+
+
+async def member_ids(conn: AsyncConnection, tenant_id: str, channel_id: str) -> frozenset[str]:
+    """Everyone in the channel: the recipients of its post events."""
+    params = {"p_tenant": tenant_id, "p_channel": channel_id}
+    return frozenset(str(u) for u in (await conn.execute(_MEMBER_IDS, params)).scalars())
 
 
 async def members_named(

@@ -1,30 +1,54 @@
 """SQL for lists of posts: channel pages, cursors, ``since``, threads and pins.
 
 Posts are totally ordered by (create_at, id), so cursors never skip or repeat posts
-created in the same millisecond.
+created in the same millisecond. PostgreSQL walks ix_posts_channel_create and sorts
+only within equal create_at (an incremental sort), so a page reads about a page of rows.
+Statements are built once per shape, with bind parameters (see ``posts.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.post import Post
 from roost.store.posts import (
+    CHANNEL,
+    TENANT,
     after_key,
     before_key,
+    fetch_posts,
     live_channel_posts,
+    ms,
+    param,
     post_select,
-    rows_to_posts,
 )
 from roost.store.tables import posts
 
 SINCE_LIMIT = 1000
 
-_NEWEST_FIRST = (posts.c.create_at.desc(), posts.c.id.desc())
-_OLDEST_FIRST = (posts.c.create_at.asc(), posts.c.id.asc())
+c = posts.c
+_NEWEST_FIRST = (c.create_at.desc(), c.id.desc())
+_OLDEST_FIRST = (c.create_at.asc(), c.id.asc())
+
+
+def _params(tenant_id: str, channel_id: str, **more: Any) -> dict[str, Any]:
+    return {"p_tenant": tenant_id, "p_channel": channel_id, **more}
+
+
+@cache
+def _newest_stmt(roots_only: bool) -> Select[Any]:
+    return (
+        post_select()
+        .where(live_channel_posts(roots_only))
+        .order_by(*_NEWEST_FIRST)
+        .offset(ms("p_offset"))
+        .limit(ms("p_limit"))
+    )
 
 
 async def newest_page(
@@ -35,14 +59,19 @@ async def newest_page(
     limit: int,
     roots_only: bool,
 ) -> list[Post]:
-    stmt = (
-        post_select(tenant_id)
-        .where(live_channel_posts(tenant_id, channel_id, roots_only))
-        .order_by(*_NEWEST_FIRST)
-        .offset(offset)
-        .limit(limit)
+    params = _params(tenant_id, channel_id, p_offset=offset, p_limit=limit)
+    return await fetch_posts(conn, _newest_stmt(roots_only), params)
+
+
+@cache
+def _around_stmt(before: bool, roots_only: bool) -> Select[Any]:
+    return (
+        post_select()
+        .where(live_channel_posts(roots_only), before_key() if before else after_key())
+        .order_by(*(_NEWEST_FIRST if before else _OLDEST_FIRST))
+        .offset(ms("p_offset"))
+        .limit(ms("p_limit"))
     )
-    return await rows_to_posts(conn, stmt)
 
 
 async def page_around(
@@ -56,21 +85,28 @@ async def page_around(
     roots_only: bool,
 ) -> list[Post]:
     """Posts older (``before``) or newer than the anchor, newest first either way."""
-    key = before_key if before else after_key
-    stmt = (
-        post_select(tenant_id)
-        .where(
-            live_channel_posts(tenant_id, channel_id, roots_only),
-            key(anchor.create_at, anchor.id),
-        )
-        .order_by(*(_NEWEST_FIRST if before else _OLDEST_FIRST))
-        .offset(offset)
-        .limit(limit)
+    params = _params(
+        tenant_id,
+        channel_id,
+        p_at=anchor.create_at,
+        p_key=anchor.id,
+        p_offset=offset,
+        p_limit=limit,
     )
-    found = await rows_to_posts(conn, stmt)
+    found = await fetch_posts(conn, _around_stmt(before, roots_only), params)
     if not before:
         found.reverse()
     return found
+
+
+@cache
+def _neighbour_stmt(before: bool, roots_only: bool) -> Select[Any]:
+    return (
+        select(c.id)
+        .where(live_channel_posts(roots_only), before_key() if before else after_key())
+        .order_by(*(_NEWEST_FIRST if before else _OLDEST_FIRST))
+        .limit(1)
+    )
 
 
 async def neighbour_id(
@@ -82,58 +118,57 @@ async def neighbour_id(
     roots_only: bool,
 ) -> str:
     """The id of the visible post just older (``before``) or newer than ``post``; or ""."""
-    key = before_key if before else after_key
-    stmt = (
-        select(posts.c.id)
-        .where(
-            live_channel_posts(tenant_id, channel_id, roots_only),
-            key(post.create_at, post.id),
-        )
-        .order_by(*(_NEWEST_FIRST if before else _OLDEST_FIRST))
+    params = _params(tenant_id, channel_id, p_at=post.create_at, p_key=post.id)
+    found = (await conn.execute(_neighbour_stmt(before, roots_only), params)).scalar()
+    return str(found) if found else ""
+
+
+@cache
+def _first_after_stmt(roots_only: bool) -> Select[Any]:
+    return (
+        post_select()
+        .where(live_channel_posts(roots_only), c.create_at > ms("p_at"))
+        .order_by(*_OLDEST_FIRST)
         .limit(1)
     )
-    found = (await conn.execute(stmt)).scalar()
-    return str(found) if found else ""
 
 
 async def first_after_time(
     conn: AsyncConnection, tenant_id: str, channel_id: str, time: int, roots_only: bool
 ) -> Post | None:
-    stmt = (
-        post_select(tenant_id)
-        .where(live_channel_posts(tenant_id, channel_id, roots_only), posts.c.create_at > time)
-        .order_by(*_OLDEST_FIRST)
-        .limit(1)
-    )
-    found = await rows_to_posts(conn, stmt)
+    params = _params(tenant_id, channel_id, p_at=time)
+    found = await fetch_posts(conn, _first_after_stmt(roots_only), params)
     return found[0] if found else None
+
+
+@cache
+def _since_stmt(roots_only: bool) -> Select[Any]:
+    stmt = post_select().where(c.channel_id == CHANNEL, c.update_at > ms("p_since"))
+    if roots_only:
+        stmt = stmt.where(c.root_id == "")
+    return stmt.order_by(*_NEWEST_FIRST).limit(SINCE_LIMIT)
 
 
 async def changed_since(
     conn: AsyncConnection, tenant_id: str, channel_id: str, since: int, roots_only: bool
 ) -> list[Post]:
     """Every post changed after ``since``, deleted ones included; newest first."""
-    cond = and_(
-        posts.c.tenant_id == tenant_id,
-        posts.c.channel_id == channel_id,
-        posts.c.update_at > since,
-    )
-    if roots_only:
-        cond = and_(cond, posts.c.root_id == "")
-    stmt = post_select(tenant_id).where(cond).order_by(*_NEWEST_FIRST).limit(SINCE_LIMIT)
-    return await rows_to_posts(conn, stmt)
+    params = _params(tenant_id, channel_id, p_since=since)
+    return await fetch_posts(conn, _since_stmt(roots_only), params)
+
+
+@cache
+def _latest_stmt(roots_only: bool) -> Select[Any]:
+    stmt = select(func.max(c.update_at)).where(c.tenant_id == TENANT, c.channel_id == CHANNEL)
+    return stmt.where(c.root_id == "") if roots_only else stmt
 
 
 async def latest_update(
     conn: AsyncConnection, tenant_id: str, channel_id: str, roots_only: bool
 ) -> int:
     """The newest update_at among a channel's posts: the list Etag (index-backed max)."""
-    stmt = select(func.max(posts.c.update_at)).where(
-        posts.c.tenant_id == tenant_id, posts.c.channel_id == channel_id
-    )
-    if roots_only:
-        stmt = stmt.where(posts.c.root_id == "")
-    return int((await conn.execute(stmt)).scalar() or 0)
+    found = await conn.execute(_latest_stmt(roots_only), _params(tenant_id, channel_id))
+    return int(found.scalar() or 0)
 
 
 async def thread_posts(
@@ -151,31 +186,37 @@ async def thread_posts(
 
     ``limit`` 0 means all of them.
     """
-    c = posts.c
-    which = or_(c.root_id == root_id, c.id == root_id) if include_root else c.root_id == root_id
-    stmt = post_select(tenant_id).where(which, c.delete_at == 0)
+    root = param("p_root")
+    which = or_(c.root_id == root, c.id == root) if include_root else c.root_id == root
+    stmt = post_select().where(which, c.delete_at == 0)
     up = direction == "up"
-    if from_create_at and up:
-        stmt = stmt.where(
-            before_key(from_create_at, from_post) if from_post else c.create_at < from_create_at
-        )
-    elif from_create_at:
-        stmt = stmt.where(
-            after_key(from_create_at, from_post) if from_post else c.create_at > from_create_at
-        )
+    params: dict[str, Any] = {"p_tenant": tenant_id, "p_root": root_id}
+    if from_create_at:
+        params.update(p_at=from_create_at, p_key=from_post)
+        if from_post:
+            stmt = stmt.where(before_key() if up else after_key())
+        else:
+            at = ms("p_at")
+            stmt = stmt.where(c.create_at < at if up else c.create_at > at)
     stmt = stmt.order_by(*(_NEWEST_FIRST if up else _OLDEST_FIRST))
     if limit:
         stmt = stmt.limit(limit)
-    return await rows_to_posts(conn, stmt)
+    return await fetch_posts(conn, stmt, params)
+
+
+_PINNED = (
+    post_select().where(live_channel_posts(False), c.is_pinned.is_(True)).order_by(*_NEWEST_FIRST)
+)
 
 
 async def pinned(conn: AsyncConnection, tenant_id: str, channel_id: str) -> list[Post]:
-    stmt = (
-        post_select(tenant_id)
-        .where(live_channel_posts(tenant_id, channel_id, False), posts.c.is_pinned.is_(True))
-        .order_by(*_NEWEST_FIRST)
-    )
-    return await rows_to_posts(conn, stmt)
+    return await fetch_posts(conn, _PINNED, _params(tenant_id, channel_id))
+
+
+@cache
+def _roots_stmt(include_deleted: bool) -> Select[Any]:
+    stmt = post_select().where(c.id.in_(bindparam("p_ids", expanding=True)))
+    return stmt if include_deleted else stmt.where(c.delete_at == 0)
 
 
 async def roots_of(
@@ -187,7 +228,5 @@ async def roots_of(
     """The root posts of a page's replies, which Mattermost lists alongside them."""
     if not root_ids:
         return []
-    stmt = post_select(tenant_id).where(posts.c.id.in_(list(root_ids)))
-    if not include_deleted:
-        stmt = stmt.where(posts.c.delete_at == 0)
-    return await rows_to_posts(conn, stmt)
+    params = {"p_tenant": tenant_id, "p_ids": list(root_ids)}
+    return await fetch_posts(conn, _roots_stmt(include_deleted), params)

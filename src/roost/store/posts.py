@@ -1,54 +1,64 @@
 """SQL for posts: writing them, the counters a new post moves, and single reads.
 
 Lists of posts (pages, cursors, threads) are in ``post_lists.py``.
+
+The statements on the hot paths are built once (``functools.cache``) with bind
+parameters: building a SQLAlchemy statement and its cache key costs more CPU than
+running it, and creating a post is benchmarked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Update
 
 from roost.model.post import Post
 from roost.store import codec
 from roost.store.tables import channel_members, channels, posts
 
-# Replies carry their root's counters, read through this alias in one join.
-roots = posts.alias("roots")
-
 _POST_COLUMNS = [c for c in posts.c if c.name != "tenant_id"]
+c = posts.c
+
+# Bind parameter names (not column names, which SQLAlchemy reserves in SET clauses).
 
 
-def post_select(tenant_id: str) -> Select[Any]:
-    """Every post column, plus the root's counters for replies (a primary-key join)."""
-    join = posts.outerjoin(
-        roots,
-        and_(
-            roots.c.tenant_id == posts.c.tenant_id,
-            roots.c.id == posts.c.root_id,
-            posts.c.root_id != "",
-        ),
-    )
-    return (
-        select(
-            *_POST_COLUMNS,
-            roots.c.reply_count.label("root_reply_count"),
-            roots.c.last_reply_at.label("root_last_reply_at"),
-        )
-        .select_from(join)
-        .where(posts.c.tenant_id == tenant_id)
-    )
+def param(name: str) -> BindParameter[str]:
+    return bindparam(name, type_=String)
+
+
+TENANT = param("p_tenant")
+CHANNEL = param("p_channel")
+
+
+def ms(name: str) -> BindParameter[int]:
+    """A time (or count) parameter, typed so PostgreSQL never has to guess."""
+    return bindparam(name, type_=BigInteger)
+
+
+def post_select() -> Select[Any]:
+    """Every post column of the tenant ``p_tenant``."""
+    return select(*_POST_COLUMNS).where(c.tenant_id == TENANT)
 
 
 def post_from_row(row: RowMapping) -> Post:
-    reply_count = row["reply_count"]
-    last_reply_at = row["last_reply_at"]
-    if row["root_id"] and row.get("root_reply_count") is not None:
-        reply_count = row["root_reply_count"]
-        last_reply_at = row["root_last_reply_at"]
     return Post(
         id=row["id"],
         channel_id=row["channel_id"],
@@ -66,8 +76,8 @@ def post_from_row(row: RowMapping) -> Post:
         hashtags=row["hashtags"],
         file_ids=[str(f) for f in codec.load_list(row["file_ids"])],
         has_reactions=bool(row["has_reactions"]),
-        reply_count=int(reply_count),
-        last_reply_at=int(last_reply_at),
+        reply_count=int(row["reply_count"]),
+        last_reply_at=int(row["last_reply_at"]),
     )
 
 
@@ -95,21 +105,39 @@ def post_values(tenant_id: str, post: Post) -> dict[str, Any]:
     }
 
 
-async def rows_to_posts(conn: AsyncConnection, stmt: Select[Any]) -> list[Post]:
-    return [post_from_row(r) for r in (await conn.execute(stmt)).mappings()]
+async def fetch_posts(conn: AsyncConnection, stmt: Any, params: dict[str, Any]) -> list[Post]:
+    return [post_from_row(r) for r in (await conn.execute(stmt, params)).mappings()]
+
+
+def _later(column: Any, value: Any) -> Any:
+    """SET column to value unless it already holds a later time (GREATEST, portably)."""
+    return case((column < value, value), else_=column)
 
 
 # Reads.
 
 
+@cache
+def _get_stmt(include_deleted: bool) -> Select[Any]:
+    stmt = post_select().where(c.id == param("p_id"))
+    return stmt if include_deleted else stmt.where(c.delete_at == 0)
+
+
 async def get_post(
     conn: AsyncConnection, tenant_id: str, post_id: str, include_deleted: bool = False
 ) -> Post | None:
-    stmt = post_select(tenant_id).where(posts.c.id == post_id)
+    found = await fetch_posts(
+        conn, _get_stmt(include_deleted), {"p_tenant": tenant_id, "p_id": post_id}
+    )
+    return found[0] if found else None
+
+
+@cache
+def _get_many_stmt(include_deleted: bool) -> Select[Any]:
+    stmt = post_select().where(c.id.in_(bindparam("p_ids", expanding=True)))
     if not include_deleted:
-        stmt = stmt.where(posts.c.delete_at == 0)
-    row = (await conn.execute(stmt)).mappings().first()
-    return post_from_row(row) if row else None
+        stmt = stmt.where(c.delete_at == 0)
+    return stmt.order_by(c.create_at.desc(), c.id.desc())
 
 
 async def get_posts(
@@ -117,56 +145,67 @@ async def get_posts(
 ) -> list[Post]:
     if not post_ids:
         return []
-    stmt = post_select(tenant_id).where(posts.c.id.in_(list(post_ids)))
-    if not include_deleted:
-        stmt = stmt.where(posts.c.delete_at == 0)
-    return await rows_to_posts(conn, stmt.order_by(posts.c.create_at.desc(), posts.c.id.desc()))
+    params = {"p_tenant": tenant_id, "p_ids": list(post_ids)}
+    return await fetch_posts(conn, _get_many_stmt(include_deleted), params)
+
+
+_COUNTERS = select(c.id, c.reply_count, c.last_reply_at).where(
+    c.tenant_id == TENANT, c.id.in_(bindparam("p_ids", expanding=True))
+)
+
+
+async def thread_counters(
+    conn: AsyncConnection, tenant_id: str, root_ids: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    """root id -> (reply_count, last_reply_at), by primary key."""
+    if not root_ids:
+        return {}
+    rows = await conn.execute(_COUNTERS, {"p_tenant": tenant_id, "p_ids": list(root_ids)})
+    return {str(r.id): (int(r.reply_count), int(r.last_reply_at)) for r in rows}
 
 
 # Creating a post: an insert plus the counters it moves, a handful of statements.
 
+_INSERT = posts.insert()
+
 
 async def insert_post(conn: AsyncConnection, tenant_id: str, post: Post) -> None:
-    await conn.execute(posts.insert().values(post_values(tenant_id, post)))
+    await conn.execute(_INSERT, post_values(tenant_id, post))
+
+
+@cache
+def _count_in_channel_stmt(is_root: bool) -> Update:
+    ch = channels.c
+    at = ms("p_at")
+    values: dict[str, Any] = {
+        "last_post_at": _later(ch.last_post_at, at),
+        "total_msg_count": ch.total_msg_count + 1,
+    }
+    if is_root:
+        values["last_root_post_at"] = _later(ch.last_root_post_at, at)
+        values["total_msg_count_root"] = ch.total_msg_count_root + 1
+    return update(channels).where(ch.tenant_id == TENANT, ch.id == CHANNEL).values(values)
 
 
 async def count_post_in_channel(
     conn: AsyncConnection, tenant_id: str, channel_id: str, create_at: int, is_root: bool
 ) -> None:
     """Move the channel's last-post times and message totals for one new post."""
-    c = channels.c
-    values: dict[str, Any] = {
-        "last_post_at": case((c.last_post_at < create_at, create_at), else_=c.last_post_at),
-        "total_msg_count": c.total_msg_count + 1,
-    }
-    if is_root:
-        values["last_root_post_at"] = case(
-            (c.last_root_post_at < create_at, create_at), else_=c.last_root_post_at
-        )
-        values["total_msg_count_root"] = c.total_msg_count_root + 1
-    await conn.execute(
-        update(channels).where(c.tenant_id == tenant_id, c.id == channel_id).values(values)
-    )
+    params = {"p_tenant": tenant_id, "p_channel": channel_id, "p_at": create_at}
+    await conn.execute(_count_in_channel_stmt(is_root), params)
 
 
-async def mark_channel_read(
-    conn: AsyncConnection, tenant_id: str, channel_id: str, user_id: str, now: int
-) -> None:
-    """The poster has read everything up to their own post: copy the channel totals."""
-    totals = select(channels.c.total_msg_count).where(
-        channels.c.tenant_id == tenant_id, channels.c.id == channel_id
-    )
-    totals_root = select(channels.c.total_msg_count_root).where(
-        channels.c.tenant_id == tenant_id, channels.c.id == channel_id
-    )
-    m = channel_members.c
-    await conn.execute(
+def _mark_read_stmt() -> Update:
+    ch, m = channels.c, channel_members.c
+    of_channel = (ch.tenant_id == TENANT, ch.id == CHANNEL)
+    now = ms("p_now")
+    return (
         update(channel_members)
-        .where(m.tenant_id == tenant_id, m.channel_id == channel_id, m.user_id == user_id)
+        .where(m.tenant_id == TENANT, m.channel_id == CHANNEL, m.user_id == param("p_user"))
         .values(
-            last_viewed_at=case((m.last_viewed_at < now, now), else_=m.last_viewed_at),
-            msg_count=totals.scalar_subquery(),
-            msg_count_root=totals_root.scalar_subquery(),
+            last_viewed_at=_later(m.last_viewed_at, now),
+            msg_count=select(ch.total_msg_count).where(*of_channel).scalar_subquery(),
+            msg_count_root=select(ch.total_msg_count_root).where(*of_channel).scalar_subquery(),
             mention_count=0,
             mention_count_root=0,
             urgent_mention_count=0,
@@ -175,17 +214,47 @@ async def mark_channel_read(
     )
 
 
+_MARK_READ = _mark_read_stmt()
+
+
+async def mark_channel_read(
+    conn: AsyncConnection, tenant_id: str, channel_id: str, user_id: str, now: int
+) -> None:
+    """The poster has read everything up to their own post: copy the channel totals."""
+    params = {"p_tenant": tenant_id, "p_channel": channel_id, "p_user": user_id, "p_now": now}
+    await conn.execute(_MARK_READ, params)
+
+
+_COUNT_REPLY = (
+    update(posts)
+    .where(c.tenant_id == TENANT, c.id == param("p_id"))
+    .values(
+        reply_count=c.reply_count + 1,
+        last_reply_at=_later(c.last_reply_at, ms("p_at")),
+        update_at=_later(c.update_at, ms("p_at")),
+    )
+)
+
+
 async def count_reply(conn: AsyncConnection, tenant_id: str, root_id: str, reply_at: int) -> None:
     """A new reply: the root's stored counter and times move (no COUNT(*) on reads)."""
-    c = posts.c
-    await conn.execute(
-        update(posts)
-        .where(c.tenant_id == tenant_id, c.id == root_id)
-        .values(
-            reply_count=c.reply_count + 1,
-            last_reply_at=case((c.last_reply_at < reply_at, reply_at), else_=c.last_reply_at),
-            update_at=case((c.update_at < reply_at, reply_at), else_=c.update_at),
+    await conn.execute(_COUNT_REPLY, {"p_tenant": tenant_id, "p_id": root_id, "p_at": reply_at})
+
+
+@cache
+def _mentions_stmt(is_root: bool) -> Update:
+    m = channel_members.c
+    values: dict[str, Any] = {"mention_count": m.mention_count + 1}
+    if is_root:
+        values["mention_count_root"] = m.mention_count_root + 1
+    return (
+        update(channel_members)
+        .where(
+            m.tenant_id == TENANT,
+            m.channel_id == CHANNEL,
+            m.user_id.in_(bindparam("p_users", expanding=True)),
         )
+        .values(values)
     )
 
 
@@ -198,19 +267,8 @@ async def add_mentions(
 ) -> None:
     if not user_ids:
         return
-    m = channel_members.c
-    values: dict[str, Any] = {"mention_count": m.mention_count + 1}
-    if is_root:
-        values["mention_count_root"] = m.mention_count_root + 1
-    await conn.execute(
-        update(channel_members)
-        .where(
-            m.tenant_id == tenant_id,
-            m.channel_id == channel_id,
-            m.user_id.in_(list(user_ids)),
-        )
-        .values(values)
-    )
+    params = {"p_tenant": tenant_id, "p_channel": channel_id, "p_users": list(user_ids)}
+    await conn.execute(_mentions_stmt(is_root), params)
 
 
 # Changing posts.
@@ -220,7 +278,7 @@ async def save_edit(conn: AsyncConnection, tenant_id: str, post: Post) -> None:
     """Write the fields an edit, patch or pin can change."""
     await conn.execute(
         update(posts)
-        .where(posts.c.tenant_id == tenant_id, posts.c.id == post.id)
+        .where(c.tenant_id == tenant_id, c.id == post.id)
         .values(
             message=post.message,
             hashtags=post.hashtags,
@@ -235,11 +293,10 @@ async def save_edit(conn: AsyncConnection, tenant_id: str, post: Post) -> None:
 
 async def touch_post(conn: AsyncConnection, tenant_id: str, post_id: str, now: int) -> None:
     """Move update_at so lists, Etags and ``since`` readers see the post changed."""
-    c = posts.c
     await conn.execute(
         update(posts)
         .where(c.tenant_id == tenant_id, c.id == post_id)
-        .values(update_at=case((c.update_at < now, now), else_=c.update_at))
+        .values(update_at=_later(c.update_at, now))
     )
 
 
@@ -248,7 +305,6 @@ async def soft_delete(
 ) -> None:
     """Delete a post and, for a root, every reply to it."""
     props = dict(post.props, deleteBy=delete_by)
-    c = posts.c
     await conn.execute(
         update(posts)
         .where(c.tenant_id == tenant_id, c.id == post.id)
@@ -264,7 +320,6 @@ async def soft_delete(
 
 async def recount_thread(conn: AsyncConnection, tenant_id: str, root_id: str, now: int) -> None:
     """Recompute a root's counters after a reply is deleted (rare, so counted)."""
-    c = posts.c
     live = and_(c.tenant_id == tenant_id, c.root_id == root_id, c.delete_at == 0)
     count = select(func.count()).select_from(posts).where(live).scalar_subquery()
     last = select(func.coalesce(func.max(c.create_at), 0)).where(live).scalar_subquery()
@@ -278,39 +333,32 @@ async def recount_thread(conn: AsyncConnection, tenant_id: str, root_id: str, no
 async def set_has_reactions(
     conn: AsyncConnection, tenant_id: str, post_id: str, has: bool, now: int
 ) -> None:
-    c = posts.c
     await conn.execute(
         update(posts)
         .where(c.tenant_id == tenant_id, c.id == post_id)
-        .values(
-            has_reactions=has,
-            update_at=case((c.update_at < now, now), else_=c.update_at),
-        )
+        .values(has_reactions=has, update_at=_later(c.update_at, now))
     )
 
 
-def live_channel_posts(tenant_id: str, channel_id: str, roots_only: bool) -> Any:
-    """The condition for a channel's visible posts (the common list filter)."""
-    cond = and_(
-        posts.c.tenant_id == tenant_id,
-        posts.c.channel_id == channel_id,
-        posts.c.delete_at == 0,
-    )
-    if roots_only:
-        cond = and_(cond, posts.c.root_id == "")
-    return cond
+# Conditions the list queries share, on bind parameters.
 
 
-def after_key(create_at: int, post_id: str) -> Any:
-    """Posts strictly after (create_at, id): the total order lists page on."""
-    return or_(
-        posts.c.create_at > create_at,
-        and_(posts.c.create_at == create_at, posts.c.id > post_id),
-    )
+def live_channel_posts(roots_only: bool) -> Any:
+    """A channel's visible posts: tenant ``p_tenant``, channel ``p_channel``."""
+    cond = and_(c.tenant_id == TENANT, c.channel_id == CHANNEL, c.delete_at == 0)
+    return and_(cond, c.root_id == "") if roots_only else cond
 
 
-def before_key(create_at: int, post_id: str) -> Any:
-    return or_(
-        posts.c.create_at < create_at,
-        and_(posts.c.create_at == create_at, posts.c.id < post_id),
-    )
+def after_key() -> Any:
+    """Posts strictly after (``p_at``, ``p_key``): the total order lists page on.
+
+    The plain range on create_at comes first so the index seeks to the anchor instead
+    of walking the channel from one end; the OR only breaks ties within a millisecond.
+    """
+    at, key = ms("p_at"), param("p_key")
+    return and_(c.create_at >= at, or_(c.create_at > at, c.id > key))
+
+
+def before_key() -> Any:
+    at, key = ms("p_at"), param("p_key")
+    return and_(c.create_at <= at, or_(c.create_at < at, c.id < key))
