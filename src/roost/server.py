@@ -62,9 +62,9 @@ def build_services(settings: Settings) -> Services:
         direct_channels=DirectChannels(db, bus, channels),
         teams=Teams(db, bus, channels),
         health=Health(db),
-        posts=Posts(db, bus, settings, statuses),
+        posts=Posts(db, bus, settings, statuses, channels),
         post_lists=PostLists(db),
-        reactions=Reactions(db, bus),
+        reactions=Reactions(db, bus, channels),
     )
 
 

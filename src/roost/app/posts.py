@@ -1,9 +1,9 @@
 """Posts: creating, editing, pinning and deleting them, and ephemeral posts.
 
-Creating a post is the hot path (a benchmark target of 1,000 posts/s): a few reads
-in one connection (channel and access in one query, the member list, the root of a
-reply, mentioned users only when the text has an @), then one short write
-transaction of three to five statements, then one event.
+Creating a post is the hot path (a benchmark target of 1,000 posts/s): the member list
+from the channels service's cache; reads in one connection (channel and access in one
+query, the root of a reply, mentioned users only when the text has an @); one short
+write transaction of three to five prebuilt statements; then one event.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import orjson
 from cachetools import TTLCache
 
 from roost.app import errors, post_access
+from roost.app.channels import Channels
 from roost.app.context import Actor
 from roost.app.post_events import post_event
 from roost.app.post_lists import decorate
@@ -84,10 +85,18 @@ def _archived(error_id: str) -> errors.AppError:
 
 
 class Posts:
-    def __init__(self, db: Database, bus: Bus, settings: Settings, statuses: Statuses) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        settings: Settings,
+        statuses: Statuses,
+        channels: Channels,
+    ) -> None:
         self._db = db
         self._bus = bus
         self._statuses = statuses
+        self._channels = channels
         self._max_message = settings.max_post_size
         self._pending: TTLCache[tuple[str, str, str], str] = TTLCache(
             PENDING_CACHE_SIZE, PENDING_TTL_SECONDS
@@ -144,6 +153,7 @@ class Posts:
                 existing.pending_post_id = draft.pending_post_id
                 return existing
 
+        members = await self._channels.member_ids(actor.tenant_id, draft.channel_id)
         async with self._db.read() as conn:
             access = await access_store.channel_access(
                 conn, actor.tenant_id, draft.channel_id, actor.user_id
@@ -153,7 +163,6 @@ class Posts:
                 raise errors.forbidden()
             if access.channel.delete_at:
                 raise _archived("api.post.create_post.can_not_post_to_deleted.error")
-            members = await access_store.member_ids(conn, actor.tenant_id, draft.channel_id)
             root = await self._check_root(conn, actor, draft) if draft.root_id else None
             mentioned = await self._mentions(conn, actor, access, members, draft.message)
 
@@ -442,7 +451,7 @@ class Posts:
     async def _channel_event(
         self, actor: Actor, name: str, post: Post, extra: dict[str, Any] | None = None
     ) -> Event:
-        return await post_event(self._db, actor.tenant_id, name, post, extra)
+        return await post_event(self._channels, actor.tenant_id, name, post, extra)
 
 
 def _takes_channel_mentions(member_props: dict[str, Any], user_props: dict[str, Any]) -> bool:

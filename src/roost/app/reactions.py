@@ -7,6 +7,7 @@ import re
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app import errors, post_access
+from roost.app.channels import Channels
 from roost.app.context import Actor
 from roost.app.post_events import reaction_event
 from roost.clock import now_ms
@@ -38,9 +39,10 @@ def _archived() -> errors.AppError:
 
 
 class Reactions:
-    def __init__(self, db: Database, bus: Bus) -> None:
+    def __init__(self, db: Database, bus: Bus, channels: Channels) -> None:
         self._db = db
         self._bus = bus
+        self._channels = channels
 
     async def _post_and_access(
         self, conn: AsyncConnection, actor: Actor, post_id: str
@@ -98,7 +100,7 @@ class Reactions:
             await reaction_store.save(conn, tenant, reaction)
             await post_store.set_has_reactions(conn, tenant, post_id, True, now)
         await self._bus.publish(
-            [await reaction_event(self._db, tenant, "reaction_added", reaction)]
+            [await reaction_event(self._channels, tenant, "reaction_added", reaction)]
         )
         return reaction
 
@@ -129,7 +131,7 @@ class Reactions:
                 update_at=now,
                 delete_at=now,
             )
-            event = await reaction_event(self._db, tenant, "reaction_removed", reaction)
+            event = await reaction_event(self._channels, tenant, "reaction_removed", reaction)
             await self._bus.publish([event])
 
     async def for_post(self, actor: Actor, post_id: str) -> list[Reaction]:

@@ -95,18 +95,6 @@ async def channel_access(
     )
 
 
-_MEMBER_IDS = select(channel_members.c.user_id).where(
-    channel_members.c.tenant_id == param("p_tenant"),
-    channel_members.c.channel_id == param("p_channel"),
-)
-
-
-async def member_ids(conn: AsyncConnection, tenant_id: str, channel_id: str) -> frozenset[str]:
-    """Everyone in the channel: the recipients of its post events."""
-    params = {"p_tenant": tenant_id, "p_channel": channel_id}
-    return frozenset(str(u) for u in (await conn.execute(_MEMBER_IDS, params)).scalars())
-
-
 async def members_named(
     conn: AsyncConnection, tenant_id: str, channel_id: str, usernames: Sequence[str]
 ) -> dict[str, str]:
