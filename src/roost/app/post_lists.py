@@ -172,6 +172,13 @@ class PostLists:
                 next_id = query.before
             if not full:
                 prev_id = ""
+        else:
+            # The newest page: nothing is newer than its first page, and a short page
+            # has nothing older (saves a query per read of the common case).
+            if query.page == 0:
+                next_id = ""
+            if not full:
+                prev_id = ""
         if next_id is None:
             next_id = (
                 await list_store.neighbour_id(conn, tenant, channel_id, page[0], False, roots_only)
