@@ -372,3 +372,18 @@ def test_ephemeral_posts(make_user: UserFactory, admin: LoggedIn) -> None:
         {"user_id": room.alice.id, "post": "text"},
     ):
         assert admin.api.post("/posts/ephemeral", bad).status_code == 400, bad
+
+
+def test_posting_sets_the_poster_online_unless_asked_not_to(make_user: UserFactory) -> None:
+    room = make_room(make_user)
+    status = expect(room.alice.api.get(f"/users/{room.alice.id}/status"), 200)
+    assert status["status"] == "offline"
+    r = room.alice.api.post(
+        "/posts",
+        {"channel_id": room.channel_id, "message": "quiet"},
+        params={"set_online": "false"},
+    )
+    expect(r, 201)
+    assert expect(room.alice.api.get(f"/users/{room.alice.id}/status"), 200)["status"] == "offline"
+    post(room.alice, room.channel_id, "hello")
+    assert expect(room.alice.api.get(f"/users/{room.alice.id}/status"), 200)["status"] == "online"
