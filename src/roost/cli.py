@@ -103,5 +103,10 @@ async def _create_user(
         await services.db.close()
 
 
+from roost.cli_loadtest import loadtest  # noqa: E402  (its own module; registered here)
+
+main.add_command(loadtest)
+
+
 if __name__ == "__main__":
     main()

@@ -31,3 +31,8 @@ async def _copy(conn: AsyncConnection, table: Table, rows: Sequence[dict[str, An
     assert driver is not None
     await driver.copy_records_to_table(table.name, records=records, columns=columns)
     return len(rows)
+
+
+async def analyze(conn: AsyncConnection) -> None:
+    """Refresh the planner's statistics after a bulk load (both databases say ANALYZE)."""
+    await conn.exec_driver_sql("ANALYZE")

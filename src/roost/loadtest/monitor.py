@@ -1,0 +1,105 @@
+"""Server CPU and memory from /proc, for a server running on this machine.
+
+CPU is a percentage of one core (as ``top`` shows it), summed over the given
+processes and their descendants: a single Python server process saturates at
+100%, which is what the published "app CPU > 85%" signal guards against.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+PROC = Path("/proc")
+
+
+def _ticks_per_second() -> int:
+    try:
+        return int(os.sysconf("SC_CLK_TCK"))
+    except (ValueError, OSError, AttributeError):
+        return 100
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        raw = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    # The command name is in parentheses and may hold spaces: split after it.
+    return raw[raw.rindex(")") + 2 :].split()
+
+
+def _children(roots: set[int]) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields is not None:
+                parents[int(entry.name)] = int(fields[1])
+    found = set(roots)
+    grew = True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in found and pid not in found:
+                found.add(pid)
+                grew = True
+    return found
+
+
+def _mem_total_kb() -> int:
+    try:
+        for line in (PROC / "meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class ProcessMonitor:
+    """Samples CPU and resident memory of some processes; each sample covers the time since
+    the previous one."""
+
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = set(pids)
+        self._tick = _ticks_per_second()
+        self._page_kb = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
+        self._mem_total_kb = _mem_total_kb()
+        self._last_ticks = 0.0
+        self._last_wall = 0.0
+        self._prev_cpu: dict[int, float] = {}
+        if self.pids:
+            self.sample()
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.pids)
+
+    def sample(self) -> tuple[float | None, float | None]:
+        """(CPU % of one core, memory % of the machine) since the last sample."""
+        if not self.pids:
+            return None, None
+        pids = _children(self.pids)
+        cpu_now: dict[int, float] = {}
+        rss_pages = 0
+        for pid in pids:
+            fields = _stat_fields(pid)
+            if fields is None:
+                continue
+            # utime and stime are fields 14 and 15 of the full line (11, 12 after the name).
+            cpu_now[pid] = float(fields[11]) + float(fields[12])
+            rss_pages += int(fields[21])
+        wall = time.monotonic()
+        # Count only what each process spent since we last saw it, so a process that
+        # appears or exits does not swing the figure.
+        spent = sum(t - self._prev_cpu.get(pid, t) for pid, t in cpu_now.items())
+        elapsed = wall - self._last_wall if self._last_wall else 0.0
+        self._prev_cpu = cpu_now
+        self._last_wall = wall
+        cpu = (spent / self._tick) / elapsed * 100.0 if elapsed > 0 else None
+        mem = None
+        if self._mem_total_kb:
+            mem = rss_pages * self._page_kb / self._mem_total_kb * 100.0
+        return cpu, mem
