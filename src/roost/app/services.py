@@ -8,8 +8,8 @@ from roost.app.auth import Auth
 from roost.app.bots import Bots
 from roost.app.channel_members import ChannelMembers
 from roost.app.channels import Channels
-from roost.app.drafts import Drafts
 from roost.app.direct_channels import DirectChannels
+from roost.app.drafts import Drafts
 from roost.app.health import Health
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
