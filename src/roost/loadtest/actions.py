@@ -51,6 +51,10 @@ async def run_action(u: SimUser, name: str) -> str:
         result = "unsupported"
     except CallError:
         result = "failed"
+    except Exception as exc:
+        # An answer of an unexpected shape must not end the simulated user.
+        result = "failed"
+        u.env.recorder.error(f"{name}: {type(exc).__name__}: {exc}"[:200])
     ms = (time.perf_counter() - started) * 1000
     if name == "SwitchChannel" and result == "ok":
         u.switch_times.append(ms)

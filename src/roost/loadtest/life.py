@@ -57,6 +57,9 @@ async def _start(u: SimUser) -> bool:
         await actions.initial_load(u, u.calls("Login"))
     except CallError:
         return False
+    except Exception as exc:
+        u.env.recorder.error(f"Login: {type(exc).__name__}: {exc}"[:200])
+        return False
     if u.socket is not None:
         await u.socket.close()
     u.socket = UserSocket(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -294,6 +295,9 @@ async def reconnect_websocket(u: SimUser, c: Calls) -> str:
     if sock is None:
         return SKIPPED
     await sock.close()
+    # A client waits a moment before reconnecting; the server also needs to see the
+    # close before it can hand the old connection over.
+    await asyncio.sleep(max(0.2, sock.reconnect_delay_s))
     if not await sock.connect(resume=True):
         return "failed"
     return OK
