@@ -67,13 +67,15 @@ class SeedResult:
 
 
 class _Batches:
-    """Rows waiting to be written, flushed as one transaction once there are enough."""
+    """Rows waiting to be written. A full batch is written as one transaction in the
+    background while the next one is generated (the database works in its own process)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.pending: dict[str, list[dict[str, Any]]] = {}
         self.size = 0
         self.counts: dict[str, int] = {}
+        self._writing: asyncio.Task[None] | None = None
 
     def add(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -82,16 +84,29 @@ class _Batches:
 
     async def maybe_flush(self) -> None:
         if self.size >= FLUSH_ROWS:
-            await self.flush()
+            await self._wait()
+            batch, self.pending, self.size = self.pending, {}, 0
+            self._writing = asyncio.create_task(self._write(batch))
+        else:
+            await asyncio.sleep(0)  # let a background write make progress
 
     async def flush(self) -> None:
-        if not self.size:
+        await self._wait()
+        batch, self.pending, self.size = self.pending, {}, 0
+        await self._write(batch)
+
+    async def _wait(self) -> None:
+        if self._writing is not None:
+            task, self._writing = self._writing, None
+            await task
+
+    async def _write(self, batch: dict[str, list[dict[str, Any]]]) -> None:
+        if not batch:
             return
         async with self.db.write() as conn:
-            for name, rows in self.pending.items():
+            for name, rows in batch.items():
                 await bulk.insert_rows(conn, tables.metadata.tables[name], rows)
                 self.counts[name] = self.counts.get(name, 0) + len(rows)
-        self.pending, self.size = {}, 0
 
 
 def _redact(url: str) -> str:
