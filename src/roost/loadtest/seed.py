@@ -8,6 +8,7 @@ posts take minutes, not hours. Every user shares one password hashed once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Callable
@@ -95,6 +96,13 @@ class _Batches:
         batch, self.pending, self.size = self.pending, {}, 0
         await self._write(batch)
 
+    async def abandon(self) -> None:
+        """After a failure: let a background write finish (or fail) before the pool closes."""
+        if self._writing is not None:
+            with contextlib.suppress(Exception):
+                await self._writing
+            self._writing = None
+
     async def _wait(self) -> None:
         if self._writing is not None:
             task, self._writing = self._writing, None
@@ -123,6 +131,7 @@ async def seed(
     say = progress or (lambda _msg: None)
     await upgrade_async(database_url)
     db = Database(database_url)
+    batches = _Batches(db)
     try:
         async with db.read() as conn:
             for name in (username(cfg.prefix, 0), admin_username(cfg.prefix)):
@@ -144,7 +153,6 @@ async def seed(
             f"plan: {cfg.users} users, {len(layout.teams)} teams, {len(layout.channels)} "
             f"channels, {cfg.posts} posts"
         )
-        batches = _Batches(db)
         t = DEFAULT_TENANT_ID
         batches.add(tables.users, list(user_rows(layout, t, password_hash)))
         teams, team_members = team_rows(layout, t)
@@ -174,6 +182,7 @@ async def seed(
             await bulk.analyze(conn)
         elapsed = time.perf_counter() - started
     finally:
+        await batches.abandon()
         await db.close()
     manifest = Manifest(
         prefix=cfg.prefix,
