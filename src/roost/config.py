@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     site_name: str = "Roost"
     log_level: str = "info"
 
+    # bcrypt work factor for new password hashes (each step doubles the CPU per login).
+    password_hash_cost: int = Field(default=10, ge=4, le=15)
+
     # Sessions last this long; personal access tokens never expire.
     session_length_hours: int = Field(default=720, ge=1)
 

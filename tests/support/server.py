@@ -35,6 +35,8 @@ def running_server(
             "ROOST_DATA_DIR": str(data_dir),
             "ROOST_SITE_URL": f"http://127.0.0.1:{port}",
             "ROOST_LOG_LEVEL": "warning",
+            # Tests sign up thousands of users; production keeps the default cost of 10.
+            "ROOST_PASSWORD_HASH_COST": "4",
         }
     )
     env.update(extra_env or {})

@@ -151,7 +151,7 @@ class Users:
                     "api.user.create_user.no_open_server",
                     "This server does not allow open signups.",
                 )
-            user.password_hash = await hash_password(password)
+            user.password_hash = await hash_password(password, self._settings.password_hash_cost)
         async with self._db.write() as conn:
             if await user_store.get_by_username(conn, tenant_id, user.username):
                 raise errors.AppError(
@@ -270,7 +270,7 @@ class Users:
                 "api.user.check_user_password.invalid.app_error",
                 "Login failed because of invalid password.",
             )
-        user.password_hash = await hash_password(new)
+        user.password_hash = await hash_password(new, self._settings.password_hash_cost)
         user.last_password_update = user.update_at = now_ms()
         async with self._db.write() as conn:
             await user_store.update_user(conn, actor.tenant_id, user)
