@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roost.loadtest.crowd import Crowd, load_crowd
+from roost.store import bulk
+from roost.store.database import Database
 from tests.support.databases import database
 from tests.support.server import running_server
 
@@ -35,6 +37,20 @@ def bench_server(
             crowd = asyncio.run(load_crowd(url, crowd_size))
             with running_server(url, data_dir, env) as base:
                 yield Setup(base, url, crowd)
+
+
+async def _analyze(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        async with db.write() as conn:
+            await bulk.analyze(conn)
+    finally:
+        await db.close()
+
+
+def analyze(database_url: str) -> None:
+    """Refresh planner statistics, as autovacuum would within a minute or so."""
+    asyncio.run(_analyze(database_url))
 
 
 def percentile(values: list[float], pct: float) -> float:

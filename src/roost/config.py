@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     # Storage. Without a database URL Roost uses SQLite in the data directory.
     database_url: str = ""
     data_dir: Path = Path("data")
-    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_pool_size: int = Field(default=20, ge=1, le=200)
 
     # Serving.
     host: str = "0.0.0.0"

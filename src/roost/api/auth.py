@@ -56,4 +56,5 @@ async def authenticate(conn: HTTPConnection, auth: Auth, tenant_id: str) -> Acto
         session_id=session.id,
         connection_id=conn.headers.get("connection-id", ""),
         is_bot=session.is_bot,
+        username=session.username,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from typing import Any
 
 import orjson
@@ -191,6 +192,7 @@ class SocketSession:
             roles=session.roles,
             session_id=session.id,
             is_bot=session.is_bot,
+            username=session.username,
         )
         await self._start(actor)
         assert self.conn is not None
@@ -222,9 +224,7 @@ class SocketSession:
                 raise errors.invalid_param("channel_id")
             if not isinstance(parent_id, str):
                 raise errors.invalid_param("parent_id")
-            actor_with_conn = Actor(
-                actor.tenant_id, actor.user_id, actor.roles, actor.session_id, self.conn.id
-            )
+            actor_with_conn = dataclasses.replace(actor, connection_id=self.conn.id)
             await self.services.channels.do_user_typing(actor_with_conn, channel_id, parent_id)
             return None
         if action in ("presence", "user_update_active_status", "posted_notify_ack"):

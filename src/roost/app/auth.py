@@ -72,6 +72,7 @@ class Auth:
             last_activity_at=now,
             device_id=device_id[:512],
             is_bot=user.is_bot,
+            username=user.username,
         )
         async with self._db.write() as conn:
             await session_store.insert_session(conn, tenant_id, session, token_hash(token))
@@ -105,7 +106,7 @@ class Auth:
             found = await session_store.get_access_token_by_hash(conn, tenant_id, hashed)
         if found is None:
             return None
-        token, roles, is_bot = found
+        token, user = found
         if not token.is_active or not self._settings.enable_user_access_tokens:
             return None
         # An access token acts as a session that never expires.
@@ -113,11 +114,12 @@ class Auth:
             id=token.id,
             user_id=token.user_id,
             csrf_token="",
-            roles=roles,
+            roles=user.roles,
             create_at=token.create_at,
             expires_at=0,
             access_token_id=token.id,
-            is_bot=is_bot,
+            is_bot=user.is_bot,
+            username=user.username,
         )
 
     def forget_user(self, user_id: str) -> None:

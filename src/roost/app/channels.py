@@ -39,6 +39,10 @@ OFF_TOPIC = "off-topic"
 # Created with every team, and joined by everyone who joins it.
 DEFAULT_CHANNELS = ((TOWN_SQUARE, "Town Square"), (OFF_TOPIC, "Off-Topic"))
 
+# Events after which a channel's own row (name, type, archive state) may have changed.
+_CHANNEL_ROW_EVENTS = frozenset({"channel_updated", "channel_deleted", "channel_restored"})
+META_CACHE_SIZE = 20_000
+
 # Events after which a channel's member set may have changed.
 _MEMBERSHIP_EVENTS = frozenset(
     {"user_added", "user_removed", "direct_added", "group_added", "channel_created"}
@@ -157,6 +161,7 @@ class Channels:
         self._db = db
         self._bus = bus
         self._members: LRUCache[tuple[str, str], frozenset[str]] = LRUCache(MEMBER_CACHE_SIZE)
+        self._meta: LRUCache[tuple[str, str], Channel] = LRUCache(META_CACHE_SIZE)
         # Bumped on every invalidation: a read that raced one is not cached.
         self._epoch = 0
         # Membership events also arrive from other nodes once the bus spans them.
@@ -177,18 +182,34 @@ class Channels:
             self._members[key] = ids
         return ids
 
+    async def meta(self, tenant_id: str, channel_id: str) -> Channel | None:
+        """The channel as last changed, from a cache: trust its name, type, team and
+        archive state, not its counters (they move with every post)."""
+        key = (tenant_id, channel_id)
+        cached = self._meta.get(key)
+        if cached is not None:
+            return cached
+        epoch = self._epoch
+        async with self._db.read() as conn:
+            channel = await channel_store.get_channel(conn, tenant_id, channel_id)
+        if channel is not None and epoch == self._epoch:
+            self._meta[key] = channel
+        return channel
+
     def invalidate(self, tenant_id: str, channel_id: str | None = None) -> None:
         """Forget one channel's members, or (no id) every channel's."""
         self._epoch += 1
         if channel_id is None:
             self._members.clear()
+            self._meta.clear()
         else:
             self._members.pop((tenant_id, channel_id), None)
+            self._meta.pop((tenant_id, channel_id), None)
 
     def _on_event(self, event: Event) -> None:
         if event.name == "leave_team":
             self.invalidate(event.tenant_id)
-        elif event.name in _MEMBERSHIP_EVENTS:
+        elif event.name in _MEMBERSHIP_EVENTS or event.name in _CHANNEL_ROW_EVENTS:
             channel_id = event.broadcast.channel_id or event.data.get("channel_id")
             if isinstance(channel_id, str) and channel_id:
                 self.invalidate(event.tenant_id, channel_id)

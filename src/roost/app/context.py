@@ -14,6 +14,7 @@ class Actor:
     # The caller's WebSocket connection, so its own events can be skipped where asked.
     connection_id: str = ""
     is_bot: bool = False
+    username: str = ""
 
     @property
     def is_system_admin(self) -> bool:

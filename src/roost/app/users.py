@@ -219,6 +219,8 @@ class Users:
                 )
             user.update_at = now_ms()
             await user_store.update_user(conn, actor.tenant_id, user)
+        # Cached sessions carry the username (the sender name of posts).
+        self._auth.forget_user(user_id)
         await self.publish_updated(actor.tenant_id, user)
         return user
 

@@ -124,6 +124,7 @@ class Session:
     device_id: str = ""
     access_token_id: str = ""
     is_bot: bool = False
+    username: str = ""
 
     @property
     def is_system_admin(self) -> bool:

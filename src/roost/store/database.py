@@ -41,7 +41,9 @@ class Database:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size)
+            # Overflow connections are closed on return, so a small overflow avoids
+            # opening a new connection per request under bursts.
+            kwargs.update(pool_size=pool_size, max_overflow=max(2, pool_size // 4))
         self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)

@@ -28,11 +28,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.dml import Update
 
 from roost.model.post import Post
 from roost.store import codec
-from roost.store.tables import channel_members, channels, posts
+from roost.store.tables import posts
 
 _POST_COLUMNS = [c for c in posts.c if c.name != "tenant_id"]
 c = posts.c
@@ -109,7 +108,7 @@ async def fetch_posts(conn: AsyncConnection, stmt: Any, params: dict[str, Any]) 
     return [post_from_row(r) for r in (await conn.execute(stmt, params)).mappings()]
 
 
-def _later(column: Any, value: Any) -> Any:
+def later(column: Any, value: Any) -> Any:
     """SET column to value unless it already holds a later time (GREATEST, portably)."""
     return case((column < value, value), else_=column)
 
@@ -164,113 +163,6 @@ async def thread_counters(
     return {str(r.id): (int(r.reply_count), int(r.last_reply_at)) for r in rows}
 
 
-# Creating a post: an insert plus the counters it moves, a handful of statements.
-
-_INSERT = posts.insert()
-
-
-async def insert_post(conn: AsyncConnection, tenant_id: str, post: Post) -> None:
-    await conn.execute(_INSERT, post_values(tenant_id, post))
-
-
-@cache
-def _count_in_channel_stmt(is_root: bool) -> Update:
-    ch = channels.c
-    at = ms("p_at")
-    values: dict[str, Any] = {
-        "last_post_at": _later(ch.last_post_at, at),
-        "total_msg_count": ch.total_msg_count + 1,
-    }
-    if is_root:
-        values["last_root_post_at"] = _later(ch.last_root_post_at, at)
-        values["total_msg_count_root"] = ch.total_msg_count_root + 1
-    return update(channels).where(ch.tenant_id == TENANT, ch.id == CHANNEL).values(values)
-
-
-async def count_post_in_channel(
-    conn: AsyncConnection, tenant_id: str, channel_id: str, create_at: int, is_root: bool
-) -> None:
-    """Move the channel's last-post times and message totals for one new post."""
-    params = {"p_tenant": tenant_id, "p_channel": channel_id, "p_at": create_at}
-    await conn.execute(_count_in_channel_stmt(is_root), params)
-
-
-def _mark_read_stmt() -> Update:
-    ch, m = channels.c, channel_members.c
-    of_channel = (ch.tenant_id == TENANT, ch.id == CHANNEL)
-    now = ms("p_now")
-    return (
-        update(channel_members)
-        .where(m.tenant_id == TENANT, m.channel_id == CHANNEL, m.user_id == param("p_user"))
-        .values(
-            last_viewed_at=_later(m.last_viewed_at, now),
-            msg_count=select(ch.total_msg_count).where(*of_channel).scalar_subquery(),
-            msg_count_root=select(ch.total_msg_count_root).where(*of_channel).scalar_subquery(),
-            mention_count=0,
-            mention_count_root=0,
-            urgent_mention_count=0,
-            last_update_at=now,
-        )
-    )
-
-
-_MARK_READ = _mark_read_stmt()
-
-
-async def mark_channel_read(
-    conn: AsyncConnection, tenant_id: str, channel_id: str, user_id: str, now: int
-) -> None:
-    """The poster has read everything up to their own post: copy the channel totals."""
-    params = {"p_tenant": tenant_id, "p_channel": channel_id, "p_user": user_id, "p_now": now}
-    await conn.execute(_MARK_READ, params)
-
-
-_COUNT_REPLY = (
-    update(posts)
-    .where(c.tenant_id == TENANT, c.id == param("p_id"))
-    .values(
-        reply_count=c.reply_count + 1,
-        last_reply_at=_later(c.last_reply_at, ms("p_at")),
-        update_at=_later(c.update_at, ms("p_at")),
-    )
-)
-
-
-async def count_reply(conn: AsyncConnection, tenant_id: str, root_id: str, reply_at: int) -> None:
-    """A new reply: the root's stored counter and times move (no COUNT(*) on reads)."""
-    await conn.execute(_COUNT_REPLY, {"p_tenant": tenant_id, "p_id": root_id, "p_at": reply_at})
-
-
-@cache
-def _mentions_stmt(is_root: bool) -> Update:
-    m = channel_members.c
-    values: dict[str, Any] = {"mention_count": m.mention_count + 1}
-    if is_root:
-        values["mention_count_root"] = m.mention_count_root + 1
-    return (
-        update(channel_members)
-        .where(
-            m.tenant_id == TENANT,
-            m.channel_id == CHANNEL,
-            m.user_id.in_(bindparam("p_users", expanding=True)),
-        )
-        .values(values)
-    )
-
-
-async def add_mentions(
-    conn: AsyncConnection,
-    tenant_id: str,
-    channel_id: str,
-    user_ids: Sequence[str],
-    is_root: bool,
-) -> None:
-    if not user_ids:
-        return
-    params = {"p_tenant": tenant_id, "p_channel": channel_id, "p_users": list(user_ids)}
-    await conn.execute(_mentions_stmt(is_root), params)
-
-
 # Changing posts.
 
 
@@ -296,7 +188,7 @@ async def touch_post(conn: AsyncConnection, tenant_id: str, post_id: str, now: i
     await conn.execute(
         update(posts)
         .where(c.tenant_id == tenant_id, c.id == post_id)
-        .values(update_at=_later(c.update_at, now))
+        .values(update_at=later(c.update_at, now))
     )
 
 
@@ -336,7 +228,7 @@ async def set_has_reactions(
     await conn.execute(
         update(posts)
         .where(c.tenant_id == tenant_id, c.id == post_id)
-        .values(has_reactions=has, update_at=_later(c.update_at, now))
+        .values(has_reactions=has, update_at=later(c.update_at, now))
     )
 
 

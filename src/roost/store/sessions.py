@@ -6,7 +6,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from roost.model.user import AccessToken, Session
+from roost.model.user import AccessToken, Session, User
 from roost.store.tables import access_tokens, sessions, users
 
 
@@ -22,6 +22,7 @@ def _session(row: RowMapping) -> Session:
         device_id=row["device_id"],
         access_token_id=row["access_token_id"],
         is_bot=bool(row.get("is_bot", False)),
+        username=row.get("username") or "",
     )
 
 
@@ -56,6 +57,7 @@ async def get_session_by_token(
             sessions.c.csrf_token,
             users.c.roles,
             users.c.is_bot,
+            users.c.username,
             sessions.c.create_at,
             sessions.c.expires_at,
             sessions.c.last_activity_at,
@@ -118,10 +120,16 @@ async def insert_access_token(
 
 async def get_access_token_by_hash(
     conn: AsyncConnection, tenant_id: str, token_hash: str
-) -> tuple[AccessToken, str, bool] | None:
-    """The token, its user's roles and whether the user is a bot, for an active user."""
+) -> tuple[AccessToken, User] | None:
+    """The token and its (active) user."""
     stmt = (
-        select(access_tokens, users.c.roles.label("user_roles"), users.c.is_bot)
+        select(
+            access_tokens,
+            users.c.roles.label("user_roles"),
+            users.c.is_bot,
+            users.c.username,
+            users.c.email,
+        )
         .select_from(
             access_tokens.join(
                 users,
@@ -138,7 +146,14 @@ async def get_access_token_by_hash(
     row = (await conn.execute(stmt)).mappings().first()
     if row is None:
         return None
-    return _token(row), row["user_roles"], bool(row["is_bot"])
+    user = User(
+        id=row["user_id"],
+        username=row["username"],
+        email=row["email"],
+        roles=row["user_roles"],
+        is_bot=bool(row["is_bot"]),
+    )
+    return _token(row), user
 
 
 async def get_access_token(

@@ -1,0 +1,172 @@
+"""Writing many new posts in one transaction: the statements group commit runs.
+
+Every counter a batch moves is aggregated first, so a channel row, a root post and a
+member row is updated once per batch however many of the batch's posts touch it. Rows
+are updated in sorted key order so concurrent batches on other nodes cannot deadlock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import BigInteger, String, bindparam, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from roost.model.post import Post
+from roost.store.posts import later, post_values
+from roost.store.tables import channel_members, channels, posts
+
+
+@dataclass(slots=True)
+class NewPost:
+    post: Post
+    # The poster, when a channel member: they have read up to their own post.
+    reader: str = ""
+    # Members whose mention counters this post moves.
+    mentioned: Sequence[str] = field(default_factory=tuple)
+
+
+def _p(name: str) -> object:
+    return bindparam(name, type_=String)
+
+
+def _n(name: str) -> object:
+    return bindparam(name, type_=BigInteger)
+
+
+ch, m, p = channels.c, channel_members.c, posts.c
+
+_INSERT = posts.insert()
+
+_COUNT_CHANNEL = (
+    update(channels)
+    .where(ch.tenant_id == _p("b_tenant"), ch.id == _p("b_channel"))
+    .values(
+        total_msg_count=ch.total_msg_count + _n("b_n"),
+        total_msg_count_root=ch.total_msg_count_root + _n("b_roots"),
+        last_post_at=later(ch.last_post_at, _n("b_at")),
+        last_root_post_at=later(ch.last_root_post_at, _n("b_root_at")),
+    )
+    .returning(ch.total_msg_count, ch.total_msg_count_root)
+)
+
+_COUNT_REPLIES = (
+    update(posts)
+    .where(p.tenant_id == _p("b_tenant"), p.id == _p("b_root"))
+    .values(
+        reply_count=p.reply_count + _n("b_n"),
+        last_reply_at=later(p.last_reply_at, _n("b_at")),
+        update_at=later(p.update_at, _n("b_at")),
+    )
+)
+
+_ADD_MENTIONS = (
+    update(channel_members)
+    .where(
+        m.tenant_id == _p("b_tenant"), m.channel_id == _p("b_channel"), m.user_id == _p("b_user")
+    )
+    .values(
+        mention_count=m.mention_count + _n("b_n"),
+        mention_count_root=m.mention_count_root + _n("b_roots"),
+    )
+)
+
+_MARK_READ = (
+    update(channel_members)
+    .where(
+        m.tenant_id == _p("b_tenant"), m.channel_id == _p("b_channel"), m.user_id == _p("b_user")
+    )
+    .values(
+        last_viewed_at=later(m.last_viewed_at, _n("b_at")),
+        msg_count=_n("b_count"),
+        msg_count_root=_n("b_count_root"),
+        mention_count=0,
+        mention_count_root=0,
+        urgent_mention_count=0,
+        last_update_at=_n("b_at"),
+    )
+)
+
+
+async def write_posts(conn: AsyncConnection, tenant_id: str, batch: Sequence[NewPost]) -> None:
+    """Insert the posts (in order) and move every counter they touch."""
+    if not batch:
+        return
+    await conn.execute(_INSERT, [post_values(tenant_id, item.post) for item in batch])
+
+    # Channels: totals and last-post times, and the totals each poster has now read.
+    per_channel: dict[str, list[NewPost]] = defaultdict(list)
+    for item in batch:
+        per_channel[item.post.channel_id].append(item)
+    reads = []
+    for channel_id in sorted(per_channel):
+        items = per_channel[channel_id]
+        root_times = [i.post.create_at for i in items if i.post.is_root]
+        row = (
+            await conn.execute(
+                _COUNT_CHANNEL,
+                {
+                    "b_tenant": tenant_id,
+                    "b_channel": channel_id,
+                    "b_n": len(items),
+                    "b_roots": len(root_times),
+                    "b_at": max(i.post.create_at for i in items),
+                    "b_root_at": max(root_times, default=0),
+                },
+            )
+        ).first()
+        if row is None:
+            continue
+        total, total_root = int(row[0]) - len(items), int(row[1]) - len(root_times)
+        read_upto: dict[str, tuple[int, int, int]] = {}
+        for item in items:
+            total += 1
+            total_root += item.post.is_root
+            if item.reader:
+                read_upto[item.reader] = (total, total_root, item.post.update_at)
+        for user_id in sorted(read_upto):
+            count, count_root, at = read_upto[user_id]
+            reads.append(
+                {
+                    "b_tenant": tenant_id,
+                    "b_channel": channel_id,
+                    "b_user": user_id,
+                    "b_count": count,
+                    "b_count_root": count_root,
+                    "b_at": at,
+                }
+            )
+
+    # Thread roots: stored reply counters (never a COUNT(*) on read).
+    per_root: dict[str, list[int]] = defaultdict(list)
+    for item in batch:
+        if item.post.root_id:
+            per_root[item.post.root_id].append(item.post.create_at)
+    if per_root:
+        await conn.execute(
+            _COUNT_REPLIES,
+            [
+                {"b_tenant": tenant_id, "b_root": root, "b_n": len(times), "b_at": max(times)}
+                for root, times in sorted(per_root.items())
+            ],
+        )
+
+    # Mentions first, then the posters' read marks, which clear their own counters.
+    mentions: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for item in batch:
+        for user_id in item.mentioned:
+            counts = mentions[(item.post.channel_id, user_id)]
+            counts[0] += 1
+            counts[1] += item.post.is_root
+    if mentions:
+        await conn.execute(
+            _ADD_MENTIONS,
+            [
+                {"b_tenant": tenant_id, "b_channel": c, "b_user": u, "b_n": n, "b_roots": r}
+                for (c, u), (n, r) in sorted(mentions.items())
+            ],
+        )
+    if reads:
+        await conn.execute(_MARK_READ, reads)
