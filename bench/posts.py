@@ -2,16 +2,22 @@
 
 Setup: one `roost serve` process on a fresh database (PostgreSQL by default), loaded with
 a crowd of users who share one channel; this script is the load generator, a separate
-process on the same machine. Writers each loop POST /api/v4/posts for the duration; then
-readers loop GET /api/v4/channels/{id}/posts (newest page of 60).
+process on the same machine. Three phases:
+1. closed loop: each writer sends POST /api/v4/posts as soon as its last one returned
+   (the server's maximum rate with that many writers);
+2. paced (--rate, posts/s over all writers): each writer sends on a fixed schedule, and
+   latency is counted from the scheduled time, so a server falling behind shows up as
+   latency rather than as a lower send rate;
+3. readers loop GET /api/v4/channels/{id}/posts (newest page of 60).
 
-    .venv/bin/python -m bench.posts --backend postgres --writers 50 --seconds 20
+    .venv/bin/python -m bench.posts --backend postgres --writers 50 --rate 1000 --seconds 20
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import time
 
 import aiohttp
@@ -27,13 +33,19 @@ async def _writer(
     stop: float,
     latencies: list[float],
     errors: list[int],
+    interval: float = 0.0,
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     n = 0
+    first = time.perf_counter() + random.uniform(0, interval)
     while time.perf_counter() < stop:
         n += 1
         body = {"channel_id": channel_id, "message": f"benchmark message {n} with some words"}
-        started = time.perf_counter()
+        if interval:
+            started = first + (n - 1) * interval
+            await asyncio.sleep(max(0.0, started - time.perf_counter()))
+        else:
+            started = time.perf_counter()
         async with session.post(f"{base}/api/v4/posts", json=body, headers=headers) as r:
             await r.read()
             if r.status != 201:
@@ -50,6 +62,7 @@ async def _reader(
     stop: float,
     latencies: list[float],
     errors: list[int],
+    interval: float = 0.0,
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     url = f"{base}/api/v4/channels/{channel_id}/posts?page=0&per_page=60"
@@ -63,7 +76,15 @@ async def _reader(
         latencies.append((time.perf_counter() - started) * 1000)
 
 
-async def _phase(kind: str, base: str, tokens: list[str], channel_id: str, seconds: float) -> None:
+async def _phase(
+    kind: str,
+    base: str,
+    tokens: list[str],
+    channel_id: str,
+    seconds: float,
+    rate: float = 0.0,
+) -> None:
+    interval = len(tokens) / rate if rate else 0.0
     connector = aiohttp.TCPConnector(limit=len(tokens) + 10)
     async with aiohttp.ClientSession(connector=connector) as session:
         # Warm up caches and connections, unmeasured.
@@ -77,13 +98,15 @@ async def _phase(kind: str, base: str, tokens: list[str], channel_id: str, secon
         started = time.perf_counter()
         stop = started + seconds
         await asyncio.gather(
-            *[work(session, base, t, channel_id, stop, latencies, errors) for t in tokens]
+            *[work(session, base, t, channel_id, stop, latencies, errors, interval) for t in tokens]
         )
         elapsed = time.perf_counter() - started
-    rate = len(latencies) / elapsed
+    achieved = len(latencies) / elapsed
     label = "posts created" if kind == "write" else "channel pages read"
+    mode = f", paced at {rate:.0f}/s" if rate else ", closed loop"
     print(
-        f"{label}: {len(latencies)} in {elapsed:.1f} s = {rate:.0f}/s with {len(tokens)} concurrent clients"
+        f"{label}: {len(latencies)} in {elapsed:.1f} s = {achieved:.0f}/s "
+        f"with {len(tokens)} concurrent clients{mode}"
     )
     print(f"  latency: {describe(latencies)}")
     print(f"  errors: {len(errors)} {sorted(set(errors))}")
@@ -97,13 +120,17 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rate", type=float, default=1000, help="paced phase: posts/s (0: skip)")
     args = parser.parse_args()
     print(f"machine: {machine()}; backend: {args.backend}")
     size = max(args.writers, args.readers)
     with bench_server(args.backend, size) as setup:
         tokens = setup.crowd.tokens
         channel = setup.crowd.channel_id
-        asyncio.run(_phase("write", setup.base, tokens[: args.writers], channel, args.seconds))
+        writers = tokens[: args.writers]
+        asyncio.run(_phase("write", setup.base, writers, channel, args.seconds))
+        if args.rate:
+            asyncio.run(_phase("write", setup.base, writers, channel, args.seconds, args.rate))
         # The write phase grew the table from nothing in seconds; give the planner the
         # statistics autovacuum would soon have gathered.
         analyze(setup.database_url)

@@ -11,6 +11,7 @@ from roost.api import drafts as draft_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
 from roost.api.responses import error_response
+from roost.api.router import IndexedRouter
 from roost.api.websocket import websocket_endpoint
 from roost.app.errors import AppError
 from roost.ids import new_id
@@ -42,7 +43,7 @@ async def landing(_: Request) -> Response:
 
 
 def all_routes() -> list[BaseRoute]:
-    return [Mount("/api/v4", routes=api_routes()), Route("/", landing, methods=["GET"])]
+    return [Mount("/api/v4", app=IndexedRouter(api_routes())), Route("/", landing, methods=["GET"])]
 
 
 def _request_id(request: Request) -> str:
