@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
+from roost.api.member_roles import admin_from_roles, admin_from_scheme_roles
 from roost.api.request import Req, endpoint
 from roost.api.responses import json_response, ok_response
 from roost.app import errors
@@ -86,28 +87,16 @@ async def update_notify_props(req: Req) -> Response:
 
 async def update_roles(req: Req) -> Response:
     actor = await req.actor()
-    body = await req.json_object()
-    roles = body.get("roles")
-    if not isinstance(roles, str):
-        raise errors.invalid_body_param("roles")
-    wanted = set(roles.split())
-    if "channel_user" not in wanted or not wanted <= {"channel_user", "channel_admin"}:
-        raise errors.invalid_body_param("roles")
+    admin = await admin_from_roles(req, "channel")
     await req.services.channel_members.do_update_roles(
-        actor,
-        req.path_id("channel_id"),
-        await req.user_id_param(),
-        scheme_admin="channel_admin" in wanted,
+        actor, req.path_id("channel_id"), await req.user_id_param(), scheme_admin=admin
     )
     return ok_response()
 
 
 async def update_scheme_roles(req: Req) -> Response:
     actor = await req.actor()
-    body = await req.json_object()
-    admin = body.get("scheme_admin")
-    if not isinstance(admin, bool) or body.get("scheme_user", True) is not True:
-        raise errors.invalid_body_param("scheme_admin")
+    admin = await admin_from_scheme_roles(req)
     await req.services.channel_members.do_update_roles(
         actor, req.path_id("channel_id"), await req.user_id_param(), scheme_admin=admin
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from roost.model.roles import member_roles
+
 OPEN = "O"
 PRIVATE = "P"
 DIRECT = "D"
@@ -90,14 +92,7 @@ class ChannelMember:
 
     @property
     def roles(self) -> str:
-        parts = []
-        if self.scheme_user:
-            parts.append("channel_user")
-        if self.scheme_admin:
-            parts.append("channel_admin")
-        if self.explicit_roles:
-            parts.append(self.explicit_roles)
-        return " ".join(parts)
+        return member_roles("channel", self.scheme_user, self.scheme_admin, self.explicit_roles)
 
     def to_dict(self) -> dict[str, Any]:
         return {

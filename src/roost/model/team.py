@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from roost.model.roles import member_roles
+
 
 @dataclass(slots=True)
 class Team:
@@ -57,14 +59,7 @@ class TeamMember:
 
     @property
     def roles(self) -> str:
-        parts = []
-        if self.scheme_user:
-            parts.append("team_user")
-        if self.scheme_admin:
-            parts.append("team_admin")
-        if self.explicit_roles:
-            parts.append(self.explicit_roles)
-        return " ".join(parts)
+        return member_roles("team", self.scheme_user, self.scheme_admin, self.explicit_roles)
 
     def to_dict(self) -> dict[str, Any]:
         return {
