@@ -52,7 +52,3 @@ def unauthorized() -> AppError:
         "api.context.session_expired.app_error",
         "Invalid or expired session, please login again.",
     )
-
-
-def conflict(error_id: str, message: str) -> AppError:
-    return AppError(400, error_id, message)

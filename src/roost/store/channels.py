@@ -132,17 +132,6 @@ async def update_channel(conn: AsyncConnection, tenant_id: str, channel: Channel
     )
 
 
-async def get_channels(
-    conn: AsyncConnection, tenant_id: str, channel_ids: Sequence[str]
-) -> list[Channel]:
-    if not channel_ids:
-        return []
-    stmt = select(channels).where(
-        channels.c.tenant_id == tenant_id, channels.c.id.in_(list(channel_ids))
-    )
-    return [channel_from_row(r) for r in (await conn.execute(stmt)).mappings()]
-
-
 async def get_channel_by_name(
     conn: AsyncConnection, tenant_id: str, team_id: str, name: str
 ) -> Channel | None:
@@ -207,10 +196,3 @@ async def user_channels(
         stmt = stmt.where(channels.c.delete_at == 0)
     stmt = stmt.order_by(channels.c.display_name, channels.c.id)
     return [channel_from_row(r) for r in (await conn.execute(stmt)).mappings()]
-
-
-async def team_channel_ids(conn: AsyncConnection, tenant_id: str, team_id: str) -> list[str]:
-    stmt = select(channels.c.id).where(
-        channels.c.tenant_id == tenant_id, channels.c.team_id == team_id
-    )
-    return list((await conn.execute(stmt)).scalars())
