@@ -112,6 +112,7 @@ class Bots:
         bot.update_at = now_ms()
         async with self._db.write() as conn:
             await user_store.update_bot(conn, actor.tenant_id, bot)
+        await self._users.profile_changed(actor.tenant_id, bot.user_id)
         return bot
 
     async def do_set_enabled(self, actor: Actor, bot_user_id: str, enabled: bool) -> Bot:
@@ -127,6 +128,8 @@ class Bots:
                 user.update_at = now
                 await user_store.update_user(conn, actor.tenant_id, user)
         self._auth.forget_user(bot.user_id)
+        if user is not None:
+            await self._users.publish_updated(actor.tenant_id, user)
         return bot
 
     async def do_assign(self, actor: Actor, bot_user_id: str, owner_id: str) -> Bot:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from roost.app import errors
 from roost.app.context import Actor
+from roost.app.read_cache import ReadCache
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.model.event import Broadcast, Event
@@ -16,21 +17,40 @@ from roost.store.database import Database
 VALID_STATUSES = ("online", "away", "dnd", "offline")
 MAX_IDS_PER_CALL = 1000
 MAX_ONLINE_LISTED = 10_000
+# Every client asks for the statuses of everyone it shows, every minute.
+STATUS_CACHE_SIZE = 100_000
 
 
 class Statuses:
     def __init__(self, db: Database, bus: Bus) -> None:
         self._db = db
         self._bus = bus
+        self._cache: ReadCache[tuple[str, str], Status] = ReadCache(STATUS_CACHE_SIZE)
+        # Changes made on other nodes arrive as status_change events.
+        bus.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if event.name == "status_change":
+            user_id = event.data.get("user_id")
+            if isinstance(user_id, str):
+                self._cache.forget((event.tenant_id, user_id))
 
     async def get_many(self, tenant_id: str, user_ids: Sequence[str]) -> list[Status]:
         if len(user_ids) > MAX_IDS_PER_CALL:
             raise errors.invalid_body_param("user_ids")
-        async with self._db.read() as conn:
-            found = {
-                s.user_id: s for s in await status_store.get_statuses(conn, tenant_id, user_ids)
-            }
-        return [found.get(uid) or Status(user_id=uid) for uid in dict.fromkeys(user_ids)]
+        found = {uid: self._cache.get((tenant_id, uid)) for uid in dict.fromkeys(user_ids)}
+        missing = [uid for uid, status in found.items() if status is None]
+        if missing:
+            token = self._cache.token()
+            async with self._db.read() as conn:
+                loaded = {
+                    s.user_id: s for s in await status_store.get_statuses(conn, tenant_id, missing)
+                }
+            # A user with no row yet is offline; that is cached too until it changes.
+            fresh = [(uid, loaded.get(uid) or Status(user_id=uid)) for uid in missing]
+            self._cache.fill(token, (((tenant_id, uid), st) for uid, st in fresh))
+            found.update(fresh)
+        return [st or Status(user_id=uid) for uid, st in found.items()]
 
     async def online(self, tenant_id: str) -> list[Status]:
         """Everyone not offline, for the WebSocket's get_statuses."""
@@ -63,6 +83,8 @@ class Statuses:
         now = now_ms()
         async with self._db.write() as conn:
             changed = await status_store.set_automatic_status(conn, tenant_id, user_id, status, now)
+        # Activity time moves even when the status does not.
+        self._cache.forget((tenant_id, user_id))
         if changed:
             await self._announce(
                 tenant_id, Status(user_id=user_id, status=status, last_activity_at=now)
@@ -71,6 +93,7 @@ class Statuses:
     async def _save(self, tenant_id: str, status: Status) -> None:
         async with self._db.write() as conn:
             await status_store.save_status(conn, tenant_id, status)
+        self._cache.forget((tenant_id, status.user_id))
         await self._announce(tenant_id, status)
 
     async def _announce(self, tenant_id: str, status: Status) -> None:

@@ -9,6 +9,7 @@ from roost.app import errors, validation
 from roost.app.auth import Auth
 from roost.app.context import Actor
 from roost.app.passwords import MAX_PASSWORD_BYTES, hash_password, verify_password
+from roost.app.read_cache import ReadCache
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
@@ -20,6 +21,8 @@ from roost.store import users as user_store
 from roost.store.database import Database
 
 PASSWORD_MIN = 5
+# Profiles kept in memory for lookups (clients fetch every poster and typist they see).
+PROFILE_CACHE_SIZE = 50_000
 ASSIGNABLE_ROLES = ("system_user", "system_admin", "system_user_access_token")
 PATCHABLE_FIELDS = (
     "username",
@@ -38,19 +41,36 @@ class Users:
         self._auth = auth
         self._bus = bus
         self._settings = settings
+        # Shared, read-only User objects: whoever changes a user reads it from the store.
+        self._profiles: ReadCache[tuple[str, str], User] = ReadCache(PROFILE_CACHE_SIZE)
+        bus.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if event.name == "user_updated":
+            user = event.data.get("user")
+            if isinstance(user, dict) and isinstance(user.get("id"), str):
+                self._profiles.forget((event.tenant_id, user["id"]))
 
     # Reads.
 
     async def get(self, tenant_id: str, user_id: str) -> User:
-        async with self._db.read() as conn:
-            user = await user_store.get_user(conn, tenant_id, user_id)
-        if user is None:
+        found = await self.get_many(tenant_id, [user_id])
+        if not found:
             raise errors.not_found("user", "app.user.missing_account.const")
-        return user
+        return found[0]
 
     async def get_many(self, tenant_id: str, user_ids: Sequence[str]) -> list[User]:
-        async with self._db.read() as conn:
-            return await user_store.get_users(conn, tenant_id, user_ids)
+        """The users that exist among the ids, in the order asked, each once."""
+        wanted = list(dict.fromkeys(user_ids))
+        cached = {uid: self._profiles.get((tenant_id, uid)) for uid in wanted}
+        missing = [uid for uid, user in cached.items() if user is None]
+        if missing:
+            token = self._profiles.token()
+            async with self._db.read() as conn:
+                loaded = await user_store.get_users(conn, tenant_id, missing)
+            self._profiles.fill(token, (((tenant_id, u.id), u) for u in loaded))
+            cached.update((u.id, u) for u in loaded)
+        return [user for user in cached.values() if user is not None]
 
     async def get_by_username(self, tenant_id: str, username: str) -> User:
         async with self._db.read() as conn:
@@ -276,6 +296,14 @@ class Users:
         user.last_password_update = user.update_at = now_ms()
         async with self._db.write() as conn:
             await user_store.update_user(conn, actor.tenant_id, user)
+        await self.publish_updated(actor.tenant_id, user)
+
+    async def profile_changed(self, tenant_id: str, user_id: str) -> None:
+        """Announce a change made to a user's profile elsewhere (a bot's description)."""
+        async with self._db.read() as conn:
+            user = await user_store.get_user(conn, tenant_id, user_id)
+        if user is not None:
+            await self.publish_updated(tenant_id, user)
 
     async def publish_updated(self, tenant_id: str, user: User) -> None:
         await self._bus.publish(
