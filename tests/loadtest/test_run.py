@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +114,33 @@ def test_bounded_run_matches_the_configured_mix(seeded_sqlite: Seeded, tmp_path:
     assert ws["posted_delivery"]["count"] > 0
     if actions["ReconnectWebSocket"]["count"]:
         assert ws["reconnects"] >= 1 and ws["resumed"] >= 1
+
+
+def test_ctrl_c_ends_the_run_with_a_report(seeded_sqlite: Seeded, tmp_path: Path) -> None:
+    args = [sys.executable, "-m", "roost.cli", "loadtest", "run", "--url", seeded_sqlite.base]
+    args += ["--manifest", str(seeded_sqlite.manifest_path), "--out", str(tmp_path)]
+    args += ["--users", "6", "--duration", "10m", "--time-scale", str(TIME_SCALE)]
+    args += ["--workers", "2", "--display", "plain"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Wait until the run reports load, then interrupt it as a terminal's Ctrl-C would.
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "users 6/6" in line:
+                break
+        time.sleep(1)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "6 users:" in out
+    report: dict[str, Any] = json.loads((tmp_path / "loadtest.json").read_text())
+    assert report["result"]["stop_reason"] == "interrupted"
+    assert report["elapsed_s"] < 120
+    assert report["totals"]["requests"] > 0 and report["totals"]["logins"] == 6
+    assert "stopped by: interrupted" in (tmp_path / "loadtest.md").read_text()
 
 
 def _config(seeded: Seeded, url: str, **kw: Any) -> RunConfig:

@@ -141,6 +141,20 @@ class Coordinator:
         self.outcome = Outcome(started_wall)
         self._cpu: deque[tuple[float, float]] = deque()
         self._mem: float | None = None
+        self._interrupted = asyncio.Event()
+
+    def interrupt(self) -> None:
+        """Stop at the next tick and report what was measured (Ctrl-C, SIGTERM)."""
+        self._interrupted.set()
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait until the next tick; False once the run has been interrupted."""
+        try:
+            await asyncio.wait_for(self._interrupted.wait(), max(0.0, seconds))
+        except TimeoutError:
+            return True
+        self.outcome.stop_reason = "interrupted"
+        return False
 
     def _resources(self, now: float) -> tuple[float | None, float | None]:
         cpu, mem = self.monitor.sample()
@@ -196,7 +210,9 @@ class Coordinator:
         users = min(cfg.users, len(cfg.usernames))
         self.fleet.set_target(users if cfg.ramp_s <= 0 else 0)
         while True:
-            await asyncio.sleep(tick - ((loop.time() - t0) % tick))
+            if not await self._pause(tick - ((loop.time() - t0) % tick)):
+                self._sample(loop.time() - t0, users, tick)
+                return
             now = loop.time() - t0
             target = users
             if cfg.ramp_s > 0:
@@ -251,4 +267,9 @@ class Coordinator:
                     self.outcome.supported = sum(y for _, y in latest) / len(latest)
                 return
             self.fleet.set_target(target)
-            await asyncio.sleep(cfg.interval_s - ((loop.time() - t0) % cfg.interval_s))
+            if not await self._pause(cfg.interval_s - ((loop.time() - t0) % cfg.interval_s)):
+                # No plateau yet: the recent average is reported, marked as unsettled.
+                latest = control.latest(loop.time() - t0)
+                if latest:
+                    self.outcome.supported = sum(y for _, y in latest) / len(latest)
+                return

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,8 +44,32 @@ async def run_load(cfg: RunConfig, display: Display | None = None) -> dict[str, 
     coordinator = Coordinator(
         cfg, fleet, ProcessMonitor(cfg.server_pids), display or make_display("none"), started
     )
-    outcome = await coordinator.run()
+    with _stop_on_signals(coordinator):
+        outcome = await coordinator.run()
     return build_report(cfg, outcome, coordinator.agg)
+
+
+@contextmanager
+def _stop_on_signals(coordinator: Coordinator) -> Iterator[None]:
+    """The first Ctrl-C (or SIGTERM) ends the run with a report; a second one kills it."""
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+
+    def stop(sig: signal.Signals) -> None:
+        coordinator.interrupt()
+        loop.remove_signal_handler(sig)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop, sig)
+            handled.append(sig)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or Windows
+            pass
+    try:
+        yield
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
 
 
 def write_outputs(report: dict[str, Any], out_dir: Path, stem: str = "loadtest") -> RunFiles:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import multiprocessing as mp
 import queue
+import signal
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,9 @@ class _Report:
 def _worker_main(
     cfg: RunConfig, worker: int, workers: int, start_wall: float, commands: Any, reports: Any
 ) -> None:
+    # Ctrl-C reaches the whole process group: the coordinator alone decides when to stop,
+    # so that workers still report what they measured.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import uvloop
     except ImportError:
