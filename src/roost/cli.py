@@ -38,6 +38,7 @@ def serve(host: str | None, port: int | None) -> None:
         ws="websockets-sansio",
         ws_max_size=64 * 1024,
         access_log=False,
+        timeout_keep_alive=settings.http_keepalive_seconds,
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
     )

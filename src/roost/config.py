@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     site_url: str = "http://localhost:8065"
     site_name: str = "Roost"
     log_level: str = "info"
+    # Idle keep-alive connections stay open this long. Longer than the clients' and
+    # proxies' own idle timeouts (nginx: 75 s), so the server is not the side that
+    # closes a connection a client is about to reuse.
+    http_keepalive_seconds: int = Field(default=90, ge=1, le=3600)
 
     # bcrypt work factor for new password hashes (each step doubles the CPU per login).
     password_hash_cost: int = Field(default=10, ge=4, le=15)
