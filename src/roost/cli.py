@@ -20,16 +20,36 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (default 0.0.0.0).")
 @click.option("--port", default=None, type=int, help="Port to listen on (default 8065).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port. More than one needs PostgreSQL and "
+    "ROOST_REDIS_URL, which carries events between them as between nodes.",
+)
+def serve(host: str | None, port: int | None, workers: int) -> None:
     """Run the server: the API, the WebSocket and the web client."""
     import uvicorn
 
-    from roost.server import create_app
-
     settings = load_settings()
-    app = create_app(settings)
+    if workers > 1:
+        if not settings.redis_url or settings.effective_database_url.startswith("sqlite"):
+            raise click.UsageError(
+                "--workers above 1 needs ROOST_DATABASE_URL (PostgreSQL) and ROOST_REDIS_URL"
+            )
+        from roost.store.migrate import upgrade
+
+        upgrade(settings.effective_database_url)
+        target: object = "roost.server:app_for_worker"
+    else:
+        from roost.server import create_app
+
+        target = create_app(settings)
     uvicorn.run(
-        app,
+        target,  # type: ignore[arg-type]
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
         host=host or settings.host,
         port=port if port is not None else settings.port,
         log_level=settings.log_level,

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     # closes a connection a client is about to reuse.
     http_keepalive_seconds: int = Field(default=90, ge=1, le=3600)
 
+    # Several nodes (or `roost serve --workers N`) share events and cache
+    # invalidations through Redis; empty means this process is the only node.
+    redis_url: str = ""
+    # Keys and channels are named <prefix>:...; deployments sharing one Redis differ here.
+    redis_prefix: str = Field(default="roost", min_length=1, max_length=64)
+
     # bcrypt work factor for new password hashes (each step doubles the CPU per login).
     password_hash_cost: int = Field(default=10, ge=4, le=15)
 

@@ -30,7 +30,8 @@ from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
 from roost.app.users import Users
-from roost.cluster.bus import LocalBus
+from roost.cluster.bus import Bus, LocalBus
+from roost.cluster.redis_bus import RedisBus
 from roost.config import Settings
 from roost.realtime.hub import Hub
 from roost.store.database import Database
@@ -44,8 +45,10 @@ GC_GEN0_THRESHOLD = 50_000
 
 def build_services(settings: Settings) -> Services:
     db = Database(settings.effective_database_url, settings.database_pool_size)
-    bus = LocalBus()
-    auth = Auth(db, settings)
+    bus: Bus = (
+        RedisBus(settings.redis_url, settings.redis_prefix) if settings.redis_url else LocalBus()
+    )
+    auth = Auth(db, settings, bus)
     users = Users(db, bus, settings, auth)
     channels = Channels(db, bus)
     statuses = Statuses(db, bus)
@@ -89,6 +92,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         if migrate:
             await upgrade_async(settings.effective_database_url)
         _tune_gc()
+        await services.bus.start()
         sweeper = asyncio.create_task(_sweep(hub))
         try:
             yield
@@ -96,6 +100,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await services.bus.close()
             await services.db.close()
 
     app = Starlette(
@@ -115,6 +120,14 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     app.state.version_id = version_id()
     app.state.hostname = socket.gethostname()
     return app
+
+
+def app_for_worker() -> Starlette:
+    """The app in one of several server processes (``roost serve --workers``): the
+    parent has already migrated the database."""
+    from roost.config import load_settings
+
+    return create_app(load_settings(), migrate=False)
 
 
 def _tune_gc() -> None:

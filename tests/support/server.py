@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,7 +24,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, data_dir: Path, extra_env: dict[str, str] | None = None
+    database_url: str,
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    serve_args: Sequence[str] = (),
 ) -> Iterator[str]:
     """Start a server, wait until it answers, yield its base URL, stop it."""
     port = free_port()
@@ -52,6 +55,7 @@ def running_server(
                 "127.0.0.1",
                 "--port",
                 str(port),
+                *serve_args,
             ],
             env=env,
             stdout=log,

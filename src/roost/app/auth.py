@@ -12,8 +12,10 @@ from roost.app.context import Actor
 from roost.app.passwords import verify_password
 from roost.app.tokens import token_hash
 from roost.clock import now_ms
+from roost.cluster.bus import Bus
 from roost.config import Settings
 from roost.ids import new_id
+from roost.model.event import RESYNC, Event, internal_event
 from roost.model.user import AccessToken, Session, User
 from roost.store import sessions as session_store
 from roost.store import users as user_store
@@ -23,17 +25,36 @@ from roost.store.database import Database
 # Logout and revocation drop entries at once; role changes show within this TTL.
 SESSION_CACHE_SECONDS = 60
 SESSION_CACHE_SIZE = 100_000
+SESSION_REVOKED = "roost_session_revoked"
 MAX_TOKEN_DESCRIPTION = 255
 ACCESS_TOKEN_ROLE = "system_user_access_token"
 
 
 class Auth:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, bus: Bus) -> None:
         self._db = db
         self._settings = settings
+        self._bus = bus
         self._cache: TTLCache[tuple[str, str], Session] = TTLCache(
             SESSION_CACHE_SIZE, SESSION_CACHE_SECONDS
         )
+        # Every node drops a revoked session from its cache, not only the one revoking it.
+        bus.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if event.name == SESSION_REVOKED:
+            session_id = event.data.get("session_id")
+            token_id = event.data.get("token_id")
+            if session_id:
+                self._forget(lambda s: s.id == session_id)
+            if token_id:
+                self._forget(lambda s: s.access_token_id == token_id)
+        elif event.name == "user_updated":
+            user = event.data.get("user")
+            if isinstance(user, dict) and user.get("id"):
+                self.forget_user(str(user["id"]))
+        elif event.name == RESYNC:
+            self._cache.clear()
 
     async def check_credentials(self, tenant_id: str, login_id: str, password: str) -> User:
         login_id = login_id.strip().lower()
@@ -81,7 +102,9 @@ class Auth:
     async def do_logout(self, actor: Actor) -> None:
         async with self._db.write() as conn:
             await session_store.delete_session(conn, actor.tenant_id, actor.session_id)
-        self._forget(lambda s: s.id == actor.session_id)
+        await self._bus.publish(
+            [internal_event(actor.tenant_id, SESSION_REVOKED, {"session_id": actor.session_id})]
+        )
 
     async def session_for_token(self, tenant_id: str, token: str) -> Session | None:
         """The live session or access token a bearer token stands for, if any."""
@@ -218,4 +241,6 @@ class Auth:
                 await session_store.set_access_token_active(
                     conn, actor.tenant_id, token.id, state == "enable"
                 )
-        self._forget(lambda s: s.access_token_id == token.id)
+        await self._bus.publish(
+            [internal_event(actor.tenant_id, SESSION_REVOKED, {"token_id": token.id})]
+        )

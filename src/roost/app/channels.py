@@ -20,7 +20,7 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.channel import OPEN, PRIVATE, Channel, ChannelMember
-from roost.model.event import Broadcast, Event
+from roost.model.event import RESYNC, Broadcast, Event
 from roost.model.team import Team, TeamMember
 from roost.store import channel_members as member_store
 from roost.store import channels as channel_store
@@ -207,7 +207,7 @@ class Channels:
             self._meta.pop((tenant_id, channel_id), None)
 
     def _on_event(self, event: Event) -> None:
-        if event.name == "leave_team":
+        if event.name == RESYNC or event.name == "leave_team":
             self.invalidate(event.tenant_id)
         elif event.name in _MEMBERSHIP_EVENTS or event.name in _CHANNEL_ROW_EVENTS:
             channel_id = event.broadcast.channel_id or event.data.get("channel_id")

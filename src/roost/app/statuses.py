@@ -9,7 +9,7 @@ from roost.app.context import Actor
 from roost.app.read_cache import ReadCache
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
-from roost.model.event import Broadcast, Event
+from roost.model.event import RESYNC, Broadcast, Event
 from roost.model.user import Status
 from roost.store import statuses as status_store
 from roost.store.database import Database
@@ -30,7 +30,9 @@ class Statuses:
         bus.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
-        if event.name == "status_change":
+        if event.name == RESYNC:
+            self._cache.clear()
+        elif event.name == "status_change":
             user_id = event.data.get("user_id")
             if isinstance(user_id, str):
                 self._cache.forget((event.tenant_id, user_id))

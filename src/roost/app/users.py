@@ -14,7 +14,7 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
 from roost.ids import new_id
-from roost.model.event import Broadcast, Event
+from roost.model.event import RESYNC, Broadcast, Event
 from roost.model.user import User
 from roost.store import sessions as session_store
 from roost.store import users as user_store
@@ -46,7 +46,9 @@ class Users:
         bus.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
-        if event.name == "user_updated":
+        if event.name == RESYNC:
+            self._profiles.clear()
+        elif event.name == "user_updated":
             user = event.data.get("user")
             if isinstance(user, dict) and isinstance(user.get("id"), str):
                 self._profiles.forget((event.tenant_id, user["id"]))

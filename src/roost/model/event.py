@@ -40,3 +40,14 @@ class Event:
     name: str
     data: dict[str, Any]
     broadcast: Broadcast = field(default_factory=Broadcast)
+
+
+# Recipients of an event meant for the nodes, not for any client: cache invalidations.
+NOBODY: frozenset[str] = frozenset()
+# Delivered to this node's subscribers when its link to the other nodes came back after a
+# gap: events may have been missed, so every cache starts over.
+RESYNC = "roost_resync"
+
+
+def internal_event(tenant_id: str, name: str, data: dict[str, Any]) -> Event:
+    return Event(tenant_id, name, data, Broadcast(recipients=NOBODY))

@@ -1,0 +1,200 @@
+"""The event bus across nodes: Redis pub/sub.
+
+Each event is delivered to this node's subscribers at once (as the local bus does), then
+queued for Redis; one sender task publishes the queue in order, so a request never waits
+for Redis and events keep their order. A listener task receives the other nodes' events
+and delivers them here. When Redis goes away each node keeps serving its own clients;
+when the link comes back, subscribers get a RESYNC event, because events were missed
+in between and every cache must start over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from roost.cluster.bus import EventHandler, LocalBus
+from roost.ids import new_id
+from roost.model.event import RESYNC, Broadcast, Event
+
+log = logging.getLogger("roost.cluster")
+
+# Events waiting for Redis; beyond this (Redis slow or down) new ones are dropped and
+# counted, and the other nodes resync when the link recovers.
+SEND_QUEUE = 10_000
+SEND_BATCH = 500
+RETRY_MAX_SECONDS = 5.0
+
+
+def encode(node_id: str, events: list[Event]) -> bytes:
+    return orjson.dumps({"node": node_id, "events": [_event_dict(e) for e in events]})
+
+
+def _event_dict(event: Event) -> dict[str, Any]:
+    b = event.broadcast
+    return {
+        "tenant_id": event.tenant_id,
+        "name": event.name,
+        "data": event.data,
+        "broadcast": {
+            "recipients": None if b.recipients is None else sorted(b.recipients),
+            "user_id": b.user_id,
+            "channel_id": b.channel_id,
+            "team_id": b.team_id,
+            "omit_users": sorted(b.omit_users),
+            "connection_id": b.connection_id,
+            "omit_connection_id": b.omit_connection_id,
+        },
+    }
+
+
+def decode(raw: bytes) -> tuple[str, list[Event]]:
+    body = orjson.loads(raw)
+    events = []
+    for e in body["events"]:
+        b = e["broadcast"]
+        recipients = b["recipients"]
+        broadcast = Broadcast(
+            recipients=None if recipients is None else frozenset(recipients),
+            user_id=b["user_id"],
+            channel_id=b["channel_id"],
+            team_id=b["team_id"],
+            omit_users=frozenset(b["omit_users"]),
+            connection_id=b["connection_id"],
+            omit_connection_id=b["omit_connection_id"],
+        )
+        events.append(Event(e["tenant_id"], e["name"], e["data"], broadcast))
+    return str(body["node"]), events
+
+
+class RedisBus:
+    def __init__(self, url: str, prefix: str = "roost") -> None:
+        self.node_id = new_id()
+        self._url = url
+        self._channel = f"{prefix}:events"
+        self._local = LocalBus()
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue(SEND_QUEUE)
+        self._redis: aioredis.Redis | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._linked = asyncio.Event()
+        self.connected = False
+        # Figures for health and metrics.
+        self.published = 0
+        self.received = 0
+        self.dropped = 0
+
+    def subscribe(self, handler: EventHandler) -> None:
+        self._local.subscribe(handler)
+
+    async def publish(self, events: Iterable[Event]) -> None:
+        batch = list(events)
+        if not batch:
+            return
+        await self._local.publish(batch)
+        if not self.connected:
+            self.dropped += len(batch)
+            return
+        try:
+            self._queue.put_nowait(encode(self.node_id, batch))
+        except asyncio.QueueFull:
+            self.dropped += len(batch)
+
+    async def start(self) -> None:
+        self._redis = aioredis.from_url(
+            self._url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10
+        )
+        self._tasks = [
+            asyncio.create_task(self._listen(), name="bus-listen"),
+            asyncio.create_task(self._send(), name="bus-send"),
+        ]
+        # Start serving even if Redis is down; wait briefly so the first requests are
+        # already shared when it is up.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._linked.wait(), 2)
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    async def ping(self) -> bool:
+        if self._redis is None:
+            return False
+        try:
+            return bool(await asyncio.wait_for(self._redis.ping(), 2))
+        except (RedisError, OSError, TimeoutError):
+            return False
+
+    async def _send(self) -> None:
+        assert self._redis is not None
+        while True:
+            first = await self._queue.get()
+            payloads = [first]
+            while len(payloads) < SEND_BATCH and not self._queue.empty():
+                payloads.append(self._queue.get_nowait())
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for payload in payloads:
+                        pipe.publish(self._channel, payload)
+                    await pipe.execute()
+                self.published += len(payloads)
+            except (RedisError, OSError) as exc:
+                # The listener notices the outage too and resyncs everyone afterwards.
+                self.dropped += len(payloads)
+                log.warning("could not publish %d events to Redis: %s", len(payloads), exc)
+
+    async def _listen(self) -> None:
+        assert self._redis is not None
+        delay = 0.1
+        was_linked = False
+        while True:
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self._channel)
+                self.connected = True
+                self._linked.set()
+                # Whatever this node cached while unlinked may have been changed elsewhere.
+                if was_linked:
+                    log.info("link to the other nodes is back; dropping caches")
+                await self._local.publish([Event("", RESYNC, {})])
+                was_linked = True
+                delay = 0.1
+                while True:
+                    message = await pubsub.get_message(timeout=5.0)
+                    if message is not None and message["type"] == "message":
+                        await self._deliver(message["data"])
+            except (RedisError, OSError) as exc:
+                if self.connected:
+                    log.warning("lost Redis (%s); serving this node's clients alone", exc)
+                self.connected = False
+                self._linked.clear()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+            finally:
+                with contextlib.suppress(RedisError, OSError):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    async def _deliver(self, raw: bytes) -> None:
+        try:
+            node, events = decode(raw)
+        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+            log.error("dropping a malformed bus message: %s", exc)
+            return
+        if node == self.node_id:
+            return
+        self.received += len(events)
+        try:
+            await self._local.publish(events)
+        except Exception:  # one bad handler must not stop this node's listening
+            log.exception("a subscriber failed on events from node %s", node)

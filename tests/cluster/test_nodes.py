@@ -1,0 +1,93 @@
+"""Several nodes behave as one server: what happens on one is seen live on the others,
+and no node serves what another has changed or revoked."""
+
+from __future__ import annotations
+
+from tests.cluster.conftest import Cluster
+from tests.support.chat import channel_with, team_with
+from tests.support.client import LoggedIn, create_user, expect
+from tests.support.posting import post
+from tests.support.ws import WsClient
+
+
+def test_events_cross_nodes(cluster: Cluster, cluster_admin: LoggedIn) -> None:
+    alice = create_user(cluster.nodes[0])
+    bob = create_user(cluster.nodes[0])
+    team = team_with(alice, bob)
+    channel = channel_with(alice, team["id"], bob)
+    bob_on_2 = cluster.on(bob, 1)
+    with WsClient(cluster.nodes[0], alice.token) as ws:
+        ws.wait_for("hello")
+        created = post(bob_on_2, channel["id"], "hello from node 2")
+        got = ws.wait_for("posted")
+        assert got["broadcast"]["channel_id"] == channel["id"]
+        assert '"hello from node 2"' in got["data"]["post"]
+        expect(
+            bob_on_2.api.post(
+                "/reactions", {"user_id": bob.id, "post_id": created["id"], "emoji_name": "tada"}
+            ),
+            200,
+        )
+        assert ws.wait_for("reaction_added")["data"]["reaction"]
+        bob_ws_seq = 0
+        with WsClient(cluster.nodes[1], bob.token) as bob_ws:
+            bob_ws.wait_for("hello")
+            bob_ws_seq = bob_ws.send("user_typing", {"channel_id": channel["id"]})
+            bob_ws.wait_reply(bob_ws_seq)
+            typing = ws.wait_for("typing")
+            assert typing["data"]["user_id"] == bob.id
+
+
+def test_profile_change_on_one_node_shows_on_the_other(
+    cluster: Cluster, cluster_admin: LoggedIn
+) -> None:
+    viewer = create_user(cluster.nodes[0])
+    target = create_user(cluster.nodes[0])
+    # Node 1 reads the profile and status, and so caches them.
+    assert expect(viewer.api.post("/users/ids", [target.id]), 200)[0]["nickname"] == ""
+    expect(viewer.api.post("/users/status/ids", [target.id]), 200)
+    target_on_2 = cluster.on(target, 1)
+    expect(target_on_2.api.put("/users/me/patch", {"nickname": "Changed"}), 200)
+    body = {"user_id": target.id, "status": "dnd"}
+    expect(target_on_2.api.put(f"/users/{target.id}/status", body), 200)
+    # Delivery through Redis takes a moment; poll briefly rather than sleep.
+    assert _eventually(
+        lambda: expect(viewer.api.post("/users/ids", [target.id]), 200)[0]["nickname"] == "Changed"
+    )
+    assert _eventually(
+        lambda: expect(viewer.api.post("/users/status/ids", [target.id]), 200)[0]["status"] == "dnd"
+    )
+
+
+def test_logout_on_one_node_ends_the_session_on_every_node(
+    cluster: Cluster, cluster_admin: LoggedIn
+) -> None:
+    user = create_user(cluster.nodes[0])
+    # Both nodes have the session cached.
+    expect(user.api.get("/users/me"), 200)
+    on_2 = cluster.on(user, 1)
+    expect(on_2.api.get("/users/me"), 200)
+    expect(on_2.api.post("/users/logout"), 200)
+    assert _eventually(lambda: user.api.get("/users/me").status_code == 401)
+
+
+def test_deactivation_on_one_node_locks_out_on_every_node(
+    cluster: Cluster, cluster_admin: LoggedIn
+) -> None:
+    user = create_user(cluster.nodes[0])
+    expect(user.api.get("/users/me"), 200)
+    admin_on_2 = cluster.on(cluster_admin, 1)
+    expect(admin_on_2.api.put(f"/users/{user.id}/active", {"active": False}), 200)
+    assert _eventually(lambda: user.api.get("/users/me").status_code == 401)
+
+
+def _eventually(check: object, timeout: float = 5.0) -> bool:
+    import time
+
+    assert callable(check)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return bool(check())

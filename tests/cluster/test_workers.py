@@ -1,0 +1,55 @@
+"""``roost serve --workers N``: several processes on one port, joined through Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from tests.cluster.conftest import cluster_env
+from tests.support.chat import channel_with, team_with
+from tests.support.client import create_user
+from tests.support.databases import postgres_database
+from tests.support.posting import post
+from tests.support.server import running_server
+from tests.support.ws import WsClient
+
+SOCKETS = 8
+
+
+def test_every_socket_gets_every_post_whichever_process_holds_it(tmp_path: Path) -> None:
+    env = cluster_env(f"workers-{uuid.uuid4().hex[:6]}")
+    with postgres_database() as url, running_server(url, tmp_path, env, ["--workers", "2"]) as base:
+        alice = create_user(base, username="admin0")
+        readers = [create_user(base) for _ in range(SOCKETS)]
+        team = team_with(alice, *readers)
+        channel = channel_with(alice, team["id"], *readers)
+        sockets = [WsClient(base, r.token) for r in readers]
+        try:
+            for ws in sockets:
+                ws.wait_for("hello")
+            for n in range(3):
+                post(alice, channel["id"], f"message {n}")
+                for ws in sockets:
+                    got = ws.wait_for("posted", lambda f, n=n: f"message {n}" in f["data"]["post"])
+                    assert got["broadcast"]["channel_id"] == channel["id"]
+        finally:
+            for ws in sockets:
+                ws.close()
+
+
+def test_workers_need_postgres_and_redis(tmp_path: Path) -> None:
+    env = dict(os.environ, ROOST_DATA_DIR=str(tmp_path), ROOST_REDIS_URL="")
+    env.pop("ROOST_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "roost.cli", "serve", "--port", "0", "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "ROOST_REDIS_URL" in done.stderr
