@@ -242,7 +242,11 @@ def _weights(pairs: tuple[str, ...]) -> dict[str, float]:
 @click.option("--max-p99-ms", default="2000", show_default=True, type=Limit())
 @click.option("--max-timeout-share", default="0.00025", show_default=True, type=Limit())
 @click.option(
-    "--max-cpu", default="85", show_default=True, type=Limit(), help="Percent of one core."
+    "--max-cpu",
+    default="85",
+    show_default=True,
+    type=Limit(),
+    help="Percent of one core, for the busiest server thread (the event loop).",
 )
 @click.option(
     "--max-mem",

@@ -3,7 +3,12 @@ the seed plan, and the command line's refusals."""
 
 from __future__ import annotations
 
+import os
 import random
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +21,7 @@ from roost.loadtest.aggregate import signals
 from roost.loadtest.client import is_unsupported
 from roost.loadtest.coordinator import FeedbackLoop, slope
 from roost.loadtest.metrics import Histogram, Recorder
+from roost.loadtest.monitor import ProcessMonitor
 from roost.loadtest.seed_plan import SeedConfig, plan, split_counts
 from roost.loadtest.user import pick_rate_factor
 
@@ -135,3 +141,28 @@ def test_run_refuses_bad_input(tmp_path: Path) -> None:
     assert too_many.exit_code == 2 and "only 3 seeded users" in too_many.output
     half = runner.invoke(main, ["loadtest", "run", "--username-prefix", "x"], env=env)
     assert half.exit_code == 2 and "--user-count" in half.output
+
+
+def test_monitor_reports_the_busiest_thread_of_a_process_tree() -> None:
+    # An idle shell whose child spins one thread while another thread sleeps.
+    spin = (
+        "import threading, time\n"
+        "threading.Thread(target=time.sleep, args=(5,), daemon=True).start()\n"
+        "end = time.time() + 5\n"
+        "while time.time() < end: pass\n"
+    )
+    shell = subprocess.Popen(
+        ["sh", "-c", f'"{sys.executable}" -c "{spin}"; true'], start_new_session=True
+    )
+    try:
+        time.sleep(0.5)  # the child is running: the monitor measures from its first look
+        monitor = ProcessMonitor([shell.pid])
+        time.sleep(1.5)
+        cpu, mem = monitor.sample()
+    finally:
+        os.killpg(shell.pid, signal.SIGKILL)
+        shell.wait()
+    assert cpu is not None and mem is not None
+    # One spinning thread: near one core, never the sum of several.
+    assert 50 <= cpu <= 110, cpu
+    assert 0 < mem < 50

@@ -1,8 +1,11 @@
 """Server CPU and memory from /proc, for a server running on this machine.
 
-CPU is a percentage of one core (as ``top`` shows it), summed over the given
-processes and their descendants: a single Python server process saturates at
-100%, which is what the published "app CPU > 85%" signal guards against.
+CPU is the busiest thread's share of one core, over the given processes and their
+descendants. A Python server saturates when its event-loop thread does: one process at
+100%, or one of several worker processes at 100% while the others still have room. The
+published "app CPU > 85%" signal guards against saturation, and for a Go server the whole
+machine's CPU is that measure; for Roost it is this one. (Threads that do not hold the
+event loop, such as password hashing, count separately.)
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ class ProcessMonitor:
         self._mem_total_kb = _mem_total_kb()
         self._last_ticks = 0.0
         self._last_wall = 0.0
-        self._prev_cpu: dict[int, float] = {}
+        self._prev_cpu: dict[tuple[int, int], float] = {}
         if self.pids:
             self.sample()
 
@@ -78,28 +81,49 @@ class ProcessMonitor:
         return bool(self.pids)
 
     def sample(self) -> tuple[float | None, float | None]:
-        """(CPU % of one core, memory % of the machine) since the last sample."""
+        """(busiest thread's CPU % of one core, memory % of the machine) since the last
+        sample."""
         if not self.pids:
             return None, None
         pids = _children(self.pids)
-        cpu_now: dict[int, float] = {}
+        cpu_now: dict[tuple[int, int], float] = {}
         rss_pages = 0
         for pid in pids:
             fields = _stat_fields(pid)
             if fields is None:
                 continue
-            # utime and stime are fields 14 and 15 of the full line (11, 12 after the name).
-            cpu_now[pid] = float(fields[11]) + float(fields[12])
             rss_pages += int(fields[21])
+            for tid, ticks in _thread_ticks(pid):
+                cpu_now[(pid, tid)] = ticks
         wall = time.monotonic()
-        # Count only what each process spent since we last saw it, so a process that
+        # Count only what each thread spent since we last saw it, so a thread that
         # appears or exits does not swing the figure.
-        spent = sum(t - self._prev_cpu.get(pid, t) for pid, t in cpu_now.items())
+        busiest = max(
+            (t - self._prev_cpu.get(key, t) for key, t in cpu_now.items()), default=0.0
+        )
         elapsed = wall - self._last_wall if self._last_wall else 0.0
         self._prev_cpu = cpu_now
         self._last_wall = wall
-        cpu = (spent / self._tick) / elapsed * 100.0 if elapsed > 0 else None
+        cpu = (busiest / self._tick) / elapsed * 100.0 if elapsed > 0 else None
         mem = None
         if self._mem_total_kb:
             mem = rss_pages * self._page_kb / self._mem_total_kb * 100.0
         return cpu, mem
+
+
+def _thread_ticks(pid: int) -> list[tuple[int, float]]:
+    """(thread id, user + system clock ticks) of each thread of a process."""
+    found: list[tuple[int, float]] = []
+    try:
+        tids = [int(t.name) for t in (PROC / str(pid) / "task").iterdir() if t.name.isdigit()]
+    except OSError:
+        return found
+    for tid in tids:
+        try:
+            raw = (PROC / str(pid) / "task" / str(tid) / "stat").read_text()
+        except OSError:
+            continue
+        # utime and stime are fields 14 and 15; split after the parenthesised name.
+        fields = raw[raw.rindex(")") + 2 :].split()
+        found.append((tid, float(fields[11]) + float(fields[12])))
+    return found
