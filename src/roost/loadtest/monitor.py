@@ -98,9 +98,7 @@ class ProcessMonitor:
         wall = time.monotonic()
         # Count only what each thread spent since we last saw it, so a thread that
         # appears or exits does not swing the figure.
-        busiest = max(
-            (t - self._prev_cpu.get(key, t) for key, t in cpu_now.items()), default=0.0
-        )
+        busiest = max((t - self._prev_cpu.get(key, t) for key, t in cpu_now.items()), default=0.0)
         elapsed = wall - self._last_wall if self._last_wall else 0.0
         self._prev_cpu = cpu_now
         self._last_wall = wall
