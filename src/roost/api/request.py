@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -14,11 +15,13 @@ from roost.api.auth import authenticate
 from roost.api.responses import error_response
 from roost.app import errors
 from roost.app.context import Actor
+from roost.app.health import unavailable_error
 from roost.app.services import Services
 from roost.ids import is_valid_id, new_id
 from roost.tenants import DEFAULT_TENANT_ID
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger("roost.api")
 
 DEFAULT_PER_PAGE = 60
 MAX_PER_PAGE = 200
@@ -170,6 +173,14 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return await handler(req)
         except errors.AppError as exc:
             return error_response(exc, req.request_id)
+        except Exception as exc:
+            # A database that is down or restarting is a 503 the client may retry,
+            # not an internal error.
+            unavailable = unavailable_error(exc)
+            if unavailable is None:
+                raise
+            log.warning("%s %s: database unavailable (%s)", raw.method, raw.url.path, exc)
+            return error_response(unavailable, req.request_id)
 
     run.__name__ = handler.__name__
     run.__doc__ = handler.__doc__

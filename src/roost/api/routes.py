@@ -14,6 +14,7 @@ from roost.api.responses import error_response
 from roost.api.router import IndexedRouter
 from roost.api.websocket import websocket_endpoint
 from roost.app.errors import AppError
+from roost.app.health import unavailable_error
 from roost.ids import new_id
 
 _LANDING = """<!doctype html><html><head><meta charset="utf-8"><title>Roost</title></head>
@@ -60,6 +61,8 @@ async def method_not_allowed(request: Request, _: Exception) -> Response:
     return error_response(error, _request_id(request))
 
 
-async def server_error(request: Request, _: Exception) -> Response:
-    error = AppError(500, "api.context.500.app_error", "An internal error occurred.")
+async def server_error(request: Request, exc: Exception) -> Response:
+    error = unavailable_error(exc) or AppError(
+        500, "api.context.500.app_error", "An internal error occurred."
+    )
     return error_response(error, _request_id(request))

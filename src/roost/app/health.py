@@ -6,7 +6,8 @@ import asyncio
 
 from sqlalchemy import text
 
-from roost.store.database import Database
+from roost.app.errors import AppError
+from roost.store.database import Database, is_unavailable
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
@@ -22,3 +23,15 @@ class Health:
         except Exception:
             return False
         return True
+
+
+def unavailable_error(error: BaseException) -> AppError | None:
+    """The 503 to answer when a request failed because the database is out of reach."""
+    if not is_unavailable(error):
+        return None
+    return AppError(
+        503,
+        "api.context.database_unavailable.app_error",
+        "The database is unavailable; try again shortly.",
+        detailed=type(error).__name__,
+    )

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -26,6 +26,24 @@ def async_url(url: str) -> str:
     if backend in ("postgresql", "postgres"):
         return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
+
+
+CONNECT_TIMEOUT_SECONDS = 5.0
+POOL_WAIT_SECONDS = 10.0
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether an error means the database could not be reached (down, restarting,
+    unreachable, or every connection busy), rather than a fault in a statement."""
+    if isinstance(error, exc.TimeoutError | OSError | ConnectionError):
+        return True
+    if isinstance(error, exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        return isinstance(error, exc.OperationalError | exc.InterfaceError) or isinstance(
+            error.orig, OSError
+        )
+    return False
 
 
 class Database:
@@ -43,7 +61,14 @@ class Database:
         else:
             # Overflow connections are closed on return, so a small overflow avoids
             # opening a new connection per request under bursts.
-            kwargs.update(pool_size=pool_size, max_overflow=max(2, pool_size // 4))
+            kwargs.update(
+                pool_size=pool_size,
+                max_overflow=max(2, pool_size // 4),
+                pool_timeout=POOL_WAIT_SECONDS,
+                # A database that does not answer fails requests quickly (503) instead
+                # of holding them for asyncpg's default minute.
+                connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+            )
         self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
