@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 import click
@@ -41,6 +42,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         from roost.store.migrate import upgrade
 
         upgrade(settings.effective_database_url)
+        _share_metrics_between_workers()
         target: object = "roost.server:app_for_worker"
     else:
         from roost.server import create_app
@@ -62,6 +64,20 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
     )
+
+
+def _share_metrics_between_workers() -> None:
+    """Workers write their metrics to files in one fresh folder, so that a scrape of any
+    of them reports the whole node (prometheus_client's multiprocess mode)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from roost.metrics import MULTIPROCESS_ENV
+
+    folder = tempfile.mkdtemp(prefix="roost-metrics-")
+    os.environ[MULTIPROCESS_ENV] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
 
 
 @main.command()

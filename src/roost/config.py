@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     redis_url: str = ""
     # Keys and channels are named <prefix>:...; deployments sharing one Redis differ here.
     redis_prefix: str = Field(default="roost", min_length=1, max_length=64)
+    # Prometheus text at /metrics (block it at the proxy for public traffic).
+    metrics_enabled: bool = True
 
     # bcrypt work factor for new password hashes (each step doubles the CPU per login).
     password_hash_cost: int = Field(default=10, ge=4, le=15)

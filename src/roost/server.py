@@ -66,7 +66,7 @@ def build_services(settings: Settings) -> Services:
         channel_members=ChannelMembers(db, bus, channels),
         direct_channels=DirectChannels(db, bus, channels),
         teams=Teams(db, bus, channels),
-        health=Health(db),
+        health=Health(db, bus),
         posts=Posts(db, bus, settings, statuses, channels),
         post_lists=PostLists(db),
         reactions=Reactions(db, bus, channels),

@@ -8,6 +8,9 @@ import sys
 import uuid
 from pathlib import Path
 
+import httpx
+
+from tests.api.test_metrics import sample
 from tests.cluster.conftest import cluster_env
 from tests.support.chat import channel_with, team_with
 from tests.support.client import create_user
@@ -35,6 +38,15 @@ def test_every_socket_gets_every_post_whichever_process_holds_it(tmp_path: Path)
                 for ws in sockets:
                     got = ws.wait_for("posted", lambda f, n=n: f"message {n}" in f["data"]["post"])
                     assert got["broadcast"]["channel_id"] == channel["id"]
+            # A scrape of either process reports the whole node: every post counted once.
+            text = httpx.get(f"{base}/metrics").text
+            posts = sample(text, "roost_http_requests_total", route="/posts", status="201")
+            assert posts == 3
+            assert sample(text, "roost_websocket_connections") == SOCKETS
+            assert sample(text, "roost_bus_events_published_total") > 0
+            assert sample(text, "roost_bus_events_received_total") > 0
+            ping = httpx.get(f"{base}/api/v4/system/ping?get_server_status=true").json()
+            assert ping["redis_status"] == "OK" and ping["database_status"] == "OK"
         finally:
             for ws in sockets:
                 ws.close()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from roost import metrics
 from roost.api.responses import error_response
 from roost.app.errors import AppError
 from roost.ids import new_id
@@ -49,9 +51,13 @@ class RoostMiddleware:
             return
 
         extra = [(b"x-request-id", request_id.encode()), (b"x-version-id", self.version_header)]
+        started = time.perf_counter()
+        status = 500
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
@@ -68,7 +74,14 @@ class RoostMiddleware:
                     raise _too_large(self.max_body)
             return message
 
-        await self.app(scope, limited_receive, send_with_headers)
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", "unmatched")
+            method = scope["method"]
+            metrics.http_requests.labels(method, template, str(status)).inc()
+            metrics.http_latency.labels(method, template).observe(time.perf_counter() - started)
 
 
 def _content_length(scope: Scope) -> int | None:

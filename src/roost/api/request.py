@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from roost import metrics
 from roost.api.auth import authenticate
 from roost.api.responses import error_response
 from roost.app import errors
@@ -179,6 +180,7 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             unavailable = unavailable_error(exc)
             if unavailable is None:
                 raise
+            metrics.db_unavailable.inc()
             log.warning("%s %s: database unavailable (%s)", raw.method, raw.url.path, exc)
             return error_response(unavailable, req.request_id)
 

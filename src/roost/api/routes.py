@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
+from roost import metrics
 from roost.api import bots, channel_members, channels, status, system, teams, users
 from roost.api import drafts as draft_routes
 from roost.api import posts as post_routes
@@ -20,6 +21,9 @@ from roost.ids import new_id
 _LANDING = """<!doctype html><html><head><meta charset="utf-8"><title>Roost</title></head>
 <body><h1>Roost</h1><p>The chat server is running. The API is at <code>/api/v4</code>.</p>
 </body></html>"""
+
+
+PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def api_routes() -> list[BaseRoute]:
@@ -43,8 +47,18 @@ async def landing(_: Request) -> Response:
     return HTMLResponse(_LANDING)
 
 
+async def prometheus_metrics(request: Request) -> Response:
+    if not request.app.state.services.settings.metrics_enabled:
+        return await not_found(request, LookupError())
+    return Response(metrics.exposition(), media_type=PROMETHEUS_TEXT)
+
+
 def all_routes() -> list[BaseRoute]:
-    return [Mount("/api/v4", app=IndexedRouter(api_routes())), Route("/", landing, methods=["GET"])]
+    return [
+        Mount("/api/v4", app=IndexedRouter(api_routes())),
+        Route("/", landing, methods=["GET"]),
+        Route("/metrics", prometheus_metrics, methods=["GET"]),
+    ]
 
 
 def _request_id(request: Request) -> str:

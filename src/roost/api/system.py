@@ -23,6 +23,10 @@ async def ping(req: Req) -> Response:
     if req.query_bool("get_server_status"):
         body["database_status"] = "OK" if await req.services.health.database_ok() else "UNHEALTHY"
         body["filestore_status"] = "OK"
+        # Reported, not judged: without Redis a node still serves its own clients.
+        redis = req.services.health.redis_status()
+        if redis:
+            body["redis_status"] = redis
     if body.get("database_status", "OK") != "OK":
         body["status"] = "UNHEALTHY"
         return json_response(body, status=500)

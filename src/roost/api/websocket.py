@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from roost import metrics
 from roost.api.auth import authenticate
 from roost.app import errors
 from roost.app.context import Actor
@@ -50,6 +51,13 @@ class SocketSession:
 
     async def run(self) -> None:
         await self.ws.accept()
+        metrics.websocket_connections.inc()
+        try:
+            await self._serve()
+        finally:
+            metrics.websocket_connections.dec()
+
+    async def _serve(self) -> None:
         with contextlib.suppress(errors.AppError):
             # Cookie or header auth on the upgrade request: say hello at once.
             await self._start(await authenticate(self.ws, self.services.auth, DEFAULT_TENANT_ID))

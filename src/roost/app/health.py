@@ -7,14 +7,22 @@ import asyncio
 from sqlalchemy import text
 
 from roost.app.errors import AppError
+from roost.cluster.bus import Bus, LocalBus
 from roost.store.database import Database, is_unavailable
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
 
 class Health:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, bus: Bus) -> None:
         self._db = db
+        self._bus = bus
+
+    def redis_status(self) -> str:
+        """ "OK" or "UNHEALTHY" when nodes are joined through Redis; "" when they are not."""
+        if isinstance(self._bus, LocalBus):
+            return ""
+        return "OK" if self._bus.connected else "UNHEALTHY"
 
     async def database_ok(self) -> bool:
         try:

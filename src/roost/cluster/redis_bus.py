@@ -20,6 +20,7 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from roost import metrics
 from roost.cluster.bus import EventHandler, LocalBus
 from roost.ids import new_id
 from roost.model.event import RESYNC, Broadcast, Event
@@ -99,12 +100,16 @@ class RedisBus:
             return
         await self._local.publish(batch)
         if not self.connected:
-            self.dropped += len(batch)
+            self._drop(len(batch))
             return
         try:
             self._queue.put_nowait(encode(self.node_id, batch))
         except asyncio.QueueFull:
-            self.dropped += len(batch)
+            self._drop(len(batch))
+
+    def _drop(self, count: int) -> None:
+        self.dropped += count
+        metrics.bus_dropped.inc(count)
 
     async def start(self) -> None:
         self._redis = aioredis.from_url(
@@ -149,9 +154,10 @@ class RedisBus:
                         pipe.publish(self._channel, payload)
                     await pipe.execute()
                 self.published += len(payloads)
+                metrics.bus_published.inc(len(payloads))
             except (RedisError, OSError) as exc:
                 # The listener notices the outage too and resyncs everyone afterwards.
-                self.dropped += len(payloads)
+                self._drop(len(payloads))
                 log.warning("could not publish %d events to Redis: %s", len(payloads), exc)
 
     async def _listen(self) -> None:
@@ -194,6 +200,7 @@ class RedisBus:
         if node == self.node_id:
             return
         self.received += len(events)
+        metrics.bus_received.inc(len(events))
         try:
             await self._local.publish(events)
         except Exception:  # one bad handler must not stop this node's listening

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import orjson
 
+from roost import metrics
 from roost.model.event import Event
 from roost.realtime.connection import Connection
 
@@ -96,6 +97,7 @@ class Hub:
         omit_users = event.broadcast.omit_users
         omit_conn = event.broadcast.omit_connection_id
         only_conn = event.broadcast.connection_id
+        delivered = 0
         for conn in list(self._targets(event)):
             if conn.user_id in omit_users or conn.id == omit_conn:
                 continue
@@ -104,4 +106,7 @@ class Hub:
             if prefix is None:
                 prefix = event_prefix(event)
             conn.push(prefix)
-            self.events_delivered += 1
+            delivered += 1
+        if delivered:
+            self.events_delivered += delivered
+            metrics.websocket_events.inc(delivered)

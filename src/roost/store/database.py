@@ -16,6 +16,8 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from roost import metrics
+
 
 def async_url(url: str) -> str:
     """Map a plain database URL to the async driver SQLAlchemy should use."""
@@ -72,6 +74,8 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(self.engine.sync_engine.pool, "checkout", _count_checkout)
+        event.listen(self.engine.sync_engine.pool, "checkin", _count_checkin)
         # SQLite allows one writer; queueing writers here avoids busy errors and
         # lock upgrades that SQLite resolves by failing one side.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
@@ -101,3 +105,11 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _count_checkout(*_: Any) -> None:
+    metrics.db_connections_in_use.inc()
+
+
+def _count_checkin(*_: Any) -> None:
+    metrics.db_connections_in_use.dec()

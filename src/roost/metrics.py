@@ -1,0 +1,65 @@
+"""Prometheus metrics of this node, served at ``/metrics``.
+
+With ``roost serve --workers N`` every process writes its figures to files in
+``PROMETHEUS_MULTIPROC_DIR`` (set by the parent before the workers start) and a scrape
+of any worker reports the sum over all of them, so one node is one target.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import REGISTRY as DEFAULT_REGISTRY
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+# Buckets around what a chat API should answer in: most requests well under 50 ms.
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+http_requests = Counter(
+    "roost_http_requests_total", "HTTP requests answered.", ["method", "route", "status"]
+)
+http_latency = Histogram(
+    "roost_http_request_duration_seconds",
+    "Time from request to the end of the response.",
+    ["method", "route"],
+    buckets=LATENCY_BUCKETS,
+)
+websocket_connections = Gauge(
+    "roost_websocket_connections", "Open WebSocket connections.", multiprocess_mode="livesum"
+)
+websocket_events = Counter("roost_websocket_events_total", "Events queued to WebSocket clients.")
+bus_published = Counter(
+    "roost_bus_events_published_total", "Events this node sent to the other nodes."
+)
+bus_received = Counter(
+    "roost_bus_events_received_total", "Events this node received from the other nodes."
+)
+bus_dropped = Counter(
+    "roost_bus_events_dropped_total", "Events not sent to the other nodes (Redis unreachable)."
+)
+db_connections_in_use = Gauge(
+    "roost_db_connections_in_use",
+    "Database connections checked out of the pool.",
+    multiprocess_mode="livesum",
+)
+db_unavailable = Counter(
+    "roost_db_unavailable_total", "Requests answered 503 because the database was out of reach."
+)
+
+
+def exposition() -> bytes:
+    """The text format, for every process of this node."""
+    if os.environ.get(MULTIPROCESS_ENV):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+    return generate_latest(DEFAULT_REGISTRY)
