@@ -41,6 +41,7 @@ def write_chart(report: dict[str, Any], path: Path) -> Path:
         if limits.get("avg_request_ms"):
             lat_ax.axhline(limits["avg_request_ms"], color="tab:red", linestyle=":", linewidth=1)
         lat_ax.set_yscale("symlog", linthresh=10)
+        lat_ax.set_ylim(bottom=0)  # autoscale margins would show negative times
         lat_ax.set_ylabel("request time (ms)")
         lat_ax.set_xlabel("seconds")
         lat_ax.grid(alpha=0.3)
