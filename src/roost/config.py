@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     max_request_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     max_file_size: int = Field(default=100 * 1024 * 1024, ge=1)
     max_users_per_page: int = 200
+    # Above this many members a channel gets no typing events (clients do not send
+    # them, and the server does not fan them out), as Mattermost's MaxNotificationsPerChannel.
+    max_notifications_per_channel: int = Field(default=1000, ge=1)
+    enable_user_typing_messages: bool = True
     websocket_send_queue: int = Field(default=256, ge=8)
     websocket_replay_buffer: int = Field(default=128, ge=8)
     websocket_resume_seconds: float = Field(default=60.0, ge=0)

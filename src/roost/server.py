@@ -50,7 +50,10 @@ def build_services(settings: Settings) -> Services:
     )
     auth = Auth(db, settings, bus)
     users = Users(db, bus, settings, auth)
-    channels = Channels(db, bus)
+    typing_limit = (
+        settings.max_notifications_per_channel if settings.enable_user_typing_messages else 0
+    )
+    channels = Channels(db, bus, typing_limit)
     statuses = Statuses(db, bus)
     return Services(
         settings=settings,

@@ -157,9 +157,10 @@ def name_taken() -> errors.AppError:
 
 
 class Channels:
-    def __init__(self, db: Database, bus: Bus) -> None:
+    def __init__(self, db: Database, bus: Bus, typing_member_limit: int = 1000) -> None:
         self._db = db
         self._bus = bus
+        self.typing_member_limit = typing_member_limit
         self._members: LRUCache[tuple[str, str], frozenset[str]] = LRUCache(MEMBER_CACHE_SIZE)
         self._meta: LRUCache[tuple[str, str], Channel] = LRUCache(META_CACHE_SIZE)
         # Bumped on every invalidation: a read that raced one is not cached.
@@ -555,8 +556,18 @@ class Channels:
     async def do_user_typing(self, actor: Actor, channel_id: str, parent_id: str) -> None:
         if len(parent_id) > MAX_TYPING_PARENT:
             raise errors.invalid_param("parent_id")
-        await self.get_as_member(actor, channel_id)
+        # From the caches: typing is the most frequent event a client sends.
+        channel = await self.meta(actor.tenant_id, channel_id)
+        if channel is None:
+            raise channel_not_found()
         recipients = await self.member_ids(actor.tenant_id, channel_id)
+        if actor.user_id not in recipients:
+            raise errors.forbidden()
+        if channel.delete_at or len(recipients) >= self.typing_member_limit:
+            # Nobody hears typing in an archived channel, nor in one so large that the
+            # fan-out would cost more than it tells (Mattermost's clients do not even
+            # send it there; this holds for clients that do).
+            return
         broadcast = Broadcast(
             recipients=recipients,
             channel_id=channel_id,

@@ -18,6 +18,9 @@ SCROLL_PAGE = "30"
 
 async def initial_load(u: SimUser, c: Calls) -> None:
     """What a client fetches after logging in, then a first channel view."""
+    config = await c.get("/config/client", {"format": "old"})
+    if isinstance(config, dict):
+        u.client_config = {str(k): str(v) for k, v in config.items()}
     me = await c.get("/users/me")
     if isinstance(me, dict):
         u.remember_users([me])
@@ -89,7 +92,11 @@ async def view_channel(u: SimUser, c: Calls, ch: ChannelInfo) -> None:
         )
     refs = u.remember_posts(ch.id, body)
     await fetch_posts_info(u, c, {r.user_id for r in refs})
-    await c.get("/channels/{channel_id}/stats", {"exclude_files_count": "true"}, channel_id=ch.id)
+    stats = await c.get(
+        "/channels/{channel_id}/stats", {"exclude_files_count": "true"}, channel_id=ch.id
+    )
+    if isinstance(stats, dict) and isinstance(stats.get("member_count"), int):
+        cache.member_count = stats["member_count"]
     await c.get("/channels/{channel_id}/members/me", channel_id=ch.id)
     if ch.type in ("D", "G"):
         category = "direct_channel_show" if ch.type == "D" else "group_channel_show"

@@ -100,7 +100,7 @@ async def create_post(u: SimUser, c: Calls) -> str:
     if recent and u.rng.random() < model.REPLY_SHARE:
         target = u.rng.choice(recent)
         root_id = target.root_id or target.id
-    if u.socket is not None:
+    if u.socket is not None and u.may_send_typing(ch.id):
         # What a client sends while the user types; the server fans it out as ``typing``.
         await u.socket.send("user_typing", {"channel_id": ch.id, "parent_id": root_id})
     file_ids: list[str] = []

@@ -51,6 +51,8 @@ class ChannelCache:
     recent: deque[PostRef] = field(default_factory=lambda: deque(maxlen=RECENT_POSTS))
     oldest_id: str = ""
     last_viewed: int = 0
+    # From the channel's stats, fetched when the channel is opened.
+    member_count: int | None = None
 
 
 class Env:
@@ -97,6 +99,7 @@ class SimUser:
         self.own_posts: deque[PostRef] = deque(maxlen=OWN_POSTS)
         self.known_users: dict[str, str] = {}
         self.known_status: set[str] = set()
+        self.client_config: dict[str, str] = {}
         self.threads: deque[str] = deque(maxlen=50)
         self.switch_times: list[float] = []
         self.socket: UserSocket | None = None
@@ -119,6 +122,20 @@ class SimUser:
         if found is None:
             found = self.caches[channel_id] = ChannelCache()
         return found
+
+    def may_send_typing(self, channel_id: str) -> bool:
+        """What Mattermost's clients check before sending ``user_typing``: typing is on
+        and the channel has fewer members than MaxNotificationsPerChannel (a channel of
+        thousands hears nobody typing). Unknown stats: no typing, as their load test."""
+        cfg = self.client_config
+        if cfg.get("EnableUserTypingMessages", "true") != "true":
+            return False
+        members = self.cache(channel_id).member_count
+        try:
+            limit = int(cfg.get("MaxNotificationsPerChannel", "1000"))
+        except ValueError:
+            limit = 1000
+        return members is not None and members < limit
 
     def remember_users(self, users: Iterable[dict[str, Any]]) -> None:
         for u in users:
