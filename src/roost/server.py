@@ -32,8 +32,10 @@ from roost.app.teams import Teams
 from roost.app.users import Users
 from roost.cluster.bus import Bus, LocalBus
 from roost.cluster.redis_bus import RedisBus
+from roost.cluster.redis_presence import RedisPresence
 from roost.config import Settings
 from roost.realtime.hub import Hub
+from roost.realtime.presence import LocalPresence, Presence
 from roost.store.database import Database
 from roost.store.migrate import upgrade_async
 
@@ -89,6 +91,11 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         settings.websocket_resume_seconds,
     )
     services.bus.subscribe(hub.dispatch)
+    presence: Presence = (
+        RedisPresence(settings.redis_url, settings.redis_prefix, services.bus.node_id)
+        if isinstance(services.bus, RedisBus)
+        else LocalPresence()
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -96,6 +103,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
             await upgrade_async(settings.effective_database_url)
         _tune_gc()
         await services.bus.start()
+        await presence.start()
         sweeper = asyncio.create_task(_sweep(hub))
         try:
             yield
@@ -103,6 +111,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await presence.close()
             await services.bus.close()
             await services.db.close()
 
@@ -120,6 +129,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     )
     app.state.services = services
     app.state.hub = hub
+    app.state.presence = presence
     app.state.version_id = version_id()
     app.state.hostname = socket.gethostname()
     return app

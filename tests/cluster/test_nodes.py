@@ -3,6 +3,8 @@ and no node serves what another has changed or revoked."""
 
 from __future__ import annotations
 
+import time
+
 from tests.cluster.conftest import Cluster
 from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect
@@ -82,8 +84,6 @@ def test_deactivation_on_one_node_locks_out_on_every_node(
 
 
 def _eventually(check: object, timeout: float = 5.0) -> bool:
-    import time
-
     assert callable(check)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -91,3 +91,25 @@ def _eventually(check: object, timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.05)
     return bool(check())
+
+
+def test_a_user_stays_online_while_a_socket_is_open_on_any_node(
+    cluster: Cluster, cluster_admin: LoggedIn
+) -> None:
+    viewer = create_user(cluster.nodes[0])
+    user = create_user(cluster.nodes[0])
+
+    def status() -> str:
+        return str(expect(viewer.api.post("/users/status/ids", [user.id]), 200)[0]["status"])
+
+    on_1 = WsClient(cluster.nodes[0], user.token)
+    on_2 = WsClient(cluster.nodes[1], user.token)
+    on_1.wait_for("hello")
+    on_2.wait_for("hello")
+    assert _eventually(lambda: status() == "online")
+    on_2.close()
+    # Give node 2 time to notice the close; the socket on node 1 keeps the user online.
+    time.sleep(1.0)
+    assert status() == "online"
+    on_1.close()
+    assert _eventually(lambda: status() == "offline")

@@ -20,6 +20,7 @@ from roost.ids import is_valid_id, new_id
 from roost.model.event import Broadcast, Event
 from roost.realtime.connection import Connection
 from roost.realtime.hub import Hub, event_prefix
+from roost.realtime.presence import Presence
 from roost.tenants import DEFAULT_TENANT_ID
 
 # Client frames larger than this are refused; real clients send a few hundred bytes.
@@ -44,6 +45,7 @@ class SocketSession:
         self.ws = ws
         self.services: Services = ws.app.state.services
         self.hub: Hub = ws.app.state.hub
+        self.presence: Presence = ws.app.state.presence
         self.version: str = ws.app.state.version_id
         self.actor: Actor | None = None
         self.conn: Connection | None = None
@@ -109,6 +111,7 @@ class SocketSession:
             conn.push(event_prefix(hello))
         self.conn = conn
         self.sender = asyncio.create_task(self._send_loop(conn))
+        await self.presence.connected(actor.tenant_id, actor.user_id)
 
     async def _mark_online(self) -> None:
         assert self.actor is not None
@@ -152,8 +155,9 @@ class SocketSession:
         if (
             conn is not None
             and actor is not None
-            and not self.hub.is_online(actor.tenant_id, actor.user_id)
+            and await self.presence.disconnected(actor.tenant_id, actor.user_id)
         ):
+            # The user's last socket on any node.
             with contextlib.suppress(Exception):
                 await self.services.statuses.do_set_automatic(
                     actor.tenant_id, actor.user_id, "offline"
