@@ -7,6 +7,7 @@ import os
 import platform
 import statistics
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from roost.store.database import Database
 from tests.support.databases import database
 from tests.support.server import running_server
 
+REDIS_URL = os.environ.get("ROOST_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
 
 @dataclass
 class Setup:
@@ -28,14 +31,21 @@ class Setup:
 
 @contextmanager
 def bench_server(
-    backend: str, crowd_size: int, env: dict[str, str] | None = None
+    backend: str, crowd_size: int, env: dict[str, str] | None = None, workers: int = 1
 ) -> Iterator[Setup]:
-    """A server on a fresh database of ``backend`` with ``crowd_size`` logged-in users."""
+    """A server on a fresh database of ``backend`` with ``crowd_size`` logged-in users;
+    with ``workers`` above 1, that many processes joined through the local Redis."""
+    env = dict(env or {})
+    args: list[str] = []
+    if workers > 1:
+        env.setdefault("ROOST_REDIS_URL", REDIS_URL)
+        env.setdefault("ROOST_REDIS_PREFIX", f"bench-{uuid.uuid4().hex[:6]}")
+        args = ["--workers", str(workers)]
     with tempfile.TemporaryDirectory(prefix="roost-bench-") as tmp:
         data_dir = Path(tmp)
         with database(backend, data_dir) as url:
             crowd = asyncio.run(load_crowd(url, crowd_size))
-            with running_server(url, data_dir, env) as base:
+            with running_server(url, data_dir, env, args) as base:
                 yield Setup(base, url, crowd)
 
 

@@ -121,10 +121,13 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=1000, help="paced phase: posts/s (0: skip)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (PostgreSQL and Redis)"
+    )
     args = parser.parse_args()
-    print(f"machine: {machine()}; backend: {args.backend}")
+    print(f"machine: {machine()}; backend: {args.backend}; server processes: {args.workers}")
     size = max(args.writers, args.readers)
-    with bench_server(args.backend, size) as setup:
+    with bench_server(args.backend, size, workers=args.workers) as setup:
         tokens = setup.crowd.tokens
         channel = setup.crowd.channel_id
         writers = tokens[: args.writers]
