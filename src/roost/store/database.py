@@ -7,6 +7,7 @@ which database it talks to.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -40,11 +41,13 @@ def is_unavailable(error: BaseException) -> bool:
     if isinstance(error, exc.TimeoutError | OSError | ConnectionError):
         return True
     if isinstance(error, exc.DBAPIError):
-        if error.connection_invalidated:
+        if error.connection_invalidated or isinstance(error.orig, OSError):
             return True
-        return isinstance(error, exc.OperationalError | exc.InterfaceError) or isinstance(
-            error.orig, OSError
-        )
+        if isinstance(error.orig, sqlite3.Error):
+            # SQLite reports faulty SQL as OperationalError too: only these mean "away".
+            text = str(error.orig).lower()
+            return any(s in text for s in ("locked", "unable to open", "disk i/o", "busy"))
+        return isinstance(error, exc.OperationalError | exc.InterfaceError)
     return False
 
 
@@ -59,7 +62,14 @@ class Database:
             database = make_url(url).database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": 30}
+            # Opening a SQLite connection starts a thread (aiosqlite) and sets pragmas;
+            # a pool as large as PostgreSQL's keeps bursts from churning connections.
+            kwargs.update(
+                connect_args={"timeout": 30},
+                pool_size=pool_size,
+                max_overflow=max(2, pool_size // 4),
+                pool_timeout=POOL_WAIT_SECONDS,
+            )
         else:
             # Overflow connections are closed on return, so a small overflow avoids
             # opening a new connection per request under bursts.

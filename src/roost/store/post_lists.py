@@ -22,6 +22,7 @@ from roost.store.posts import (
     after_key,
     before_key,
     fetch_posts,
+    is_root,
     live_channel_posts,
     ms,
     param,
@@ -145,7 +146,7 @@ async def first_after_time(
 def _since_stmt(roots_only: bool) -> Select[Any]:
     stmt = post_select().where(c.channel_id == CHANNEL, c.update_at > ms("p_since"))
     if roots_only:
-        stmt = stmt.where(c.root_id == "")
+        stmt = stmt.where(is_root())
     return stmt.order_by(*_NEWEST_FIRST).limit(SINCE_LIMIT)
 
 
@@ -163,7 +164,7 @@ def _latest_stmt(roots_only: bool) -> Select[Any]:
     # statistics say (with stale ones it scanned the whole channel for max()).
     stmt = select(c.update_at).where(c.tenant_id == TENANT, c.channel_id == CHANNEL)
     if roots_only:
-        stmt = stmt.where(c.root_id == "")
+        stmt = stmt.where(is_root())
     return stmt.order_by(c.update_at.desc()).limit(1)
 
 
