@@ -29,7 +29,7 @@ from pathlib import Path
 import aiohttp
 import orjson
 
-from bench.common import REDIS_URL, describe, machine
+from bench.common import REDIS_URL, describe, machine, run_clients
 from roost.loadtest.crowd import load_crowd
 from tests.support.databases import postgres_database
 from tests.support.server import free_port, running_server
@@ -139,21 +139,18 @@ async def _writer(
 
 
 async def throughput(base: str, tokens: list[str], channel_id: str, seconds: float) -> float:
-    connector = aiohttp.TCPConnector(limit=len(tokens) + 10)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        warm = time.perf_counter() + 2
-        await asyncio.gather(*[_writer(session, base, t, channel_id, warm, [], []) for t in tokens])
-        latencies: list[float] = []
-        errors: list[int] = []
-        started = time.perf_counter()
-        stop = started + seconds
-        await asyncio.gather(
-            *[_writer(session, base, t, channel_id, stop, latencies, errors) for t in tokens]
-        )
-        elapsed = time.perf_counter() - started
-    rate = len(latencies) / elapsed
-    print(f"  {rate:.0f} posts/s, {len(errors)} errors; latency {describe(latencies)}")
-    return rate
+    result = await run_clients(
+        tokens,
+        lambda session, token, stop, lat, err: _writer(
+            session, base, token, channel_id, stop, lat, err
+        ),
+        seconds,
+    )
+    print(
+        f"  {result.rate:.0f} posts/s, {len(result.errors)} errors; "
+        f"latency {describe(result.latencies)}"
+    )
+    return result.rate
 
 
 def run_cluster(env: dict[str, str], command: str, *args: str) -> None:

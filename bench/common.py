@@ -7,11 +7,14 @@ import os
 import platform
 import statistics
 import tempfile
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import aiohttp
 
 from roost.loadtest.crowd import Crowd, load_crowd
 from roost.store import bulk
@@ -83,3 +86,34 @@ def describe(values_ms: list[float]) -> str:
 
 def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+# One simulated client: (session, token, stop time, latencies in ms, error statuses).
+Client = Callable[[aiohttp.ClientSession, str, float, list[float], list[int]], Awaitable[None]]
+
+
+@dataclass
+class PhaseResult:
+    latencies: list[float]
+    errors: list[int]
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+
+async def run_clients(
+    tokens: list[str], client: Client, seconds: float, warm_seconds: float = 2.0
+) -> PhaseResult:
+    """Warm up (a few clients, unmeasured), then every token's client until ``seconds``."""
+    connector = aiohttp.TCPConnector(limit=len(tokens) + 10)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        warm_stop = time.perf_counter() + warm_seconds
+        await asyncio.gather(*[client(session, t, warm_stop, [], []) for t in tokens[:5]])
+        latencies: list[float] = []
+        errors: list[int] = []
+        started = time.perf_counter()
+        stop = started + seconds
+        await asyncio.gather(*[client(session, t, stop, latencies, errors) for t in tokens])
+        return PhaseResult(latencies, errors, time.perf_counter() - started)

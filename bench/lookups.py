@@ -22,7 +22,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.common import bench_server, describe, machine
+from bench.common import bench_server, describe, machine, run_clients
 
 
 async def _client(
@@ -51,22 +51,14 @@ async def _client(
 
 
 async def _phase(label: str, url: str, tokens: list[str], body: Any, seconds: float) -> None:
-    connector = aiohttp.TCPConnector(limit=len(tokens) + 10)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        warm_stop = time.perf_counter() + 1
-        await asyncio.gather(
-            *[_client(session, url, t, body, warm_stop, [], []) for t in tokens[:5]]
-        )
-        latencies: list[float] = []
-        errors: list[int] = []
-        started = time.perf_counter()
-        stop = started + seconds
-        await asyncio.gather(
-            *[_client(session, url, t, body, stop, latencies, errors) for t in tokens]
-        )
-        elapsed = time.perf_counter() - started
-    print(f"{label}: {len(latencies) / elapsed:.0f} requests/s, {len(errors)} errors")
-    print(f"  latency: {describe(latencies)}")
+    result = await run_clients(
+        tokens,
+        lambda session, token, stop, lat, err: _client(session, url, token, body, stop, lat, err),
+        seconds,
+        warm_seconds=1.0,
+    )
+    print(f"{label}: {result.rate:.0f} requests/s, {len(result.errors)} errors")
+    print(f"  latency: {describe(result.latencies)}")
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ import time
 
 import aiohttp
 
-from bench.common import analyze, bench_server, describe, machine
+from bench.common import analyze, bench_server, describe, machine, run_clients
 
 
 async def _writer(
@@ -85,22 +85,15 @@ async def _phase(
     rate: float = 0.0,
 ) -> None:
     interval = len(tokens) / rate if rate else 0.0
-    connector = aiohttp.TCPConnector(limit=len(tokens) + 10)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        # Warm up caches and connections, unmeasured.
-        work = _writer if kind == "write" else _reader
-        warm_stop = time.perf_counter() + 2
-        await asyncio.gather(
-            *[work(session, base, t, channel_id, warm_stop, [], []) for t in tokens[:5]]
-        )
-        latencies: list[float] = []
-        errors: list[int] = []
-        started = time.perf_counter()
-        stop = started + seconds
-        await asyncio.gather(
-            *[work(session, base, t, channel_id, stop, latencies, errors, interval) for t in tokens]
-        )
-        elapsed = time.perf_counter() - started
+    work = _writer if kind == "write" else _reader
+    result = await run_clients(
+        tokens,
+        lambda session, token, stop, lat, err: work(
+            session, base, token, channel_id, stop, lat, err, interval
+        ),
+        seconds,
+    )
+    latencies, errors, elapsed = result.latencies, result.errors, result.elapsed
     achieved = len(latencies) / elapsed
     label = "posts created" if kind == "write" else "channel pages read"
     mode = f", paced at {rate:.0f}/s" if rate else ", closed loop"
