@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     database_url: str = ""
     data_dir: Path = Path("data")
     database_pool_size: int = Field(default=20, ge=1, le=200)
+    # PostgreSQL streaming replicas for reads, comma-separated URLs; a replica more than
+    # replica_max_lag_seconds behind (or unreachable) serves nothing until it catches up.
+    database_replica_urls: str = ""
+    replica_max_lag_seconds: float = Field(default=5.0, gt=0, le=3600)
 
     # Serving.
     host: str = "0.0.0.0"

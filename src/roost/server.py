@@ -46,7 +46,13 @@ GC_GEN0_THRESHOLD = 50_000
 
 
 def build_services(settings: Settings) -> Services:
-    db = Database(settings.effective_database_url, settings.database_pool_size)
+    replica_urls = [u.strip() for u in settings.database_replica_urls.split(",") if u.strip()]
+    db = Database(
+        settings.effective_database_url,
+        settings.database_pool_size,
+        replica_urls,
+        settings.replica_max_lag_seconds,
+    )
     bus: Bus = (
         RedisBus(settings.redis_url, settings.redis_prefix) if settings.redis_url else LocalBus()
     )
@@ -102,6 +108,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         if migrate:
             await upgrade_async(settings.effective_database_url)
         _tune_gc()
+        await services.db.start()
         await services.bus.start()
         await presence.start()
         sweeper = asyncio.create_task(_sweep(hub))

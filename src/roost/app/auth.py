@@ -20,6 +20,7 @@ from roost.model.user import AccessToken, Session, User
 from roost.store import sessions as session_store
 from roost.store import users as user_store
 from roost.store.database import Database
+from roost.store.replicas import bind_reader
 
 # A token is looked up on every request; caching it briefly saves a query each time.
 # Logout and revocation drop entries at once; role changes show within this TTL.
@@ -119,6 +120,8 @@ class Auth:
         if session.is_expired(now_ms()):
             self._cache.pop(key, None)
             return None
+        # This request reads for this user: after their own writes, from the primary.
+        bind_reader(session.user_id)
         return session
 
     async def _load(self, tenant_id: str, hashed: str) -> Session | None:

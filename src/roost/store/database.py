@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from roost import metrics
+from roost.store.replicas import Replica, ReplicaSet
 
 
 def async_url(url: str) -> str:
@@ -54,7 +55,13 @@ def is_unavailable(error: BaseException) -> bool:
 class Database:
     """One primary engine; writes and reads go through ``write()`` and ``read()``."""
 
-    def __init__(self, url: str, pool_size: int = 10) -> None:
+    def __init__(
+        self,
+        url: str,
+        pool_size: int = 10,
+        replica_urls: Sequence[str] = (),
+        replica_max_lag_seconds: float = 5.0,
+    ) -> None:
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {}
@@ -89,10 +96,25 @@ class Database:
         # SQLite allows one writer; queueing writers here avoids busy errors and
         # lock upgrades that SQLite resolves by failing one side.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self.replicas: ReplicaSet | None = None
+        if replica_urls and not self.is_sqlite:
+            replicas = [
+                Replica(u, create_async_engine(async_url(u), **kwargs)) for u in replica_urls
+            ]
+            # Reading one's own writes: the primary for longer than a replica may lag.
+            self.replicas = ReplicaSet(
+                replicas, replica_max_lag_seconds, replica_max_lag_seconds + 1.0
+            )
+
+    async def start(self) -> None:
+        if self.replicas is not None:
+            await self.replicas.start()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A transaction that commits on success and rolls back on error."""
+        if self.replicas is not None:
+            self.replicas.wrote()
         if self._write_lock is None:
             async with self.engine.begin() as conn:
                 yield conn
@@ -102,10 +124,24 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
-            yield conn
+        """A connection for reading: a healthy replica when there is one and this
+        request's reader has not just written; the primary otherwise."""
+        replica = self.replicas.pick() if self.replicas is not None else None
+        if replica is None:
+            async with self.engine.connect() as conn:
+                yield conn
+            return
+        try:
+            async with replica.engine.connect() as conn:
+                yield conn
+        except Exception as error:
+            if self.replicas is not None and is_unavailable(error):
+                self.replicas.failed(replica)
+            raise
 
     async def close(self) -> None:
+        if self.replicas is not None:
+            await self.replicas.close()
         await self.engine.dispose()
 
 

@@ -1,0 +1,143 @@
+"""Reads from a real PostgreSQL streaming replica (``scripts/pg-pair``): reads go to it,
+a user reads their own writes from the primary, and a replica that falls behind leaves
+the rotation until it catches up, so nobody is served stale data."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tests.support.chat import channel_with, team_with
+from tests.support.client import LoggedIn, create_user, expect
+from tests.support.server import free_port, running_server
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_LAG_SECONDS = 1.0
+
+
+@dataclass
+class Pair:
+    primary: int
+    replica: int
+
+
+def sql(port: int, query: str, database: str = "postgres") -> Any:
+    async def run() -> Any:
+        conn = await asyncpg.connect(
+            host="127.0.0.1", port=port, user="postgres", database=database
+        )
+        try:
+            return await conn.fetchval(query)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return check()
+
+
+@pytest.fixture(scope="module")
+def pair() -> Iterator[Pair]:
+    # Under /tmp itself: the postgres user must be able to reach the folder.
+    folder = Path(tempfile.mkdtemp(prefix="roost-pgpair-"))
+    ports = Pair(free_port(), free_port())
+    script = str(ROOT / "scripts" / "pg-pair")
+    up = subprocess.run(
+        [script, "up", str(folder), str(ports.primary), str(ports.replica)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert up.returncode == 0, up.stdout + up.stderr
+    try:
+        yield ports
+    finally:
+        subprocess.run([script, "down", str(folder)], capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def base(pair: Pair, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    sql(pair.primary, "CREATE DATABASE roost")
+    primary = f"postgresql://postgres@127.0.0.1:{pair.primary}/roost"
+    replica = f"postgresql://postgres@127.0.0.1:{pair.replica}/roost"
+    env = {
+        "ROOST_DATABASE_REPLICA_URLS": replica,
+        "ROOST_REPLICA_MAX_LAG_SECONDS": str(MAX_LAG_SECONDS),
+    }
+    data_dir = tmp_path_factory.mktemp("replica-node")
+    with running_server(primary, data_dir, env) as url:
+        yield url
+
+
+def replica_reads(pair: Pair) -> int:
+    """Transactions (a read ends in a rollback) the replica has run in Roost's database."""
+    query = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'roost'"
+    return int(sql(pair.replica, query))
+
+
+def test_reads_go_to_the_replica(pair: Pair, base: str) -> None:
+    create_user(base, username="admin0")  # the first user, an admin: not the reader
+    reader = create_user(base)
+    time.sleep(MAX_LAG_SECONDS + 1.5)  # the reader's own sign-up is no longer "just now"
+    before = replica_reads(pair)
+    for _ in range(40):
+        expect(reader.api.get("/users/me/teams"), 200)
+    # Statistics reach pg_stat_database within a second or so; the lag monitor adds one
+    # transaction a second, far fewer than these reads.
+    assert eventually(lambda: replica_reads(pair) >= before + 30)
+
+
+def test_replica_paused_is_taken_out_and_own_writes_read_from_the_primary(
+    pair: Pair, base: str
+) -> None:
+    alice = create_user(base)
+    bob = create_user(base)
+    team = team_with(alice, bob)
+    channel = channel_with(alice, team["id"], bob)
+    time.sleep(MAX_LAG_SECONDS + 1.5)
+    sql(pair.replica, "SELECT pg_wal_replay_pause()")
+    try:
+        # Alice reads her own post at once: from the primary.
+        created = expect(
+            alice.api.post("/posts", {"channel_id": channel["id"], "message": "fresh"}), 201
+        )
+        page = expect(alice.api.get(f"/channels/{channel['id']}/posts"), 200)
+        assert created["id"] in page["order"]
+
+        # Bob did not write. Within the lag limit plus a check he reads from the primary,
+        # since the paused replica falls behind and leaves the rotation: he sees the post.
+        def bob_sees() -> bool:
+            got = expect(bob.api.get(f"/channels/{channel['id']}/posts"), 200)
+            return created["id"] in got["order"]
+
+        assert eventually(bob_sees, timeout=MAX_LAG_SECONDS + 5)
+        # And once it has left, every read of his goes to the primary: no stale answers.
+        for _ in range(10):
+            assert bob_sees()
+    finally:
+        sql(pair.replica, "SELECT pg_wal_replay_resume()")
+
+    # Caught up again, the replica serves reads again.
+    time.sleep(MAX_LAG_SECONDS + 1.5)
+    before = replica_reads(pair)
+    carol: LoggedIn = create_user(base)
+    time.sleep(MAX_LAG_SECONDS + 1.5)
+    for _ in range(40):
+        expect(carol.api.get("/users/me/teams"), 200)
+    assert eventually(lambda: replica_reads(pair) >= before + 30)
