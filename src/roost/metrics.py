@@ -51,6 +51,18 @@ db_connections_in_use = Gauge(
     "Database connections checked out of the pool.",
     multiprocess_mode="livesum",
 )
+db_replica_healthy = Gauge(
+    "roost_db_replica_healthy",
+    "1 while a read replica is in rotation, 0 while it is out.",
+    ["replica"],
+    multiprocess_mode="min",
+)
+db_replica_lag = Gauge(
+    "roost_db_replica_lag_seconds",
+    "How far behind the primary a read replica was at its last check.",
+    ["replica"],
+    multiprocess_mode="max",
+)
 db_unavailable = Counter(
     "roost_db_unavailable_total", "Requests answered 503 because the database was out of reach."
 )

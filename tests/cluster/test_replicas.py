@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
+from tests.api.test_metrics import sample
 from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect
 from tests.support.server import free_port, running_server
@@ -101,6 +103,9 @@ def test_reads_go_to_the_replica(pair: Pair, base: str) -> None:
     # Statistics reach pg_stat_database within a second or so; the lag monitor adds one
     # transaction a second, far fewer than these reads.
     assert eventually(lambda: replica_reads(pair) >= before + 30)
+    ping = expect(reader.api.get("/system/ping", params={"get_server_status": "true"}), 200)
+    assert ping["database_replicas_status"] == "OK"
+    assert sample(httpx.get(f"{base}/metrics").text, "roost_db_replica_healthy") == 1
 
 
 def test_replica_paused_is_taken_out_and_own_writes_read_from_the_primary(
@@ -127,6 +132,11 @@ def test_replica_paused_is_taken_out_and_own_writes_read_from_the_primary(
             return created["id"] in got["order"]
 
         assert eventually(bob_sees, timeout=MAX_LAG_SECONDS + 5)
+        ping = expect(bob.api.get("/system/ping", params={"get_server_status": "true"}), 200)
+        assert ping["database_replicas_status"] == "UNHEALTHY"
+        text = httpx.get(f"{base}/metrics").text
+        assert sample(text, "roost_db_replica_healthy") == 0
+        assert sample(text, "roost_db_replica_lag_seconds") > MAX_LAG_SECONDS
         # And once it has left, every read of his goes to the primary: no stale answers.
         for _ in range(10):
             assert bob_sees()

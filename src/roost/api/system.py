@@ -27,6 +27,9 @@ async def ping(req: Req) -> Response:
         redis = req.services.health.redis_status()
         if redis:
             body["redis_status"] = redis
+        replicas = req.services.health.replicas_status()
+        if replicas:
+            body["database_replicas_status"] = replicas
     if body.get("database_status", "OK") != "OK":
         body["status"] = "UNHEALTHY"
         return json_response(body, status=500)

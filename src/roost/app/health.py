@@ -18,6 +18,11 @@ class Health:
         self._db = db
         self._bus = bus
 
+    def replicas_status(self) -> str:
+        """The read replicas' state; "" when there are none."""
+        replicas = self._db.replicas
+        return replicas.status() if replicas is not None else ""
+
     def redis_status(self) -> str:
         """ "OK" or "UNHEALTHY" when nodes are joined through Redis; "" when they are not."""
         if isinstance(self._bus, LocalBus):

@@ -20,6 +20,8 @@ from cachetools import TTLCache
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from roost import metrics
+
 log = logging.getLogger("roost.store")
 
 CHECK_INTERVAL_SECONDS = 1.0
@@ -109,6 +111,16 @@ class ReplicaSet:
                 state = "back in rotation" if fit else f"out of rotation ({lag:.1f} s behind)"
                 log.warning("replica %s %s", _host(replica.url), state)
             replica.healthy, replica.lag_seconds = fit, lag
+            metrics.db_replica_lag.labels(_host(replica.url)).set(lag)
+        for replica in self.replicas:
+            metrics.db_replica_healthy.labels(_host(replica.url)).set(int(replica.healthy))
+
+    def status(self) -> str:
+        """ "OK" (all in rotation), "DEGRADED" (some) or "UNHEALTHY" (none: primary only)."""
+        healthy = sum(r.healthy for r in self.replicas)
+        if healthy == len(self.replicas):
+            return "OK"
+        return "DEGRADED" if healthy else "UNHEALTHY"
 
 
 def _host(url: str) -> str:
