@@ -191,6 +191,7 @@ def main() -> None:
             ROOST_CLUSTER_PORT=str(port),
             ROOST_NODE_PORT=str(free_port()),
             ROOST_DATABASE_URL=url,
+            ROOST_CLUSTER_REPLICA="0",
             ROOST_LOG_LEVEL="warning",
             **env,
         )

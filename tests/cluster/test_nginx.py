@@ -20,7 +20,6 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect
-from tests.support.databases import postgres_database
 from tests.support.server import free_port
 from tests.support.ws import WsClient
 
@@ -56,27 +55,29 @@ def _free_port_run(count: int) -> int:
 def nginx_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxCluster]:
     run_dir = tmp_path_factory.mktemp("nginx-cluster")
     port = free_port()
-    with postgres_database() as url:
-        env = dict(
-            os.environ,
-            ROOST_CLUSTER_DIR=str(run_dir),
-            ROOST_CLUSTER_PORT=str(port),
-            ROOST_NODE_PORT=str(_free_port_run(NODES)),
-            ROOST_DATABASE_URL=url,
-            ROOST_REDIS_URL=os.environ.get("ROOST_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
-            ROOST_REDIS_PREFIX=f"nginx-{uuid.uuid4().hex[:6]}",
-            ROOST_PASSWORD_HASH_COST="4",
-            ROOST_LOG_LEVEL="warning",
-        )
-        script = str(ROOT / "deploy" / "cluster")
-        up = subprocess.run(
-            [script, "up", str(NODES)], env=env, capture_output=True, text=True, timeout=300
-        )
+    # As documented: a private primary with a streaming replica the nodes read from.
+    env = dict(
+        os.environ,
+        ROOST_CLUSTER_DIR=str(run_dir),
+        ROOST_CLUSTER_PORT=str(port),
+        ROOST_NODE_PORT=str(_free_port_run(NODES)),
+        ROOST_CLUSTER_REPLICA="1",
+        ROOST_CLUSTER_PG_PORT=str(_free_port_run(2)),
+        ROOST_REDIS_URL=os.environ.get("ROOST_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        ROOST_REDIS_PREFIX=f"nginx-{uuid.uuid4().hex[:6]}",
+        ROOST_PASSWORD_HASH_COST="4",
+        ROOST_LOG_LEVEL="warning",
+    )
+    env.pop("ROOST_DATABASE_URL", None)
+    script = str(ROOT / "deploy" / "cluster")
+    up = subprocess.run(
+        [script, "up", str(NODES)], env=env, capture_output=True, text=True, timeout=300
+    )
+    try:
         assert up.returncode == 0, up.stdout + up.stderr
-        try:
-            yield NginxCluster(f"http://127.0.0.1:{port}", run_dir)
-        finally:
-            subprocess.run([script, "down"], env=env, capture_output=True, timeout=60)
+        yield NginxCluster(f"http://127.0.0.1:{port}", run_dir)
+    finally:
+        subprocess.run([script, "down"], env=env, capture_output=True, timeout=60)
 
 
 def _room(base: str) -> tuple[LoggedIn, list[LoggedIn], str]:
@@ -95,6 +96,14 @@ def _messages(ws: WsClient, channel_id: str, wanted: int, timeout: float = 10) -
         if frame["broadcast"]["channel_id"] == channel_id:
             got.append(frame["data"]["post"])
     return got
+
+
+def test_the_nodes_read_from_the_streaming_replica(nginx_cluster: NginxCluster) -> None:
+    user = create_user(nginx_cluster.base)
+    for _ in range(NODES * 2):  # least_conn spreads these over the nodes
+        ping = expect(user.api.get("/system/ping", params={"get_server_status": "true"}), 200)
+        assert ping["database_status"] == "OK" and ping["redis_status"] == "OK"
+        assert ping["database_replicas_status"] == "OK"
 
 
 def test_clients_on_different_nodes_see_each_others_events_in_order(
