@@ -113,3 +113,33 @@ def test_a_user_stays_online_while_a_socket_is_open_on_any_node(
     assert status() == "online"
     on_1.close()
     assert _eventually(lambda: status() == "offline")
+
+
+def test_channel_and_member_changes_on_one_node_reach_the_others_caches(
+    cluster: Cluster, cluster_admin: LoggedIn
+) -> None:
+    alice = create_user(cluster.nodes[0])
+    bob = create_user(cluster.nodes[0])
+    team = team_with(alice, bob)
+    channel = channel_with(alice, team["id"])
+    cid = channel["id"]
+    # Node 1 caches the channel and its members (alice alone) by serving a post.
+    post(alice, cid, "before bob")
+    with WsClient(cluster.nodes[0], bob.token) as ws_bob:
+        ws_bob.wait_for("hello")
+        # Bob is added through node 2; node 1 must fan the next post out to him too.
+        alice_on_2 = cluster.on(alice, 1)
+        expect(alice_on_2.api.post(f"/channels/{cid}/members", {"user_id": bob.id}), 201)
+        assert _eventually(lambda: _delivered(alice, cid, ws_bob))
+        # A rename through node 2 shows in node 1's posted events (channel_display_name).
+        expect(alice_on_2.api.put(f"/channels/{cid}/patch", {"display_name": "Renamed"}), 200)
+        assert _eventually(lambda: _delivered(alice, cid, ws_bob, "Renamed"))
+
+
+def _delivered(author: LoggedIn, channel_id: str, ws: WsClient, display_name: str = "") -> bool:
+    created = post(author, channel_id, "probe")
+    try:
+        frame = ws.wait_for("posted", lambda f: created["id"] in f["data"]["post"], timeout=1)
+    except AssertionError:
+        return False
+    return not display_name or frame["data"].get("channel_display_name") == display_name
