@@ -30,6 +30,14 @@ MAX_LAG_SECONDS = 1.0
 class Pair:
     primary: int
     replica: int
+    folder: Path
+
+    def ctl(self, action: str, node: str) -> None:
+        script = str(ROOT / "scripts" / "pg-pair")
+        done = subprocess.run(
+            [script, action, str(self.folder), node], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
 
 
 def sql(port: int, query: str, database: str = "postgres") -> Any:
@@ -58,7 +66,7 @@ def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
 def pair() -> Iterator[Pair]:
     # Under /tmp itself: the postgres user must be able to reach the folder.
     folder = Path(tempfile.mkdtemp(prefix="roost-pgpair-"))
-    ports = Pair(free_port(), free_port())
+    ports = Pair(free_port(), free_port(), folder)
     script = str(ROOT / "scripts" / "pg-pair")
     up = subprocess.run(
         [script, "up", str(folder), str(ports.primary), str(ports.replica)],
@@ -151,3 +159,29 @@ def test_replica_paused_is_taken_out_and_own_writes_read_from_the_primary(
     for _ in range(40):
         expect(carol.api.get("/users/me/teams"), 200)
     assert eventually(lambda: replica_reads(pair) >= before + 30)
+
+
+def test_a_restarted_primary_means_503_then_recovery_and_nothing_acknowledged_lost(
+    pair: Pair, base: str
+) -> None:
+    alice = create_user(base)
+    team = team_with(alice)
+    channel = channel_with(alice, team["id"])
+    acknowledged: list[str] = []
+
+    def try_post(text: str) -> int:
+        r = alice.api.post("/posts", {"channel_id": channel["id"], "message": text})
+        if r.status_code == 201:
+            acknowledged.append(r.json()["id"])
+        return r.status_code
+
+    assert try_post("before") == 201
+    pair.ctl("stop", "primary")
+    try:
+        r = alice.api.post("/posts", {"channel_id": channel["id"], "message": "during"})
+        assert expect(r, 503)["id"] == "api.context.database_unavailable.app_error"
+    finally:
+        pair.ctl("start", "primary")
+    assert eventually(lambda: try_post("after") == 201, timeout=30)
+    page = expect(alice.api.get(f"/channels/{channel['id']}/posts"), 200)
+    assert set(acknowledged) <= set(page["order"]) and len(acknowledged) >= 2
