@@ -185,3 +185,27 @@ def test_a_restarted_primary_means_503_then_recovery_and_nothing_acknowledged_lo
     assert eventually(lambda: try_post("after") == 201, timeout=30)
     page = expect(alice.api.get(f"/channels/{channel['id']}/posts"), 200)
     assert set(acknowledged) <= set(page["order"]) and len(acknowledged) >= 2
+
+
+def test_a_replica_that_goes_away_leaves_the_rotation_without_failing_reads(
+    pair: Pair, base: str
+) -> None:
+    reader = create_user(base)
+    time.sleep(MAX_LAG_SECONDS + 1.5)
+    expect(reader.api.get("/users/me/teams"), 200)  # a pooled connection to the replica
+    pair.ctl("stop", "replica")
+    try:
+        for _ in range(20):
+            expect(reader.api.get("/users/me/teams"), 200)
+        ping = expect(reader.api.get("/system/ping", params={"get_server_status": "true"}), 200)
+        assert ping["database_replicas_status"] == "UNHEALTHY"
+    finally:
+        pair.ctl("start", "replica")
+    assert eventually(
+        lambda: (
+            expect(reader.api.get("/system/ping", params={"get_server_status": "true"}), 200)[
+                "database_replicas_status"
+            ]
+            == "OK"
+        )
+    )

@@ -59,7 +59,8 @@ class Auth:
 
     async def check_credentials(self, tenant_id: str, login_id: str, password: str) -> User:
         login_id = login_id.strip().lower()
-        async with self._db.read() as conn:
+        # From the primary: a sign-up a moment ago may not have reached the replicas.
+        async with self._db.read(primary=True) as conn:
             if "@" in login_id:
                 user = await user_store.get_by_email(conn, tenant_id, login_id)
             else:
@@ -125,7 +126,8 @@ class Auth:
         return session
 
     async def _load(self, tenant_id: str, hashed: str) -> Session | None:
-        async with self._db.read() as conn:
+        # From the primary: the token may be a second old (cached after this, so rare).
+        async with self._db.read(primary=True) as conn:
             session = await session_store.get_session_by_token(conn, tenant_id, hashed)
             if session is not None:
                 return session

@@ -98,8 +98,12 @@ class Database:
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self.replicas: ReplicaSet | None = None
         if replica_urls and not self.is_sqlite:
+            # Replicas come and go more than the primary: a pooled connection is checked
+            # before use, so a replica that went away fails at checkout, where the read
+            # can still go to the primary instead.
             replicas = [
-                Replica(u, create_async_engine(async_url(u), **kwargs)) for u in replica_urls
+                Replica(u, create_async_engine(async_url(u), pool_pre_ping=True, **kwargs))
+                for u in replica_urls
             ]
             # Reading one's own writes: the primary for longer than a replica may lag.
             self.replicas = ReplicaSet(
@@ -123,21 +127,32 @@ class Database:
             yield conn
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
+    async def read(self, primary: bool = False) -> AsyncIterator[AsyncConnection]:
         """A connection for reading: a healthy replica when there is one and this
-        request's reader has not just written; the primary otherwise."""
-        replica = self.replicas.pick() if self.replicas is not None else None
-        if replica is None:
-            async with self.engine.connect() as conn:
-                yield conn
-            return
-        try:
-            async with replica.engine.connect() as conn:
-                yield conn
-        except Exception as error:
-            if self.replicas is not None and is_unavailable(error):
-                self.replicas.failed(replica)
-            raise
+        request's reader has not just written; the primary otherwise, or when asked
+        (reads that must see a write made a moment ago by someone not yet known,
+        such as a login right after sign-up)."""
+        replicas = self.replicas
+        replica = replicas.pick() if replicas is not None and not primary else None
+        if replicas is not None and replica is not None:
+            try:
+                conn = await replica.engine.connect()
+            except Exception as error:
+                if not is_unavailable(error):
+                    raise
+                replicas.failed(replica)  # and read from the primary below
+            else:
+                try:
+                    yield conn
+                except Exception as error:
+                    if is_unavailable(error):
+                        replicas.failed(replica)
+                    raise
+                finally:
+                    await conn.close()
+                return
+        async with self.engine.connect() as conn:
+            yield conn
 
     async def close(self) -> None:
         if self.replicas is not None:
