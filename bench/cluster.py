@@ -30,6 +30,7 @@ import aiohttp
 import orjson
 
 from bench.common import REDIS_URL, describe, machine, run_clients
+from bench.posts import post_in_a_loop
 from roost.loadtest.crowd import load_crowd
 from tests.support.databases import postgres_database
 from tests.support.server import free_port, running_server
@@ -115,33 +116,10 @@ async def cross_node(nodes: list[str], tokens: list[str], channel_id: str, posts
     print(f"  deliveries missing: {missing}")
 
 
-async def _writer(
-    session: aiohttp.ClientSession,
-    base: str,
-    token: str,
-    channel_id: str,
-    stop: float,
-    latencies: list[float],
-    errors: list[int],
-) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
-    n = 0
-    while time.perf_counter() < stop:
-        n += 1
-        body = {"channel_id": channel_id, "message": f"load {n}"}
-        started = time.perf_counter()
-        async with session.post(f"{base}/api/v4/posts", json=body, headers=headers) as r:
-            await r.read()
-            if r.status != 201:
-                errors.append(r.status)
-                continue
-        latencies.append((time.perf_counter() - started) * 1000)
-
-
 async def throughput(base: str, tokens: list[str], channel_id: str, seconds: float) -> float:
     result = await run_clients(
         tokens,
-        lambda session, token, stop, lat, err: _writer(
+        lambda session, token, stop, lat, err: post_in_a_loop(
             session, base, token, channel_id, stop, lat, err
         ),
         seconds,

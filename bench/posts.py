@@ -25,7 +25,7 @@ import aiohttp
 from bench.common import analyze, bench_server, describe, machine, run_clients
 
 
-async def _writer(
+async def post_in_a_loop(
     session: aiohttp.ClientSession,
     base: str,
     token: str,
@@ -85,7 +85,7 @@ async def _phase(
     rate: float = 0.0,
 ) -> None:
     interval = len(tokens) / rate if rate else 0.0
-    work = _writer if kind == "write" else _reader
+    work = post_in_a_loop if kind == "write" else _reader
     result = await run_clients(
         tokens,
         lambda session, token, stop, lat, err: work(
