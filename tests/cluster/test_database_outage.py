@@ -13,6 +13,7 @@ import pytest
 from tests.support.chat import channel_with, team_with
 from tests.support.client import create_user, expect
 from tests.support.databases import postgres_database
+from tests.support.posting import Attempts
 from tests.support.server import running_server
 from tests.support.tcp_proxy import tcp_proxy
 
@@ -29,14 +30,8 @@ def test_requests_get_503_while_the_database_is_away_and_nothing_acknowledged_is
                 alice = create_user(base, username="admin0")
                 team = team_with(alice)
                 channel = channel_with(alice, team["id"])
-                acknowledged: list[str] = []
-
-                def try_post(text: str) -> int:
-                    r = alice.api.post("/posts", {"channel_id": channel["id"], "message": text})
-                    if r.status_code == 201:
-                        acknowledged.append(r.json()["id"])
-                    return r.status_code
-
+                attempts = Attempts(alice, channel["id"])
+                try_post = attempts.post
                 assert try_post("before") == 201
 
                 proxy.cut()
@@ -59,7 +54,7 @@ def test_requests_get_503_while_the_database_is_away_and_nothing_acknowledged_is
                     assert try_post(f"after {n}") == 201
 
                 page = expect(alice.api.get(f"/channels/{channel['id']}/posts"), 200)
-                assert set(acknowledged) <= set(page["order"])
+                assert set(attempts.acknowledged) <= set(page["order"])
                 ping = expect(
                     alice.api.get("/system/ping", params={"get_server_status": "true"}), 200
                 )

@@ -20,6 +20,7 @@ import pytest
 from tests.api.test_metrics import sample
 from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect
+from tests.support.posting import Attempts
 from tests.support.server import free_port, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,14 +168,8 @@ def test_a_restarted_primary_means_503_then_recovery_and_nothing_acknowledged_lo
     alice = create_user(base)
     team = team_with(alice)
     channel = channel_with(alice, team["id"])
-    acknowledged: list[str] = []
-
-    def try_post(text: str) -> int:
-        r = alice.api.post("/posts", {"channel_id": channel["id"], "message": text})
-        if r.status_code == 201:
-            acknowledged.append(r.json()["id"])
-        return r.status_code
-
+    attempts = Attempts(alice, channel["id"])
+    try_post = attempts.post
     assert try_post("before") == 201
     pair.ctl("stop", "primary")
     try:
@@ -184,7 +179,8 @@ def test_a_restarted_primary_means_503_then_recovery_and_nothing_acknowledged_lo
         pair.ctl("start", "primary")
     assert eventually(lambda: try_post("after") == 201, timeout=30)
     page = expect(alice.api.get(f"/channels/{channel['id']}/posts"), 200)
-    assert set(acknowledged) <= set(page["order"]) and len(acknowledged) >= 2
+    assert set(attempts.acknowledged) <= set(page["order"])
+    assert len(attempts.acknowledged) >= 2
 
 
 def test_a_replica_that_goes_away_leaves_the_rotation_without_failing_reads(

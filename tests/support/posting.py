@@ -53,3 +53,19 @@ def member(user: LoggedIn, channel_id: str, user_id: str) -> dict[str, Any]:
 def channel(user: LoggedIn, channel_id: str) -> dict[str, Any]:
     found: dict[str, Any] = expect(user.api.get(f"/channels/{channel_id}"), 200)
     return found
+
+
+class Attempts:
+    """Posts a user tries while something fails; keeps the ids the server acknowledged
+    (201), which must all survive whatever happened."""
+
+    def __init__(self, user: LoggedIn, channel_id: str) -> None:
+        self.user = user
+        self.channel_id = channel_id
+        self.acknowledged: list[str] = []
+
+    def post(self, message: str) -> int:
+        r = self.user.api.post("/posts", {"channel_id": self.channel_id, "message": message})
+        if r.status_code == 201:
+            self.acknowledged.append(r.json()["id"])
+        return r.status_code
