@@ -22,6 +22,7 @@ from roost.app.channels import Channels
 from roost.app.direct_channels import DirectChannels
 from roost.app.drafts import Drafts
 from roost.app.health import Health
+from roost.app.mentions import Mentions
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
 from roost.app.preferences import Preferences
@@ -29,6 +30,7 @@ from roost.app.reactions import Reactions
 from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
+from roost.app.threads import Threads
 from roost.app.users import Users
 from roost.cluster.bus import Bus, LocalBus
 from roost.cluster.redis_bus import RedisBus
@@ -63,6 +65,7 @@ def build_services(settings: Settings) -> Services:
     )
     channels = Channels(db, bus, typing_limit)
     statuses = Statuses(db, bus)
+    mentions = Mentions(db, bus)
     return Services(
         settings=settings,
         db=db,
@@ -78,8 +81,9 @@ def build_services(settings: Settings) -> Services:
         direct_channels=DirectChannels(db, bus, channels),
         teams=Teams(db, bus, channels),
         health=Health(db, bus),
-        posts=Posts(db, bus, settings, statuses, channels),
-        post_lists=PostLists(db),
+        posts=Posts(db, bus, settings, statuses, channels, mentions),
+        threads=Threads(db, bus, users, channels, mentions),
+        post_lists=PostLists(db, users),
         reactions=Reactions(db, bus, channels),
     )
 

@@ -144,6 +144,7 @@ async def channel_posts(req: Req) -> Response:
         per_page=req.query_int("per_page", DEFAULT_PER_PAGE, 0, MAX_PER_PAGE),
         skip_threads=_flag(req, "skipFetchThreads"),
         collapsed=_flag(req, "collapsedThreads"),
+        collapsed_extended=_flag(req, "collapsedThreadsExtended"),
         if_none_match=req.raw.headers.get("if-none-match", ""),
     )
     found = await req.services.post_lists.channel_posts(actor, channel_id, query)

@@ -7,7 +7,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost import metrics
-from roost.api import bots, channel_members, channels, status, system, teams, users
+from roost.api import bots, channel_members, channels, status, system, teams, threads, users
 from roost.api import drafts as draft_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
@@ -39,6 +39,7 @@ def api_routes() -> list[BaseRoute]:
         *channel_members.routes(),
         *post_routes.routes(),
         *reaction_routes.routes(),
+        *threads.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 

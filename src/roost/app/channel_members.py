@@ -27,6 +27,7 @@ from roost.model.event import Broadcast, Event
 from roost.store import channel_members as member_store
 from roost.store import channels as channel_store
 from roost.store import teams as team_store
+from roost.store import threads as thread_store
 from roost.store import users as user_store
 from roost.store.database import Database
 
@@ -216,6 +217,7 @@ class ChannelMembers:
             self._check_removable(channel, leaving)
             if not await member_store.delete_member(conn, actor.tenant_id, channel.id, user_id):
                 raise member_not_found()
+            await thread_store.left_channels(conn, actor.tenant_id, user_id, [channel.id])
             remaining = frozenset(
                 await channel_store.member_user_ids(conn, actor.tenant_id, channel.id)
             )

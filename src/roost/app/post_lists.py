@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost import MATTERMOST_COMPAT_VERSION
 from roost.app import errors, post_access
 from roost.app.context import Actor
+from roost.app.users import Users
 from roost.model.post import Post, PostList
 from roost.store import channels as channel_store
 from roost.store import post_lists as list_store
 from roost.store import posts as post_store
 from roost.store import reactions as reaction_store
+from roost.store import threads as thread_store
 from roost.store.database import Database
+from roost.store.post_access import ChannelAccess
 
 MAX_IDS = 1000
 MAX_THREAD_PAGE = 200
@@ -35,6 +39,7 @@ class ChannelPostsQuery:
     per_page: int = 60
     skip_threads: bool = False
     collapsed: bool = False
+    collapsed_extended: bool = False
     if_none_match: str = ""
 
 
@@ -57,8 +62,9 @@ class ThreadQuery:
 
 
 class PostLists:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, users: Users) -> None:
         self._db = db
+        self._users = users
 
     # Single posts.
 
@@ -110,43 +116,77 @@ class PostLists:
                 if not roots_only:
                     await _add_roots(conn, tenant, result, include_deleted=True)
                 await decorate(conn, tenant, result.posts.values())
-                return ChannelPosts(result)
-
-            latest = await list_store.latest_update(conn, tenant, channel_id, roots_only)
-            etag = f"{MATTERMOST_COMPAT_VERSION}.{latest}.{access.channel.total_msg_count}"
-            if roots_only:
-                etag += ".ct"
-            if query.if_none_match == etag:
-                return ChannelPosts(None, etag)
-
-            offset, limit = query.page * query.per_page, query.per_page
-            anchor_id = query.after or query.before
-            if anchor_id:
-                anchor = await post_store.get_post(conn, tenant, anchor_id, include_deleted=True)
-                page: list[Post] = []
-                if anchor is not None and anchor.channel_id == channel_id and limit:
-                    page = await list_store.page_around(
-                        conn,
-                        tenant,
-                        channel_id,
-                        anchor,
-                        before=not query.after,
-                        offset=offset,
-                        limit=limit,
-                        roots_only=roots_only,
-                    )
+                etag = ""
             else:
-                page = await list_store.newest_page(
-                    conn, tenant, channel_id, offset, limit, roots_only
+                page, etag = await self._page(conn, actor, channel_id, access, query)
+                if page is None:
+                    return ChannelPosts(None, etag)
+                result = page
+            if roots_only:
+                following = await thread_store.following_among(
+                    conn, tenant, actor.user_id, list(result.posts)
                 )
-            result = PostList()
-            for post in page:
-                result.add(post)
-            await self._cursors(conn, tenant, channel_id, query, result, page)
-            if not roots_only and not query.skip_threads:
-                await _add_roots(conn, tenant, result)
-            await decorate(conn, tenant, result.posts.values())
+        if roots_only:
+            await self._thread_state(tenant, result, following, query.collapsed_extended)
         return ChannelPosts(result, etag)
+
+    async def _page(
+        self,
+        conn: AsyncConnection,
+        actor: Actor,
+        channel_id: str,
+        access: ChannelAccess,
+        query: ChannelPostsQuery,
+    ) -> tuple[PostList | None, str]:
+        """A page of the channel (None when ``If-None-Match`` matches), and its Etag."""
+        tenant = actor.tenant_id
+        roots_only = query.collapsed
+        latest = await list_store.latest_update(conn, tenant, channel_id, roots_only)
+        etag = f"{MATTERMOST_COMPAT_VERSION}.{latest}.{access.channel.total_msg_count}"
+        if roots_only:
+            etag += ".ct"
+        if query.if_none_match == etag:
+            return None, etag
+
+        offset, limit = query.page * query.per_page, query.per_page
+        anchor_id = query.after or query.before
+        if anchor_id:
+            anchor = await post_store.get_post(conn, tenant, anchor_id, include_deleted=True)
+            page: list[Post] = []
+            if anchor is not None and anchor.channel_id == channel_id and limit:
+                page = await list_store.page_around(
+                    conn,
+                    tenant,
+                    channel_id,
+                    anchor,
+                    before=not query.after,
+                    offset=offset,
+                    limit=limit,
+                    roots_only=roots_only,
+                )
+        else:
+            page = await list_store.newest_page(conn, tenant, channel_id, offset, limit, roots_only)
+        result = PostList()
+        for post in page:
+            result.add(post)
+        await self._cursors(conn, tenant, channel_id, query, result, page)
+        if not roots_only and not query.skip_threads:
+            await _add_roots(conn, tenant, result)
+        await decorate(conn, tenant, result.posts.values())
+        return result, etag
+
+    async def _thread_state(
+        self, tenant_id: str, result: PostList, following: set[str], extended: bool
+    ) -> None:
+        """Collapsed lists show each root's participants and whether the reader follows."""
+        people: dict[str, dict[str, Any]] = {}
+        if extended:
+            wanted = sorted({u for p in result.posts.values() for u in p.participant_ids})
+            people = {u.id: u.to_dict() for u in await self._users.get_many(tenant_id, wanted)}
+        for post in result.posts.values():
+            post.is_following = post.id in following
+            if post.participant_ids:
+                post.participants = [people.get(u) or {"id": u} for u in post.participant_ids]
 
     async def _cursors(
         self,

@@ -62,11 +62,18 @@ class MentionWords:
         return meant
 
 
+def strip_code(message: str) -> str:
+    """The message without code spans and blocks, where nothing mentions anyone."""
+    if "`" not in message:
+        return message
+    return _INLINE_CODE.sub(" ", _FENCED_CODE.sub(" ", message))
+
+
 def mention_words(message: str) -> MentionWords:
     words = MentionWords()
     if "@" not in message:
         return words
-    text = _INLINE_CODE.sub(" ", _FENCED_CODE.sub(" ", message))
+    text = strip_code(message)
     for match in _MENTION.finditer(text):
         token = match.group(1).lower()
         bare = token.rstrip(_SEPARATORS)

@@ -18,11 +18,13 @@ from cachetools import TTLCache
 from roost.app import errors, post_access
 from roost.app.channels import Channels
 from roost.app.context import Actor
+from roost.app.mentions import Mentioned, Mentions
 from roost.app.post_events import post_event
 from roost.app.post_lists import decorate
-from roost.app.post_text import mention_words, parse_hashtags
+from roost.app.post_text import parse_hashtags
 from roost.app.post_writer import PostWriter
 from roost.app.statuses import Statuses
+from roost.app.thread_events import thread_updated_events
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
@@ -38,6 +40,7 @@ from roost.model.post import (
 )
 from roost.store import post_access as access_store
 from roost.store import posts as post_store
+from roost.store import threads as thread_store
 from roost.store.database import Database
 from roost.store.post_access import ChannelAccess
 from roost.store.post_batches import NewPost
@@ -95,8 +98,10 @@ class Posts:
         settings: Settings,
         statuses: Statuses,
         channels: Channels,
+        mentions: Mentions,
     ) -> None:
         self._db = db
+        self._mentions = mentions
         self._writer = PostWriter(db)
         self._bus = bus
         self._statuses = statuses
@@ -163,7 +168,7 @@ class Posts:
         if access is not None and not draft.root_id and "@" not in draft.message:
             # A member's plain root post: everything needed is cached, no query at all.
             self._check_postable(actor, access)
-            mentioned = await self._mentions(None, actor, access, members, draft.message)
+            mentioned = await self._find_mentions(None, actor, access, members, draft.message)
         else:
             async with self._db.read() as conn:
                 if access is None:
@@ -173,7 +178,7 @@ class Posts:
                 self._check_postable(actor, access)
                 assert access is not None
                 root = await self._check_root(conn, actor, draft) if draft.root_id else None
-                mentioned = await self._mentions(conn, actor, access, members, draft.message)
+                mentioned = await self._find_mentions(conn, actor, access, members, draft.message)
 
         now = now_ms()
         create_at = draft.create_at if draft.create_at > 0 and actor.is_system_admin else now
@@ -196,16 +201,30 @@ class Posts:
         )
 
         reader = actor.user_id if access.is_member else ""
-        await self._writer.write(actor.tenant_id, NewPost(post, reader, sorted(mentioned)))
-
+        item = NewPost(post, reader, sorted(mentioned.users))
         if root is not None:
-            post.reply_count = root.reply_count + 1
-            post.last_reply_at = max(root.last_reply_at, post.create_at)
+            item.team_id = access.channel.team_id
+            item.follow = sorted(mentioned.explicit)
+            if root.user_id in members and root.user_id != actor.user_id:
+                item.root_author = root.user_id
+        await self._writer.write(actor.tenant_id, item)
+
+        events = []
+        followers: list[str] = []
+        if root is not None and item.fanout is not None:
+            post.reply_count = item.fanout.reply_count
+            post.last_reply_at = item.fanout.last_reply_at
+            followers = sorted(item.fanout.followers)
+            if item.announces_thread:
+                events += thread_updated_events(
+                    actor.tenant_id, root, access.channel.team_id, item.fanout
+                )
         if draft.pending_post_id:
             self._pending[pending_key] = post.id
-        await self._bus.publish(
-            [self._posted_event(actor, access, members, post, mentioned, set_online)]
-        )
+        posted = self._posted_event(actor, access, members, post, mentioned.users, set_online)
+        if root is not None:
+            posted.data["followers"] = orjson.dumps(followers).decode()
+        await self._bus.publish([posted, *events])
         if set_online:
             await self._mark_online(actor)
         return post
@@ -262,38 +281,18 @@ class Posts:
             )
         return root
 
-    async def _mentions(
+    async def _find_mentions(
         self,
         conn: Any,
         actor: Actor,
         access: ChannelAccess,
         members: frozenset[str],
         message: str,
-    ) -> set[str]:
-        """Members whose mention counters this post moves."""
-        if access.channel.type == DIRECT:
-            # Every message in a direct channel mentions the other person.
-            return set(members - {actor.user_id})
-        words = mention_words(message)
-        mentioned: set[str] = set()
-        tenant, channel_id = actor.tenant_id, access.channel.id
-        if words.candidates:
-            by_name = await access_store.members_named(
-                conn, tenant, channel_id, sorted(words.names)
-            )
-            mentioned |= {by_name[n] for n in words.resolve(set(by_name))}
-        if words.channel_wide or words.here:
-            wide = [
-                m.user_id
-                for m in await access_store.members_notify_props(conn, tenant, channel_id)
-                if _takes_channel_mentions(m.member_props, m.user_props)
-            ]
-            if words.channel_wide:
-                mentioned |= set(wide)
-            else:
-                mentioned |= await access_store.online_user_ids(conn, tenant, wide)
-        mentioned.discard(actor.user_id)
-        return mentioned
+    ) -> Mentioned:
+        channel = access.channel
+        return await self._mentions.find(
+            conn, actor.tenant_id, channel.id, channel.type, actor.user_id, members, message
+        )
 
     def _posted_event(
         self,
@@ -464,10 +463,27 @@ class Posts:
         if access.channel.delete_at:
             raise _archived("api.post.delete_post.can_not_delete_post_in_deleted.error")
         now = now_ms()
+        mentioned: Mentioned | None = None
+        if post.root_id:
+            members = await self._channels.member_ids(actor.tenant_id, post.channel_id)
+            mentioned = await self._find_mentions(None, actor, access, members, post.message)
         async with self._db.write() as conn:
             await post_store.soft_delete(conn, actor.tenant_id, post, now, actor.user_id)
             if post.root_id:
-                await post_store.recount_thread(conn, actor.tenant_id, post.root_id, now)
+                last_reply_at = await post_store.recount_thread(
+                    conn, actor.tenant_id, post.root_id, now
+                )
+                await thread_store.reply_deleted(
+                    conn,
+                    actor.tenant_id,
+                    post.root_id,
+                    post.user_id,
+                    post.create_at,
+                    sorted(mentioned.users) if mentioned else [],
+                    last_reply_at,
+                )
+            else:
+                await thread_store.root_deleted(conn, actor.tenant_id, post.id, now)
         post.delete_at = now
         post.update_at = now
         post.props = dict(post.props, deleteBy=actor.user_id)
@@ -478,16 +494,6 @@ class Posts:
         self, actor: Actor, name: str, post: Post, extra: dict[str, Any] | None = None
     ) -> Event:
         return await post_event(self._channels, actor.tenant_id, name, post, extra)
-
-
-def _takes_channel_mentions(member_props: dict[str, Any], user_props: dict[str, Any]) -> bool:
-    """Whether @channel/@all/@here count for a member (their channel and account settings)."""
-    ignore = member_props.get("ignore_channel_mentions", "default")
-    if ignore == "on":
-        return False
-    if ignore == "off":
-        return True
-    return bool(user_props.get("channel", "true") != "false")
 
 
 def _is_str_list(value: Any) -> bool:

@@ -17,6 +17,7 @@ from roost.app.preferences import Preferences
 from roost.app.reactions import Reactions
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
+from roost.app.threads import Threads
 from roost.app.users import Users
 from roost.cluster.bus import Bus
 from roost.config import Settings
@@ -42,3 +43,4 @@ class Services:
     posts: Posts
     post_lists: PostLists
     reactions: Reactions
+    threads: Threads

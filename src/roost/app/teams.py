@@ -29,6 +29,7 @@ from roost.model.team import Team, TeamMember
 from roost.store import channel_members as member_store
 from roost.store import channels as channel_store
 from roost.store import teams as team_store
+from roost.store import threads as thread_store
 from roost.store import users as user_store
 from roost.store.database import Database
 
@@ -277,6 +278,9 @@ class Teams:
             rows = await member_store.unreads_for_user(
                 conn, actor.tenant_id, user_id, team_id=team_id
             )
+            thread_unreads = await thread_store.team_unreads(
+                conn, actor.tenant_id, user_id, team_ids
+            )
         totals = {
             tid: {
                 "team_id": tid,
@@ -300,6 +304,10 @@ class Teams:
                 entry["msg_count_root"] += row["msg_count_root"]
             entry["mention_count"] += row["mention_count"]
             entry["mention_count_root"] += row["mention_count_root"]
+        for tid, (threads, mentions) in thread_unreads.items():
+            if tid in totals:
+                totals[tid]["thread_count"] = threads
+                totals[tid]["thread_mention_count"] = mentions
         return list(totals.values())
 
     # Team changes.
@@ -529,7 +537,8 @@ class Teams:
             audience = frozenset(await team_store.member_user_ids(conn, actor.tenant_id, team_id))
             member.delete_at = now_ms()
             await team_store.save_member(conn, actor.tenant_id, member)
-            await member_store.delete_user_from_team(conn, actor.tenant_id, team_id, user_id)
+            left = await member_store.delete_user_from_team(conn, actor.tenant_id, team_id, user_id)
+            await thread_store.left_channels(conn, actor.tenant_id, user_id, left)
         self._channels.invalidate(actor.tenant_id)
         await self._bus.publish(
             [

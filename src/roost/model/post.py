@@ -56,9 +56,14 @@ class Post:
     # Thread counters: stored on roots; a reply shows its root's count, as Mattermost does.
     reply_count: int = 0
     last_reply_at: int = 0
+    # A root's repliers, in the order they first replied (stored on roots).
+    participant_ids: list[str] = field(default_factory=list)
     # Not stored: set per response.
     pending_post_id: str = ""
     reactions: list[Reaction] | None = None
+    # Collapsed-thread lists show these on roots; None leaves them out.
+    participants: list[dict[str, Any]] | None = None
+    is_following: bool | None = None
 
     @property
     def is_root(self) -> bool:
@@ -72,7 +77,7 @@ class Post:
         metadata: dict[str, Any] = {}
         if self.reactions:
             metadata["reactions"] = [r.to_dict() for r in self.reactions]
-        return {
+        out = {
             "id": self.id,
             "create_at": self.create_at,
             "update_at": self.update_at,
@@ -90,11 +95,14 @@ class Post:
             "pending_post_id": self.pending_post_id,
             "reply_count": self.reply_count,
             "last_reply_at": self.last_reply_at,
-            "participants": None,
+            "participants": self.participants,
             "file_ids": self.file_ids,
             "has_reactions": self.has_reactions,
             "metadata": metadata,
         }
+        if self.is_following is not None:
+            out["is_following"] = self.is_following
+        return out
 
 
 @dataclass(slots=True)

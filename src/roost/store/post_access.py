@@ -123,6 +123,7 @@ async def members_named(
 @dataclass(slots=True, frozen=True)
 class MemberNotify:
     user_id: str
+    first_name: str
     member_props: dict[str, Any]
     user_props: dict[str, Any]
     is_bot: bool
@@ -131,10 +132,16 @@ class MemberNotify:
 async def members_notify_props(
     conn: AsyncConnection, tenant_id: str, channel_id: str
 ) -> list[MemberNotify]:
-    """Everyone in the channel with the settings that decide @channel mentions."""
+    """Everyone in the channel with the settings that decide who a message mentions."""
     cm, u = channel_members.c, users.c
     stmt = (
-        select(cm.user_id, cm.notify_props, u.notify_props.label("user_props"), u.is_bot)
+        select(
+            cm.user_id,
+            cm.notify_props,
+            u.first_name,
+            u.notify_props.label("user_props"),
+            u.is_bot,
+        )
         .select_from(
             channel_members.join(users, and_(u.tenant_id == cm.tenant_id, u.id == cm.user_id))
         )
@@ -143,6 +150,7 @@ async def members_notify_props(
     return [
         MemberNotify(
             user_id=str(r.user_id),
+            first_name=str(r.first_name),
             member_props=codec.load_dict(r.notify_props),
             user_props=codec.load_dict(r.user_props),
             is_bot=bool(r.is_bot),

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from roost.model.post import Post
 from roost.store.posts import later, post_values
 from roost.store.tables import channel_members, channels, posts
+from roost.store.thread_fanout import ThreadFanout, record_replies
 
 
 @dataclass(slots=True)
@@ -26,6 +27,35 @@ class NewPost:
     reader: str = ""
     # Members whose mention counters this post moves.
     mentioned: Sequence[str] = field(default_factory=tuple)
+    # For replies: the channel's team ("" for direct and group channels), the root's
+    # author if still a member, and who starts following (mentioned by name or key).
+    team_id: str = ""
+    root_author: str = ""
+    follow: Sequence[str] = field(default_factory=tuple)
+    # Filled by the write: the thread after this batch (shared by the batch's replies
+    # to one root; ``announces_thread`` marks the one that sends the thread events).
+    fanout: ThreadFanout | None = None
+    announces_thread: bool = False
+
+    @property
+    def root_id(self) -> str:
+        return self.post.root_id
+
+    @property
+    def author(self) -> str:
+        return self.post.user_id
+
+    @property
+    def create_at(self) -> int:
+        return self.post.create_at
+
+    @property
+    def channel_id(self) -> str:
+        return self.post.channel_id
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.reader)
 
 
 def _p(name: str) -> object:
@@ -36,7 +66,7 @@ def _n(name: str) -> object:
     return bindparam(name, type_=BigInteger)
 
 
-ch, m, p = channels.c, channel_members.c, posts.c
+ch, m = channels.c, channel_members.c
 
 _INSERT = posts.insert()
 
@@ -50,16 +80,6 @@ _COUNT_CHANNEL = (
         last_root_post_at=later(ch.last_root_post_at, _n("b_root_at")),
     )
     .returning(ch.total_msg_count, ch.total_msg_count_root)
-)
-
-_COUNT_REPLIES = (
-    update(posts)
-    .where(p.tenant_id == _p("b_tenant"), p.id == _p("b_root"))
-    .values(
-        reply_count=p.reply_count + _n("b_n"),
-        last_reply_at=later(p.last_reply_at, _n("b_at")),
-        update_at=later(p.update_at, _n("b_at")),
-    )
 )
 
 _ADD_MENTIONS = (
@@ -139,19 +159,17 @@ async def write_posts(conn: AsyncConnection, tenant_id: str, batch: Sequence[New
                 }
             )
 
-    # Thread roots: stored reply counters (never a COUNT(*) on read).
-    per_root: dict[str, list[int]] = defaultdict(list)
-    for item in batch:
-        if item.post.root_id:
-            per_root[item.post.root_id].append(item.post.create_at)
-    if per_root:
-        await conn.execute(
-            _COUNT_REPLIES,
-            [
-                {"b_tenant": tenant_id, "b_root": root, "b_n": len(times), "b_at": max(times)}
-                for root, times in sorted(per_root.items())
-            ],
-        )
+    # Threads: stored reply counters (never a COUNT(*) on read) and followers' unreads.
+    replies = [item for item in batch if item.post.root_id]
+    if replies:
+        fanouts = await record_replies(conn, tenant_id, replies)
+        for item in replies:
+            item.fanout = fanouts.get(item.post.root_id)
+        announced: set[str] = set()
+        for item in reversed(replies):
+            if item.post.root_id not in announced:
+                announced.add(item.post.root_id)
+                item.announces_thread = True
 
     # Mentions first, then the posters' read marks, which clear their own counters.
     mentions: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])

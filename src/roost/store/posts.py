@@ -77,6 +77,7 @@ def post_from_row(row: RowMapping) -> Post:
         has_reactions=bool(row["has_reactions"]),
         reply_count=int(row["reply_count"]),
         last_reply_at=int(row["last_reply_at"]),
+        participant_ids=[str(u) for u in codec.load_list(row["participants"])],
     )
 
 
@@ -101,6 +102,7 @@ def post_values(tenant_id: str, post: Post) -> dict[str, Any]:
         "has_reactions": post.has_reactions,
         "reply_count": post.reply_count,
         "last_reply_at": post.last_reply_at,
+        "participants": codec.dump(post.participant_ids),
     }
 
 
@@ -210,16 +212,21 @@ async def soft_delete(
         )
 
 
-async def recount_thread(conn: AsyncConnection, tenant_id: str, root_id: str, now: int) -> None:
-    """Recompute a root's counters after a reply is deleted (rare, so counted)."""
+async def recount_thread(conn: AsyncConnection, tenant_id: str, root_id: str, now: int) -> int:
+    """Recompute a root's counters after a reply is deleted (rare, so counted).
+    Returns the thread's last reply time."""
     live = and_(c.tenant_id == tenant_id, c.root_id == root_id, c.delete_at == 0)
     count = select(func.count()).select_from(posts).where(live).scalar_subquery()
     last = select(func.coalesce(func.max(c.create_at), 0)).where(live).scalar_subquery()
-    await conn.execute(
-        update(posts)
-        .where(c.tenant_id == tenant_id, c.id == root_id)
-        .values(reply_count=count, last_reply_at=last, update_at=now)
-    )
+    row = (
+        await conn.execute(
+            update(posts)
+            .where(c.tenant_id == tenant_id, c.id == root_id)
+            .values(reply_count=count, last_reply_at=last, update_at=now)
+            .returning(c.last_reply_at)
+        )
+    ).first()
+    return int(row[0]) if row is not None else 0
 
 
 async def set_has_reactions(

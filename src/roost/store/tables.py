@@ -224,11 +224,35 @@ posts = Table(
     # Stored thread counters on root posts: no correlated COUNT(*) per listed post.
     Column("reply_count", BigInteger, nullable=False, server_default="0"),
     _ms("last_reply_at"),
+    # A root's repliers, as a JSON array of ids in the order they first replied.
+    Column("participants", Text, nullable=False, server_default="[]"),
     # id breaks create_at ties, so pages in (create_at, id) order come straight
     # off the index with no sort, however large the channel.
     Index("ix_posts_channel_create", "tenant_id", "channel_id", "create_at", "id"),
     Index("ix_posts_channel_update", "tenant_id", "channel_id", "update_at"),
     Index("ix_posts_root_create", "tenant_id", "root_id", "create_at", "id"),
+)
+
+# A user's relation to a thread (collapsed reply threads). Unread counts are stored and
+# moved by each reply, never counted on read; the thread's last reply time is copied
+# here so a user's thread list pages straight off one index.
+thread_memberships = Table(
+    "thread_memberships",
+    metadata,
+    _tenant(),
+    _id("post_id", primary_key=True),
+    _id("user_id", primary_key=True),
+    _id("channel_id"),
+    # "" for threads in direct and group channels, which show in every team.
+    Column("team_id", String(ID), nullable=False, server_default=""),
+    Column("following", Boolean, nullable=False, server_default="1"),
+    _ms("last_viewed"),
+    _ms("last_updated"),
+    _ms("last_reply_at"),
+    Column("unread_replies", BigInteger, nullable=False, server_default="0"),
+    Column("unread_mentions", BigInteger, nullable=False, server_default="0"),
+    _ms("thread_delete_at"),
+    Index("ix_thread_memberships_user", "tenant_id", "user_id", "last_reply_at", "post_id"),
 )
 
 reactions = Table(
@@ -297,5 +321,6 @@ __all__ = [
     "team_members",
     "teams",
     "tenants",
+    "thread_memberships",
     "users",
 ]

@@ -1,0 +1,293 @@
+"""What a batch of replies does to threads: counters on the root, who follows, and every
+follower's unread counts, moved in a handful of set-based statements per thread.
+
+Mattermost loads each follower and re-counts their unread replies with a query per
+follower on every reply. Here a reply costs the same few statements whatever the
+follower count: one UPDATE moves every follower's stored counters and returns them, so
+the ``thread_updated`` fan-out needs no further query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import BigInteger, String, and_, bindparam, case, func, select, true, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from roost.store import codec
+from roost.store.dialect import insert_ignore
+from roost.store.posts import later
+from roost.store.tables import posts, thread_memberships
+
+tm, p = thread_memberships.c, posts.c
+
+
+@dataclass(slots=True)
+class FollowerState:
+    unread_replies: int
+    unread_mentions: int
+    last_viewed: int
+    previous_replies: int
+    previous_mentions: int
+
+
+@dataclass(slots=True)
+class ThreadFanout:
+    """A thread after a batch: its counters and every follower's state."""
+
+    root_id: str
+    reply_count: int = 0
+    last_reply_at: int = 0
+    participants: list[str] = field(default_factory=list)
+    followers: dict[str, FollowerState] = field(default_factory=dict)
+
+
+class Reply(Protocol):
+    """What the fan-out needs to know of one new reply (``post_batches.NewPost``)."""
+
+    @property
+    def root_id(self) -> str: ...
+    @property
+    def author(self) -> str: ...
+    @property
+    def create_at(self) -> int: ...
+    @property
+    def channel_id(self) -> str: ...
+    @property
+    def team_id(self) -> str: ...
+    @property
+    def is_member(self) -> bool: ...
+    @property
+    def root_author(self) -> str: ...
+    @property
+    def follow(self) -> Sequence[str]: ...
+    @property
+    def mentioned(self) -> Sequence[str]: ...
+
+
+def _s(name: str) -> object:
+    return bindparam(name, type_=String)
+
+
+def _n(name: str) -> object:
+    return bindparam(name, type_=BigInteger)
+
+
+_COUNT_REPLIES = (
+    update(posts)
+    .where(p.tenant_id == _s("f_tenant"), p.id == _s("f_root"))
+    .values(
+        reply_count=p.reply_count + _n("f_n"),
+        last_reply_at=later(p.last_reply_at, _n("f_at")),
+        update_at=later(p.update_at, _n("f_at")),
+    )
+    .returning(p.reply_count, p.last_reply_at, p.participants)
+)
+
+_MEMBER = and_(tm.tenant_id == _s("f_tenant"), tm.post_id == _s("f_root"))
+
+_EXISTING = select(tm.user_id, tm.following, tm.unread_replies, tm.unread_mentions).where(
+    _MEMBER, tm.user_id.in_(bindparam("f_users", expanding=True))
+)
+
+_REFOLLOW = (
+    update(thread_memberships)
+    .where(_MEMBER, tm.user_id.in_(bindparam("f_users", expanding=True)))
+    .values(following=true(), last_updated=_n("f_at"))
+)
+
+_ADD_MENTIONS = (
+    update(thread_memberships)
+    .where(_MEMBER, tm.user_id == _s("f_user"), tm.last_viewed < _n("f_at"))
+    .values(unread_mentions=tm.unread_mentions + _n("f_k"))
+)
+
+_RETURNED = (tm.user_id, tm.following, tm.unread_replies, tm.unread_mentions, tm.last_viewed)
+
+# Everyone but this batch's repliers: n more unread replies (unless they have read past
+# them), and the thread's new last reply time for list order.
+_FAN_OUT = (
+    update(thread_memberships)
+    .where(_MEMBER, tm.user_id.not_in(bindparam("f_users", expanding=True)))
+    .values(
+        unread_replies=tm.unread_replies
+        + case((tm.last_viewed < _n("f_first_at"), _n("f_n")), else_=0),
+        last_reply_at=later(tm.last_reply_at, _n("f_at")),
+    )
+    .returning(*_RETURNED)
+)
+
+# A replier has read the thread up to their own reply.
+_REPLIER_READ = (
+    update(thread_memberships)
+    .where(_MEMBER, tm.user_id == _s("f_user"))
+    .values(
+        last_viewed=later(tm.last_viewed, _n("f_seen")),
+        unread_replies=_n("f_unread"),
+        unread_mentions=_n("f_k"),
+        last_reply_at=later(tm.last_reply_at, _n("f_at")),
+        last_updated=_n("f_at"),
+    )
+    .returning(*_RETURNED)
+)
+
+
+def _append_participant(user_id: str) -> object:
+    """participants with user_id appended, as JSON text, in SQL both databases speak."""
+    quoted = f'"{user_id}"'
+    return case(
+        (p.participants == "[]", f"[{quoted}]"),
+        else_=func.substr(p.participants, 1, func.length(p.participants) - 1) + f",{quoted}]",
+    )
+
+
+async def record_replies(
+    conn: AsyncConnection, tenant_id: str, replies: Sequence[Reply]
+) -> dict[str, ThreadFanout]:
+    """Apply a batch's replies to their threads (sorted by root, so concurrent batches on
+    other nodes lock rows in the same order). Returns each thread's fan-out."""
+    by_root: dict[str, list[Reply]] = {}
+    for reply in replies:
+        by_root.setdefault(reply.root_id, []).append(reply)
+    return {
+        root_id: await _record_thread(conn, tenant_id, root_id, by_root[root_id])
+        for root_id in sorted(by_root)
+    }
+
+
+async def _record_thread(
+    conn: AsyncConnection, tenant_id: str, root_id: str, replies: list[Reply]
+) -> ThreadFanout:
+    key = {"f_tenant": tenant_id, "f_root": root_id}
+    at = max(r.create_at for r in replies)
+    first_at = min(r.create_at for r in replies)
+    n = len(replies)
+    row = (await conn.execute(_COUNT_REPLIES, {**key, "f_n": n, "f_at": at})).first()
+    fanout = ThreadFanout(root_id)
+    if row is None:
+        return fanout
+    fanout.reply_count, fanout.last_reply_at = int(row[0]), int(row[1])
+    fanout.participants = [str(u) for u in codec.load_list(row[2])]
+    prior_replies = fanout.reply_count - n
+
+    # Participants: the repliers, in the order they first replied.
+    for reply in replies:
+        if reply.author not in fanout.participants:
+            fanout.participants.append(reply.author)
+            await conn.execute(
+                update(posts)
+                .where(
+                    p.tenant_id == tenant_id,
+                    p.id == root_id,
+                    p.participants.not_like(f'%"{reply.author}"%'),
+                )
+                .values(participants=_append_participant(reply.author))
+            )
+
+    # Who follows: repliers and users mentioned by name or key (even after unfollowing);
+    # the root's author unless they unfollowed.
+    last_reply_by: dict[str, int] = {}
+    for reply in replies:
+        if reply.is_member:
+            last_reply_by[reply.author] = max(last_reply_by.get(reply.author, 0), reply.create_at)
+    forced = set(last_reply_by)
+    for reply in replies:
+        forced.update(reply.follow)
+    authors = {r.root_author for r in replies if r.root_author} - forced
+    candidates = sorted(forced | authors)
+    existing: dict[str, bool] = {}
+    before: dict[str, tuple[int, int]] = {}
+    if candidates:
+        for r in await conn.execute(_EXISTING, {**key, "f_users": candidates}):
+            existing[str(r.user_id)] = bool(r.following)
+            if r.following:
+                before[str(r.user_id)] = (int(r.unread_replies), int(r.unread_mentions))
+    first = replies[0]
+    new_rows = [
+        {
+            "tenant_id": tenant_id,
+            "post_id": root_id,
+            "user_id": user_id,
+            "channel_id": first.channel_id,
+            "team_id": first.team_id,
+            "following": True,
+            "last_viewed": 0,
+            "last_updated": at,
+            "last_reply_at": at,
+            # Never having opened the thread, every earlier reply is unread to them.
+            "unread_replies": prior_replies,
+            "unread_mentions": 0,
+            "thread_delete_at": 0,
+        }
+        for user_id in candidates
+        if user_id not in existing
+    ]
+    await insert_ignore(conn, thread_memberships, new_rows)
+    refollow = sorted(u for u in forced if existing.get(u) is False)
+    if refollow:
+        await conn.execute(_REFOLLOW, {**key, "f_users": refollow, "f_at": at})
+    newly_following = {row["user_id"] for row in new_rows} | set(refollow)
+
+    # Mentions of users who are not replying in this batch.
+    mention_counts: dict[str, int] = {}
+    for reply in replies:
+        for user_id in reply.mentioned:
+            if user_id not in last_reply_by:
+                mention_counts[user_id] = mention_counts.get(user_id, 0) + 1
+    if mention_counts:
+        await conn.execute(
+            _ADD_MENTIONS,
+            [
+                {**key, "f_user": u, "f_k": k, "f_at": first_at}
+                for u, k in sorted(mention_counts.items())
+            ],
+        )
+
+    rows = await conn.execute(
+        _FAN_OUT,
+        {**key, "f_users": sorted(last_reply_by), "f_n": n, "f_first_at": first_at, "f_at": at},
+    )
+    for r in rows:
+        if not r.following:
+            continue
+        user_id = str(r.user_id)
+        added = n if int(r.last_viewed) < first_at else 0
+        mentions = mention_counts.get(user_id, 0) if added else 0
+        fanout.followers[user_id] = _state(r, added, mentions, user_id in newly_following)
+
+    for user_id, seen in sorted(last_reply_by.items()):
+        # Replies by others after this user's last one stay unread to them.
+        later_replies = [r for r in replies if r.create_at > seen and r.author != user_id]
+        mentions = sum(1 for r in later_replies if user_id in r.mentioned)
+        params = {
+            **key,
+            "f_user": user_id,
+            "f_seen": seen,
+            "f_unread": len(later_replies),
+            "f_k": mentions,
+            "f_at": at,
+        }
+        for r in await conn.execute(_REPLIER_READ, params):
+            if r.following:
+                prev_replies, prev_mentions = before.get(user_id, (0, 0))
+                fanout.followers[user_id] = FollowerState(
+                    int(r.unread_replies),
+                    int(r.unread_mentions),
+                    int(r.last_viewed),
+                    prev_replies,
+                    prev_mentions,
+                )
+    return fanout
+
+
+def _state(row: Any, added: int, mentions: int, new: bool) -> FollowerState:
+    replies, unread_mentions = int(row.unread_replies), int(row.unread_mentions)
+    return FollowerState(
+        unread_replies=replies,
+        unread_mentions=unread_mentions,
+        last_viewed=int(row.last_viewed),
+        previous_replies=0 if new else max(0, replies - added),
+        previous_mentions=0 if new else max(0, unread_mentions - mentions),
+    )
