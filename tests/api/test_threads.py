@@ -324,3 +324,24 @@ def test_bad_requests(make_user: UserFactory) -> None:
     assert [t["id"] for t in threads(r.alice, r.team_id, per_page=100000)["threads"]] == [
         other_root["id"]
     ]
+
+
+def test_participants_keep_the_latest_hundred(make_user: UserFactory) -> None:
+    r = make_room(make_user)
+    root = post(r.alice, r.channel_id, "a crowded thread")
+
+    def newcomer(_: int) -> LoggedIn:
+        user = make_user()
+        body = {"team_id": r.team_id, "user_id": user.id}
+        expect(user.api.post(f"/teams/{r.team_id}/members", body), 201)
+        add_to_channel(r.alice, r.channel_id, user)
+        return user
+
+    with ThreadPoolExecutor(8) as pool:
+        repliers = list(pool.map(newcomer, range(101)))
+    for user in repliers:
+        post(user, r.channel_id, "me too", root_id=root["id"])
+    view = thread(r.alice, r.team_id, root["id"])
+    assert view["reply_count"] == 101
+    # The first replier dropped out; the order is the order of first replies.
+    assert [p["id"] for p in view["participants"]] == [u.id for u in repliers[1:]]

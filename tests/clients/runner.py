@@ -72,7 +72,8 @@ def run_client(client: str, base_url: str, password: str, user_a: str, user_b: s
         # Kept as a result, so the step tests report it instead of each running it again.
         return Run(client, -1, _text(exc.stdout), _text(exc.stderr) + f"\ntimed out: {exc}")
     run = Run(client, proc.returncode, proc.stdout, proc.stderr)
-    for line in proc.stdout.splitlines():
+    # split("\n"), not splitlines(): results may quote messages holding U+2028 and kin.
+    for line in proc.stdout.split("\n"):
         if line.startswith(RESULT_PREFIX):
             run.result = json.loads(line[len(RESULT_PREFIX) :])
     return run

@@ -33,7 +33,7 @@ _WORD = re.compile(r"[\w][\w.'\-]*", re.UNICODE)
 _TRAILING = ".'-"
 
 # Events after which a channel's index may be stale: who is in it, their settings.
-_ALL_CHANNELS = frozenset({"user_updated", "channel_member_updated", RESYNC, "leave_team"})
+_ALL_CHANNELS = frozenset({"channel_member_updated", RESYNC, "leave_team"})
 _ONE_CHANNEL = frozenset(
     {"user_added", "user_removed", "direct_added", "group_added", "channel_created"}
 )
@@ -142,15 +142,45 @@ class Mentioned:
     explicit: set[str] = field(default_factory=set)
 
 
+Fingerprint = tuple[frozenset[str], bool, bool]
+
+
+def _fingerprint(first_name: str, notify_props: dict[str, Any], active: bool) -> Fingerprint:
+    """What of a user's profile the indexes depend on."""
+    keys = frozenset(user_mention_keys(first_name, notify_props))
+    return keys, notify_props.get("channel", "true") != "false", active
+
+
 class Mentions:
     def __init__(self, db: Database, bus: Bus) -> None:
         self._db = db
         self._indexes: ReadCache[tuple[str, str], MentionIndex] = ReadCache(INDEX_CACHE_SIZE)
+        # The profile each indexed user had when indexed: most profile changes (a
+        # nickname, a picture) leave mentions alone and must not drop every index.
+        self._indexed: dict[tuple[str, str], Fingerprint] = {}
         bus.subscribe(self._on_event)
 
+    def _clear(self) -> None:
+        self._indexes.clear()
+        self._indexed.clear()
+
     def _on_event(self, event: Event) -> None:
-        if event.name in _ALL_CHANNELS:
-            self._indexes.clear()
+        if event.name == "user_updated":
+            user = event.data.get("user")
+            if not isinstance(user, dict):
+                self._clear()
+                return
+            key = (event.tenant_id, str(user.get("id", "")))
+            props = user.get("notify_props")
+            seen = _fingerprint(
+                str(user.get("first_name", "")),
+                props if isinstance(props, dict) else {},
+                not user.get("delete_at"),
+            )
+            if key in self._indexed and self._indexed[key] != seen:
+                self._clear()
+        elif event.name in _ALL_CHANNELS:
+            self._clear()
         elif event.name in _ONE_CHANNEL:
             channel_id = event.broadcast.channel_id or event.data.get("channel_id")
             if isinstance(channel_id, str) and channel_id:
@@ -178,6 +208,11 @@ class Mentions:
         async with self._reading(conn) as reader:
             members = await access_store.members_notify_props(reader, tenant_id, channel_id)
         index = build_index(members)
+        if token == self._indexes.token():
+            for m in members:
+                self._indexed[(tenant_id, m.user_id)] = _fingerprint(
+                    m.first_name, m.user_props, True
+                )
         self._indexes.fill(token, [(key, index)])
         return index
 

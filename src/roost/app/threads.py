@@ -224,9 +224,11 @@ class Threads:
             await self._check_team(conn, actor, team_id)
             root = await self._load_root(conn, actor, root_id)
             later = await thread_store.replies_after(conn, tenant, root_id, seen, MAX_RECOUNT)
-            counter = await self._mention_counter(conn, actor, root, user_id)
-        unread = [r for r in later if r.user_id != user_id]
-        mentions = sum(1 for r in unread if counter(r.user_id, r.message))
+            unread = [r for r in later if r.user_id != user_id]
+            mentions = 0
+            if unread:
+                counter = await self._mention_counter(conn, actor, root, user_id)
+                mentions = sum(1 for r in unread if counter(r.user_id, r.message))
         async with self._db.write() as conn:
             before = await thread_store.get_membership(conn, tenant, root_id, user_id)
             membership = before or self._new_membership(root, team_id, user_id, following=False)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, String, and_, bindparam, case, func, select, true, update
+from sqlalchemy import BigInteger, String, and_, bindparam, case, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.store import codec
@@ -22,6 +22,9 @@ from roost.store.posts import later
 from roost.store.tables import posts, thread_memberships
 
 tm, p = thread_memberships.c, posts.c
+
+# A root keeps its latest repliers only: the list is rewritten when someone new replies.
+MAX_PARTICIPANTS = 100
 
 
 @dataclass(slots=True)
@@ -86,6 +89,12 @@ _COUNT_REPLIES = (
     .returning(p.reply_count, p.last_reply_at, p.participants)
 )
 
+_SET_PARTICIPANTS = (
+    update(posts)
+    .where(p.tenant_id == _s("f_tenant"), p.id == _s("f_root"))
+    .values(participants=_s("f_participants"))
+)
+
 _MEMBER = and_(tm.tenant_id == _s("f_tenant"), tm.post_id == _s("f_root"))
 
 _EXISTING = select(tm.user_id, tm.following, tm.unread_replies, tm.unread_mentions).where(
@@ -134,15 +143,6 @@ _REPLIER_READ = (
 )
 
 
-def _append_participant(user_id: str) -> object:
-    """participants with user_id appended, as JSON text, in SQL both databases speak."""
-    quoted = f'"{user_id}"'
-    return case(
-        (p.participants == "[]", f"[{quoted}]"),
-        else_=func.substr(p.participants, 1, func.length(p.participants) - 1) + f",{quoted}]",
-    )
-
-
 async def record_replies(
     conn: AsyncConnection, tenant_id: str, replies: Sequence[Reply]
 ) -> dict[str, ThreadFanout]:
@@ -172,19 +172,17 @@ async def _record_thread(
     fanout.participants = [str(u) for u in codec.load_list(row[2])]
     prior_replies = fanout.reply_count - n
 
-    # Participants: the repliers, in the order they first replied.
+    # Participants: the repliers in the order they first replied, the latest 100. The
+    # root row is locked by the UPDATE above, so this read-modify-write cannot race.
+    known = list(fanout.participants)
     for reply in replies:
         if reply.author not in fanout.participants:
             fanout.participants.append(reply.author)
-            await conn.execute(
-                update(posts)
-                .where(
-                    p.tenant_id == tenant_id,
-                    p.id == root_id,
-                    p.participants.not_like(f'%"{reply.author}"%'),
-                )
-                .values(participants=_append_participant(reply.author))
-            )
+    fanout.participants = fanout.participants[-MAX_PARTICIPANTS:]
+    if fanout.participants != known:
+        await conn.execute(
+            _SET_PARTICIPANTS, {**key, "f_participants": codec.dump(fanout.participants)}
+        )
 
     # Who follows: repliers and users mentioned by name or key (even after unfollowing);
     # the root's author unless they unfollowed.

@@ -392,6 +392,38 @@ async function main() {
         check(decoded(msg, 'post').root_id === root.id, 'the reply event must carry root_id');
     }, ['post_reply', 'ws_hello']);
 
+    // Collapsed reply threads: B's reply makes A (the root's author) follow with one unread.
+    const bReply = await run('thread_reply_by_b', () => b.createPost({channel_id: pub.id, message: `@${cfg.userA} see this`, root_id: root.id}),
+        ['post_root', 'add_channel_member_public']) || {};
+    await run('ws_thread_updated', async () => {
+        const msg = await logA.waitFor('thread_updated', (e) => JSON.parse(e.data.thread).id === root.id && JSON.parse(e.data.thread).reply_count === 2);
+        const thread = JSON.parse(msg.data.thread);
+        check(thread.unread_replies >= 1 && thread.unread_mentions === 1, `thread_updated: ${msg.data.thread}`);
+        check(typeof msg.data.previous_unread_replies === 'number', `previous counts: ${JSON.stringify(msg.data)}`);
+    }, ['thread_reply_by_b', 'ws_connect']);
+    await run('get_user_threads', async () => {
+        const list = await a.getUserThreads(meA.id, team.id, {});
+        const mine = list.threads.find((t) => t.id === root.id);
+        check(mine && mine.unread_mentions === 1 && mine.post.id === root.id, `threads: ${JSON.stringify(list)}`);
+        check(list.total >= 1 && list.total_unread_threads >= 1 && list.total_unread_mentions === 1, `totals: ${JSON.stringify(list)}`);
+        const one = await a.getUserThread(meA.id, team.id, root.id, true);
+        check(one.participants.some((p) => p.id === meB.id && p.username === cfg.userB), `extended: ${JSON.stringify(one.participants)}`);
+    }, ['thread_reply_by_b']);
+    await run('thread_read_and_follow', async () => {
+        const read = await a.updateThreadReadForUser(meA.id, team.id, root.id, Date.now());
+        check(read.unread_replies === 0 && read.unread_mentions === 0, `read: ${JSON.stringify(read)}`);
+        const changed = await logA.waitFor('thread_read_changed', (e) => e.data.thread_id === root.id);
+        check(changed.data.unread_replies === 0, `thread_read_changed: ${JSON.stringify(changed.data)}`);
+        const unread = await a.markThreadAsUnreadForUser(meA.id, team.id, root.id, bReply.id);
+        check(unread.unread_replies === 1 && unread.unread_mentions === 1, `set unread: ${JSON.stringify(unread)}`);
+        await a.updateThreadsReadForUser(meA.id, team.id);
+        await a.updateThreadFollowForUser(meA.id, team.id, root.id, false);
+        const follow = await logA.waitFor('thread_follow_changed', (e) => e.data.thread_id === root.id);
+        check(follow.data.state === false, `thread_follow_changed: ${JSON.stringify(follow.data)}`);
+        const after = await a.getUserThreads(meA.id, team.id, {totalsOnly: true});
+        check(after.total_unread_threads === 0, `after: ${JSON.stringify(after)}`);
+    }, ['get_user_threads', 'ws_connect']);
+
     await run('ws_typing_in_thread', async () => {
         wsA.userTyping(pub.id, root.id);
         const typing = await log.waitFor('typing', (e) => e.data.parent_id === root.id);
@@ -453,7 +485,9 @@ async function main() {
         for (const key of ['order', 'posts', 'next_post_id', 'prev_post_id']) {
             check(key in listing, `PostList lacks ${key}`);
         }
-        check(listing.order[0] === root.id, `newest first: ${JSON.stringify(listing.order)}`);
+        // B's thread reply is the newest post left after A's reply was deleted.
+        const newest = bReply.id || root.id;
+        check(listing.order[0] === newest && listing.order.includes(root.id), `newest first: ${JSON.stringify(listing.order)}`);
     }, ['delete_reply', 'edit_post']);
 
     // What the web app asks as B loads a team and opens the channel.
