@@ -1,0 +1,923 @@
+"""Collapsed reply threads at scale on PostgreSQL: thread lists, long threads, replies to
+threads with many followers, unread counts, and Roost's SQL beside Mattermost's.
+
+Setup: the data set of bench/thread_data.py (defaults: 1,000,000 posts, 100,000 threads,
+10,000 users, one team, 300 channels; threads of 5,000 replies with 1,000 followers;
+users following 1,200+ threads) in a fresh PostgreSQL database (or --database-url), one
+`roost serve` process on it, and this script as the load generator, a separate process
+on the same machine. Phases:
+1. GET /users/{id}/teams/{team}/threads?per_page=25 (with totals), for the users
+   following the most threads and for ordinary users (--requests, --clients);
+2. GET /posts/{root}/thread of a 5,000-reply thread, whole and a page of 60;
+3. GET /users/{id}/teams/{team}/unread and /users/{id}/teams/unread;
+4. one follower of a 1,000-follower thread replies --replies times, one every
+   --reply-interval seconds, first with nobody connected (the POST's latency: the write
+   alone), then with every follower holding a WebSocket (in a process of their own):
+   the POST's latency, and the time from sending it until the last follower had its
+   `thread_updated`; then the rows each reply updated (and how many were HOT) and the
+   WAL it wrote;
+5. with the server stopped, straight through asyncpg: the statements Roost issues for a
+   thread list (recorded from roost.store while it runs them) against Mattermost's
+   (a correlated COUNT(*) of unread replies per listed thread, totals joined with the
+   root posts), p50/p99 and their ratio; then EXPLAIN (ANALYZE, BUFFERS) of the hot
+   statements, the fan-out of a reply to 1,000 followers in a transaction rolled back.
+
+    .venv/bin/python -m bench.threads                   # load, run, drop the database
+    .venv/bin/python -m bench.threads --small           # a tenth of the data
+    .venv/bin/python -m bench.threads --keep-db         # keep it, and print its URL
+    .venv/bin/python -m bench.threads --database-url postgresql://postgres@127.0.0.1/db
+
+Phase 4 adds its replies to the data set (a thread grows by 2 x --replies); phase 5's
+rolled-back statements leave dead rows for autovacuum. Nothing else is changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import orjson
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bench.common import describe, machine, percentile
+from bench.thread_data import (
+    Shape,
+    bench_token,
+    create_database,
+    drop_database,
+    load,
+    loaded_shape,
+)
+from roost.loadtest.crowd import CROWD_PASSWORD
+from roost.store import channel_members as member_store
+from roost.store import post_lists as list_store
+from roost.store import posts as post_store
+from roost.store import teams as team_store
+from roost.store import threads as thread_store
+from roost.store.database import Database
+from roost.store.thread_fanout import record_replies
+from roost.tenants import DEFAULT_TENANT_ID
+from tests.support.server import running_server
+
+T = DEFAULT_TENANT_ID
+CONNECT_BATCH = 100
+PER_PAGE = 25
+
+
+# What the data set holds, found by SQL (so a reused database needs no manifest).
+
+
+@dataclass
+class ThreadInfo:
+    id: str
+    channel_id: str
+    user_id: str
+    reply_count: int
+    followers: int
+
+
+@dataclass
+class Facts:
+    shape: Shape
+    team_id: str
+    team_name: str
+    heavy: list[tuple[str, int]]
+    ordinary: list[tuple[str, int]]
+    read_thread: ThreadInfo
+    reply_thread: ThreadInfo
+    followers: list[str]
+    readers: list[str]
+    sizes: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+async def discover(url: str, shape: Shape, sample: int, seed: int) -> Facts:
+    conn = await asyncpg.connect(url)
+    try:
+        team = await conn.fetchrow(
+            "SELECT id, name FROM teams WHERE tenant_id = $1 AND name = 'crt-bench'", T
+        )
+        rows = await conn.fetch(
+            "SELECT user_id, count(*) AS n FROM thread_memberships"
+            " WHERE tenant_id = $1 AND team_id = $2 AND following"
+            " GROUP BY user_id ORDER BY n DESC, user_id",
+            T,
+            team["id"],
+        )
+        counts = [(str(r["user_id"]), int(r["n"])) for r in rows]
+        heavy = [c for c in counts if c[1] >= shape.heavy_follows_min][:sample]
+        # Ordinary: between the 25th and 75th percentile of follows.
+        middle = counts[len(counts) // 4 : 3 * len(counts) // 4]
+        ordinary = sorted(random.Random(seed).sample(middle, min(sample, len(middle))))
+        threads = await conn.fetch(
+            "SELECT p.id, p.channel_id, p.user_id, p.reply_count, f.n FROM"
+            " (SELECT post_id, count(*) AS n FROM thread_memberships"
+            "   WHERE tenant_id = $1 AND following GROUP BY post_id HAVING count(*) >= $2) f"
+            " JOIN posts p ON p.tenant_id = $1 AND p.id = f.post_id"
+            " WHERE p.reply_count >= $3 ORDER BY p.id",
+            T,
+            shape.heavy_followers,
+            shape.heavy_replies,
+        )
+        infos = [ThreadInfo(*(r[k] for k in range(5))) for r in threads]
+        if not heavy or not infos:
+            raise SystemExit("the database holds no heavy users or threads: wrong shape?")
+        reply_thread = infos[1] if len(infos) > 1 else infos[0]
+        followers = [
+            str(r[0])
+            for r in await conn.fetch(
+                "SELECT user_id FROM thread_memberships"
+                " WHERE tenant_id = $1 AND post_id = $2 AND following ORDER BY user_id",
+                T,
+                reply_thread.id,
+            )
+        ]
+        readers = [
+            str(r[0])
+            for r in await conn.fetch(
+                "SELECT user_id FROM thread_memberships"
+                " WHERE tenant_id = $1 AND post_id = $2 ORDER BY user_id LIMIT 4",
+                T,
+                infos[0].id,
+            )
+        ]
+        sizes = {
+            name: str(
+                await conn.fetchval(f"SELECT pg_size_pretty(pg_total_relation_size('{name}'))")
+            )
+            for name in ("posts", "thread_memberships", "channel_members")
+        }
+        sizes["database"] = str(
+            await conn.fetchval("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        )
+        settings = {
+            "version": str(await conn.fetchval("SHOW server_version")),
+            **{
+                name: str(await conn.fetchval(f"SHOW {name}"))
+                for name in ("shared_buffers", "work_mem", "effective_cache_size")
+            },
+        }
+    finally:
+        await conn.close()
+    return Facts(
+        shape,
+        str(team["id"]),
+        str(team["name"]),
+        heavy,
+        ordinary,
+        infos[0],
+        reply_thread,
+        followers,
+        readers,
+        sizes,
+        settings,
+    )
+
+
+def _spread(counts: Sequence[tuple[str, int]]) -> str:
+    values = [n for _, n in counts]
+    return f"{min(values):,}-{max(values):,} (median {statistics.median(values):,.0f})"
+
+
+# HTTP.
+
+
+def _headers(user_id: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {bench_token(user_id)}"}
+
+
+@dataclass
+class Timed:
+    latencies: list[float]
+    errors: list[int]
+    size: int
+    elapsed: float
+
+
+async def timed_gets(
+    session: aiohttp.ClientSession, jobs: Sequence[tuple[str, str]], clients: int
+) -> Timed:
+    """GET every (url, user) once, ``clients`` at a time."""
+    pending = iter(jobs)
+    latencies: list[float] = []
+    errors: list[int] = []
+    size = [0]
+
+    async def client() -> None:
+        for url, user in pending:
+            started = time.perf_counter()
+            async with session.get(url, headers=_headers(user)) as r:
+                body = await r.read()
+            if r.status != 200:
+                errors.append(r.status)
+                continue
+            latencies.append((time.perf_counter() - started) * 1000)
+            size[0] += len(body)
+
+    started = time.perf_counter()
+    await asyncio.gather(*[client() for _ in range(clients)])
+    return Timed(latencies, errors, size[0], time.perf_counter() - started)
+
+
+async def measure(
+    session: aiohttp.ClientSession,
+    label: str,
+    url_for: Callable[[str], str],
+    users: Sequence[str],
+    requests: int,
+    clients: int,
+) -> None:
+    """Warm up (each user once: token and caches), then ``requests`` over the users."""
+    await timed_gets(session, [(url_for(u), u) for u in users], clients)
+    jobs = [(url_for(users[i % len(users)]), users[i % len(users)]) for i in range(requests)]
+    result = await timed_gets(session, jobs, clients)
+    n = len(result.latencies)
+    print(
+        f"{label}: {n} requests by {len(users)} users, {clients} concurrent clients, "
+        f"{n / result.elapsed:.0f}/s, {len(result.errors)} errors {sorted(set(result.errors))}"
+    )
+    print(f"  latency: {describe(result.latencies)}; response {result.size / max(1, n):,.0f} B")
+
+
+async def http_reads(base: str, facts: Facts, args: argparse.Namespace) -> None:
+    api = f"{base}/api/v4"
+    team = facts.team_id
+    heavy = [u for u, _ in facts.heavy]
+    ordinary = [u for u, _ in facts.ordinary]
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        async with session.post(
+            f"{api}/users/login", json={"login_id": "crt-0", "password": CROWD_PASSWORD}
+        ) as r:
+            print(f"login as crt-0 with the data set's password: HTTP {r.status}")
+        heaviest = heavy[0]
+        async with session.get(
+            f"{api}/users/{heaviest}/teams/{team}/threads?per_page={PER_PAGE}",
+            headers=_headers(heaviest),
+        ) as r:
+            page = await r.json()
+        print(
+            f"the heaviest user's first page: total {page['total']}, unread threads "
+            f"{page['total_unread_threads']}, unread mentions {page['total_unread_mentions']}, "
+            f"{len(page['threads'])} threads"
+        )
+
+        print("\n1. thread list, GET /users/{id}/teams/{team}/threads?per_page=25 (with totals)")
+
+        def threads_url(u: str) -> str:
+            return f"{api}/users/{u}/teams/{team}/threads?per_page={PER_PAGE}"
+
+        for label, users in (("heavy users", heavy), ("ordinary users", ordinary)):
+            await measure(session, label, threads_url, users, args.requests, args.clients)
+
+        thread = facts.read_thread
+        print(
+            f"\n2. GET /posts/{{root}}/thread, a thread of {thread.reply_count:,} replies "
+            f"with {thread.followers:,} followers"
+        )
+        readers = facts.readers
+        await measure(
+            session,
+            "whole thread",
+            lambda _u: f"{api}/posts/{thread.id}/thread",
+            readers,
+            args.thread_requests,
+            2,
+        )
+        await measure(
+            session,
+            "first page of 60 (perPage=60&collapsedThreads=true&direction=down)",
+            lambda _u: (
+                f"{api}/posts/{thread.id}/thread?perPage=60&collapsedThreads=true&direction=down"
+            ),
+            readers,
+            args.requests,
+            args.clients,
+        )
+
+        print("\n3. unread counts")
+        for path, url_for in (
+            ("/users/{id}/teams/{team}/unread", lambda u: f"{api}/users/{u}/teams/{team}/unread"),
+            ("/users/{id}/teams/unread", lambda u: f"{api}/users/{u}/teams/unread"),
+        ):
+            for label, users in (("heavy users", heavy), ("ordinary users", ordinary)):
+                await measure(
+                    session, f"GET {path}, {label}", url_for, users, args.requests, args.clients
+                )
+
+
+# WebSocket fan-out of thread_updated.
+
+
+class Listener:
+    """Every follower's socket; records when each `thread_updated` arrived, by the
+    thread's last_reply_at (the reply's create_at)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.ready = asyncio.Event()
+        self.arrived = asyncio.Event()
+        self.authenticated = 0
+        self.arrivals: dict[int, list[float]] = {}
+        self.others = 0
+
+    async def run(self, session: aiohttp.ClientSession, url: str, user: str) -> None:
+        async with session.ws_connect(url, max_msg_size=0, heartbeat=None) as ws:
+            challenge = {
+                "seq": 1,
+                "action": "authentication_challenge",
+                "data": {"token": bench_token(user)},
+            }
+            await ws.send_str(orjson.dumps(challenge).decode())
+            async for msg in ws:
+                if msg.type != aiohttp.WSMsgType.TEXT:
+                    break
+                now = time.perf_counter()
+                data = msg.data
+                if '"seq_reply":1' in data:
+                    self.authenticated += 1
+                    if self.authenticated == self.total:
+                        self.ready.set()
+                    continue
+                if '"event":"thread_updated"' not in data:
+                    continue
+                frame = orjson.loads(data)
+                if frame["broadcast"]["user_id"] != user:
+                    self.others += 1
+                    continue
+                thread = orjson.loads(frame["data"]["thread"])
+                self.arrivals.setdefault(int(thread["last_reply_at"]), []).append(now)
+                self.arrived.set()
+
+    def complete(self, keys: Sequence[int]) -> bool:
+        return all(len(self.arrivals.get(k, ())) >= self.total for k in keys)
+
+
+def listen(url: str, users: list[str], pipe: Connection) -> None:
+    """The sockets' own process (so that handling a thousand frames per reply never
+    delays the poster's clock): ("ready", seconds) once every socket is authenticated;
+    then, given the replies' create_at values, ("arrivals", {create_at: [times]},
+    events for another user) once every follower had each or 10 s passed. Times are
+    time.perf_counter(), CLOCK_MONOTONIC on Linux: the same clock in both processes."""
+    asyncio.run(_listen(url, users, pipe))
+
+
+async def _listen(url: str, users: list[str], pipe: Connection) -> None:
+    listener = Listener(len(users))
+    loop = asyncio.get_running_loop()
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        tasks = []
+        started = time.perf_counter()
+        for start in range(0, len(users), CONNECT_BATCH):
+            for user in users[start : start + CONNECT_BATCH]:
+                tasks.append(asyncio.create_task(listener.run(session, url, user)))
+            await asyncio.sleep(0.05)
+        await asyncio.wait_for(listener.ready.wait(), timeout=120)
+        pipe.send(("ready", time.perf_counter() - started))
+        keys: list[int] = await loop.run_in_executor(None, pipe.recv)
+        deadline = time.perf_counter() + 10
+        while not listener.complete(keys) and time.perf_counter() < deadline:
+            listener.arrived.clear()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(listener.arrived.wait(), deadline - time.perf_counter())
+        pipe.send(("arrivals", listener.arrivals, listener.others))
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _post_replies(
+    base: str, facts: Facts, poster: str, args: argparse.Namespace
+) -> tuple[dict[int, float], list[float], list[int]]:
+    """One reply every --reply-interval s, each sent once the last has returned."""
+    thread = facts.reply_thread
+    sent: dict[int, float] = {}
+    latencies: list[float] = []
+    errors: list[int] = []
+    body = {"channel_id": thread.channel_id, "root_id": thread.id}
+    async with aiohttp.ClientSession() as session:
+        first = time.perf_counter()
+        for n in range(args.replies):
+            await asyncio.sleep(max(0.0, first + n * args.reply_interval - time.perf_counter()))
+            at = time.perf_counter()
+            async with session.post(
+                f"{base}/api/v4/posts",
+                json={**body, "message": f"thread benchmark reply {n}"},
+                headers=_headers(poster),
+            ) as r:
+                created = await r.json()
+            if r.status != 201:
+                errors.append(r.status)
+                continue
+            latencies.append((time.perf_counter() - at) * 1000)
+            sent[int(created["create_at"])] = at
+    return sent, latencies, errors
+
+
+async def _write_stats(url: str) -> dict[str, int]:
+    """Row updates (all and HOT) of the tables a reply touches, and the WAL position."""
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
+            " WHERE relname IN ('posts', 'thread_memberships', 'channels', 'channel_members')"
+        )
+        out = {f"{r[0]} upd": int(r[1]) for r in rows}
+        out.update({f"{r[0]} hot": int(r[2]) for r in rows})
+        out["wal"] = int(await conn.fetchval("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"))
+    finally:
+        await conn.close()
+    return out
+
+
+def _receive(pipe: Connection, proc: Any, seconds: float, failure: str) -> Any:
+    deadline = time.monotonic() + seconds
+    while not pipe.poll(0.5):
+        if not proc.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(failure)
+    return pipe.recv()
+
+
+def replies_to_followed_thread(base: str, facts: Facts, args: argparse.Namespace) -> int:
+    """Returns how many replies were posted."""
+    thread, followers = facts.reply_thread, facts.followers
+    poster = followers[0]
+    print(
+        f"\n4. replies to a thread of {thread.reply_count:,} replies with {len(followers):,} "
+        f"followers; {args.replies} replies by one follower, one every {args.reply_interval} s"
+    )
+    _, alone, errors = asyncio.run(_post_replies(base, facts, poster, args))
+    print(
+        f"  with no follower connected, POST /posts (until committed and answered): "
+        f"{describe(alone)}; errors {errors}"
+    )
+    print("  with every follower holding a WebSocket (in a process of their own):")
+    ctx = multiprocessing.get_context("spawn")
+    mine, theirs = ctx.Pipe()
+    url = base.replace("http://", "ws://") + "/api/v4/websocket"
+    proc = ctx.Process(target=listen, args=(url, followers, theirs), daemon=True)
+    proc.start()
+    try:
+        _, seconds = _receive(mine, proc, 180, "the followers' sockets did not all authenticate")
+        print(f"    {len(followers)} sockets authenticated in {seconds:.1f} s")
+        time.sleep(1)
+        sent, post_latency, errors = asyncio.run(_post_replies(base, facts, poster, args))
+        mine.send(list(sent))
+        _, arrivals, others = _receive(mine, proc, 60, "the followers' process did not report")
+    finally:
+        proc.join(30)
+        if proc.is_alive():
+            proc.kill()
+    until_all: list[float] = []
+    each: list[float] = []
+    incomplete = 0
+    for key, at in sent.items():
+        times = arrivals.get(key, [])
+        each.extend((t - at) * 1000 for t in times)
+        if len(times) < len(followers):
+            incomplete += 1
+        else:
+            until_all.append((max(times) - at) * 1000)
+    print(
+        f"    POST /posts (until committed and answered): {describe(post_latency)}; errors {errors}"
+    )
+    print(f"    until every follower had thread_updated: {describe(until_all)}")
+    print(f"    each thread_updated delivery: {describe(each)}")
+    print(
+        f"    replies not announced to every follower within 10 s: {incomplete}; "
+        f"events for another user on a socket: {others}"
+    )
+    return 2 * args.replies
+
+
+def print_write_stats(before: dict[str, int], after: dict[str, int], replies: int) -> None:
+    parts = []
+    for table in ("thread_memberships", "posts", "channels", "channel_members"):
+        updated = after.get(f"{table} upd", 0) - before.get(f"{table} upd", 0)
+        hot = after.get(f"{table} hot", 0) - before.get(f"{table} hot", 0)
+        parts.append(f"{table} {updated / replies:,.0f} ({hot / replies:,.0f} HOT)")
+    wal = (after["wal"] - before["wal"]) / replies / 1024
+    print(f"  rows updated per reply: {', '.join(parts)}")
+    print(
+        f"  WAL written during the phase, per reply: {wal:,.0f} kB (everything included: "
+        "full-page images after checkpoints, autovacuum)"
+    )
+
+
+# SQL side by side.
+
+# Mattermost's thread list (GetThreadsForUser) on Roost's schema: its Threads row is the
+# root post here (last_reply_at, delete_at) and its ThreadTeamId the channel's team.
+MM_LIST = """
+SELECT p.*, tm.last_viewed AS last_viewed_at, tm.unread_mentions,
+       (SELECT count(r.id) FROM posts r
+         WHERE r.tenant_id = tm.tenant_id AND r.root_id = tm.post_id
+           AND r.create_at > tm.last_viewed AND r.delete_at = 0) AS unread_replies
+  FROM thread_memberships tm
+  JOIN posts p ON p.tenant_id = tm.tenant_id AND p.id = tm.post_id
+  JOIN channels c ON c.tenant_id = p.tenant_id AND c.id = p.channel_id
+ WHERE tm.tenant_id = $1 AND tm.user_id = $2 AND tm.following
+   AND p.delete_at = 0 AND c.team_id IN ($3, '')
+ ORDER BY p.last_reply_at DESC
+ LIMIT 25
+"""
+
+_MM_FROM = """
+  FROM thread_memberships tm
+  JOIN posts p ON p.tenant_id = tm.tenant_id AND p.id = tm.post_id
+  JOIN channels c ON c.tenant_id = p.tenant_id AND c.id = p.channel_id
+ WHERE tm.tenant_id = $1 AND tm.user_id = $2 AND tm.following
+   AND p.delete_at = 0 AND c.team_id IN ($3, '')
+"""
+# Its totals: GetTotalThreads, GetTotalUnreadThreads, GetTotalUnreadMentions.
+MM_TOTALS = {
+    "total": f"SELECT count(tm.post_id) {_MM_FROM}",
+    "unread threads": (
+        f"SELECT count(DISTINCT tm.post_id) {_MM_FROM} AND p.last_reply_at > tm.last_viewed"
+    ),
+    "unread mentions": f"SELECT coalesce(sum(tm.unread_mentions), 0) {_MM_FROM}",
+}
+
+
+@dataclass
+class Statement:
+    sql: str
+    params: tuple[Any, ...]
+    ms: float = 0.0
+
+
+class Recorder:
+    """The statements Roost's store runs, as sent to asyncpg (numeric ``$n`` params)."""
+
+    def __init__(self, db: Database) -> None:
+        self.statements: list[Statement] = []
+        self._started = 0.0
+        event.listen(db.engine.sync_engine, "before_cursor_execute", self._before)
+        event.listen(db.engine.sync_engine, "after_cursor_execute", self._after)
+
+    def _before(self, _c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, many: bool) -> None:
+        assert not many, "executemany is not replayed"
+        self.statements.append(Statement(sql, tuple(params or ())))
+        self._started = time.perf_counter()
+
+    def _after(self, *_: Any) -> None:
+        self.statements[-1].ms = (time.perf_counter() - self._started) * 1000
+
+    @contextmanager
+    def recording(self) -> Iterator[list[Statement]]:
+        start = len(self.statements)
+        out: list[Statement] = []
+        yield out
+        out.extend(self.statements[start:])
+
+
+@dataclass
+class RoostList:
+    totals: Statement
+    page: Statement
+    roots: Statement
+    # For the comparison: thread id -> unread replies, and (total, unread, mentions).
+    unread: dict[str, int]
+    counts: tuple[int, int, int]
+
+
+async def roost_list(
+    db: Database, recorder: Recorder, user: str, team: str
+) -> tuple[RoostList, dict[str, Statement]]:
+    """What Threads.user_threads runs for ?per_page=25 (after its team check), recorded;
+    and the statements behind the unread endpoints for the same user."""
+    async with db.read() as conn:
+        with recorder.recording() as got:
+            counts = await thread_store.totals(conn, T, user, team, False)
+            page = await thread_store.list_memberships(
+                conn, T, user, team, thread_store.ListOptions(per_page=PER_PAGE)
+            )
+            await post_store.get_posts(conn, T, [m.post_id for m in page], include_deleted=True)
+        with recorder.recording() as unread:
+            await team_store.members_for_user(conn, T, user)
+            await member_store.unreads_for_user(conn, T, user, team_id=team)
+            await thread_store.team_unreads(conn, T, user, [team])
+    listed = RoostList(
+        got[0],
+        got[1],
+        got[2],
+        {m.post_id: m.unread_replies for m in page},
+        (counts.total, counts.unread_threads, counts.unread_mentions),
+    )
+    names = ("team memberships", "channel unreads (team)", "thread unreads (teams)")
+    return listed, dict(zip(names, unread, strict=True))
+
+
+async def _timed(conn: asyncpg.Connection, sql: str, params: Sequence[Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    rows = await conn.fetch(sql, *params)
+    return (time.perf_counter() - started) * 1000, rows
+
+
+def _row(label: str, values: list[float]) -> str:
+    return (
+        f"  {label:<44} p50 {percentile(values, 50):7.2f} ms  p99 {percentile(values, 99):7.2f} ms"
+    )
+
+
+async def compare(
+    conn: asyncpg.Connection,
+    group: str,
+    users: list[str],
+    lists: dict[str, RoostList],
+    team: str,
+    runs: int,
+) -> None:
+    """Roost's three statements and Mattermost's four, per thread-list request, in turn
+    for each user; and whether both give the same answer."""
+    times: dict[str, list[float]] = {}
+    mismatches = 0
+    for i in range(runs):
+        user = users[i % len(users)]
+        mine = lists[user]
+        roost_ms = 0.0
+        for name, st in (("totals", mine.totals), ("page", mine.page), ("roots", mine.roots)):
+            ms, _ = await _timed(conn, st.sql, st.params)
+            times.setdefault(f"Roost {name}", []).append(ms)
+            roost_ms += ms
+        times.setdefault("Roost request (3 statements)", []).append(roost_ms)
+        mm_ms, rows = await _timed(conn, MM_LIST, (T, user, team))
+        times.setdefault("Mattermost list", []).append(mm_ms)
+        totals = []
+        for name, sql in MM_TOTALS.items():
+            ms, found = await _timed(conn, sql, (T, user, team))
+            times.setdefault(f"Mattermost {name}", []).append(ms)
+            totals.append(int(found[0][0]))
+            mm_ms += ms
+        times.setdefault("Mattermost request (4 statements)", []).append(mm_ms)
+        if i < len(users):
+            theirs = {str(r["id"]): int(r["unread_replies"]) for r in rows}
+            if theirs != mine.unread or tuple(totals) != mine.counts:
+                mismatches += 1
+    print(f"{group}: {runs} requests over {len(users)} users, one statement at a time")
+    for label, values in times.items():
+        print(_row(label, values))
+    for pct in (50, 99):
+        ratio = percentile(times["Mattermost request (4 statements)"], pct) / percentile(
+            times["Roost request (3 statements)"], pct
+        )
+        print(f"  Mattermost / Roost at p{pct}: {ratio:.1f}x")
+    print(
+        f"  same threads, unread replies and totals from both: "
+        f"{len(users) - mismatches}/{len(users)} users"
+    )
+
+
+async def explain(
+    conn: asyncpg.Connection, label: str, sql: str, params: Sequence[Any], rollback: bool = False
+) -> None:
+    print(f"\n--- {label}")
+    print(" ".join(sql.split()))
+    if params:
+        shown = [p if not isinstance(p, str) or len(p) <= 30 else p[:27] + "..." for p in params]
+        print(f"params: {shown}")
+    statement = f"EXPLAIN (ANALYZE, BUFFERS) {sql}"
+    if rollback:
+        tr = conn.transaction()
+        await tr.start()
+        try:
+            rows = await conn.fetch(statement, *params)
+        finally:
+            await tr.rollback()
+    else:
+        rows = await conn.fetch(statement, *params)
+    for r in rows:
+        print(r[0])
+
+
+@dataclass(frozen=True)
+class FakeReply:
+    """A reply as thread_fanout sees one (post_batches.NewPost's fields)."""
+
+    root_id: str
+    author: str
+    create_at: int
+    channel_id: str
+    team_id: str
+    is_member: bool = True
+    root_author: str = ""
+    follow: tuple[str, ...] = ()
+    mentioned: tuple[str, ...] = ()
+
+
+async def fanout_statements(
+    db: Database, recorder: Recorder, facts: Facts, runs: int
+) -> tuple[list[Statement], list[float]]:
+    """A reply by a follower to the 1,000-follower thread, through thread_fanout, in
+    transactions rolled back: the statements of one, and the time of each run."""
+    thread = facts.reply_thread
+    replier = facts.followers[0]
+    times: list[float] = []
+    first: list[Statement] = []
+    for n in range(runs):
+        reply = FakeReply(
+            root_id=thread.id,
+            author=replier,
+            create_at=int(time.time() * 1000),
+            channel_id=thread.channel_id,
+            team_id=facts.team_id,
+            root_author=thread.user_id if thread.user_id != replier else "",
+        )
+        async with db.engine.connect() as conn:
+            tr = await conn.begin()
+            with recorder.recording() as got:
+                started = time.perf_counter()
+                await record_replies(conn, T, [reply])
+                times.append((time.perf_counter() - started) * 1000)
+            await tr.rollback()
+        if n == 0:
+            first = got
+    return first, times
+
+
+async def sql_phase(url: str, facts: Facts, args: argparse.Namespace) -> None:
+    print(
+        "\n5. the thread list in SQL, through asyncpg (prepared statements, as the server "
+        "runs them); Roost: totals, the page of memberships, the roots by id (recorded "
+        "from roost.store); Mattermost: its list with a correlated COUNT(*) per thread, "
+        "and its three totals joined with the root posts"
+    )
+    db = Database(url, pool_size=2)
+    recorder = Recorder(db)
+    team = facts.team_id
+    heavy = [u for u, _ in facts.heavy]
+    ordinary = [u for u, _ in facts.ordinary]
+    lists: dict[str, RoostList] = {}
+    unread_sql: dict[str, Statement] = {}
+    for user in heavy + ordinary:
+        lists[user], unread = await roost_list(db, recorder, user, team)
+        if user == heavy[0]:
+            unread_sql = unread
+    async with db.read() as sa_conn:
+        with recorder.recording() as thread_sql:
+            await _thread_posts(sa_conn, facts.read_thread.id)
+
+    conn = await asyncpg.connect(url)
+    try:
+        for group, users in (("heavy users", heavy), ("ordinary users", ordinary)):
+            await compare(conn, group, users, lists, team, args.sql_runs)
+
+        print("\nEXPLAIN (ANALYZE, BUFFERS), for the user following the most threads")
+        mine = lists[heavy[0]]
+        await explain(conn, "Roost thread list: totals", mine.totals.sql, mine.totals.params)
+        await explain(conn, "Roost thread list: page", mine.page.sql, mine.page.params)
+        await explain(conn, "Roost thread list: roots by id", mine.roots.sql, mine.roots.params)
+        for name, st in unread_sql.items():
+            await explain(conn, f"Roost unread: {name}", st.sql, st.params)
+        await explain(
+            conn,
+            f"Roost GET /posts/{{root}}/thread ({facts.read_thread.reply_count:,} replies)",
+            thread_sql[0].sql,
+            thread_sql[0].params,
+        )
+        args_mm = (T, heavy[0], team)
+        await explain(conn, "Mattermost thread list", MM_LIST, args_mm)
+        for name, sql in MM_TOTALS.items():
+            await explain(conn, f"Mattermost totals: {name}", sql, args_mm)
+
+        # Last: the rolled-back updates leave dead rows behind.
+        fanout, fanout_times = await fanout_statements(db, recorder, facts, args.fanout_runs)
+        fan = next(s for s in fanout if "NOT IN" in s.sql)
+        fan_times = []
+        for _ in range(args.fanout_runs):
+            tr = conn.transaction()
+            await tr.start()
+            try:
+                ms, rows = await _timed(conn, fan.sql, fan.params)
+            finally:
+                await tr.rollback()
+            fan_times.append(ms)
+        print(
+            f"\na reply's fan-out to the {len(facts.followers):,} followers of a thread "
+            f"(thread_fanout.record_replies, in transactions rolled back): "
+            f"{describe(fanout_times)}"
+        )
+        print(f"  its UPDATE of every follower ({len(rows)} rows): {describe(fan_times)}")
+        print("  statements of one: " + "; ".join(f"{_verb(s.sql)} {s.ms:.1f} ms" for s in fanout))
+        tr = conn.transaction()
+        await tr.start()
+        try:
+            # One transaction, rolled back: each statement sees the ones before it.
+            for k, st in enumerate(fanout, 1):
+                await explain(
+                    conn,
+                    f"Roost reply fan-out {k}/{len(fanout)} ({len(facts.followers):,} "
+                    "followers, rolled back)",
+                    st.sql,
+                    st.params,
+                )
+        finally:
+            await tr.rollback()
+    finally:
+        await conn.close()
+        await db.close()
+
+
+async def _thread_posts(conn: AsyncConnection, root_id: str) -> None:
+    """What GET /posts/{root}/thread reads for the posts: the whole thread."""
+    await list_store.thread_posts(
+        conn, T, root_id, include_root=True, direction="", from_create_at=0, from_post="", limit=0
+    )
+
+
+def _verb(sql: str) -> str:
+    words = sql.split()
+    if words[0] == "UPDATE":
+        rest = " ".join(words)
+        return "UPDATE followers" if "NOT IN" in rest else f"UPDATE {words[1]}"
+    return words[0]
+
+
+# Running it.
+
+
+@contextmanager
+def database(args: argparse.Namespace) -> Iterator[str]:
+    if args.database_url:
+        yield args.database_url
+        return
+    url = asyncio.run(create_database())
+    try:
+        yield url
+    finally:
+        if args.keep_db:
+            print(f"\nkept the database: --database-url {url}")
+        else:
+            asyncio.run(drop_database(url))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--small", action="store_true", help="a tenth of the data")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--database-url", help="use (and keep) this database; loaded if empty")
+    parser.add_argument("--keep-db", action="store_true", help="keep the database made here")
+    parser.add_argument("--requests", type=int, default=400, help="per measured phase")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients")
+    parser.add_argument("--thread-requests", type=int, default=150, help="whole-thread reads")
+    parser.add_argument("--replies", type=int, default=50)
+    parser.add_argument("--reply-interval", type=float, default=0.2, help="seconds")
+    parser.add_argument("--users", type=int, default=20, help="heavy and ordinary users used")
+    parser.add_argument("--sql-runs", type=int, default=400)
+    parser.add_argument("--fanout-runs", type=int, default=30)
+    args = parser.parse_args()
+    shape = Shape.small(args.seed) if args.small else Shape(seed=args.seed)
+    print(f"machine: {machine()}; backend: postgres")
+    with database(args) as url:
+        found = asyncio.run(loaded_shape(url))
+        if found is None:
+            print(f"loading the data set into {url}")
+            asyncio.run(load(url, shape))
+        elif found != shape:
+            print(f"note: the database holds a different shape than asked; using it: {found}")
+            shape = found
+        facts = asyncio.run(discover(url, shape, args.users, args.seed))
+        print(f"data set: {shape.describe()}")
+        print(
+            f"PostgreSQL {facts.settings['version']}, shared_buffers "
+            f"{facts.settings['shared_buffers']}, work_mem {facts.settings['work_mem']}, "
+            f"effective_cache_size {facts.settings['effective_cache_size']}; sizes: "
+            + ", ".join(f"{k} {v}" for k, v in facts.sizes.items())
+        )
+        print(
+            f"heavy users: {len(facts.heavy)}, following {_spread(facts.heavy)} threads; "
+            f"ordinary users: {len(facts.ordinary)}, following {_spread(facts.ordinary)}"
+        )
+        print(
+            "one `roost serve` process (defaults, PostgreSQL pool 20); this script is the "
+            "client, in another process on the same machine"
+        )
+        with (
+            tempfile.TemporaryDirectory(prefix="roost-bench-") as tmp,
+            running_server(url, Path(tmp)) as base,
+        ):
+            asyncio.run(http_reads(base, facts, args))
+            before = asyncio.run(_write_stats(url))
+            replies = replies_to_followed_thread(base, facts, args)
+        # After the server has gone: its connections have flushed their statistics.
+        print_write_stats(before, asyncio.run(_write_stats(url)), replies)
+        asyncio.run(sql_phase(url, facts, args))
+
+
+if __name__ == "__main__":
+    main()
