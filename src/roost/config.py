@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+# Public links are signed with the salt: short salts are guessable.
+PUBLIC_LINK_SALT_MIN = 32
 
 
 class Settings(BaseSettings):
@@ -69,6 +73,43 @@ class Settings(BaseSettings):
     enable_open_server: bool = True
     enable_user_access_tokens: bool = True
     enable_bot_account_creation: bool = True
+
+    # Files. Uploads stay on this node's disk under data_dir/files, or go to an
+    # S3-compatible bucket shared by every node: file_store = "s3://bucket/prefix".
+    file_store: str = ""
+    # For S3: the endpoint of a non-AWS store (MinIO, Ceph, ...), the region, and keys
+    # (empty keys: botocore's usual sources, such as AWS_* variables or an instance role).
+    file_s3_endpoint: str = ""
+    file_s3_region: str = "us-east-1"
+    file_s3_access_key_id: str = ""
+    file_s3_secret_access_key: str = ""
+    # Path-style bucket URLs (endpoint/bucket/key), which most self-hosted stores need.
+    file_s3_path_style: bool = False
+    # Images with more pixels than this are refused (decompression bombs), as
+    # Mattermost's MaxImageResolution (7680x4320).
+    max_image_pixels: int = Field(default=7680 * 4320, ge=1)
+    # Uploads no post has taken after this long are deleted, checked this often.
+    file_orphan_age_seconds: float = Field(default=24 * 3600.0, gt=0)
+    file_sweep_interval_seconds: float = Field(default=600.0, gt=0)
+    # Public links (GET /files/{id}/link): off by default, as in Mattermost. The salt
+    # signs the links; every node needs the same one, and changing it revokes them all.
+    enable_public_link: bool = False
+    public_link_salt: str = ""
+
+    @field_validator("file_store")
+    @classmethod
+    def _check_file_store(cls, value: str) -> str:
+        if value not in ("", "local") and not re.fullmatch(r"s3://[^/?#]+(/[^?#]*)?", value):
+            raise ValueError("file_store is empty, 'local' or s3://bucket[/prefix]")
+        return value
+
+    @model_validator(mode="after")
+    def _check_public_links(self) -> Settings:
+        if self.enable_public_link and len(self.public_link_salt) < PUBLIC_LINK_SALT_MIN:
+            raise ValueError(
+                f"enable_public_link needs public_link_salt of {PUBLIC_LINK_SALT_MIN}+ characters"
+            )
+        return self
 
     @property
     def effective_database_url(self) -> str:

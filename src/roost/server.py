@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from roost import MATTERMOST_COMPAT_VERSION
+from roost.api import files as file_routes
 from roost.api.middleware import RoostMiddleware
 from roost.api.routes import all_routes, method_not_allowed, not_found, server_error
 from roost.app.auth import Auth
@@ -21,12 +22,15 @@ from roost.app.channel_members import ChannelMembers
 from roost.app.channels import Channels
 from roost.app.direct_channels import DirectChannels
 from roost.app.drafts import Drafts
+from roost.app.file_sweeper import FileSweeper
+from roost.app.files import Files
 from roost.app.health import Health
 from roost.app.mentions import Mentions
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
 from roost.app.preferences import Preferences
 from roost.app.reactions import Reactions
+from roost.app.search import Search
 from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
@@ -36,6 +40,7 @@ from roost.cluster.bus import Bus, LocalBus
 from roost.cluster.redis_bus import RedisBus
 from roost.cluster.redis_presence import RedisPresence
 from roost.config import Settings
+from roost.filestore import FileStore, open_store
 from roost.realtime.hub import Hub
 from roost.realtime.presence import LocalPresence, Presence
 from roost.store.database import Database
@@ -66,6 +71,7 @@ def build_services(settings: Settings) -> Services:
     channels = Channels(db, bus, typing_limit)
     statuses = Statuses(db, bus)
     mentions = Mentions(db, bus)
+    files = Files(db, _file_store(settings), channels, settings)
     return Services(
         settings=settings,
         db=db,
@@ -83,8 +89,22 @@ def build_services(settings: Settings) -> Services:
         health=Health(db, bus),
         posts=Posts(db, bus, settings, statuses, channels, mentions),
         threads=Threads(db, bus, users, channels, mentions),
+        search=Search(db),
         post_lists=PostLists(db, users),
         reactions=Reactions(db, bus, channels),
+        files=files,
+    )
+
+
+def _file_store(settings: Settings) -> FileStore:
+    return open_store(
+        settings.file_store,
+        settings.data_dir,
+        endpoint_url=settings.file_s3_endpoint,
+        region=settings.file_s3_region,
+        access_key_id=settings.file_s3_access_key_id,
+        secret_access_key=settings.file_s3_secret_access_key,
+        path_style=settings.file_s3_path_style,
     )
 
 
@@ -115,13 +135,17 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         await services.db.start()
         await services.bus.start()
         await presence.start()
+        await services.files.start()
         sweeper = asyncio.create_task(_sweep(hub))
+        file_sweeper = asyncio.create_task(_file_sweeper(services).run())
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in (sweeper, file_sweeper):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await services.files.close()
             await presence.close()
             await services.bus.close()
             await services.db.close()
@@ -133,6 +157,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
                 RoostMiddleware,
                 version_id=version_id(),
                 max_body_bytes=settings.max_request_body_bytes,
+                streamed_uploads=frozenset({file_routes.UPLOAD_PATH}),
             )
         ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
@@ -161,6 +186,17 @@ def _tune_gc() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(GC_GEN0_THRESHOLD, 20, 20)
+
+
+def _file_sweeper(services: Services) -> FileSweeper:
+    s = services.settings
+    return FileSweeper(
+        services.db,
+        services.files.store,
+        services.files.uploads.temp_dir,
+        s.file_orphan_age_seconds,
+        s.file_sweep_interval_seconds,
+    )
 
 
 async def _sweep(hub: Hub) -> None:

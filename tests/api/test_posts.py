@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.chat import make_dm
 from tests.support.client import Api, LoggedIn, expect
+from tests.support.files import upload_one
 from tests.support.posting import channel, make_room, member, post
 
 UserFactory = Callable[..., LoggedIn]
@@ -62,7 +63,7 @@ def test_message_length_limit(make_user: UserFactory) -> None:
         {"message": "hi", "channel_id": ""},
         {"message": "hi", "root_id": "bad"},
         {"message": "hi", "file_ids": ["bad"]},
-        {"message": "hi", "file_ids": ["a" * 26] * 6},
+        {"message": "hi", "file_ids": [f"{i:026d}" for i in range(11)]},
         {"message": "hi", "type": "system_join_channel"},
         {"message": "hi", "type": "weird"},
         {"message": 5},
@@ -88,8 +89,9 @@ def test_create_post_not_json(make_user: UserFactory) -> None:
 
 def test_empty_message_allowed_with_files_or_attachments(make_user: UserFactory) -> None:
     room = make_room(make_user)
-    p = post(room.alice, room.channel_id, "", file_ids=["a" * 26])
-    assert p["file_ids"] == ["a" * 26]
+    info = upload_one(room.alice, room.channel_id)
+    p = post(room.alice, room.channel_id, "", file_ids=[info["id"]])
+    assert p["file_ids"] == [info["id"]]
     p = post(room.alice, room.channel_id, "", props={"attachments": [{"text": "hi"}]})
     assert p["props"]["attachments"][0]["text"] == "hi"
 

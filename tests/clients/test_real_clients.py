@@ -160,7 +160,8 @@ JS_STEPS = (
 )
 
 STEPS: dict[str, tuple[str, ...]] = {
-    "mmdriver": PYTHON_STEPS,
+    # mattermostdriver also uploads a file, posts it, reads it back and finds it by search.
+    "mmdriver": (*PYTHON_STEPS[:-2], "upload_file", "search_file_post", *PYTHON_STEPS[-2:]),
     "autodriver10": PYTHON_STEPS,
     "autodriver11": (*PYTHON_STEPS[:-2], "async_driver_me", *PYTHON_STEPS[-2:]),
     "js": JS_STEPS,

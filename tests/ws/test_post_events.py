@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.support.chat import make_dm
 from tests.support.client import LoggedIn, expect
+from tests.support.files import upload_one
 from tests.support.posting import make_room, post
 from tests.support.ws import Frame, WsClient
 
@@ -57,9 +58,10 @@ def test_posted_reaches_members_and_sender_only(server: str, make_user: UserFact
 def test_posted_without_mentions_and_set_online_false(server: str, make_user: UserFactory) -> None:
     room = make_room(make_user)
     with listening(server, room.alice) as (alice,):
+        info = upload_one(room.bob, room.channel_id)
         r = room.bob.api.post(
             "/posts",
-            {"channel_id": room.channel_id, "message": "quiet", "file_ids": ["a" * 26]},
+            {"channel_id": room.channel_id, "message": "quiet", "file_ids": [info["id"]]},
             params={"set_online": "false"},
         )
         p = expect(r, 201)

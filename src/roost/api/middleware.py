@@ -24,10 +24,19 @@ def _too_large(limit: int) -> AppError:
 
 
 class RoostMiddleware:
-    def __init__(self, app: ASGIApp, version_id: str, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        version_id: str,
+        max_body_bytes: int,
+        streamed_uploads: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.version_header = version_id.encode()
         self.max_body = max_body_bytes
+        # POSTs to these paths stream their bodies to disk and enforce their own,
+        # larger limits as the bytes arrive (file uploads): the JSON limit is not theirs.
+        self.streamed_uploads = streamed_uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -44,8 +53,9 @@ class RoostMiddleware:
             await self.app(scope, receive, send)
             return
 
+        streamed = scope["method"] == "POST" and scope["path"] in self.streamed_uploads
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body:
+        if declared is not None and declared > self.max_body and not streamed:
             response = error_response(_too_large(self.max_body), request_id)
             await response(scope, receive, send)
             return
@@ -75,7 +85,7 @@ class RoostMiddleware:
             return message
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
+            await self.app(scope, receive if streamed else limited_receive, send_with_headers)
         finally:
             route = scope.get("route")
             template = getattr(route, "path", "unmatched")

@@ -7,8 +7,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost import metrics
-from roost.api import bots, channel_members, channels, status, system, teams, threads, users
+from roost.api import bots, channel_members, channels, search, status, system, teams, threads, users
 from roost.api import drafts as draft_routes
+from roost.api import files as file_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
 from roost.api.responses import error_response
@@ -39,7 +40,9 @@ def api_routes() -> list[BaseRoute]:
         *channel_members.routes(),
         *post_routes.routes(),
         *reaction_routes.routes(),
+        *file_routes.routes(),
         *threads.routes(),
+        *search.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 
@@ -59,6 +62,7 @@ def all_routes() -> list[BaseRoute]:
         Mount("/api/v4", app=IndexedRouter(api_routes())),
         Route("/", landing, methods=["GET"]),
         Route("/metrics", prometheus_metrics, methods=["GET"]),
+        *file_routes.public_routes(),
     ]
 
 

@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from roost import MATTERMOST_COMPAT_VERSION
 from roost.app import errors, post_access
 from roost.app.context import Actor
+from roost.app.file_attach import in_post_order
 from roost.app.users import Users
 from roost.model.post import Post, PostList
 from roost.store import channels as channel_store
+from roost.store import files as file_store
 from roost.store import post_lists as list_store
 from roost.store import posts as post_store
 from roost.store import reactions as reaction_store
@@ -357,7 +359,8 @@ async def _add_roots(
 
 async def decorate(conn: AsyncConnection, tenant_id: str, found: Iterable[Post]) -> None:
     """What a response shows beyond the row: a reply's thread counters (its root's, as
-    Mattermost shows them) and metadata.reactions; a query each, only when needed."""
+    Mattermost shows them), metadata.files and metadata.reactions; a query each, only
+    when needed."""
     by_id = {p.id: p for p in found}
     replies = [p for p in by_id.values() if p.root_id]
     missing = {p.root_id for p in replies} - by_id.keys()
@@ -368,6 +371,11 @@ async def decorate(conn: AsyncConnection, tenant_id: str, found: Iterable[Post])
             (root.reply_count, root.last_reply_at) if root else counters.get(reply.root_id, (0, 0))
         )
         reply.reply_count, reply.last_reply_at = count, last
+    with_files = [p for p in by_id.values() if p.file_ids and not p.delete_at]
+    if with_files:
+        files = await file_store.for_posts(conn, tenant_id, [p.id for p in with_files])
+        for post in with_files:
+            post.files = in_post_order(files.get(post.id, []), post.file_ids)
     with_reactions = [p for p in by_id.values() if p.has_reactions and not p.delete_at]
     if not with_reactions:
         return

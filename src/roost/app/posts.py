@@ -9,13 +9,15 @@ at that moment into one transaction; then one event per post.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from cachetools import TTLCache
 
-from roost.app import errors, post_access
+from roost.app import errors, file_attach, post_access
 from roost.app.channels import Channels
 from roost.app.context import Actor
 from roost.app.mentions import Mentioned, Mentions
@@ -31,6 +33,7 @@ from roost.config import Settings
 from roost.ids import is_valid_id, new_id
 from roost.model.channel import DIRECT
 from roost.model.event import Broadcast, Event
+from roost.model.file import FileInfo
 from roost.model.post import (
     CLIENT_TYPES,
     CUSTOM_TYPE_PREFIX,
@@ -38,14 +41,18 @@ from roost.model.post import (
     SYSTEM_TYPE_PREFIX,
     Post,
 )
+from roost.store import files as file_store
 from roost.store import post_access as access_store
 from roost.store import posts as post_store
 from roost.store import threads as thread_store
 from roost.store.database import Database
+from roost.store.files import NotAttachable
 from roost.store.post_access import ChannelAccess
 from roost.store.post_batches import NewPost
 
-MAX_FILE_IDS = 5
+log = logging.getLogger(__name__)
+
+MAX_FILE_IDS = 10
 PENDING_POST_ID_MAX = 128
 PROPS_MAX_CHARS = 800_000
 # Props only the server sets; a client sending them is ignored.
@@ -113,6 +120,7 @@ class Posts:
         self._online: TTLCache[tuple[str, str], bool] = TTLCache(
             ONLINE_CACHE_SIZE, ONLINE_MARK_SECONDS
         )
+        self._announcing: set[asyncio.Task[None]] = set()
 
     # Checks.
 
@@ -165,7 +173,9 @@ class Posts:
         members = await self._channels.member_ids(actor.tenant_id, draft.channel_id)
         access = await self._member_access(actor, draft.channel_id, members)
         root: Post | None = None
-        if access is not None and not draft.root_id and "@" not in draft.message:
+        files: list[FileInfo] = []
+        plain = not draft.root_id and "@" not in draft.message and not draft.file_ids
+        if access is not None and plain:
             # A member's plain root post: everything needed is cached, no query at all.
             self._check_postable(actor, access)
             mentioned = await self._find_mentions(None, actor, access, members, draft.message)
@@ -178,6 +188,10 @@ class Posts:
                 self._check_postable(actor, access)
                 assert access is not None
                 root = await self._check_root(conn, actor, draft) if draft.root_id else None
+                if draft.file_ids:
+                    files = await file_attach.attachable(
+                        conn, actor, draft.channel_id, draft.file_ids
+                    )
                 mentioned = await self._find_mentions(conn, actor, access, members, draft.message)
 
         now = now_ms()
@@ -199,6 +213,9 @@ class Posts:
             file_ids=list(draft.file_ids),
             pending_post_id=draft.pending_post_id,
         )
+        for info in files:
+            info.post_id, info.update_at = post.id, post.update_at
+        post.files = files or None
 
         reader = actor.user_id if access.is_member else ""
         item = NewPost(post, reader, sorted(mentioned.users))
@@ -207,7 +224,11 @@ class Posts:
             item.follow = sorted(mentioned.explicit)
             if root.user_id in members and root.user_id != actor.user_id:
                 item.root_author = root.user_id
-        await self._writer.write(actor.tenant_id, item)
+        try:
+            await self._writer.write(actor.tenant_id, item)
+        except NotAttachable as exc:
+            # Another post (or the sweep) took a file since it was checked.
+            raise file_attach.not_attachable(exc.file_ids) from None
 
         events = []
         followers: list[str] = []
@@ -224,10 +245,24 @@ class Posts:
         posted = self._posted_event(actor, access, members, post, mentioned.users, set_online)
         if root is not None:
             posted.data["followers"] = orjson.dumps(followers).decode()
-        await self._bus.publish([posted, *events])
+        await self._bus.publish([posted])
+        if events:
+            self._announce_later(events)
         if set_online:
             await self._mark_online(actor)
         return post
+
+    def _announce_later(self, events: list[Event]) -> None:
+        """Per-follower thread events go out after the reply is answered: a thread with a
+        thousand followers is a thousand events, which the poster need not wait for."""
+        task = asyncio.create_task(self._bus.publish(events))
+        self._announcing.add(task)
+        task.add_done_callback(self._announced)
+
+    def _announced(self, task: asyncio.Task[None]) -> None:
+        self._announcing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("thread events not published", exc_info=task.exception())
 
     @staticmethod
     def _check_postable(actor: Actor, access: ChannelAccess | None) -> None:
@@ -318,6 +353,8 @@ class Posts:
             data["mentions"] = orjson.dumps(sorted(mentioned)).decode()
         if post.file_ids:
             data["otherFile"] = "true"
+        if any(f.is_image for f in post.files or ()):
+            data["image"] = "true"
         broadcast = Broadcast(recipients=members, channel_id=channel.id)
         return Event(actor.tenant_id, "posted", data, broadcast)
 
@@ -422,9 +459,8 @@ class Posts:
             post.message = patch.message
             post.hashtags = parse_hashtags(patch.message)
             post.edit_at = now
-        if patch.file_ids is not None and patch.file_ids != post.file_ids:
-            post.file_ids = list(patch.file_ids)
-            post.edit_at = now
+        # file_ids are checked but not changed by an edit: a post's attachments are the
+        # uploads it took when made (Mattermost's API edits leave them too).
         if patch.props is not None:
             kept = {k: v for k, v in post.props.items() if k in SERVER_PROPS}
             post.props = {**{k: v for k, v in patch.props.items() if k not in SERVER_PROPS}, **kept}
@@ -484,6 +520,7 @@ class Posts:
                 )
             else:
                 await thread_store.root_deleted(conn, actor.tenant_id, post.id, now)
+            await file_store.delete_for_post(conn, actor.tenant_id, post.id, now, post.is_root)
         post.delete_at = now
         post.update_at = now
         post.props = dict(post.props, deleteBy=actor.user_id)

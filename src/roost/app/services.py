@@ -10,11 +10,13 @@ from roost.app.channel_members import ChannelMembers
 from roost.app.channels import Channels
 from roost.app.direct_channels import DirectChannels
 from roost.app.drafts import Drafts
+from roost.app.files import Files
 from roost.app.health import Health
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
 from roost.app.preferences import Preferences
 from roost.app.reactions import Reactions
+from roost.app.search import Search
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
 from roost.app.threads import Threads
@@ -44,3 +46,5 @@ class Services:
     post_lists: PostLists
     reactions: Reactions
     threads: Threads
+    files: Files
+    search: Search

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from roost.model.file import FileInfo
+
 # Post types a client may create; "system_*" types are the server's own.
 SYSTEM_TYPE_PREFIX = "system_"
 CUSTOM_TYPE_PREFIX = "custom_"
@@ -61,6 +63,8 @@ class Post:
     # Not stored: set per response.
     pending_post_id: str = ""
     reactions: list[Reaction] | None = None
+    # The attached files' infos (metadata.files), in file_ids order.
+    files: list[FileInfo] | None = None
     # Collapsed-thread lists show these on roots; None leaves them out.
     participants: list[dict[str, Any]] | None = None
     is_following: bool | None = None
@@ -77,6 +81,8 @@ class Post:
         metadata: dict[str, Any] = {}
         if self.reactions:
             metadata["reactions"] = [r.to_dict() for r in self.reactions]
+        if self.files:
+            metadata["files"] = [f.to_dict() for f in self.files]
         out = {
             "id": self.id,
             "create_at": self.create_at,

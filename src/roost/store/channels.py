@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.channel import DEFAULT_MEMBER_NOTIFY_PROPS, Channel, ChannelMember
 from roost.store import codec
 from roost.store.dialect import insert_ignore
-from roost.store.tables import channel_members, channels
+from roost.store.tables import channel_members, channels, teams
 
 
 def channel_from_row(row: RowMapping) -> Channel:
@@ -196,3 +196,55 @@ async def user_channels(
         stmt = stmt.where(channels.c.delete_at == 0)
     stmt = stmt.order_by(channels.c.display_name, channels.c.id)
     return [channel_from_row(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def search_all_channels(
+    conn: AsyncConnection,
+    tenant_id: str,
+    term: str,
+    types: Sequence[str],
+    *,
+    include_deleted: bool,
+    team_ids: Sequence[str],
+    offset: int,
+    limit: int,
+) -> tuple[list[tuple[Channel, dict[str, Any]]], int]:
+    """Team channels across teams whose name or a word of whose display name starts
+    with ``term``, each with its team's names; and how many match in all."""
+    ch, t = channels.c, teams.c
+    cond = and_(ch.tenant_id == tenant_id, ch.type.in_(list(types)), ch.team_id != "")
+    if not include_deleted:
+        cond = and_(cond, ch.delete_at == 0)
+    if team_ids:
+        cond = and_(cond, ch.team_id.in_(list(team_ids)))
+    if term:
+        like = f"{_escape_like(term.lower())}%"
+        display = func.lower(ch.display_name)
+        cond = and_(
+            cond,
+            or_(
+                ch.name.like(like, escape="\\"),
+                display.like(like, escape="\\"),
+                display.like("% " + like, escape="\\"),
+            ),
+        )
+    joined = channels.join(teams, and_(t.tenant_id == ch.tenant_id, t.id == ch.team_id))
+    total = (await conn.execute(select(func.count()).select_from(joined).where(cond))).scalar_one()
+    stmt = (
+        select(channels, t.display_name.label("team_display_name"), t.name.label("team_name"))
+        .add_columns(t.update_at.label("team_update_at"))
+        .select_from(joined)
+        .where(cond)
+        .order_by(ch.display_name, ch.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    found = []
+    for row in (await conn.execute(stmt)).mappings():
+        team = {
+            "team_display_name": row["team_display_name"],
+            "team_name": row["team_name"],
+            "team_update_at": int(row["team_update_at"]),
+        }
+        found.append((channel_from_row(row), team))
+    return found, int(total)

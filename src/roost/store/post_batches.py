@@ -15,6 +15,8 @@ from sqlalchemy import BigInteger, String, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.post import Post
+from roost.store import files as file_store
+from roost.store.files import Attachment
 from roost.store.posts import later, post_values
 from roost.store.tables import channel_members, channels, posts
 from roost.store.thread_fanout import ThreadFanout, record_replies
@@ -115,6 +117,19 @@ async def write_posts(conn: AsyncConnection, tenant_id: str, batch: Sequence[New
     if not batch:
         return
     await conn.execute(_INSERT, [post_values(tenant_id, item.post) for item in batch])
+    # Each post takes its uploads in the same transaction (or the batch fails, and the
+    # writer retries its posts one by one, so only the post whose files were taken fails).
+    await file_store.attach(
+        conn,
+        tenant_id,
+        [
+            Attachment(
+                i.post.id, i.post.channel_id, i.post.user_id, i.post.file_ids, i.post.update_at
+            )
+            for i in batch
+            if i.post.file_ids
+        ],
+    )
 
     # Channels: totals and last-post times, and the totals each poster has now read.
     per_channel: dict[str, list[NewPost]] = defaultdict(list)

@@ -11,10 +11,12 @@ from sqlalchemy import (
     Boolean,
     Column,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -231,6 +233,8 @@ posts = Table(
     Index("ix_posts_channel_create", "tenant_id", "channel_id", "create_at", "id"),
     Index("ix_posts_channel_update", "tenant_id", "channel_id", "update_at"),
     Index("ix_posts_root_create", "tenant_id", "root_id", "create_at", "id"),
+    # from: searches, and anything else that lists one author's posts.
+    Index("ix_posts_user_create", "tenant_id", "user_id", "create_at"),
 )
 
 # A user's relation to a thread (collapsed reply threads). Unread counts are stored and
@@ -253,6 +257,19 @@ thread_memberships = Table(
     Column("unread_mentions", BigInteger, nullable=False, server_default="0"),
     _ms("thread_delete_at"),
     Index("ix_thread_memberships_user", "tenant_id", "user_id", "last_reply_at", "post_id"),
+)
+# A user's thread totals (followed, unread, unread mentions) from the index alone: the
+# rows of one user are scattered, and reading them all costs a page each.
+_live_followed = text("following AND thread_delete_at = 0")
+Index(
+    "ix_thread_memberships_totals",
+    thread_memberships.c.tenant_id,
+    thread_memberships.c.user_id,
+    thread_memberships.c.team_id,
+    thread_memberships.c.unread_replies,
+    thread_memberships.c.unread_mentions,
+    postgresql_where=_live_followed,
+    sqlite_where=_live_followed,
 )
 
 reactions = Table(
@@ -306,12 +323,43 @@ drafts = Table(
     _ms("update_at"),
 )
 
+# Uploaded files. The content lives in the file store (local disk or S3) under keys made
+# from the id alone, so a client's file name never reaches a path. post_id is "" until a
+# post takes the file; uploads still unattached after a while are swept away.
+file_infos = Table(
+    "file_infos",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _id("user_id"),
+    _id("channel_id"),
+    Column("post_id", String(ID), nullable=False, server_default=""),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+    Column("name", String(256), nullable=False),
+    Column("extension", String(256), nullable=False, server_default=""),
+    Column("size", BigInteger, nullable=False, server_default="0"),
+    Column("mime_type", String(256), nullable=False, server_default=""),
+    Column("width", Integer, nullable=False, server_default="0"),
+    Column("height", Integer, nullable=False, server_default="0"),
+    Column("has_preview_image", Boolean, nullable=False, server_default="0"),
+    # Thumbnail and preview objects exist (also for animated GIFs, which clients show
+    # as themselves, so has_preview_image is false for them).
+    Column("has_thumbnail", Boolean, nullable=False, server_default="0"),
+    # Base64 of a 16x16 JPEG; "" when there is none.
+    Column("mini_preview", Text, nullable=False, server_default=""),
+    # A post's files, and the sweep of old unattached uploads (post_id "").
+    Index("ix_file_infos_post", "tenant_id", "post_id", "create_at"),
+)
+
 __all__ = [
     "access_tokens",
     "bots",
     "channel_members",
     "channels",
     "drafts",
+    "file_infos",
     "metadata",
     "posts",
     "preferences",

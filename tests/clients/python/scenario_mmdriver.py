@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
-from common import Config, EventLog, report
+from common import Config, EventLog, Steps, check, report
 from mattermostdriver import Driver
 from mattermostdriver.endpoints.bots import Bots
 from mattermostdriver.exceptions import (
@@ -180,9 +181,52 @@ class Kit:
         return bots.create_bot(options={"username": username, "display_name": "Bot"})
 
 
+# A word only the post with the file holds, for the search step to find.
+FILE_MARKER = f"attached{uuid.uuid4().hex[:8]}"
+
+
+def upload_file(steps: Steps, driver: Driver) -> None:
+    """Upload through the driver's own multipart form, post with the file, read it back."""
+    channel_id = steps["create_public_channel"]["id"]
+    data = b"a file from mattermostdriver\n" * 100
+    uploaded = driver.files.upload_file(channel_id, files={"files": ("driver.txt", data)})
+    [info] = uploaded["file_infos"]
+    check(info["name"] == "driver.txt" and info["size"] == len(data), f"upload gave {uploaded}")
+    post = driver.posts.create_post(
+        options={
+            "channel_id": channel_id,
+            "message": f"with a file {FILE_MARKER}",
+            "file_ids": [info["id"]],
+        }
+    )
+    check(post["file_ids"] == [info["id"]], f"the post must carry the file: {post}")
+    files = post.get("metadata", {}).get("files", [])
+    check([f["id"] for f in files] == [info["id"]], f"metadata.files: {post.get('metadata')}")
+    got = driver.files.get_file(info["id"])
+    check(got.content == data, f"read back {len(got.content)} bytes, not {len(data)}")
+    meta = driver.files.get_file_metadata(info["id"])
+    check(meta["post_id"] == post["id"], f"the info must name the post: {meta}")
+
+
+def search_file_post(steps: Steps, driver: Driver) -> None:
+    """Find the post with the file through the driver's team search."""
+    team_id = steps["create_team"]["id"]
+    found = driver.posts.search_for_team_posts(
+        team_id, options={"terms": FILE_MARKER, "is_or_search": False}
+    )
+    posts = [found["posts"][pid] for pid in found["order"]]
+    check(len(posts) == 1 and posts[0]["file_ids"], f"search found {found['order']}")
+    check(FILE_MARKER in found["matches"][posts[0]["id"]], f"matches: {found['matches']}")
+
+
 def main() -> None:
     cfg = Config.from_env()
-    report(*play(Kit(cfg), cfg))
+
+    def extra(steps: Steps, driver: Driver) -> None:
+        steps.run("upload_file", lambda: upload_file(steps, driver), ("create_public_channel",))
+        steps.run("search_file_post", lambda: search_file_post(steps, driver), ("upload_file",))
+
+    report(*play(Kit(cfg), cfg, extra))
 
 
 if __name__ == "__main__":

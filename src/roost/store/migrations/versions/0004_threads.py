@@ -44,6 +44,20 @@ def upgrade() -> None:
         "thread_memberships",
         ["tenant_id", "user_id", "last_reply_at", "post_id"],
     )
+    op.create_index(
+        "ix_thread_memberships_totals",
+        "thread_memberships",
+        ["tenant_id", "user_id", "team_id", "unread_replies", "unread_mentions"],
+        postgresql_where=sa.text("following AND thread_delete_at = 0"),
+        sqlite_where=sa.text("following AND thread_delete_at = 0"),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        # Every reply rewrites its followers' rows: vacuum often, so the totals index
+        # keeps answering from the index alone (its pages must be marked all-visible).
+        op.execute(
+            "ALTER TABLE thread_memberships SET (autovacuum_vacuum_scale_factor = 0.02, "
+            "autovacuum_analyze_scale_factor = 0.05)"
+        )
 
 
 def downgrade() -> None:

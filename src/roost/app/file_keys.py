@@ -1,0 +1,20 @@
+"""Where a file's objects live in the file store: keys made from ids alone.
+
+``{tenant}/{first two characters of the id}/{id}/{variant}``: the client's file name is
+never part of a key, and the two-character level keeps local directories small.
+"""
+
+from __future__ import annotations
+
+ORIGINAL = "original"
+THUMBNAIL = "thumbnail"
+PREVIEW = "preview"
+VARIANTS = (ORIGINAL, THUMBNAIL, PREVIEW)
+
+
+def object_key(tenant_id: str, file_id: str, variant: str) -> str:
+    return f"{tenant_id}/{file_id[:2]}/{file_id}/{variant}"
+
+
+def all_keys(tenant_id: str, file_id: str) -> list[str]:
+    return [object_key(tenant_id, file_id, v) for v in VARIANTS]
