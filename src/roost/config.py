@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # Above this many members a channel gets no typing events (clients do not send
     # them, and the server does not fan them out), as Mattermost's MaxNotificationsPerChannel.
     max_notifications_per_channel: int = Field(default=1000, ge=1)
+    # A reply to a thread with more members than this commits without moving their
+    # counters; a job right after does (so the reply never waits on a big fan-out).
+    thread_fanout_inline_max: int = Field(default=200, ge=0, le=100_000)
     enable_user_typing_messages: bool = True
     websocket_send_queue: int = Field(default=256, ge=8)
     websocket_replay_buffer: int = Field(default=128, ge=8)

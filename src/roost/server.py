@@ -34,6 +34,7 @@ from roost.app.search import Search
 from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
+from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.threads import Threads
 from roost.app.users import Users
 from roost.cluster.bus import Bus, LocalBus
@@ -71,6 +72,7 @@ def build_services(settings: Settings) -> Services:
     channels = Channels(db, bus, typing_limit)
     statuses = Statuses(db, bus)
     mentions = Mentions(db, bus)
+    fanout = FanoutWorker(db, bus)
     files = Files(db, _file_store(settings), channels, settings)
     return Services(
         settings=settings,
@@ -87,8 +89,9 @@ def build_services(settings: Settings) -> Services:
         direct_channels=DirectChannels(db, bus, channels),
         teams=Teams(db, bus, channels),
         health=Health(db, bus),
-        posts=Posts(db, bus, settings, statuses, channels, mentions),
-        threads=Threads(db, bus, users, channels, mentions),
+        posts=Posts(db, bus, settings, statuses, channels, mentions, fanout),
+        threads=Threads(db, bus, users, channels, mentions, fanout),
+        fanout=fanout,
         search=Search(db),
         post_lists=PostLists(db, users),
         reactions=Reactions(db, bus, channels),
@@ -138,10 +141,11 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         await services.files.start()
         sweeper = asyncio.create_task(_sweep(hub))
         file_sweeper = asyncio.create_task(_file_sweeper(services).run())
+        fanout_worker = asyncio.create_task(services.fanout.run())
         try:
             yield
         finally:
-            for task in (sweeper, file_sweeper):
+            for task in (sweeper, file_sweeper, fanout_worker):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

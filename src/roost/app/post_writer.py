@@ -22,8 +22,11 @@ Waiting = tuple[str, NewPost, "asyncio.Future[None]"]
 
 
 class PostWriter:
-    def __init__(self, db: Database, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, db: Database, max_batch: int = MAX_BATCH, fanout_inline_max: int = 200
+    ) -> None:
         self._db = db
+        self._fanout_inline_max = fanout_inline_max
         self._max_batch = max_batch
         self._waiting: list[Waiting] = []
         self._drainer: asyncio.Task[None] | None = None
@@ -68,7 +71,7 @@ class PostWriter:
             by_tenant[tenant_id].append(item)
         async with self._db.write() as conn:
             for tenant_id, items in by_tenant.items():
-                await write_posts(conn, tenant_id, items)
+                await write_posts(conn, tenant_id, items, self._fanout_inline_max)
         self.batches += 1
         self.posts += len(batch)
 

@@ -27,6 +27,7 @@ from roost.app.post_text import parse_hashtags
 from roost.app.post_writer import PostWriter
 from roost.app.statuses import Statuses
 from roost.app.thread_events import thread_updated_events
+from roost.app.thread_fanout_worker import FanoutWorker, publish_in_slices
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
@@ -106,10 +107,12 @@ class Posts:
         statuses: Statuses,
         channels: Channels,
         mentions: Mentions,
+        fanout: FanoutWorker,
     ) -> None:
         self._db = db
         self._mentions = mentions
-        self._writer = PostWriter(db)
+        self._fanout = fanout
+        self._writer = PostWriter(db, fanout_inline_max=settings.thread_fanout_inline_max)
         self._bus = bus
         self._statuses = statuses
         self._channels = channels
@@ -235,7 +238,11 @@ class Posts:
         if root is not None and item.fanout is not None:
             post.reply_count = item.fanout.reply_count
             post.last_reply_at = item.fanout.last_reply_at
-            followers = sorted(item.fanout.followers)
+            followers = item.fanout.follower_ids
+            if item.fanout.deferred:
+                # A large thread: the worker moves its followers' counters and tells
+                # them; the repliers' own state is already written, and told here.
+                self._fanout.nudge()
             if item.announces_thread:
                 events += thread_updated_events(
                     actor.tenant_id, root, access.channel.team_id, item.fanout
@@ -255,7 +262,7 @@ class Posts:
     def _announce_later(self, events: list[Event]) -> None:
         """Per-follower thread events go out after the reply is answered: a thread with a
         thousand followers is a thousand events, which the poster need not wait for."""
-        task = asyncio.create_task(self._bus.publish(events))
+        task = asyncio.create_task(publish_in_slices(self._bus, events))
         self._announcing.add(task)
         task.add_done_callback(self._announced)
 
@@ -503,12 +510,16 @@ class Posts:
         if post.root_id:
             members = await self._channels.member_ids(actor.tenant_id, post.channel_id)
             mentioned = await self._find_mentions(None, actor, access, members, post.message)
+        flushed: list[Event] = []
         async with self._db.write() as conn:
             await post_store.soft_delete(conn, actor.tenant_id, post, now, actor.user_id)
             if post.root_id:
+                # recount_thread locks the root row, so no reply's job can slip between
+                # applying the thread's waiting jobs and taking this reply back out.
                 last_reply_at = await post_store.recount_thread(
                     conn, actor.tenant_id, post.root_id, now
                 )
+                flushed = await self._fanout.flush(conn, actor.tenant_id, post.root_id)
                 await thread_store.reply_deleted(
                     conn,
                     actor.tenant_id,
@@ -525,7 +536,7 @@ class Posts:
         post.update_at = now
         post.props = dict(post.props, deleteBy=actor.user_id)
         event = await self._channel_event(actor, "post_deleted", post, {"delete_by": actor.user_id})
-        await self._bus.publish([event])
+        await self._bus.publish([*flushed, event])
 
     async def _channel_event(
         self, actor: Actor, name: str, post: Post, extra: dict[str, Any] | None = None

@@ -19,6 +19,7 @@ from roost.app.reactions import Reactions
 from roost.app.search import Search
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
+from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.threads import Threads
 from roost.app.users import Users
 from roost.cluster.bus import Bus
@@ -46,5 +47,6 @@ class Services:
     post_lists: PostLists
     reactions: Reactions
     threads: Threads
+    fanout: FanoutWorker
     files: Files
     search: Search

@@ -22,6 +22,7 @@ from roost.app.thread_events import (
     read_changed_event,
     team_read_event,
 )
+from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.users import Users
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
@@ -61,9 +62,16 @@ def thread_not_found() -> errors.AppError:
 
 class Threads:
     def __init__(
-        self, db: Database, bus: Bus, users: Users, channels: Channels, mentions: Mentions
+        self,
+        db: Database,
+        bus: Bus,
+        users: Users,
+        channels: Channels,
+        mentions: Mentions,
+        fanout: FanoutWorker,
     ) -> None:
         self._db = db
+        self._fanout = fanout
         self._bus = bus
         self._users = users
         self._channels = channels
@@ -220,16 +228,19 @@ class Threads:
     ) -> dict[str, Any]:
         self._check_self(actor, user_id)
         tenant, now = actor.tenant_id, now_ms()
-        async with self._db.read() as conn:
+        async with self._db.write() as conn:
             await self._check_team(conn, actor, team_id)
             root = await self._load_root(conn, actor, root_id)
+            # With the root locked no reply to it commits meanwhile; its waiting jobs are
+            # applied first, so the recount below and a job never count a reply twice.
+            await thread_store.lock_thread(conn, tenant, root_id)
+            flushed = await self._fanout.flush(conn, tenant, root_id)
             later = await thread_store.replies_after(conn, tenant, root_id, seen, MAX_RECOUNT)
             unread = [r for r in later if r.user_id != user_id]
             mentions = 0
             if unread:
                 counter = await self._mention_counter(conn, actor, root, user_id)
                 mentions = sum(1 for r in unread if counter(r.user_id, r.message))
-        async with self._db.write() as conn:
             before = await thread_store.get_membership(conn, tenant, root_id, user_id)
             membership = before or self._new_membership(root, team_id, user_id, following=False)
             previous = (membership.unread_replies, membership.unread_mentions)
@@ -240,7 +251,7 @@ class Threads:
             membership.last_reply_at = root.last_reply_at
             await thread_store.save_membership(conn, tenant, membership)
         await self._bus.publish(
-            [read_changed_event(tenant, membership, root.channel_id, previous, seen)]
+            [*flushed, read_changed_event(tenant, membership, root.channel_id, previous, seen)]
         )
         return (await self._responses(tenant, [membership], [root], False))[0]
 

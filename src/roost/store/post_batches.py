@@ -112,7 +112,9 @@ _MARK_READ = (
 )
 
 
-async def write_posts(conn: AsyncConnection, tenant_id: str, batch: Sequence[NewPost]) -> None:
+async def write_posts(
+    conn: AsyncConnection, tenant_id: str, batch: Sequence[NewPost], fanout_inline_max: int
+) -> None:
     """Insert the posts (in order) and move every counter they touch."""
     if not batch:
         return
@@ -177,7 +179,7 @@ async def write_posts(conn: AsyncConnection, tenant_id: str, batch: Sequence[New
     # Threads: stored reply counters (never a COUNT(*) on read) and followers' unreads.
     replies = [item for item in batch if item.post.root_id]
     if replies:
-        fanouts = await record_replies(conn, tenant_id, replies)
+        fanouts = await record_replies(conn, tenant_id, replies, fanout_inline_max)
         for item in replies:
             item.fanout = fanouts.get(item.post.root_id)
         announced: set[str] = set()

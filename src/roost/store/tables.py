@@ -258,6 +258,25 @@ thread_memberships = Table(
     _ms("thread_delete_at"),
     Index("ix_thread_memberships_user", "tenant_id", "user_id", "last_reply_at", "post_id"),
 )
+# Followers' counters still to move for a reply to a large thread: written with the
+# reply, applied and deleted right after by any node (so a crash loses nothing).
+thread_fanout_jobs = Table(
+    "thread_fanout_jobs",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _id("root_id"),
+    Column("team_id", String(ID), nullable=False, server_default=""),
+    _ms("first_at"),
+    _ms("last_at"),
+    Column("replies", BigInteger, nullable=False, server_default="0"),
+    Column("repliers", Text, nullable=False, server_default="[]"),
+    Column("mentions", Text, nullable=False, server_default="{}"),
+    Column("newly_following", Text, nullable=False, server_default="[]"),
+    _ms("create_at"),
+    Index("ix_thread_fanout_jobs_root", "tenant_id", "root_id", "create_at"),
+)
+
 # A user's thread totals (followed, unread, unread mentions) from the index alone: the
 # rows of one user are scattered, and reading them all costs a page each.
 _live_followed = text("following AND thread_delete_at = 0")
@@ -369,6 +388,7 @@ __all__ = [
     "team_members",
     "teams",
     "tenants",
+    "thread_fanout_jobs",
     "thread_memberships",
     "users",
 ]

@@ -13,13 +13,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import BigInteger, String, and_, bindparam, case, select, true, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from roost.ids import new_id
 from roost.store import codec
 from roost.store.dialect import insert_ignore
 from roost.store.posts import later
-from roost.store.tables import posts, thread_memberships
+from roost.store.tables import posts, thread_fanout_jobs, thread_memberships
 
 tm, p = thread_memberships.c, posts.c
 
@@ -38,13 +51,34 @@ class FollowerState:
 
 @dataclass(slots=True)
 class ThreadFanout:
-    """A thread after a batch: its counters and every follower's state."""
+    """A thread after a batch: its counters and its followers' states (every follower's,
+    or, when the fan-out was deferred, the repliers' only)."""
 
     root_id: str
     reply_count: int = 0
     last_reply_at: int = 0
     participants: list[str] = field(default_factory=list)
     followers: dict[str, FollowerState] = field(default_factory=dict)
+    # Everyone following after the batch (the posted event names them).
+    follower_ids: list[str] = field(default_factory=list)
+    # The followers' counters are moved by a job after the commit (a large thread).
+    deferred: bool = False
+
+
+@dataclass(slots=True)
+class FanoutJob:
+    """Followers' counters still to move for one batch of replies to one thread."""
+
+    tenant_id: str
+    id: str
+    root_id: str
+    team_id: str
+    first_at: int
+    last_at: int
+    replies: int
+    repliers: list[str]
+    mentions: dict[str, int]
+    newly_following: list[str]
 
 
 class Reply(Protocol):
@@ -113,6 +147,12 @@ _ADD_MENTIONS = (
     .values(unread_mentions=tm.unread_mentions + _n("f_k"))
 )
 
+_MEMBER_COUNT = select(func.count()).select_from(
+    select(tm.user_id).where(_MEMBER).limit(bindparam("f_limit", type_=Integer)).subquery()
+)
+
+_FOLLOWER_IDS = select(tm.user_id).where(_MEMBER, tm.following)
+
 _RETURNED = (tm.user_id, tm.following, tm.unread_replies, tm.unread_mentions, tm.last_viewed)
 
 # Everyone but this batch's repliers: n more unread replies (unless they have read past
@@ -144,7 +184,7 @@ _REPLIER_READ = (
 
 
 async def record_replies(
-    conn: AsyncConnection, tenant_id: str, replies: Sequence[Reply]
+    conn: AsyncConnection, tenant_id: str, replies: Sequence[Reply], inline_max: int
 ) -> dict[str, ThreadFanout]:
     """Apply a batch's replies to their threads (sorted by root, so concurrent batches on
     other nodes lock rows in the same order). Returns each thread's fan-out."""
@@ -152,13 +192,13 @@ async def record_replies(
     for reply in replies:
         by_root.setdefault(reply.root_id, []).append(reply)
     return {
-        root_id: await _record_thread(conn, tenant_id, root_id, by_root[root_id])
+        root_id: await _record_thread(conn, tenant_id, root_id, by_root[root_id], inline_max)
         for root_id in sorted(by_root)
     }
 
 
 async def _record_thread(
-    conn: AsyncConnection, tenant_id: str, root_id: str, replies: list[Reply]
+    conn: AsyncConnection, tenant_id: str, root_id: str, replies: list[Reply], inline_max: int
 ) -> ThreadFanout:
     key = {"f_tenant": tenant_id, "f_root": root_id}
     at = max(r.create_at for r in replies)
@@ -226,7 +266,7 @@ async def _record_thread(
     refollow = sorted(u for u in forced if existing.get(u) is False)
     if refollow:
         await conn.execute(_REFOLLOW, {**key, "f_users": refollow, "f_at": at})
-    newly_following = {row["user_id"] for row in new_rows} | set(refollow)
+    newly_following = {str(row["user_id"]) for row in new_rows} | set(refollow)
 
     # Mentions of users who are not replying in this batch.
     mention_counts: dict[str, int] = {}
@@ -234,26 +274,28 @@ async def _record_thread(
         for user_id in reply.mentioned:
             if user_id not in last_reply_by:
                 mention_counts[user_id] = mention_counts.get(user_id, 0) + 1
-    if mention_counts:
-        await conn.execute(
-            _ADD_MENTIONS,
-            [
-                {**key, "f_user": u, "f_k": k, "f_at": first_at}
-                for u, k in sorted(mention_counts.items())
-            ],
-        )
-
-    rows = await conn.execute(
-        _FAN_OUT,
-        {**key, "f_users": sorted(last_reply_by), "f_n": n, "f_first_at": first_at, "f_at": at},
+    job = FanoutJob(
+        tenant_id=tenant_id,
+        id=new_id(),
+        root_id=root_id,
+        team_id=first.team_id,
+        first_at=first_at,
+        last_at=at,
+        replies=n,
+        repliers=sorted(last_reply_by),
+        mentions=mention_counts,
+        newly_following=sorted(newly_following),
     )
-    for r in rows:
-        if not r.following:
-            continue
-        user_id = str(r.user_id)
-        added = n if int(r.last_viewed) < first_at else 0
-        mentions = mention_counts.get(user_id, 0) if added else 0
-        fanout.followers[user_id] = _state(r, added, mentions, user_id in newly_following)
+    members = await conn.execute(_MEMBER_COUNT, {**key, "f_limit": inline_max + 1})
+    if int(members.scalar_one()) <= inline_max:
+        fanout.followers = await _apply(conn, job)
+    else:
+        # A large thread: commit the reply now and move the followers' counters right
+        # after, in a job of their own (durable: it is a row written with the reply).
+        await conn.execute(thread_fanout_jobs.insert(), [_job_row(job, at)])
+        fanout.deferred = True
+        found = await conn.execute(_FOLLOWER_IDS, key)
+        fanout.follower_ids = [str(r[0]) for r in found]
 
     for user_id, seen in sorted(last_reply_by.items()):
         # Replies by others after this user's last one stay unread to them.
@@ -277,6 +319,122 @@ async def _record_thread(
                     prev_replies,
                     prev_mentions,
                 )
+    if not fanout.deferred:
+        fanout.follower_ids = sorted(fanout.followers)
+    return fanout
+
+
+async def _apply(conn: AsyncConnection, job: FanoutJob) -> dict[str, FollowerState]:
+    """Move every member's counters for a batch (all but its repliers); the followers'
+    new states, from the UPDATE itself."""
+    key = {"f_tenant": job.tenant_id, "f_root": job.root_id}
+    if job.mentions:
+        await conn.execute(
+            _ADD_MENTIONS,
+            [
+                {**key, "f_user": u, "f_k": k, "f_at": job.first_at}
+                for u, k in sorted(job.mentions.items())
+            ],
+        )
+    rows = await conn.execute(
+        _FAN_OUT,
+        {
+            **key,
+            "f_users": job.repliers,
+            "f_n": job.replies,
+            "f_first_at": job.first_at,
+            "f_at": job.last_at,
+        },
+    )
+    states: dict[str, FollowerState] = {}
+    new = set(job.newly_following)
+    for r in rows:
+        if not r.following:
+            continue
+        user_id = str(r.user_id)
+        added = job.replies if int(r.last_viewed) < job.first_at else 0
+        mentions = job.mentions.get(user_id, 0) if added else 0
+        states[user_id] = _state(r, added, mentions, user_id in new)
+    return states
+
+
+# Deferred jobs.
+
+
+def _job_row(job: FanoutJob, at: int) -> dict[str, Any]:
+    return {
+        "tenant_id": job.tenant_id,
+        "id": job.id,
+        "root_id": job.root_id,
+        "team_id": job.team_id,
+        "first_at": job.first_at,
+        "last_at": job.last_at,
+        "replies": job.replies,
+        "repliers": codec.dump(job.repliers),
+        "mentions": codec.dump(job.mentions),
+        "newly_following": codec.dump(job.newly_following),
+        "create_at": at,
+    }
+
+
+def _job(row: Any) -> FanoutJob:
+    return FanoutJob(
+        tenant_id=str(row.tenant_id),
+        id=str(row.id),
+        root_id=str(row.root_id),
+        team_id=str(row.team_id),
+        first_at=int(row.first_at),
+        last_at=int(row.last_at),
+        replies=int(row.replies),
+        repliers=[str(u) for u in codec.load_list(row.repliers)],
+        mentions={str(k): int(v) for k, v in codec.load_dict(row.mentions).items()},
+        newly_following=[str(u) for u in codec.load_list(row.newly_following)],
+    )
+
+
+async def take_jobs(conn: AsyncConnection, limit: int) -> list[FanoutJob]:
+    """The oldest waiting jobs, locked for this transaction; jobs another node is
+    working on are skipped (PostgreSQL; SQLite has one writer at a time anyway)."""
+    stmt = (
+        select(thread_fanout_jobs)
+        .order_by(thread_fanout_jobs.c.create_at, thread_fanout_jobs.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [_job(r) for r in await conn.execute(stmt)]
+
+
+async def take_jobs_for(conn: AsyncConnection, tenant_id: str, root_id: str) -> list[FanoutJob]:
+    """A thread's waiting jobs, locked (waiting for a node that is applying them)."""
+    j = thread_fanout_jobs.c
+    stmt = (
+        select(thread_fanout_jobs)
+        .where(j.tenant_id == tenant_id, j.root_id == root_id)
+        .order_by(j.create_at, j.id)
+        .with_for_update()
+    )
+    return [_job(r) for r in await conn.execute(stmt)]
+
+
+async def apply_job(conn: AsyncConnection, job: FanoutJob) -> ThreadFanout:
+    """Run a deferred job and remove it, in the caller's transaction."""
+    fanout = ThreadFanout(job.root_id)
+    fanout.followers = await _apply(conn, job)
+    fanout.follower_ids = sorted(fanout.followers)
+    row = (
+        await conn.execute(
+            select(p.reply_count, p.last_reply_at, p.participants).where(
+                p.tenant_id == job.tenant_id, p.id == job.root_id
+            )
+        )
+    ).first()
+    if row is not None:
+        fanout.reply_count, fanout.last_reply_at = int(row[0]), int(row[1])
+        fanout.participants = [str(u) for u in codec.load_list(row[2])]
+    j = thread_fanout_jobs.c
+    await conn.execute(
+        delete(thread_fanout_jobs).where(j.tenant_id == job.tenant_id, j.id == job.id)
+    )
     return fanout
 
 

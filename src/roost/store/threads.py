@@ -220,6 +220,13 @@ class LaterReply:
     create_at: int
 
 
+async def lock_thread(conn: AsyncConnection, tenant_id: str, root_id: str) -> None:
+    """Hold the root row (replies lock it too) until the transaction ends."""
+    await conn.execute(
+        select(p.id).where(p.tenant_id == tenant_id, p.id == root_id).with_for_update()
+    )
+
+
 async def replies_after(
     conn: AsyncConnection, tenant_id: str, root_id: str, after: int, limit: int
 ) -> list[LaterReply]:

@@ -51,6 +51,23 @@ def upgrade() -> None:
         postgresql_where=sa.text("following AND thread_delete_at = 0"),
         sqlite_where=sa.text("following AND thread_delete_at = 0"),
     )
+    op.create_table(
+        "thread_fanout_jobs",
+        sa.Column("tenant_id", sa.String(26), primary_key=True, nullable=False),
+        sa.Column("id", sa.String(26), primary_key=True, nullable=False),
+        sa.Column("root_id", sa.String(26), nullable=False),
+        sa.Column("team_id", sa.String(26), nullable=False, server_default=""),
+        _ms("first_at"),
+        _ms("last_at"),
+        sa.Column("replies", sa.BigInteger, nullable=False, server_default="0"),
+        sa.Column("repliers", sa.Text, nullable=False, server_default="[]"),
+        sa.Column("mentions", sa.Text, nullable=False, server_default="{}"),
+        sa.Column("newly_following", sa.Text, nullable=False, server_default="[]"),
+        _ms("create_at"),
+    )
+    op.create_index(
+        "ix_thread_fanout_jobs_root", "thread_fanout_jobs", ["tenant_id", "root_id", "create_at"]
+    )
     if op.get_bind().dialect.name == "postgresql":
         # Every reply rewrites its followers' rows: vacuum often, so the totals index
         # keeps answering from the index alone (its pages must be marked all-visible).
@@ -61,6 +78,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("thread_fanout_jobs")
     op.drop_table("thread_memberships")
     with op.batch_alter_table("posts") as batch:
         batch.drop_column("participants")
