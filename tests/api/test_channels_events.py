@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from tests.support.chat import (
     add_to_channel,
@@ -17,23 +16,9 @@ from tests.support.chat import (
     team_with,
 )
 from tests.support.client import LoggedIn, expect
-from tests.support.ws import WsClient
+from tests.support.ws import listening
 
 UserFactory = Callable[..., LoggedIn]
-
-
-@contextmanager
-def listening(server: str, *users: LoggedIn) -> Iterator[list[WsClient]]:
-    """Sockets for the users, each authenticated and past its hello."""
-    clients = [WsClient(server, u.token) for u in users]
-    try:
-        for ws in clients:
-            ws.wait_for("hello")
-            ws.wait_reply(1)
-        yield clients
-    finally:
-        for ws in clients:
-            ws.close()
 
 
 def test_channel_created_goes_to_the_creator_only(server: str, make_user: UserFactory) -> None:

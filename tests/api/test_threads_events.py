@@ -4,28 +4,14 @@ own counts, posted with followers and mentions, read and follow changes to the u
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from tests.api.test_threads import base, make_room
 from tests.support.client import LoggedIn, expect
 from tests.support.posting import post
-from tests.support.ws import WsClient
+from tests.support.ws import listening
 
 UserFactory = Callable[..., LoggedIn]
-
-
-@contextmanager
-def listening(server: str, *users: LoggedIn) -> Iterator[list[WsClient]]:
-    clients = [WsClient(server, u.token) for u in users]
-    try:
-        for ws in clients:
-            ws.wait_for("hello")
-            ws.wait_reply(1)
-        yield clients
-    finally:
-        for ws in clients:
-            ws.close()
 
 
 def test_reply_sends_thread_updated_to_each_follower(server: str, make_user: UserFactory) -> None:

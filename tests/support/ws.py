@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
@@ -135,3 +136,22 @@ class WsClient:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+class HasToken(Protocol):
+    @property
+    def token(self) -> str: ...
+
+
+@contextmanager
+def listening(server: str, *users: HasToken) -> Iterator[list[WsClient]]:
+    """Sockets for the users, each authenticated and past its hello."""
+    clients = [WsClient(server, u.token) for u in users]
+    try:
+        for ws in clients:
+            ws.wait_for("hello")
+            ws.wait_reply(1)
+        yield clients
+    finally:
+        for ws in clients:
+            ws.close()

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from tests.support.chat import make_dm
 from tests.support.client import LoggedIn, expect
 from tests.support.files import upload_one
 from tests.support.posting import make_room, post
-from tests.support.ws import Frame, WsClient
+from tests.support.ws import Frame, listening
 
 UserFactory = Callable[..., LoggedIn]
-
-
-@contextmanager
-def listening(server: str, *users: LoggedIn) -> Iterator[list[WsClient]]:
-    """Connected, authenticated sockets for the users, ready for events."""
-    with ExitStack() as stack:
-        clients = [stack.enter_context(WsClient(server, u.token)) for u in users]
-        for client in clients:
-            client.wait_for("hello")
-        yield clients
 
 
 def _post_of(frame: Frame) -> dict[str, Any]:
