@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -22,6 +22,7 @@ from roost.app.channels import Channels
 from roost.app.context import Actor
 from roost.app.mentions import Mentioned, Mentions
 from roost.app.post_events import post_event
+from roost.app.post_hooks import PostHooks
 from roost.app.post_lists import decorate
 from roost.app.post_text import parse_hashtags
 from roost.app.post_writer import PostWriter
@@ -108,8 +109,10 @@ class Posts:
         channels: Channels,
         mentions: Mentions,
         fanout: FanoutWorker,
+        hooks: PostHooks | None = None,
     ) -> None:
         self._db = db
+        self.hooks = hooks or PostHooks()
         self._mentions = mentions
         self._fanout = fanout
         self._writer = PostWriter(db, fanout_inline_max=settings.thread_fanout_inline_max)
@@ -216,6 +219,12 @@ class Posts:
             file_ids=list(draft.file_ids),
             pending_post_id=draft.pending_post_id,
         )
+        if self.hooks.active:
+            post = await self.hooks.will_post(actor, post, access.channel)
+            self.check_message(post.message)
+            if post.message != draft.message:
+                post.hashtags = parse_hashtags(post.message)
+                mentioned = await self._find_mentions(None, actor, access, members, post.message)
         for info in files:
             info.post_id, info.update_at = post.id, post.update_at
         post.files = files or None
@@ -257,6 +266,8 @@ class Posts:
             self._announce_later(events)
         if set_online:
             await self._mark_online(actor)
+        if self.hooks.active:
+            self.hooks.has_posted(actor, post, access.channel)
         return post
 
     def _announce_later(self, events: list[Event]) -> None:
@@ -461,6 +472,7 @@ class Posts:
             )
         if access.channel.delete_at:
             raise _archived(f"{where}.can_not_update_post_in_deleted.error")
+        old = replace(post, props=dict(post.props)) if self.hooks.active else post
         now = now_ms()
         if patch.message is not None and patch.message != post.message:
             post.message = patch.message
@@ -474,7 +486,14 @@ class Posts:
         if patch.is_pinned is not None:
             post.is_pinned = patch.is_pinned
         self.check_not_empty(post.message, post.file_ids, post.props)
-        return await self._save_change(actor, post)
+        if not self.hooks.active:
+            return await self._save_change(actor, post)
+        post = await self.hooks.will_update(actor, post, old, access.channel)
+        self.check_message(post.message)
+        post.hashtags = parse_hashtags(post.message)
+        saved = await self._save_change(actor, post)
+        self.hooks.has_updated(actor, saved, old, access.channel)
+        return saved
 
     async def do_set_pinned(self, actor: Actor, post_id: str, pinned: bool) -> None:
         post, access = await self._load_for_change(actor, post_id)
@@ -537,6 +556,8 @@ class Posts:
         post.props = dict(post.props, deleteBy=actor.user_id)
         event = await self._channel_event(actor, "post_deleted", post, {"delete_by": actor.user_id})
         await self._bus.publish([*flushed, event])
+        if self.hooks.active:
+            self.hooks.has_deleted(actor, post, access.channel)
 
     async def _channel_event(
         self, actor: Actor, name: str, post: Post, extra: dict[str, Any] | None = None

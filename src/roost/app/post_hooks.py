@@ -1,0 +1,87 @@
+"""The seam where code outside the post service takes part in a post's life: plugins
+(which may change or reject a post before it is written) and integrations such as
+outgoing webhooks (which react after it is written).
+
+``Posts`` holds one ``PostHooks``; the composition root adds each hook in order. With
+no hook added, nothing here costs more than a length check on the hot path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any, Protocol
+
+from roost.app.context import Actor
+from roost.model.channel import Channel
+from roost.model.post import Post
+
+log = logging.getLogger(__name__)
+
+
+class PostHook(Protocol):
+    """One participant. ``will_*`` run before the write, in the request, in the order the
+    hooks were added, each seeing the post the previous one returned; raising
+    ``AppError`` rejects the post with that error. ``has_*`` run after the commit, off
+    the request path, on the node that made the change (never once per node)."""
+
+    async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post: ...
+
+    async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post: ...
+
+    async def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None: ...
+
+    async def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None: ...
+
+    async def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None: ...
+
+
+class PostHooks:
+    def __init__(self) -> None:
+        self._hooks: list[PostHook] = []
+        self._running: set[asyncio.Task[None]] = set()
+
+    def add(self, hook: PostHook) -> None:
+        self._hooks.append(hook)
+
+    @property
+    def active(self) -> bool:
+        return bool(self._hooks)
+
+    async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
+        for hook in self._hooks:
+            post = await hook.will_post(actor, post, channel)
+        return post
+
+    async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post:
+        for hook in self._hooks:
+            new = await hook.will_update(actor, new, old, channel)
+        return new
+
+    def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
+        for hook in self._hooks:
+            self._later(hook.has_posted(actor, post, channel))
+
+    def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
+        for hook in self._hooks:
+            self._later(hook.has_updated(actor, new, old, channel))
+
+    def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
+        for hook in self._hooks:
+            self._later(hook.has_deleted(actor, post, channel))
+
+    async def drain(self) -> None:
+        """Wait for the after-commit calls still running (server shutdown, tests)."""
+        while self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
+
+    def _later(self, call: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(call)
+        self._running.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("post hook failed", exc_info=task.exception())
