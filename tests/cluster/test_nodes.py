@@ -3,6 +3,7 @@ and no node serves what another has changed or revoked."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from tests.cluster.conftest import Cluster
@@ -143,3 +144,40 @@ def _delivered(author: LoggedIn, channel_id: str, ws: WsClient, display_name: st
     except AssertionError:
         return False
     return not display_name or frame["data"].get("channel_display_name") == display_name
+
+
+def test_each_follower_on_another_node_gets_its_own_thread_counts(
+    cluster: Cluster, cluster_admin: LoggedIn
+) -> None:
+    """A reply's thread_updated crosses Redis as one message for many followers; each
+    follower still sees only its own counts, addressed to itself."""
+    alice, bob, carol = (create_user(cluster.nodes[0]) for _ in range(3))
+    team = team_with(alice, bob, carol)
+    channel = channel_with(alice, team["id"], bob, carol)
+    root = post(alice, channel["id"], "a thread")
+    post(bob, channel["id"], f"joining, @{carol.username}", root_id=root["id"])
+    with (
+        WsClient(cluster.nodes[1], alice.token) as alice_ws,
+        WsClient(cluster.nodes[1], carol.token) as carol_ws,
+    ):
+        alice_ws.wait_for("hello")
+        carol_ws.wait_for("hello")
+        post(bob, channel["id"], f"@{alice.username} look", root_id=root["id"])
+        seen = {}
+        for user, ws in ((alice, alice_ws), (carol, carol_ws)):
+            frame = ws.wait_for(
+                "thread_updated", lambda f: json.loads(f["data"]["thread"])["reply_count"] == 2
+            )
+            assert frame["broadcast"]["user_id"] == user.id
+            thread = json.loads(frame["data"]["thread"])
+            assert thread["id"] == root["id"] and thread["post"]["id"] == root["id"]
+            seen[user.id] = (
+                thread["unread_replies"],
+                thread["unread_mentions"],
+                frame["data"]["previous_unread_replies"],
+                frame["data"]["previous_unread_mentions"],
+            )
+    # Alice (root author) had one unread reply and is now mentioned; Carol was
+    # mentioned by the first reply and not by the second.
+    assert seen[alice.id] == (2, 1, 1, 0)
+    assert seen[carol.id] == (2, 1, 1, 1)

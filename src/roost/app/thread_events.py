@@ -2,7 +2,7 @@
 
 ``thread_updated`` goes to every follower after a reply with their own counts; the
 root post and participants are the same for all, so they are encoded once and only the
-per-user fields are added per follower.
+per-user fields are added per follower (``model.event.PerUser``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from roost.model.event import Broadcast, Event
+from roost.model.event import Broadcast, Event, PerUser
 from roost.model.post import Post
 from roost.model.thread import ThreadMembership
 from roost.store.thread_fanout import ThreadFanout
@@ -19,6 +19,9 @@ from roost.store.thread_fanout import ThreadFanout
 # WebSocket events name the most recent participants only: clients show a few avatars,
 # and a thread's event goes to every follower.
 EVENT_PARTICIPANTS = 10
+# Followers told by one event: the hub delivers an event in one go, so this bounds how
+# long one holds the event loop (and a bus message's size).
+FOLLOWERS_PER_EVENT = 100
 
 
 def participants_of(root: Post, people: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -33,6 +36,9 @@ def _to_user(tenant_id: str, user_id: str, team_id: str) -> Broadcast:
 def thread_updated_events(
     tenant_id: str, root: Post, team_id: str, fanout: ThreadFanout
 ) -> list[Event]:
+    """``thread_updated`` for every follower: one event per ``FOLLOWERS_PER_EVENT``
+    followers, whose shared part (the root post, participants) is encoded once and
+    whose per-follower part is the counts that end the ``thread`` string."""
     root.reply_count = fanout.reply_count
     root.last_reply_at = fanout.last_reply_at
     root.participant_ids = fanout.participants
@@ -48,21 +54,24 @@ def thread_updated_events(
             "delete_at": 0,
         }
     )[:-1].decode()
+    followers = list(fanout.followers.items())
     events = []
-    for user_id, state in fanout.followers.items():
-        thread = (
-            f'{shared},"last_viewed_at":{state.last_viewed},'
-            f'"unread_replies":{state.unread_replies},'
-            f'"unread_mentions":{state.unread_mentions}}}'
-        )
-        data = {
-            "thread": thread,
-            "previous_unread_mentions": state.previous_mentions,
-            "previous_unread_replies": state.previous_replies,
-        }
-        events.append(
-            Event(tenant_id, "thread_updated", data, _to_user(tenant_id, user_id, team_id))
-        )
+    for start in range(0, len(followers), FOLLOWERS_PER_EVENT):
+        tails: dict[str, str] = {}
+        extra: dict[str, dict[str, Any]] = {}
+        for user_id, state in followers[start : start + FOLLOWERS_PER_EVENT]:
+            tails[user_id] = (
+                f',"last_viewed_at":{state.last_viewed},'
+                f'"unread_replies":{state.unread_replies},'
+                f'"unread_mentions":{state.unread_mentions}}}'
+            )
+            extra[user_id] = {
+                "previous_unread_mentions": state.previous_mentions,
+                "previous_unread_replies": state.previous_replies,
+            }
+        broadcast = Broadcast(recipients=frozenset(tails), team_id=team_id)
+        per_user = PerUser("thread", tails, extra)
+        events.append(Event(tenant_id, "thread_updated", {"thread": shared}, broadcast, per_user))
     return events
 
 

@@ -32,7 +32,6 @@ log = logging.getLogger("roost.threads")
 JOBS_PER_TRANSACTION = 20
 POLL_SECONDS = 2.0
 RETRY_SECONDS = 1.0
-PUBLISH_SLICE = 100
 
 
 class FanoutWorker:
@@ -95,11 +94,11 @@ class FanoutWorker:
 
 
 async def publish_in_slices(bus: Bus, events: list[Event]) -> None:
-    """Publish many events a slice at a time, letting requests run in between: a
-    thousand followers' events delivered at once would hold the event loop for tens of
-    milliseconds."""
-    for start in range(0, len(events), PUBLISH_SLICE):
-        await bus.publish(events[start : start + PUBLISH_SLICE])
+    """Publish many events one at a time, letting requests run in between: a thousand
+    followers told at once would hold the event loop for tens of milliseconds (each
+    ``thread_updated`` event tells at most a hundred)."""
+    for event in events:
+        await bus.publish([event])
         await asyncio.sleep(0)
 
 

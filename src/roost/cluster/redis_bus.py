@@ -23,7 +23,7 @@ from redis.exceptions import RedisError
 from roost import metrics
 from roost.cluster.bus import EventHandler, LocalBus
 from roost.ids import new_id
-from roost.model.event import RESYNC, Broadcast, Event
+from roost.model.event import RESYNC, Broadcast, Event, PerUser
 
 log = logging.getLogger("roost.cluster")
 
@@ -40,7 +40,9 @@ def encode(node_id: str, events: list[Event]) -> bytes:
 
 def _event_dict(event: Event) -> dict[str, Any]:
     b = event.broadcast
+    p = event.per_user
     return {
+        "per_user": None if p is None else {"key": p.key, "tails": p.tails, "extra": p.extra},
         "tenant_id": event.tenant_id,
         "name": event.name,
         "data": event.data,
@@ -71,7 +73,9 @@ def decode(raw: bytes) -> tuple[str, list[Event]]:
             connection_id=b["connection_id"],
             omit_connection_id=b["omit_connection_id"],
         )
-        events.append(Event(e["tenant_id"], e["name"], e["data"], broadcast))
+        p = e.get("per_user")
+        per_user = None if p is None else PerUser(p["key"], p["tails"], p["extra"])
+        events.append(Event(e["tenant_id"], e["name"], e["data"], broadcast, per_user))
     return str(body["node"]), events
 
 

@@ -35,11 +35,36 @@ class Broadcast:
 
 
 @dataclass(slots=True, frozen=True)
+class PerUser:
+    """What differs between the recipients of one event (``thread_updated``: each
+    follower's own counts), so that the rest is encoded once, held once in every
+    connection's replay buffer, and crosses the bus once.
+
+    For recipient ``u`` the event's ``data[key]`` (a string) continues with
+    ``tails[u]``, ``extra[u]`` adds fields to ``data``, and ``broadcast.user_id`` is
+    ``u``. Recipients are the keys of ``tails``."""
+
+    key: str
+    tails: dict[str, str]
+    extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
 class Event:
     tenant_id: str
     name: str
     data: dict[str, Any]
     broadcast: Broadcast = field(default_factory=Broadcast)
+    per_user: PerUser | None = None
+
+    def for_user(self, user_id: str) -> dict[str, Any]:
+        """The data one recipient sees."""
+        if self.per_user is None:
+            return self.data
+        p = self.per_user
+        data = {**self.data, **p.extra.get(user_id, {})}
+        data[p.key] = self.data[p.key] + p.tails.get(user_id, "")
+        return data
 
 
 # Recipients of an event meant for the nodes, not for any client: cache invalidations.

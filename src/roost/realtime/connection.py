@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
+# (shared prefix, per-user part, seq) of one frame.
+Item = tuple[str, str, int]
+
 
 class Connection:
     __slots__ = (
@@ -34,20 +37,24 @@ class Connection:
         self.active = False
         self.overflowed = False
         self.closed_at = 0.0
-        # None in the queue tells the sender to stop.
-        self._queue: asyncio.Queue[str | None] = asyncio.Queue(queue_size)
-        self._replay: deque[tuple[int, str]] = deque(maxlen=replay_size)
+        # Queue and replay buffer hold the parts of a frame, not the frame: an event's
+        # shared prefix (one string for every connection it goes to), the part only this
+        # user sees (usually empty) and this connection's seq; each frame exists only
+        # while it is being sent. A seq of -1 marks a finished frame (a reply); None
+        # tells the sender to stop.
+        self._queue: asyncio.Queue[Item | None] = asyncio.Queue(queue_size)
+        self._replay: deque[Item] = deque(maxlen=replay_size)
 
-    def push(self, prefix: str) -> None:
-        """Number an event (``prefix`` is its JSON without the closing brace) and send it."""
-        seq = self.next_seq
+    def push(self, prefix: str, personal: str = "") -> None:
+        """Number an event and send it: its JSON without the closing brace is
+        ``prefix + personal``."""
+        item = (prefix, personal, self.next_seq)
         self.next_seq += 1
-        frame = f'{prefix},"seq":{seq}}}'
-        self._replay.append((seq, frame))
+        self._replay.append(item)
         if not self.active:
             return
         try:
-            self._queue.put_nowait(frame)
+            self._queue.put_nowait(item)
         except asyncio.QueueFull:
             # A slow consumer must never hold up the hub: cut it off; it may resume
             # from the replay buffer if it comes back soon enough.
@@ -59,7 +66,7 @@ class Connection:
         if not self.active:
             return
         try:
-            self._queue.put_nowait(frame)
+            self._queue.put_nowait((frame, "", -1))
         except asyncio.QueueFull:
             self.overflowed = True
             self.detach()
@@ -67,7 +74,7 @@ class Connection:
     def can_resume_from(self, seq: int) -> bool:
         if seq == self.next_seq:
             return True
-        return bool(self._replay) and self._replay[0][0] <= seq < self.next_seq
+        return bool(self._replay) and self._replay[0][2] <= seq < self.next_seq
 
     def attach(self, resume_from: int | None = None) -> None:
         """Start delivering; on resume, queue what was missed since ``resume_from``."""
@@ -75,9 +82,9 @@ class Connection:
         self.active = True
         self.overflowed = False
         if resume_from is not None:
-            missed = [frame for seq, frame in self._replay if seq >= resume_from]
-            for frame in missed[-(self._queue.maxsize - 1) :]:
-                self._queue.put_nowait(frame)
+            missed = [item for item in self._replay if item[2] >= resume_from]
+            for item in missed[-(self._queue.maxsize - 1) :]:
+                self._queue.put_nowait(item)
         self.closed_at = 0.0
 
     def detach(self) -> None:
@@ -95,4 +102,8 @@ class Connection:
 
     async def next_frame(self) -> str | None:
         """The next frame to send, or None when the connection was detached."""
-        return await self._queue.get()
+        item = await self._queue.get()
+        if item is None:
+            return None
+        prefix, personal, seq = item
+        return prefix if seq < 0 else f'{prefix}{personal},"seq":{seq}}}'

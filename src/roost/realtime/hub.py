@@ -23,6 +23,37 @@ def event_prefix(event: Event) -> str:
     return body[:-1].decode()
 
 
+class PersonalFrames:
+    """A ``PerUser`` event as one shared prefix (up to the open end of the string that
+    continues per user) and, per recipient, the rest."""
+
+    __slots__ = ("_broadcast", "_event", "_rest", "prefix")
+
+    def __init__(self, event: Event) -> None:
+        assert event.per_user is not None
+        self._event = event
+        key = event.per_user.key
+        name = orjson.dumps(event.name).decode()
+        text = orjson.dumps(event.data[key]).decode()[:-1]  # open: the tail goes here
+        self.prefix = f'{{"event":{name},"data":{{{orjson.dumps(key).decode()}:{text}'
+        shared = {k: v for k, v in event.data.items() if k != key}
+        self._rest = orjson.dumps(shared).decode()[1:-1] if shared else ""
+        self._broadcast = event.broadcast.to_dict()
+
+    def personal(self, user_id: str) -> str:
+        per_user = self._event.per_user
+        assert per_user is not None
+        parts = [orjson.dumps(per_user.tails.get(user_id, "")).decode()[1:-1], '"']
+        if self._rest:
+            parts += [",", self._rest]
+        extra = per_user.extra.get(user_id)
+        if extra:
+            parts += [",", orjson.dumps(extra).decode()[1:-1]]
+        self._broadcast["user_id"] = user_id
+        parts += ['},"broadcast":', orjson.dumps(self._broadcast).decode()]
+        return "".join(parts)
+
+
 class Hub:
     def __init__(self, queue_size: int, replay_size: int, resume_seconds: float) -> None:
         self.queue_size = queue_size
@@ -92,21 +123,33 @@ class Hub:
                 if user_id in recipients:
                     yield from conns
 
-    def dispatch(self, event: Event) -> None:
-        prefix: str | None = None
+    def _receivers(self, event: Event) -> list[Connection]:
         omit_users = event.broadcast.omit_users
         omit_conn = event.broadcast.omit_connection_id
         only_conn = event.broadcast.connection_id
-        delivered = 0
-        for conn in list(self._targets(event)):
-            if conn.user_id in omit_users or conn.id == omit_conn:
-                continue
-            if only_conn and conn.id != only_conn:
-                continue
-            if prefix is None:
-                prefix = event_prefix(event)
-            conn.push(prefix)
-            delivered += 1
-        if delivered:
-            self.events_delivered += delivered
-            metrics.websocket_events.inc(delivered)
+        return [
+            conn
+            for conn in self._targets(event)
+            if conn.user_id not in omit_users
+            and conn.id != omit_conn
+            and (not only_conn or conn.id == only_conn)
+        ]
+
+    def dispatch(self, event: Event) -> None:
+        receivers = self._receivers(event)
+        if not receivers:
+            return
+        if event.per_user is None:
+            prefix = event_prefix(event)
+            for conn in receivers:
+                conn.push(prefix)
+        else:
+            frames = PersonalFrames(event)
+            personal: dict[str, str] = {}
+            for conn in receivers:
+                part = personal.get(conn.user_id)
+                if part is None:
+                    part = personal[conn.user_id] = frames.personal(conn.user_id)
+                conn.push(frames.prefix, part)
+        self.events_delivered += len(receivers)
+        metrics.websocket_events.inc(len(receivers))
