@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+import httpx
 
 from roost.loadtest.crowd import Crowd, load_crowd
 from roost.store import bulk
@@ -117,3 +118,31 @@ async def run_clients(
         stop = started + seconds
         await asyncio.gather(*[client(session, t, stop, latencies, errors) for t in tokens])
         return PhaseResult(latencies, errors, time.perf_counter() - started)
+
+
+def commit_buckets(base: str) -> dict[float, float]:
+    """The server's ``roost_post_commit_seconds`` histogram: upper bound -> count."""
+    text = httpx.get(f"{base}/metrics", timeout=10).text
+    buckets: dict[float, float] = {}
+    for line in text.splitlines():
+        if line.startswith("roost_post_commit_seconds_bucket{"):
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets[float(bound)] = float(line.rsplit(" ", 1)[1])
+    return buckets
+
+
+def describe_commits(before: dict[float, float], after: dict[float, float]) -> str:
+    """Commits between two readings of ``commit_buckets``: how many, the share under
+    each bound, and the smallest bound that 99% of them were under (a p99 bound)."""
+    total = after.get(float("inf"), 0) - before.get(float("inf"), 0)
+    if total <= 0:
+        return "no commits"
+    shares = []
+    p99_bound = float("inf")
+    for bound in sorted(after):
+        share = (after[bound] - before.get(bound, 0)) / total
+        if bound != float("inf") and bound <= 0.1:
+            shares.append(f"<= {bound * 1000:g} ms {share:.1%}")
+        if share >= 0.99 and p99_bound == float("inf"):
+            p99_bound = bound
+    return f"{total:.0f} commits; {', '.join(shares)}; p99 <= {p99_bound * 1000:g} ms"

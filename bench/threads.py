@@ -36,13 +36,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import random
-import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -50,10 +48,8 @@ from typing import Any
 import aiohttp
 import asyncpg
 import orjson
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bench.common import describe, machine, percentile
+from bench.common import commit_buckets, describe, describe_commits, machine
 from bench.thread_data import (
     Shape,
     bench_token,
@@ -62,142 +58,15 @@ from bench.thread_data import (
     load,
     loaded_shape,
 )
+from bench.thread_facts import PER_PAGE, Facts, auth_headers, discover, spread
+from bench.thread_sql import sql_phase
 from roost.loadtest.crowd import CROWD_PASSWORD
-from roost.store import channel_members as member_store
-from roost.store import post_lists as list_store
-from roost.store import posts as post_store
-from roost.store import teams as team_store
-from roost.store import threads as thread_store
-from roost.store.database import Database
-from roost.store.thread_fanout import record_replies
-from roost.tenants import DEFAULT_TENANT_ID
 from tests.support.server import running_server
 
-T = DEFAULT_TENANT_ID
 CONNECT_BATCH = 100
-PER_PAGE = 25
-
-
-# What the data set holds, found by SQL (so a reused database needs no manifest).
-
-
-@dataclass
-class ThreadInfo:
-    id: str
-    channel_id: str
-    user_id: str
-    reply_count: int
-    followers: int
-
-
-@dataclass
-class Facts:
-    shape: Shape
-    team_id: str
-    team_name: str
-    heavy: list[tuple[str, int]]
-    ordinary: list[tuple[str, int]]
-    read_thread: ThreadInfo
-    reply_thread: ThreadInfo
-    followers: list[str]
-    readers: list[str]
-    sizes: dict[str, str] = field(default_factory=dict)
-    settings: dict[str, str] = field(default_factory=dict)
-
-
-async def discover(url: str, shape: Shape, sample: int, seed: int) -> Facts:
-    conn = await asyncpg.connect(url)
-    try:
-        team = await conn.fetchrow(
-            "SELECT id, name FROM teams WHERE tenant_id = $1 AND name = 'crt-bench'", T
-        )
-        rows = await conn.fetch(
-            "SELECT user_id, count(*) AS n FROM thread_memberships"
-            " WHERE tenant_id = $1 AND team_id = $2 AND following"
-            " GROUP BY user_id ORDER BY n DESC, user_id",
-            T,
-            team["id"],
-        )
-        counts = [(str(r["user_id"]), int(r["n"])) for r in rows]
-        heavy = [c for c in counts if c[1] >= shape.heavy_follows_min][:sample]
-        # Ordinary: between the 25th and 75th percentile of follows.
-        middle = counts[len(counts) // 4 : 3 * len(counts) // 4]
-        ordinary = sorted(random.Random(seed).sample(middle, min(sample, len(middle))))
-        threads = await conn.fetch(
-            "SELECT p.id, p.channel_id, p.user_id, p.reply_count, f.n FROM"
-            " (SELECT post_id, count(*) AS n FROM thread_memberships"
-            "   WHERE tenant_id = $1 AND following GROUP BY post_id HAVING count(*) >= $2) f"
-            " JOIN posts p ON p.tenant_id = $1 AND p.id = f.post_id"
-            " WHERE p.reply_count >= $3 ORDER BY p.id",
-            T,
-            shape.heavy_followers,
-            shape.heavy_replies,
-        )
-        infos = [ThreadInfo(*(r[k] for k in range(5))) for r in threads]
-        if not heavy or not infos:
-            raise SystemExit("the database holds no heavy users or threads: wrong shape?")
-        reply_thread = infos[1] if len(infos) > 1 else infos[0]
-        followers = [
-            str(r[0])
-            for r in await conn.fetch(
-                "SELECT user_id FROM thread_memberships"
-                " WHERE tenant_id = $1 AND post_id = $2 AND following ORDER BY user_id",
-                T,
-                reply_thread.id,
-            )
-        ]
-        readers = [
-            str(r[0])
-            for r in await conn.fetch(
-                "SELECT user_id FROM thread_memberships"
-                " WHERE tenant_id = $1 AND post_id = $2 ORDER BY user_id LIMIT 4",
-                T,
-                infos[0].id,
-            )
-        ]
-        sizes = {
-            name: str(
-                await conn.fetchval(f"SELECT pg_size_pretty(pg_total_relation_size('{name}'))")
-            )
-            for name in ("posts", "thread_memberships", "channel_members")
-        }
-        sizes["database"] = str(
-            await conn.fetchval("SELECT pg_size_pretty(pg_database_size(current_database()))")
-        )
-        settings = {
-            "version": str(await conn.fetchval("SHOW server_version")),
-            **{
-                name: str(await conn.fetchval(f"SHOW {name}"))
-                for name in ("shared_buffers", "work_mem", "effective_cache_size")
-            },
-        }
-    finally:
-        await conn.close()
-    return Facts(
-        shape,
-        str(team["id"]),
-        str(team["name"]),
-        heavy,
-        ordinary,
-        infos[0],
-        reply_thread,
-        followers,
-        readers,
-        sizes,
-        settings,
-    )
-
-
-def _spread(counts: Sequence[tuple[str, int]]) -> str:
-    values = [n for _, n in counts]
-    return f"{min(values):,}-{max(values):,} (median {statistics.median(values):,.0f})"
 
 
 # HTTP.
-
-
-def _headers(user_id: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {bench_token(user_id)}"}
 
 
 @dataclass
@@ -220,7 +89,7 @@ async def timed_gets(
     async def client() -> None:
         for url, user in pending:
             started = time.perf_counter()
-            async with session.get(url, headers=_headers(user)) as r:
+            async with session.get(url, headers=auth_headers(user)) as r:
                 body = await r.read()
             if r.status != 200:
                 errors.append(r.status)
@@ -266,7 +135,7 @@ async def http_reads(base: str, facts: Facts, args: argparse.Namespace) -> None:
         heaviest = heavy[0]
         async with session.get(
             f"{api}/users/{heaviest}/teams/{team}/threads?per_page={PER_PAGE}",
-            headers=_headers(heaviest),
+            headers=auth_headers(heaviest),
         ) as r:
             page = await r.json()
         print(
@@ -435,7 +304,7 @@ async def _post_replies(
             async with session.post(
                 f"{base}/api/v4/posts",
                 json={**body, "message": f"thread benchmark reply {n}"},
-                headers=_headers(poster),
+                headers=auth_headers(poster),
             ) as r:
                 created = await r.json()
             if r.status != 201:
@@ -462,6 +331,10 @@ async def _write_stats(url: str) -> dict[str, int]:
     return out
 
 
+def commits_since(base: str, before: dict[float, float]) -> str:
+    return describe_commits(before, commit_buckets(base))
+
+
 def _receive(pipe: Connection, proc: Any, seconds: float, failure: str) -> Any:
     deadline = time.monotonic() + seconds
     while not pipe.poll(0.5):
@@ -483,11 +356,13 @@ def replies_to_followed_thread(base: str, facts: Facts, args: argparse.Namespace
     _, first, errors = asyncio.run(_post_replies(base, facts, poster, args, count=1))
     warm = f"{first[0]:.1f} ms" if first else "failed"
     print(f"  the first reply after start-up (caches filled): {warm}; errors {errors}")
+    commits = commit_buckets(base)
     _, alone, errors = asyncio.run(_post_replies(base, facts, poster, args))
     print(
         f"  with no follower connected, POST /posts (until committed and answered): "
         f"{describe(alone)}; errors {errors}"
     )
+    print(f"    the server's commits (roost_post_commit_seconds): {commits_since(base, commits)}")
     print("  with every follower holding a WebSocket (in a process of their own):")
     ctx = multiprocessing.get_context("spawn")
     mine, theirs = ctx.Pipe()
@@ -498,7 +373,9 @@ def replies_to_followed_thread(base: str, facts: Facts, args: argparse.Namespace
         _, seconds = _receive(mine, proc, 180, "the followers' sockets did not all authenticate")
         print(f"    {len(followers)} sockets authenticated in {seconds:.1f} s")
         time.sleep(1)
+        commits = commit_buckets(base)
         sent, post_latency, errors = asyncio.run(_post_replies(base, facts, poster, args))
+        commit_figures = commits_since(base, commits)
         mine.send(list(sent))
         _, arrivals, others = _receive(mine, proc, 60, "the followers' process did not report")
     finally:
@@ -518,6 +395,7 @@ def replies_to_followed_thread(base: str, facts: Facts, args: argparse.Namespace
     print(
         f"    POST /posts (until committed and answered): {describe(post_latency)}; errors {errors}"
     )
+    print(f"    the server's commits (roost_post_commit_seconds): {commit_figures}")
     print(f"    until every follower had thread_updated: {describe(until_all)}")
     print(f"    each thread_updated delivery: {describe(each)}")
     print(
@@ -539,337 +417,6 @@ def print_write_stats(before: dict[str, int], after: dict[str, int], replies: in
         f"  WAL written during the phase, per reply: {wal:,.0f} kB (everything included: "
         "full-page images after checkpoints, autovacuum)"
     )
-
-
-# SQL side by side.
-
-# Mattermost's thread list (GetThreadsForUser) on Roost's schema: its Threads row is the
-# root post here (last_reply_at, delete_at) and its ThreadTeamId the channel's team.
-MM_LIST = """
-SELECT p.*, tm.last_viewed AS last_viewed_at, tm.unread_mentions,
-       (SELECT count(r.id) FROM posts r
-         WHERE r.tenant_id = tm.tenant_id AND r.root_id = tm.post_id
-           AND r.create_at > tm.last_viewed AND r.delete_at = 0) AS unread_replies
-  FROM thread_memberships tm
-  JOIN posts p ON p.tenant_id = tm.tenant_id AND p.id = tm.post_id
-  JOIN channels c ON c.tenant_id = p.tenant_id AND c.id = p.channel_id
- WHERE tm.tenant_id = $1 AND tm.user_id = $2 AND tm.following
-   AND p.delete_at = 0 AND c.team_id IN ($3, '')
- ORDER BY p.last_reply_at DESC
- LIMIT 25
-"""
-
-_MM_FROM = """
-  FROM thread_memberships tm
-  JOIN posts p ON p.tenant_id = tm.tenant_id AND p.id = tm.post_id
-  JOIN channels c ON c.tenant_id = p.tenant_id AND c.id = p.channel_id
- WHERE tm.tenant_id = $1 AND tm.user_id = $2 AND tm.following
-   AND p.delete_at = 0 AND c.team_id IN ($3, '')
-"""
-# Its totals: GetTotalThreads, GetTotalUnreadThreads, GetTotalUnreadMentions.
-MM_TOTALS = {
-    "total": f"SELECT count(tm.post_id) {_MM_FROM}",
-    "unread threads": (
-        f"SELECT count(DISTINCT tm.post_id) {_MM_FROM} AND p.last_reply_at > tm.last_viewed"
-    ),
-    "unread mentions": f"SELECT coalesce(sum(tm.unread_mentions), 0) {_MM_FROM}",
-}
-
-
-@dataclass
-class Statement:
-    sql: str
-    params: tuple[Any, ...]
-    ms: float = 0.0
-
-
-class Recorder:
-    """The statements Roost's store runs, as sent to asyncpg (numeric ``$n`` params)."""
-
-    def __init__(self, db: Database) -> None:
-        self.statements: list[Statement] = []
-        self._started = 0.0
-        event.listen(db.engine.sync_engine, "before_cursor_execute", self._before)
-        event.listen(db.engine.sync_engine, "after_cursor_execute", self._after)
-
-    def _before(self, _c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, many: bool) -> None:
-        assert not many, "executemany is not replayed"
-        self.statements.append(Statement(sql, tuple(params or ())))
-        self._started = time.perf_counter()
-
-    def _after(self, *_: Any) -> None:
-        self.statements[-1].ms = (time.perf_counter() - self._started) * 1000
-
-    @contextmanager
-    def recording(self) -> Iterator[list[Statement]]:
-        start = len(self.statements)
-        out: list[Statement] = []
-        yield out
-        out.extend(self.statements[start:])
-
-
-@dataclass
-class RoostList:
-    totals: Statement
-    page: Statement
-    roots: Statement
-    # For the comparison: thread id -> unread replies, and (total, unread, mentions).
-    unread: dict[str, int]
-    counts: tuple[int, int, int]
-
-
-async def roost_list(
-    db: Database, recorder: Recorder, user: str, team: str
-) -> tuple[RoostList, dict[str, Statement]]:
-    """What Threads.user_threads runs for ?per_page=25 (after its team check), recorded;
-    and the statements behind the unread endpoints for the same user."""
-    async with db.read() as conn:
-        with recorder.recording() as got:
-            counts = await thread_store.totals(conn, T, user, team, False)
-            page = await thread_store.list_memberships(
-                conn, T, user, team, thread_store.ListOptions(per_page=PER_PAGE)
-            )
-            await post_store.get_posts(conn, T, [m.post_id for m in page], include_deleted=True)
-        with recorder.recording() as unread:
-            await team_store.members_for_user(conn, T, user)
-            await member_store.unreads_for_user(conn, T, user, team_id=team)
-            await thread_store.team_unreads(conn, T, user, [team])
-    listed = RoostList(
-        got[0],
-        got[1],
-        got[2],
-        {m.post_id: m.unread_replies for m in page},
-        (counts.total, counts.unread_threads, counts.unread_mentions),
-    )
-    names = ("team memberships", "channel unreads (team)", "thread unreads (teams)")
-    return listed, dict(zip(names, unread, strict=True))
-
-
-async def _timed(conn: asyncpg.Connection, sql: str, params: Sequence[Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    rows = await conn.fetch(sql, *params)
-    return (time.perf_counter() - started) * 1000, rows
-
-
-def _row(label: str, values: list[float]) -> str:
-    return (
-        f"  {label:<44} p50 {percentile(values, 50):7.2f} ms  p99 {percentile(values, 99):7.2f} ms"
-    )
-
-
-async def compare(
-    conn: asyncpg.Connection,
-    group: str,
-    users: list[str],
-    lists: dict[str, RoostList],
-    team: str,
-    runs: int,
-) -> None:
-    """Roost's three statements and Mattermost's four, per thread-list request, in turn
-    for each user; and whether both give the same answer."""
-    times: dict[str, list[float]] = {}
-    mismatches = 0
-    for i in range(runs):
-        user = users[i % len(users)]
-        mine = lists[user]
-        roost_ms = 0.0
-        for name, st in (("totals", mine.totals), ("page", mine.page), ("roots", mine.roots)):
-            ms, _ = await _timed(conn, st.sql, st.params)
-            times.setdefault(f"Roost {name}", []).append(ms)
-            roost_ms += ms
-        times.setdefault("Roost request (3 statements)", []).append(roost_ms)
-        mm_ms, rows = await _timed(conn, MM_LIST, (T, user, team))
-        times.setdefault("Mattermost list", []).append(mm_ms)
-        totals = []
-        for name, sql in MM_TOTALS.items():
-            ms, found = await _timed(conn, sql, (T, user, team))
-            times.setdefault(f"Mattermost {name}", []).append(ms)
-            totals.append(int(found[0][0]))
-            mm_ms += ms
-        times.setdefault("Mattermost request (4 statements)", []).append(mm_ms)
-        if i < len(users):
-            theirs = {str(r["id"]): int(r["unread_replies"]) for r in rows}
-            if theirs != mine.unread or tuple(totals) != mine.counts:
-                mismatches += 1
-    print(f"{group}: {runs} requests over {len(users)} users, one statement at a time")
-    for label, values in times.items():
-        print(_row(label, values))
-    for pct in (50, 99):
-        ratio = percentile(times["Mattermost request (4 statements)"], pct) / percentile(
-            times["Roost request (3 statements)"], pct
-        )
-        print(f"  Mattermost / Roost at p{pct}: {ratio:.1f}x")
-    print(
-        f"  same threads, unread replies and totals from both: "
-        f"{len(users) - mismatches}/{len(users)} users"
-    )
-
-
-async def explain(
-    conn: asyncpg.Connection, label: str, sql: str, params: Sequence[Any], rollback: bool = False
-) -> None:
-    print(f"\n--- {label}")
-    print(" ".join(sql.split()))
-    if params:
-        shown = [p if not isinstance(p, str) or len(p) <= 30 else p[:27] + "..." for p in params]
-        print(f"params: {shown}")
-    statement = f"EXPLAIN (ANALYZE, BUFFERS) {sql}"
-    if rollback:
-        tr = conn.transaction()
-        await tr.start()
-        try:
-            rows = await conn.fetch(statement, *params)
-        finally:
-            await tr.rollback()
-    else:
-        rows = await conn.fetch(statement, *params)
-    for r in rows:
-        print(r[0])
-
-
-@dataclass(frozen=True)
-class FakeReply:
-    """A reply as thread_fanout sees one (post_batches.NewPost's fields)."""
-
-    root_id: str
-    author: str
-    create_at: int
-    channel_id: str
-    team_id: str
-    is_member: bool = True
-    root_author: str = ""
-    follow: tuple[str, ...] = ()
-    mentioned: tuple[str, ...] = ()
-
-
-async def fanout_statements(
-    db: Database, recorder: Recorder, facts: Facts, runs: int
-) -> tuple[list[Statement], list[float]]:
-    """A reply by a follower to the 1,000-follower thread, through thread_fanout, in
-    transactions rolled back: the statements of one, and the time of each run."""
-    thread = facts.reply_thread
-    replier = facts.followers[0]
-    times: list[float] = []
-    first: list[Statement] = []
-    for n in range(runs):
-        reply = FakeReply(
-            root_id=thread.id,
-            author=replier,
-            create_at=int(time.time() * 1000),
-            channel_id=thread.channel_id,
-            team_id=facts.team_id,
-            root_author=thread.user_id if thread.user_id != replier else "",
-        )
-        async with db.engine.connect() as conn:
-            tr = await conn.begin()
-            with recorder.recording() as got:
-                started = time.perf_counter()
-                # Inline, whatever the thread's size: this measures the fan-out itself
-                # (the server defers it past the reply's commit for large threads).
-                await record_replies(conn, T, [reply], inline_max=10**9)
-                times.append((time.perf_counter() - started) * 1000)
-            await tr.rollback()
-        if n == 0:
-            first = got
-    return first, times
-
-
-async def sql_phase(url: str, facts: Facts, args: argparse.Namespace) -> None:
-    print(
-        "\n5. the thread list in SQL, through asyncpg (prepared statements, as the server "
-        "runs them); Roost: totals, the page of memberships, the roots by id (recorded "
-        "from roost.store); Mattermost: its list with a correlated COUNT(*) per thread, "
-        "and its three totals joined with the root posts"
-    )
-    db = Database(url, pool_size=2)
-    recorder = Recorder(db)
-    team = facts.team_id
-    heavy = [u for u, _ in facts.heavy]
-    ordinary = [u for u, _ in facts.ordinary]
-    lists: dict[str, RoostList] = {}
-    unread_sql: dict[str, Statement] = {}
-    for user in heavy + ordinary:
-        lists[user], unread = await roost_list(db, recorder, user, team)
-        if user == heavy[0]:
-            unread_sql = unread
-    async with db.read() as sa_conn:
-        with recorder.recording() as thread_sql:
-            await _thread_posts(sa_conn, facts.read_thread.id)
-
-    conn = await asyncpg.connect(url)
-    try:
-        for group, users in (("heavy users", heavy), ("ordinary users", ordinary)):
-            await compare(conn, group, users, lists, team, args.sql_runs)
-
-        print("\nEXPLAIN (ANALYZE, BUFFERS), for the user following the most threads")
-        mine = lists[heavy[0]]
-        await explain(conn, "Roost thread list: totals", mine.totals.sql, mine.totals.params)
-        await explain(conn, "Roost thread list: page", mine.page.sql, mine.page.params)
-        await explain(conn, "Roost thread list: roots by id", mine.roots.sql, mine.roots.params)
-        for name, st in unread_sql.items():
-            await explain(conn, f"Roost unread: {name}", st.sql, st.params)
-        await explain(
-            conn,
-            f"Roost GET /posts/{{root}}/thread ({facts.read_thread.reply_count:,} replies)",
-            thread_sql[0].sql,
-            thread_sql[0].params,
-        )
-        args_mm = (T, heavy[0], team)
-        await explain(conn, "Mattermost thread list", MM_LIST, args_mm)
-        for name, sql in MM_TOTALS.items():
-            await explain(conn, f"Mattermost totals: {name}", sql, args_mm)
-
-        # Last: the rolled-back updates leave dead rows behind.
-        fanout, fanout_times = await fanout_statements(db, recorder, facts, args.fanout_runs)
-        fan = next(s for s in fanout if "NOT IN" in s.sql)
-        fan_times = []
-        for _ in range(args.fanout_runs):
-            tr = conn.transaction()
-            await tr.start()
-            try:
-                ms, rows = await _timed(conn, fan.sql, fan.params)
-            finally:
-                await tr.rollback()
-            fan_times.append(ms)
-        print(
-            f"\na reply's fan-out to the {len(facts.followers):,} followers of a thread "
-            f"(thread_fanout.record_replies, in transactions rolled back): "
-            f"{describe(fanout_times)}"
-        )
-        print(f"  its UPDATE of every follower ({len(rows)} rows): {describe(fan_times)}")
-        print("  statements of one: " + "; ".join(f"{_verb(s.sql)} {s.ms:.1f} ms" for s in fanout))
-        tr = conn.transaction()
-        await tr.start()
-        try:
-            # One transaction, rolled back: each statement sees the ones before it.
-            for k, st in enumerate(fanout, 1):
-                await explain(
-                    conn,
-                    f"Roost reply fan-out {k}/{len(fanout)} ({len(facts.followers):,} "
-                    "followers, rolled back)",
-                    st.sql,
-                    st.params,
-                )
-        finally:
-            await tr.rollback()
-    finally:
-        await conn.close()
-        await db.close()
-
-
-async def _thread_posts(conn: AsyncConnection, root_id: str) -> None:
-    """What GET /posts/{root}/thread reads for the posts: the whole thread."""
-    await list_store.thread_posts(
-        conn, T, root_id, include_root=True, direction="", from_create_at=0, from_post="", limit=0
-    )
-
-
-def _verb(sql: str) -> str:
-    words = sql.split()
-    if words[0] == "UPDATE":
-        rest = " ".join(words)
-        return "UPDATE followers" if "NOT IN" in rest else f"UPDATE {words[1]}"
-    return words[0]
 
 
 # Running it.
@@ -926,8 +473,8 @@ def main() -> None:
             + ", ".join(f"{k} {v}" for k, v in facts.sizes.items())
         )
         print(
-            f"heavy users: {len(facts.heavy)}, following {_spread(facts.heavy)} threads; "
-            f"ordinary users: {len(facts.ordinary)}, following {_spread(facts.ordinary)}"
+            f"heavy users: {len(facts.heavy)}, following {spread(facts.heavy)} threads; "
+            f"ordinary users: {len(facts.ordinary)}, following {spread(facts.ordinary)}"
         )
         print(
             "one `roost serve` process (defaults, PostgreSQL pool 20); this script is the "

@@ -46,6 +46,14 @@ bus_received = Counter(
 bus_dropped = Counter(
     "roost_bus_events_dropped_total", "Events not sent to the other nodes (Redis unreachable)."
 )
+# Finer where the post-commit target (30 ms) lies.
+COMMIT_BUCKETS = (0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+post_commit = Histogram(
+    "roost_post_commit_seconds",
+    "Time to write and commit one group of new posts: the transaction, from taking a"
+    " connection to the commit's return (what a poster waits for besides the queue).",
+    buckets=COMMIT_BUCKETS,
+)
 db_connections_in_use = Gauge(
     "roost_db_connections_in_use",
     "Database connections checked out of the pool.",

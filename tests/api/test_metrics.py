@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from tests.support.client import LoggedIn, expect
+from tests.support.client import LoggedIn, expect, unique
 from tests.support.ws import WsClient
 
 
@@ -65,3 +65,27 @@ def test_ping_reports_the_database_and_no_redis_when_alone(admin: LoggedIn) -> N
     body = expect(admin.api.get("/system/ping", params={"get_server_status": "true"}), 200)
     assert body["status"] == "OK" and body["database_status"] == "OK"
     assert "redis_status" not in body
+
+
+def test_post_commits_are_timed(admin: LoggedIn) -> None:
+    base = admin.api.base
+    before = sample(scrape(base), "roost_post_commit_seconds_count")
+    team = expect(
+        admin.api.post(
+            "/teams", {"name": unique("commits"), "display_name": "Commits", "type": "O"}
+        ),
+        201,
+    )
+    channel = expect(
+        admin.api.post(
+            "/channels",
+            {"team_id": team["id"], "name": unique("c"), "display_name": "C", "type": "O"},
+        ),
+        201,
+    )
+    for n in range(3):
+        expect(admin.api.post("/posts", {"channel_id": channel["id"], "message": f"m{n}"}), 201)
+    text = scrape(base)
+    # Posts arriving together may share a commit: at least one, at most three more.
+    assert 1 <= sample(text, "roost_post_commit_seconds_count") - before <= 3
+    assert sample(text, "roost_post_commit_seconds_bucket", le="2.5") >= before + 1

@@ -10,8 +10,10 @@ by post, so one bad post never fails its neighbours.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import defaultdict
 
+from roost import metrics
 from roost.store.database import Database
 from roost.store.post_batches import NewPost, write_posts
 
@@ -69,9 +71,11 @@ class PostWriter:
         by_tenant: dict[str, list[NewPost]] = defaultdict(list)
         for tenant_id, item, _ in batch:
             by_tenant[tenant_id].append(item)
+        started = time.perf_counter()
         async with self._db.write() as conn:
             for tenant_id, items in by_tenant.items():
                 await write_posts(conn, tenant_id, items, self._fanout_inline_max)
+        metrics.post_commit.observe(time.perf_counter() - started)
         self.batches += 1
         self.posts += len(batch)
 
