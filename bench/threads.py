@@ -4,7 +4,8 @@ threads with many followers, unread counts, and Roost's SQL beside Mattermost's.
 Setup: the data set of bench/thread_data.py (defaults: 1,000,000 posts, 100,000 threads,
 10,000 users, one team, 300 channels; threads of 5,000 replies with 1,000 followers;
 users following 1,200+ threads) in a fresh PostgreSQL database (or --database-url), one
-`roost serve` process on it, and this script as the load generator, a separate process
+`roost serve` process on it (--workers N: N processes joined through the local Redis,
+as `roost serve --workers` runs them), and this script as the load generator, a separate process
 on the same machine. Phases:
 1. GET /users/{id}/teams/{team}/threads?per_page=25 (with totals), for the users
    following the most threads and for ordinary users (--requests, --clients);
@@ -38,6 +39,7 @@ import asyncio
 import multiprocessing
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -49,7 +51,7 @@ import aiohttp
 import asyncpg
 import orjson
 
-from bench.common import commit_buckets, describe, describe_commits, machine
+from bench.common import REDIS_URL, commit_buckets, describe, describe_commits, machine
 from bench.thread_data import (
     Shape,
     bench_token,
@@ -453,6 +455,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help="heavy and ordinary users used")
     parser.add_argument("--sql-runs", type=int, default=400)
     parser.add_argument("--fanout-runs", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (via Redis)")
     args = parser.parse_args()
     shape = Shape.small(args.seed) if args.small else Shape(seed=args.seed)
     print(f"machine: {machine()}; backend: postgres")
@@ -476,13 +479,22 @@ def main() -> None:
             f"heavy users: {len(facts.heavy)}, following {spread(facts.heavy)} threads; "
             f"ordinary users: {len(facts.ordinary)}, following {spread(facts.ordinary)}"
         )
+        env: dict[str, str] = {}
+        serve_args: list[str] = []
+        if args.workers > 1:
+            env = {
+                "ROOST_REDIS_URL": REDIS_URL,
+                "ROOST_REDIS_PREFIX": f"bench-{uuid.uuid4().hex[:6]}",
+            }
+            serve_args = ["--workers", str(args.workers)]
         print(
-            "one `roost serve` process (defaults, PostgreSQL pool 20); this script is the "
-            "client, in another process on the same machine"
+            f"`roost serve` with {args.workers} process(es) (defaults, PostgreSQL pool 20"
+            f"{', joined through the local Redis' if args.workers > 1 else ''}); this script "
+            "is the client, in another process on the same machine"
         )
         with (
             tempfile.TemporaryDirectory(prefix="roost-bench-") as tmp,
-            running_server(url, Path(tmp)) as base,
+            running_server(url, Path(tmp), env, serve_args) as base,
         ):
             asyncio.run(http_reads(base, facts, args))
             before = asyncio.run(_write_stats(url))
