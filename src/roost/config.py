@@ -99,6 +99,28 @@ class Settings(BaseSettings):
     enable_public_link: bool = False
     public_link_salt: str = ""
 
+    # Integrations: incoming and outgoing webhooks, slash commands, interactive messages.
+    enable_incoming_webhooks: bool = True
+    enable_outgoing_webhooks: bool = True
+    enable_commands: bool = True
+    # Integrations may post under another name or picture only when these allow it.
+    enable_post_username_override: bool = False
+    enable_post_icon_override: bool = False
+    # POST /hooks/{id}: the largest body, and a per-hook rate (a token bucket per node).
+    incoming_webhook_max_bytes: int = Field(default=1024 * 1024, ge=1024)
+    incoming_webhook_rate_per_second: float = Field(default=10.0, gt=0)
+    incoming_webhook_burst: int = Field(default=30, ge=1)
+    # Outbound calls (outgoing webhooks, commands, actions): loopback, private,
+    # link-local and other non-public addresses are refused unless listed here
+    # (comma-separated hostnames or CIDRs), as Mattermost's AllowedUntrustedInternalConnections.
+    outbound_allowed_hosts: str = ""
+    outbound_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    outbound_max_response_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Queued deliveries (outgoing webhooks): attempts before a delivery is marked failed,
+    # and the first retry's delay (doubled after each failure, at most an hour).
+    delivery_max_attempts: int = Field(default=5, ge=1, le=50)
+    delivery_retry_base_seconds: float = Field(default=10.0, gt=0, le=3600)
+
     @field_validator("file_store")
     @classmethod
     def _check_file_store(cls, value: str) -> str:

@@ -25,6 +25,7 @@ from roost.app.drafts import Drafts
 from roost.app.file_sweeper import FileSweeper
 from roost.app.files import Files
 from roost.app.health import Health
+from roost.app.integrations import IntegrationDeps, Integrations, build_integrations
 from roost.app.mentions import Mentions
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
@@ -74,7 +75,7 @@ def build_services(settings: Settings) -> Services:
     mentions = Mentions(db, bus)
     fanout = FanoutWorker(db, bus)
     files = Files(db, _file_store(settings), channels, settings)
-    return Services(
+    services = Services(
         settings=settings,
         db=db,
         bus=bus,
@@ -97,6 +98,24 @@ def build_services(settings: Settings) -> Services:
         reactions=Reactions(db, bus, channels),
         files=files,
     )
+    services.integrations = _integrations(services)
+    return services
+
+
+def _integrations(s: Services) -> Integrations:
+    deps = IntegrationDeps(
+        s.db,
+        s.bus,
+        s.settings,
+        s.users,
+        s.posts,
+        s.statuses,
+        s.channels,
+        s.channel_members,
+        s.direct_channels,
+        s.search,
+    )
+    return build_integrations(deps)
 
 
 def _file_store(settings: Settings) -> FileStore:
@@ -142,13 +161,16 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         sweeper = asyncio.create_task(_sweep(hub))
         file_sweeper = asyncio.create_task(_file_sweeper(services).run())
         fanout_worker = asyncio.create_task(services.fanout.run())
+        delivery_worker = asyncio.create_task(services.integrations.deliveries.run())
         try:
             yield
         finally:
-            for task in (sweeper, file_sweeper, fanout_worker):
+            for task in (sweeper, file_sweeper, fanout_worker, delivery_worker):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await services.posts.hooks.drain()
+            await services.integrations.close()
             await services.files.close()
             await presence.close()
             await services.bus.close()

@@ -8,10 +8,14 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost import metrics
 from roost.api import bots, channel_members, channels, search, status, system, teams, threads, users
+from roost.api import commands as command_routes
+from roost.api import deliveries as delivery_routes
 from roost.api import drafts as draft_routes
 from roost.api import files as file_routes
+from roost.api import post_actions as post_action_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
+from roost.api import webhooks as webhook_routes
 from roost.api.responses import error_response
 from roost.api.router import IndexedRouter
 from roost.api.websocket import websocket_endpoint
@@ -43,6 +47,10 @@ def api_routes() -> list[BaseRoute]:
         *file_routes.routes(),
         *threads.routes(),
         *search.routes(),
+        *webhook_routes.routes(),
+        *command_routes.routes(),
+        *post_action_routes.routes(),
+        *delivery_routes.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 
@@ -63,6 +71,7 @@ def all_routes() -> list[BaseRoute]:
         Route("/", landing, methods=["GET"]),
         Route("/metrics", prometheus_metrics, methods=["GET"]),
         *file_routes.public_routes(),
+        *webhook_routes.public_routes(),
     ]
 
 

@@ -167,7 +167,15 @@ class Posts:
 
     # Creating.
 
-    async def do_create_post(self, actor: Actor, draft: PostDraft, set_online: bool = True) -> Post:
+    async def do_create_post(
+        self,
+        actor: Actor,
+        draft: PostDraft,
+        set_online: bool = True,
+        server_props: dict[str, Any] | None = None,
+    ) -> Post:
+        """``server_props`` are the server's own (``from_webhook``, overrides), set by
+        integrations; clients' copies of them are dropped."""
         self.check_draft(draft)
         pending_key = (actor.tenant_id, actor.user_id, draft.pending_post_id)
         if draft.pending_post_id and pending_key in self._pending:
@@ -205,6 +213,8 @@ class Posts:
         props = {k: v for k, v in draft.props.items() if k not in SERVER_PROPS}
         if actor.is_bot:
             props["from_bot"] = "true"
+        if server_props:
+            props.update(server_props)
         post = Post(
             id=new_id(),
             channel_id=draft.channel_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from roost.app.auth import Auth
 from roost.app.bots import Bots
@@ -12,6 +12,7 @@ from roost.app.direct_channels import DirectChannels
 from roost.app.drafts import Drafts
 from roost.app.files import Files
 from roost.app.health import Health
+from roost.app.integrations import Integrations
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
 from roost.app.preferences import Preferences
@@ -50,3 +51,5 @@ class Services:
     fanout: FanoutWorker
     files: Files
     search: Search
+    # Built once the rest exists (it hooks into posts): roost.server sets it.
+    integrations: Integrations = field(init=False)

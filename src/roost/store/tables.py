@@ -372,14 +372,129 @@ file_infos = Table(
     Index("ix_file_infos_post", "tenant_id", "post_id", "create_at"),
 )
 
+# Integrations (migration 0008). Hooks and commands are soft-deleted (delete_at).
+incoming_webhooks = Table(
+    "incoming_webhooks",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+    _id("user_id"),
+    _id("channel_id"),
+    _id("team_id"),
+    Column("display_name", String(64), nullable=False, server_default=""),
+    Column("description", String(500), nullable=False, server_default=""),
+    Column("username", String(255), nullable=False, server_default=""),
+    Column("icon_url", String(1024), nullable=False, server_default=""),
+    Column("channel_locked", Boolean, nullable=False, server_default="0"),
+    Index("ix_incoming_webhooks_team", "tenant_id", "team_id", "create_at"),
+)
+
+outgoing_webhooks = Table(
+    "outgoing_webhooks",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _id("token"),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+    _id("creator_id"),
+    _id("team_id"),
+    Column("channel_id", String(ID), nullable=False, server_default=""),
+    Column("trigger_words", Text, nullable=False, server_default="[]"),
+    Column("trigger_when", Integer, nullable=False, server_default="0"),
+    Column("callback_urls", Text, nullable=False, server_default="[]"),
+    Column("display_name", String(64), nullable=False, server_default=""),
+    Column("description", String(500), nullable=False, server_default=""),
+    Column("content_type", String(128), nullable=False, server_default=""),
+    Column("username", String(255), nullable=False, server_default=""),
+    Column("icon_url", String(1024), nullable=False, server_default=""),
+    Index("ix_outgoing_webhooks_team", "tenant_id", "team_id", "create_at"),
+)
+
+commands = Table(
+    "commands",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _id("token"),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+    _id("creator_id"),
+    _id("team_id"),
+    Column("trigger", String(128), nullable=False),
+    Column("method", String(1), nullable=False, server_default="P"),
+    Column("url", String(1024), nullable=False),
+    Column("username", String(255), nullable=False, server_default=""),
+    Column("icon_url", String(1024), nullable=False, server_default=""),
+    Column("auto_complete", Boolean, nullable=False, server_default="0"),
+    Column("auto_complete_desc", String(1024), nullable=False, server_default=""),
+    Column("auto_complete_hint", String(1024), nullable=False, server_default=""),
+    Column("display_name", String(64), nullable=False, server_default=""),
+    Column("description", String(128), nullable=False, server_default=""),
+    Index("ix_commands_team_trigger", "tenant_id", "team_id", "trigger"),
+)
+
+# A custom command's response_url: lets the integration reply later, a few times.
+command_webhooks = Table(
+    "command_webhooks",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _ms("create_at"),
+    _id("command_id"),
+    _id("user_id"),
+    _id("channel_id"),
+    Column("root_id", String(ID), nullable=False, server_default=""),
+    Column("use_count", Integer, nullable=False, server_default="0"),
+)
+
+# Outbound calls still to make (outgoing webhooks): written after the post commits,
+# claimed by any node (a lease in next_attempt_at, FOR UPDATE SKIP LOCKED), retried
+# with backoff, deleted once delivered, kept with state "failed" when attempts run out.
+outbound_deliveries = Table(
+    "outbound_deliveries",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("source_id", String(ID), nullable=False, server_default=""),
+    Column("url", String(1024), nullable=False),
+    Column("content_type", String(128), nullable=False),
+    Column("body", Text, nullable=False, server_default=""),
+    Column("context", Text, nullable=False, server_default="{}"),
+    Column("state", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    _ms("next_attempt_at"),
+    Column("last_error", String(512), nullable=False, server_default=""),
+    _ms("create_at"),
+    _ms("update_at"),
+    Index("ix_outbound_deliveries_state", "tenant_id", "state", "update_at"),
+)
+# The workers' scan serves every tenant, so this index alone does not lead with tenant_id.
+Index(
+    "ix_outbound_deliveries_due",
+    outbound_deliveries.c.state,
+    outbound_deliveries.c.next_attempt_at,
+)
+
 __all__ = [
     "access_tokens",
     "bots",
     "channel_members",
     "channels",
+    "command_webhooks",
+    "commands",
     "drafts",
     "file_infos",
+    "incoming_webhooks",
     "metadata",
+    "outbound_deliveries",
+    "outgoing_webhooks",
     "posts",
     "preferences",
     "reactions",

@@ -1,0 +1,100 @@
+"""The integration services one server runs (webhooks, slash commands, interactive
+messages, the delivery queue), built together because they share the outbound client
+and the poster. ``roost.server`` builds this and adds the post hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from roost.app.builtin_channel_commands import ChannelCommands
+from roost.app.builtin_commands import MessageCommands
+from roost.app.channel_members import ChannelMembers
+from roost.app.channels import Channels
+from roost.app.command_providers import CommandProvider
+from roost.app.command_replies import CommandReplies
+from roost.app.commands import Commands
+from roost.app.custom_commands import CustomCommands
+from roost.app.deliveries import DeliveryQueue
+from roost.app.direct_channels import DirectChannels
+from roost.app.integration_posts import IntegrationPoster
+from roost.app.outbound import OutboundHttp
+from roost.app.outbound_policy import OutboundPolicy
+from roost.app.post_actions import ActionIds, PostActions
+from roost.app.posts import Posts
+from roost.app.search import Search
+from roost.app.statuses import Statuses
+from roost.app.users import Users
+from roost.app.webhooks_incoming import IncomingWebhooks
+from roost.app.webhooks_outgoing import OutgoingWebhooks
+from roost.cluster.bus import Bus
+from roost.config import Settings
+from roost.store.database import Database
+
+
+@dataclass(slots=True)
+class Integrations:
+    outbound: OutboundHttp
+    deliveries: DeliveryQueue
+    incoming_webhooks: IncomingWebhooks
+    outgoing_webhooks: OutgoingWebhooks
+    commands: Commands
+    custom_commands: CustomCommands
+    post_actions: PostActions
+
+    async def close(self) -> None:
+        await self.deliveries.drain()
+        await self.outbound.close()
+
+
+@dataclass(slots=True)
+class IntegrationDeps:
+    db: Database
+    bus: Bus
+    settings: Settings
+    users: Users
+    posts: Posts
+    statuses: Statuses
+    channels: Channels
+    channel_members: ChannelMembers
+    direct_channels: DirectChannels
+    search: Search
+
+
+def build_integrations(
+    deps: IntegrationDeps, providers: Sequence[CommandProvider] = ()
+) -> Integrations:
+    s = deps.settings
+    http = OutboundHttp(
+        OutboundPolicy(s.outbound_allowed_hosts),
+        s.outbound_timeout_seconds,
+        s.outbound_max_response_bytes,
+    )
+    deliveries = DeliveryQueue(
+        deps.db,
+        http,
+        s.delivery_max_attempts,
+        s.delivery_retry_base_seconds,
+        s.outbound_timeout_seconds,
+    )
+    poster = IntegrationPoster(deps.users, deps.posts, deps.bus, s)
+    replies = CommandReplies(poster)
+    custom = CustomCommands(deps.db, http, poster, replies, s.site_url)
+    builtins: list[CommandProvider] = [
+        MessageCommands(
+            deps.db, deps.posts, deps.statuses, deps.direct_channels, deps.users, deps.search
+        ),
+        ChannelCommands(deps.db, deps.channels, deps.channel_members, deps.users),
+    ]
+    outgoing = OutgoingWebhooks(deps.db, deps.bus, deliveries, poster, s)
+    deps.posts.hooks.add(ActionIds())
+    deps.posts.hooks.add(outgoing)
+    return Integrations(
+        outbound=http,
+        deliveries=deliveries,
+        incoming_webhooks=IncomingWebhooks(deps.db, deps.direct_channels, poster, s),
+        outgoing_webhooks=outgoing,
+        commands=Commands(deps.db, s, builtins, custom, replies, providers),
+        custom_commands=custom,
+        post_actions=PostActions(deps.db, http, deps.posts, poster),
+    )
