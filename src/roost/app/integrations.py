@@ -87,8 +87,8 @@ def build_integrations(
         ChannelCommands(deps.db, deps.channels, deps.channel_members, deps.users),
     ]
     outgoing = OutgoingWebhooks(deps.db, deps.bus, deliveries, poster, s)
-    deps.posts.hooks.add(ActionIds())
-    deps.posts.hooks.add(outgoing)
+    deps.posts.hooks.add(ActionIds(), after=False)
+    deps.posts.hooks.add(outgoing, before=False)
     return Integrations(
         outbound=http,
         deliveries=deliveries,

@@ -3,7 +3,8 @@
 outgoing webhooks (which react after it is written).
 
 ``Posts`` holds one ``PostHooks``; the composition root adds each hook in order. With
-no hook added, nothing here costs more than a length check on the hot path.
+no hook added, nothing here costs more than a length check on the hot path, and a hook
+added for one side only (before the write, or after it) costs nothing on the other.
 """
 
 from __future__ import annotations
@@ -39,36 +40,48 @@ class PostHook(Protocol):
 
 class PostHooks:
     def __init__(self) -> None:
-        self._hooks: list[PostHook] = []
+        self._before: list[PostHook] = []
+        self._after: list[PostHook] = []
         self._running: set[asyncio.Task[None]] = set()
 
-    def add(self, hook: PostHook) -> None:
-        self._hooks.append(hook)
+    def add(self, hook: PostHook, before: bool = True, after: bool = True) -> None:
+        """Add a hook; ``before=False`` or ``after=False`` for one that only needs one
+        side, so posts do not pay for calls that do nothing (a task per post)."""
+        if before:
+            self._before.append(hook)
+        if after:
+            self._after.append(hook)
 
     @property
-    def active(self) -> bool:
-        return bool(self._hooks)
+    def changes(self) -> bool:
+        """Some hook may change or reject posts before they are written."""
+        return bool(self._before)
+
+    @property
+    def watches(self) -> bool:
+        """Some hook wants to hear of posts after they are written."""
+        return bool(self._after)
 
     async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
-        for hook in self._hooks:
+        for hook in self._before:
             post = await hook.will_post(actor, post, channel)
         return post
 
     async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post:
-        for hook in self._hooks:
+        for hook in self._before:
             new = await hook.will_update(actor, new, old, channel)
         return new
 
     def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
-        for hook in self._hooks:
+        for hook in self._after:
             self._later(hook.has_posted(actor, post, channel))
 
     def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
-        for hook in self._hooks:
+        for hook in self._after:
             self._later(hook.has_updated(actor, new, old, channel))
 
     def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
-        for hook in self._hooks:
+        for hook in self._after:
             self._later(hook.has_deleted(actor, post, channel))
 
     async def drain(self) -> None:

@@ -229,7 +229,7 @@ class Posts:
             file_ids=list(draft.file_ids),
             pending_post_id=draft.pending_post_id,
         )
-        if self.hooks.active:
+        if self.hooks.changes:
             post = await self.hooks.will_post(actor, post, access.channel)
             self.check_message(post.message)
             if post.message != draft.message:
@@ -276,7 +276,7 @@ class Posts:
             self._announce_later(events)
         if set_online:
             await self._mark_online(actor)
-        if self.hooks.active:
+        if self.hooks.watches:
             self.hooks.has_posted(actor, post, access.channel)
         return post
 
@@ -482,7 +482,8 @@ class Posts:
             )
         if access.channel.delete_at:
             raise _archived(f"{where}.can_not_update_post_in_deleted.error")
-        old = replace(post, props=dict(post.props)) if self.hooks.active else post
+        hooked = self.hooks.changes or self.hooks.watches
+        old = replace(post, props=dict(post.props)) if hooked else post
         now = now_ms()
         if patch.message is not None and patch.message != post.message:
             post.message = patch.message
@@ -496,13 +497,15 @@ class Posts:
         if patch.is_pinned is not None:
             post.is_pinned = patch.is_pinned
         self.check_not_empty(post.message, post.file_ids, post.props)
-        if not self.hooks.active:
+        if not hooked:
             return await self._save_change(actor, post)
-        post = await self.hooks.will_update(actor, post, old, access.channel)
-        self.check_message(post.message)
-        post.hashtags = parse_hashtags(post.message)
+        if self.hooks.changes:
+            post = await self.hooks.will_update(actor, post, old, access.channel)
+            self.check_message(post.message)
+            post.hashtags = parse_hashtags(post.message)
         saved = await self._save_change(actor, post)
-        self.hooks.has_updated(actor, saved, old, access.channel)
+        if self.hooks.watches:
+            self.hooks.has_updated(actor, saved, old, access.channel)
         return saved
 
     async def do_set_pinned(self, actor: Actor, post_id: str, pinned: bool) -> None:
@@ -566,7 +569,7 @@ class Posts:
         post.props = dict(post.props, deleteBy=actor.user_id)
         event = await self._channel_event(actor, "post_deleted", post, {"delete_by": actor.user_id})
         await self._bus.publish([*flushed, event])
-        if self.hooks.active:
+        if self.hooks.watches:
             self.hooks.has_deleted(actor, post, access.channel)
 
     async def _channel_event(
