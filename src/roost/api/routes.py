@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost import metrics
@@ -15,6 +15,7 @@ from roost.api import files as file_routes
 from roost.api import post_actions as post_action_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
+from roost.api import webapp as web_client
 from roost.api import webhooks as webhook_routes
 from roost.api.responses import error_response
 from roost.api.router import IndexedRouter
@@ -22,11 +23,6 @@ from roost.api.websocket import websocket_endpoint
 from roost.app.errors import AppError
 from roost.app.health import unavailable_error
 from roost.ids import new_id
-
-_LANDING = """<!doctype html><html><head><meta charset="utf-8"><title>Roost</title></head>
-<body><h1>Roost</h1><p>The chat server is running. The API is at <code>/api/v4</code>.</p>
-</body></html>"""
-
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -55,10 +51,6 @@ def api_routes() -> list[BaseRoute]:
     ]
 
 
-async def landing(_: Request) -> Response:
-    return HTMLResponse(_LANDING)
-
-
 async def prometheus_metrics(request: Request) -> Response:
     if not request.app.state.services.settings.metrics_enabled:
         return await not_found(request, LookupError())
@@ -68,10 +60,11 @@ async def prometheus_metrics(request: Request) -> Response:
 def all_routes() -> list[BaseRoute]:
     return [
         Mount("/api/v4", app=IndexedRouter(api_routes())),
-        Route("/", landing, methods=["GET"]),
         Route("/metrics", prometheus_metrics, methods=["GET"]),
         *file_routes.public_routes(),
         *webhook_routes.public_routes(),
+        # The web client last: its fallback answers every other page path.
+        *web_client.routes(web_client.WebClient(), not_found),
     ]
 
 

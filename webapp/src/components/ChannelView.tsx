@@ -1,0 +1,40 @@
+import {useEffect, useState} from 'preact/hooks';
+import {setState, useAppState} from '../store';
+import {channelTitle} from '../users';
+import {search} from '../search';
+import {Composer} from './Composer';
+import {PostList} from './PostList';
+import {TypingLine} from './TypingLine';
+
+export function ChannelView() {
+    const s = useAppState();
+    const channel = s.channels[s.channelId];
+    const [terms, setTerms] = useState('');
+    const title = channel ? channelTitle(channel) : '';
+    const teamName = s.teams.find((t) => t.id === s.teamId)?.display_name || '';
+    useEffect(() => {
+        document.title = title ? `${title} - ${teamName} - Roost` : 'Roost';
+    }, [title, teamName]);
+    if (!channel) {
+        return <div class="empty">{s.error ? '' : 'Loading…'}</div>;
+    }
+    const window = s.windows[channel.id];
+    return (
+        <section class="channel" data-channel-id={channel.id}>
+            <header class="channel-header">
+                <button class="menu" aria-label="Channels" onClick={() => setState({sidebarOpen: !s.sidebarOpen})}>☰</button>
+                <div class="title">
+                    <h2>{channel.type === 'O' ? '# ' : channel.type === 'P' ? '🔒 ' : ''}{channelTitle(channel)}</h2>
+                    {(channel.header || channel.purpose) && <p class="muted">{channel.header || channel.purpose}</p>}
+                </div>
+                <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); void search(terms); }}>
+                    <input type="search" placeholder="Search" aria-label="Search messages" value={terms}
+                        onInput={(e) => setTerms((e.currentTarget as HTMLInputElement).value)} />
+                </form>
+            </header>
+            {window ? <PostList key={channel.id} channelId={channel.id} /> : <div class="post-list loading">Loading…</div>}
+            <TypingLine channelId={channel.id} rootId="" />
+            <Composer key={channel.id} channelId={channel.id} rootId="" placeholder={`Write to ${channelTitle(channel)}`} />
+        </section>
+    );
+}

@@ -1,0 +1,159 @@
+import type {UserProfile} from '@mattermost/types/users';
+import {useEffect, useState} from 'preact/hooks';
+import {client, errorText} from '../client';
+import {channelPath, createChannel, createGroup, joinChannel} from '../channels';
+import {navigate} from '../router';
+import {getState, setState, useAppState, type Channel} from '../store';
+import {channelTitle, rememberUsers} from '../users';
+
+export function Overlays() {
+    const {overlay} = useAppState();
+    if (!overlay) {
+        return null;
+    }
+    const close = () => setState({overlay: ''});
+    return (
+        <div class="overlay" onMouseDown={(e) => e.target === e.currentTarget && close()}>
+            <div class="dialog" role="dialog" aria-modal="true">
+                {overlay === 'switcher' && <Switcher />}
+                {overlay === 'browse' && <Browse />}
+                {overlay === 'new-channel' && <NewChannel />}
+                {overlay === 'new-dm' && <NewDirect />}
+            </div>
+        </div>
+    );
+}
+
+function teamName(): string {
+    const s = getState();
+    return s.teams.find((t) => t.id === s.teamId)?.name || '';
+}
+
+function go(channel: Channel) {
+    setState({overlay: ''});
+    navigate(channelPath(teamName(), channel));
+}
+
+function Switcher() {
+    const s = useAppState();
+    const [filter, setFilter] = useState('');
+    const [index, setIndex] = useState(0);
+    const needle = filter.toLowerCase();
+    const matches = Object.values(s.channels)
+        .filter((c) => s.members[c.id] && channelTitle(c).toLowerCase().includes(needle))
+        .sort((a, b) => b.last_post_at - a.last_post_at)
+        .slice(0, 12);
+    return (
+        <div class="switcher">
+            <h3>Switch channels</h3>
+            <input autoFocus placeholder="Channel or person" aria-label="Find a channel" value={filter}
+                onInput={(e) => { setFilter((e.currentTarget as HTMLInputElement).value); setIndex(0); }}
+                onKeyDown={(e) => {
+                    if (e.key === 'ArrowDown') {
+                        e.preventDefault();
+                        setIndex(Math.min(index + 1, matches.length - 1));
+                    } else if (e.key === 'ArrowUp') {
+                        e.preventDefault();
+                        setIndex(Math.max(index - 1, 0));
+                    } else if (e.key === 'Enter' && matches[index]) {
+                        go(matches[index]);
+                    }
+                }} />
+            <ul class="choices">
+                {matches.map((c, i) => (
+                    <li key={c.id} class={i === index ? 'selected' : ''} onMouseEnter={() => setIndex(i)} onClick={() => go(c)}>
+                        {c.type === 'O' ? '# ' : c.type === 'P' ? '🔒 ' : '@ '}{channelTitle(c)}
+                    </li>
+                ))}
+            </ul>
+        </div>
+    );
+}
+
+function Browse() {
+    const s = useAppState();
+    const [channels, setChannels] = useState<Channel[] | null>(null);
+    const [error, setError] = useState('');
+    useEffect(() => {
+        client.getChannels(s.teamId, 0, 200).then(setChannels, (err) => setError(errorText(err)));
+    }, [s.teamId]);
+    return (
+        <div>
+            <h3>Browse channels</h3>
+            <button class="primary" onClick={() => setState({overlay: 'new-channel'})}>Create a channel</button>
+            {error && <p class="error">{error}</p>}
+            <ul class="choices">
+                {channels === null && <li class="muted">Loading…</li>}
+                {(channels || []).map((c) => (
+                    <li key={c.id}>
+                        <span># {c.display_name} <span class="muted small">{c.purpose}</span></span>
+                        {s.members[c.id] ? <button onClick={() => go(c)}>Open</button> : (
+                            <button onClick={() => joinChannel(c).then(() => go(c), (err) => setError(errorText(err)))}>Join</button>
+                        )}
+                    </li>
+                ))}
+            </ul>
+        </div>
+    );
+}
+
+function NewChannel() {
+    const [error, setError] = useState('');
+    const submit = async (event: Event) => {
+        event.preventDefault();
+        const form = new FormData(event.currentTarget as HTMLFormElement);
+        try {
+            const channel = await createChannel(String(form.get('display_name') || '').trim(), form.get('private') === 'on');
+            go(channel);
+        } catch (err) {
+            setError(errorText(err));
+        }
+    };
+    return (
+        <form onSubmit={submit}>
+            <h3>New channel</h3>
+            <label>Name<input name="display_name" autoFocus required maxLength={64} /></label>
+            <label class="check"><input type="checkbox" name="private" /> Private: only invited people can see it</label>
+            {error && <p class="error">{error}</p>}
+            <button class="primary" type="submit">Create</button>
+        </form>
+    );
+}
+
+function NewDirect() {
+    const s = useAppState();
+    const [term, setTerm] = useState('');
+    const [found, setFound] = useState<UserProfile[]>([]);
+    const [chosen, setChosen] = useState<UserProfile[]>([]);
+    const [error, setError] = useState('');
+    useEffect(() => {
+        const timer = window.setTimeout(() => {
+            client.autocompleteUsers(term, s.teamId, '').then((r) => {
+                rememberUsers(r.users);
+                setFound(r.users.filter((u) => u.id !== s.me?.id));
+            }, (err) => setError(errorText(err)));
+        }, 150);
+        return () => window.clearTimeout(timer);
+    }, [term]);
+    const start = async () => {
+        try {
+            go(await createGroup(chosen.map((u) => u.id)));
+        } catch (err) {
+            setError(errorText(err));
+        }
+    };
+    return (
+        <div>
+            <h3>Direct message</h3>
+            <div class="chips">{chosen.map((u) => <span key={u.id} class="chip">@{u.username} <button onClick={() => setChosen(chosen.filter((x) => x.id !== u.id))}>×</button></span>)}</div>
+            <input autoFocus placeholder="Find people" aria-label="Find people" value={term} onInput={(e) => setTerm((e.currentTarget as HTMLInputElement).value)} />
+            <ul class="choices">
+                {found.filter((u) => !chosen.some((c) => c.id === u.id)).slice(0, 10).map((u) => (
+                    <li key={u.id} onClick={() => setChosen([...chosen, u])}>@{u.username} <span class="muted small">{[u.first_name, u.last_name].filter(Boolean).join(' ')}</span></li>
+                ))}
+            </ul>
+            {error && <p class="error">{error}</p>}
+            <button class="primary" disabled={!chosen.length || chosen.length > 7} onClick={() => void start()}>Go</button>
+        </div>
+    );
+}

@@ -1,0 +1,65 @@
+import type {Post} from '@mattermost/types/posts';
+import {useLayoutEffect, useRef} from 'preact/hooks';
+import {loadOlder} from '../posts';
+import {setState, useAppState} from '../store';
+import {PostItem} from './PostItem';
+import {dayLabel} from './time';
+
+const GROUP_GAP_MS = 5 * 60 * 1000;
+const LOAD_MARGIN_PX = 400;
+
+export function PostList({channelId}: {channelId: string}) {
+    const s = useAppState();
+    const window = s.windows[channelId];
+    const list = useRef<HTMLDivElement>(null);
+    const atBottom = useRef(true);
+    const last = useRef({first: '', height: 0, top: 0});
+    const order = window?.order || [];
+
+    useLayoutEffect(() => {
+        const el = list.current;
+        if (!el) {
+            return;
+        }
+        const prev = last.current;
+        if (prev.first && order[0] !== prev.first && order.includes(prev.first)) {
+            // Older posts were added above: keep what the reader was looking at in place.
+            el.scrollTop = prev.top + (el.scrollHeight - prev.height);
+        } else if (atBottom.current) {
+            el.scrollTop = el.scrollHeight;
+        }
+        last.current = {first: order[0] || '', height: el.scrollHeight, top: el.scrollTop};
+    });
+
+    const onScroll = () => {
+        const el = list.current!;
+        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        last.current = {...last.current, top: el.scrollTop, height: el.scrollHeight};
+        if (el.scrollTop < LOAD_MARGIN_PX && window?.hasOlder && !window.loading) {
+            loadOlder(channelId).catch((err) => setState({error: String(err?.message || err)}));
+        }
+    };
+
+    const rows: preact.JSX.Element[] = [];
+    let previous: Post | undefined;
+    for (const id of order) {
+        const post = s.posts[id];
+        if (!post) {
+            continue;
+        }
+        const day = dayLabel(post.create_at);
+        if (!previous || dayLabel(previous.create_at) !== day) {
+            rows.push(<div class="day" key={`day-${day}-${id}`}><span>{day}</span></div>);
+            previous = undefined;
+        }
+        const continued = Boolean(previous && previous.user_id === post.user_id && post.create_at - previous.create_at < GROUP_GAP_MS && !post.props?.from_webhook);
+        rows.push(<PostItem key={id} post={post} continued={continued} author={s.users[post.user_id]} meId={s.me?.id || ''} editing={s.editing === id} />);
+        previous = post;
+    }
+    return (
+        <div class="post-list" ref={list} onScroll={onScroll} data-testid="post-list">
+            {window?.hasOlder ? <div class="older">{window.loading ? 'Loading older messages…' : ''}</div> : <div class="beginning">This is the start of the conversation.</div>}
+            {rows}
+        </div>
+    );
+}

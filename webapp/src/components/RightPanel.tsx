@@ -1,0 +1,63 @@
+import {channelPath} from '../channels';
+import {navigate} from '../router';
+import {setState, useAppState} from '../store';
+import {channelTitle} from '../users';
+import {Composer} from './Composer';
+import {PostItem} from './PostItem';
+import {TypingLine} from './TypingLine';
+import {clock, dayLabel} from './time';
+
+export function RightPanel() {
+    const s = useAppState();
+    const rhs = s.rhs!;
+    const close = <button class="close" aria-label="Close" onClick={() => setState({rhs: null})}>×</button>;
+    if (rhs.kind === 'search') {
+        const team = s.teams.find((t) => t.id === s.teamId);
+        return (
+            <aside class="rhs" aria-label="Search results">
+                <header><h3>Search: {rhs.terms}</h3>{close}</header>
+                <div class="rhs-body">
+                    {rhs.loading && <p class="muted">Searching…</p>}
+                    {!rhs.loading && !rhs.ids.length && <p class="muted">No results.</p>}
+                    {rhs.ids.map((id) => {
+                        const post = s.posts[id];
+                        const channel = post && s.channels[post.channel_id];
+                        if (!post) {
+                            return null;
+                        }
+                        return (
+                            <div class="search-hit" key={id}>
+                                <div class="muted small">
+                                    {channel && team ? <a href={channelPath(team.name, channel)} onClick={(e) => { e.preventDefault(); navigate(channelPath(team.name, channel)); }}>{channelTitle(channel)}</a> : ''} · {dayLabel(post.create_at)} {clock(post.create_at)}
+                                </div>
+                                <PostItem post={post} continued={false} author={s.users[post.user_id]} meId={s.me?.id || ''} editing={false} inThread />
+                            </div>
+                        );
+                    })}
+                </div>
+            </aside>
+        );
+    }
+    const root = s.posts[rhs.rootId];
+    const replies = s.threadReplies[rhs.rootId] || [];
+    return (
+        <aside class="rhs" aria-label="Thread" data-testid="thread">
+            <header><h3>Thread {root && s.channels[root.channel_id] ? <span class="muted">· {channelTitle(s.channels[root.channel_id])}</span> : null}</h3>{close}</header>
+            <div class="rhs-body">
+                {root ? <PostItem post={root} continued={false} author={s.users[root.user_id]} meId={s.me?.id || ''} editing={s.editing === root.id} inThread /> : <p class="muted">Loading…</p>}
+                {replies.length > 0 && <div class="reply-count muted">{replies.length} {replies.length === 1 ? 'reply' : 'replies'}</div>}
+                {replies.map((id, i) => {
+                    const post = s.posts[id];
+                    if (!post) {
+                        return null;
+                    }
+                    const prev = i > 0 ? s.posts[replies[i - 1]] : undefined;
+                    const continued = Boolean(prev && prev.user_id === post.user_id && post.create_at - prev.create_at < 5 * 60 * 1000);
+                    return <PostItem key={id} post={post} continued={continued} author={s.users[post.user_id]} meId={s.me?.id || ''} editing={s.editing === id} inThread />;
+                })}
+            </div>
+            {root && <TypingLine channelId={root.channel_id} rootId={root.id} />}
+            {root && <Composer key={root.id} channelId={root.channel_id} rootId={root.id} placeholder="Reply…" />}
+        </aside>
+    );
+}

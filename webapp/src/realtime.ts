@@ -1,0 +1,226 @@
+// WebSocket events into the state, and a resync after every reconnect (events may
+// have been missed while the socket was down).
+import type {Post} from '@mattermost/types/posts';
+import type {UserThread} from '@mattermost/types/threads';
+import {socket} from './client';
+import {loadChannels, loadTeams, markViewed} from './channels';
+import {addPost, applyReaction, loadLatest, loadThread, removePost, updatePost} from './posts';
+import {getState, setState, type Channel} from './store';
+import {loadThreads, markThreadRead} from './threads';
+import {ensureUsers} from './users';
+
+type Message = {event: string; data: Record<string, any>; broadcast: Record<string, any>};
+
+const TYPING_MS = 5000;
+let connected = false;
+
+export function connectRealtime(): void {
+    if (connected) {
+        return;
+    }
+    connected = true;
+    socket.addMessageListener((msg) => handle(msg as Message));
+    socket.addFirstConnectListener(() => setState({connected: true}));
+    socket.addReconnectListener(() => {
+        setState({connected: true});
+        void resync();
+    });
+    socket.addMissedMessageListener(() => void resync());
+    socket.addCloseListener(() => setState({connected: false}));
+}
+
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+function handle(msg: Message): void {
+    const {data, broadcast} = msg;
+    switch (msg.event) {
+    case 'posted':
+        onPosted(json<Post>(data.post), data);
+        break;
+    case 'post_edited':
+        updatePost(json<Post>(data.post));
+        break;
+    case 'post_deleted':
+        removePost(json<Post>(data.post));
+        break;
+    case 'reaction_added':
+    case 'reaction_removed':
+        applyReaction(json(data.reaction), msg.event === 'reaction_added');
+        break;
+    case 'typing':
+        onTyping(broadcast.channel_id, data.parent_id || '', data.user_id);
+        break;
+    case 'channel_viewed':
+        if (data.channel_id) {
+            void markViewedLocally(data.channel_id);
+        }
+        break;
+    case 'channel_updated':
+        if (data.channel) {
+            const channel = json<Channel>(data.channel);
+            setState((s) => (s.channels[channel.id] ? {channels: {...s.channels, [channel.id]: {...s.channels[channel.id], ...channel}}} : {}));
+        }
+        break;
+    case 'user_added':
+    case 'user_removed':
+    case 'channel_created':
+    case 'channel_deleted':
+    case 'direct_added':
+    case 'group_added':
+        if (getState().teamId) {
+            void loadChannels(getState().teamId);
+        }
+        break;
+    case 'added_to_team':
+    case 'leave_team':
+        void loadTeams();
+        break;
+    case 'thread_updated':
+        onThreadUpdated(json<UserThread>(data.thread));
+        break;
+    case 'thread_read_changed':
+    case 'thread_follow_changed':
+        if (getState().threads.loaded) {
+            void loadThreads();
+        }
+        break;
+    }
+}
+
+function onPosted(post: Post, data: Record<string, any>): void {
+    const s = getState();
+    addPost(post);
+    clearTyping(post.channel_id, post.root_id, post.user_id);
+    const channel = s.channels[post.channel_id];
+    if (!channel) {
+        if (s.teamId) {
+            void loadChannels(s.teamId);
+        }
+        return;
+    }
+    const isRoot = !post.root_id;
+    const mentions: string[] = data.mentions ? json(data.mentions) : [];
+    const mentioned = Boolean(s.me && mentions.includes(s.me.id));
+    setState((st) => {
+        const c = st.channels[post.channel_id];
+        const m = st.members[post.channel_id];
+        const channels = {
+            ...st.channels,
+            [c.id]: {
+                ...c,
+                total_msg_count: c.total_msg_count + 1,
+                total_msg_count_root: (c.total_msg_count_root ?? 0) + (isRoot ? 1 : 0),
+                last_post_at: post.create_at,
+            },
+        };
+        if (!m || post.user_id !== st.me?.id) {
+            const members = m && mentioned ? {
+                ...st.members,
+                [c.id]: {...m, mention_count: m.mention_count + 1, mention_count_root: (m.mention_count_root ?? 0) + (isRoot ? 1 : 0)},
+            } : st.members;
+            return {channels, members};
+        }
+        // My own post reads the channel up to it.
+        return {channels, members: {...st.members, [c.id]: {...m, msg_count: m.msg_count + 1, msg_count_root: (m.msg_count_root ?? 0) + (isRoot ? 1 : 0)}}};
+    });
+    if (s.view === 'channel' && s.channelId === post.channel_id && document.visibilityState === 'visible') {
+        void markViewed(post.channel_id);
+    }
+    const rhs = getState().rhs;
+    if (post.root_id && rhs?.kind === 'thread' && rhs.rootId === post.root_id && post.user_id !== s.me?.id) {
+        void markThreadRead(post.root_id);
+    }
+}
+
+function markViewedLocally(channelId: string): void {
+    setState((s) => {
+        const channel = s.channels[channelId];
+        const member = s.members[channelId];
+        if (!channel || !member) {
+            return {};
+        }
+        return {
+            members: {
+                ...s.members,
+                [channelId]: {...member, msg_count: channel.total_msg_count, msg_count_root: channel.total_msg_count_root, mention_count: 0, mention_count_root: 0},
+            },
+        };
+    });
+}
+
+function onThreadUpdated(thread: UserThread): void {
+    setState((s) => {
+        const list = s.threads.list.filter((t) => t.id !== thread.id);
+        const old = s.threads.list.find((t) => t.id === thread.id);
+        const wasUnread = old ? old.unread_replies > 0 : false;
+        const isUnread = thread.unread_replies > 0;
+        return {
+            threads: {
+                ...s.threads,
+                list: [thread, ...list].sort((a, b) => b.last_reply_at - a.last_reply_at),
+                unreadThreads: Math.max(0, s.threads.unreadThreads + (isUnread ? 1 : 0) - (wasUnread ? 1 : 0)),
+                unreadMentions: Math.max(0, s.threads.unreadMentions + thread.unread_mentions - (old?.unread_mentions || 0)),
+            },
+        };
+    });
+    const post = (thread as unknown as {post?: Post}).post;
+    if (post && 'id' in post) {
+        void ensureUsers([post.user_id]);
+        updatePost(post);
+    }
+}
+
+const typingTimers = new Map<string, number>();
+
+function onTyping(channelId: string, rootId: string, userId: string): void {
+    if (!channelId || userId === getState().me?.id) {
+        return;
+    }
+    void ensureUsers([userId]);
+    const key = `${channelId}:${rootId}`;
+    setState((s) => {
+        const others = (s.typing[key] || []).filter((t) => t.userId !== userId);
+        return {typing: {...s.typing, [key]: [...others, {userId, until: Date.now() + TYPING_MS}]}};
+    });
+    const timerKey = `${key}:${userId}`;
+    window.clearTimeout(typingTimers.get(timerKey));
+    typingTimers.set(timerKey, window.setTimeout(() => clearTyping(channelId, rootId, userId), TYPING_MS));
+}
+
+function clearTyping(channelId: string, rootId: string, userId: string): void {
+    const key = `${channelId}:${rootId || ''}`;
+    setState((s) => (s.typing[key] ? {typing: {...s.typing, [key]: s.typing[key].filter((t) => t.userId !== userId)}} : {}));
+}
+
+/** After a gap: channels and counts afresh, the open channel's newest page, the open thread. */
+export async function resync(): Promise<void> {
+    const s = getState();
+    if (!s.me || !s.teamId) {
+        return;
+    }
+    setState({windows: s.channelId && s.windows[s.channelId] ? {[s.channelId]: s.windows[s.channelId]} : {}});
+    await loadChannels(s.teamId);
+    if (s.channelId) {
+        const before = getState().windows[s.channelId];
+        await loadLatest(s.channelId);
+        // Keep the older pages already scrolled through when the new page overlaps them.
+        setState((st) => {
+            const latest = st.windows[s.channelId];
+            if (!before || !latest || !latest.order.length) {
+                return {};
+            }
+            const first = latest.order[0];
+            const keep = before.order.indexOf(first);
+            if (keep < 0) {
+                return {};
+            }
+            return {windows: {...st.windows, [s.channelId]: {...latest, order: [...before.order.slice(0, keep), ...latest.order], hasOlder: before.hasOlder}}};
+        });
+    }
+    if (s.rhs?.kind === 'thread') {
+        await loadThread(s.rhs.rootId);
+    }
+    if (s.threads.loaded) {
+        await loadThreads();
+    }
+}

@@ -1,0 +1,44 @@
+// Signing in and out, and keeping the socket connected while signed in.
+import {client, socket, socketUrl} from './client';
+import {connectRealtime} from './realtime';
+import {resetState, setState} from './store';
+
+export async function boot(): Promise<void> {
+    try {
+        // Both at once: a first load waits on a chain of requests, so keep it short.
+        const [me, teams] = await Promise.all([client.getMe(), client.getMyTeams()]);
+        start(me, teams);
+    } catch {
+        setState({me: null, booted: true});
+    }
+}
+
+type Me = Awaited<ReturnType<typeof client.getMe>>;
+type Teams = Awaited<ReturnType<typeof client.getMyTeams>>;
+
+function start(me: Me, teams: Teams): void {
+    // One change, so the page follows the URL knowing both who and which teams.
+    setState({me, users: {[me.id]: me}, teams, booted: true});
+    connectRealtime();
+    // The socket authenticates with the session cookie on the upgrade.
+    socket.initialize(socketUrl());
+}
+
+export async function login(loginId: string, password: string): Promise<void> {
+    const me = await client.login(loginId, password);
+    start(me, await client.getMyTeams());
+}
+
+export async function signup(email: string, username: string, password: string): Promise<void> {
+    await client.createUser({email, username, password} as Parameters<typeof client.createUser>[0], '', '');
+    await login(username, password);
+}
+
+export async function logout(): Promise<void> {
+    socket.close();
+    try {
+        await client.logout();
+    } finally {
+        resetState();
+    }
+}

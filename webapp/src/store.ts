@@ -1,0 +1,132 @@
+// The page's state: one object, replaced field by field, and a hook that re-renders a
+// component when the fields it reads change.
+import {useEffect, useState} from 'preact/hooks';
+import type {Channel as BaseChannel, ChannelMembership} from '@mattermost/types/channels';
+import type {Post} from '@mattermost/types/posts';
+import type {Team} from '@mattermost/types/teams';
+import type {UserProfile} from '@mattermost/types/users';
+import type {UserThread} from '@mattermost/types/threads';
+
+/** A channel as the server sends it, with the counters the sidebar compares. */
+export type Channel = BaseChannel & {total_msg_count: number; total_msg_count_root: number};
+
+export type PostWindow = {
+    /** Post ids, oldest first. */
+    order: string[];
+    /** Whether older posts remain on the server. */
+    hasOlder: boolean;
+    loading: boolean;
+};
+
+export type Typist = {userId: string; until: number};
+
+export type Overlay = '' | 'switcher' | 'browse' | 'new-channel' | 'new-dm';
+
+export type State = {
+    me: UserProfile | null;
+    booted: boolean;
+    teams: Team[];
+    teamId: string;
+    channelId: string;
+    channels: Record<string, Channel>;
+    members: Record<string, ChannelMembership>;
+    users: Record<string, UserProfile>;
+    posts: Record<string, Post>;
+    windows: Record<string, PostWindow>;
+    /** Thread replies by root id, oldest first. */
+    threadReplies: Record<string, string[]>;
+    /** Typists by "channelId:rootId". */
+    typing: Record<string, Typist[]>;
+    rhs: {kind: 'thread'; rootId: string} | {kind: 'search'; terms: string; ids: string[]; loading: boolean} | null;
+    threads: {list: UserThread[]; unreadThreads: number; unreadMentions: number; loaded: boolean};
+    view: 'channel' | 'threads';
+    overlay: Overlay;
+    /** The post being edited in place. */
+    editing: string;
+    connected: boolean;
+    sidebarOpen: boolean;
+    error: string;
+};
+
+export const initialState = (): State => ({
+    me: null,
+    booted: false,
+    teams: [],
+    teamId: '',
+    channelId: '',
+    channels: {},
+    members: {},
+    users: {},
+    posts: {},
+    windows: {},
+    threadReplies: {},
+    typing: {},
+    rhs: null,
+    threads: {list: [], unreadThreads: 0, unreadMentions: 0, loaded: false},
+    view: 'channel',
+    overlay: '',
+    editing: '',
+    connected: false,
+    sidebarOpen: false,
+    error: '',
+});
+
+let state: State = initialState();
+const listeners = new Set<() => void>();
+let scheduled = false;
+
+export function getState(): State {
+    return state;
+}
+
+/** Merge a change into the state; listeners run once per animation frame at most. */
+export function setState(change: Partial<State> | ((s: State) => Partial<State>)): void {
+    const patch = typeof change === 'function' ? change(state) : change;
+    state = {...state, ...patch};
+    if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(() => {
+            scheduled = false;
+            listeners.forEach((listener) => listener());
+        });
+    }
+}
+
+export function resetState(): void {
+    state = initialState();
+    setState({booted: true});
+}
+
+/** Re-render when the selected value changes (compared by identity). */
+export function useSelector<T>(select: (s: State) => T): T {
+    const [value, setValue] = useState(() => select(state));
+    useEffect(() => {
+        const check = () => setValue(() => select(state));
+        listeners.add(check);
+        check();
+        return () => {
+            listeners.delete(check);
+        };
+    }, [select]);
+    return value;
+}
+
+export function useAppState(): State {
+    return useSelector(whole);
+}
+const whole = (s: State) => s;
+
+// Small immutable helpers for records held in the state.
+export function withEntries<T>(record: Record<string, T>, items: T[], key: (item: T) => string): Record<string, T> {
+    const next = {...record};
+    for (const item of items) {
+        next[key(item)] = item;
+    }
+    return next;
+}
+
+export function without<T>(record: Record<string, T>, id: string): Record<string, T> {
+    const next = {...record};
+    delete next[id];
+    return next;
+}
