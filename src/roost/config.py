@@ -17,6 +17,8 @@ from pydantic_settings import (
 
 # Public links are signed with the salt: short salts are guessable.
 PUBLIC_LINK_SALT_MIN = 32
+# The operator token opens every tenant's lifecycle: as long as a random secret.
+OPERATOR_TOKEN_MIN = 32
 
 
 class Settings(BaseSettings):
@@ -49,6 +51,15 @@ class Settings(BaseSettings):
     redis_prefix: str = Field(default="roost", min_length=1, max_length=64)
     # Prometheus text at /metrics (block it at the proxy for public traffic).
     metrics_enabled: bool = True
+
+    # Tenants. With a base domain, acme.<base> serves the tenant named acme and hosts
+    # that name no tenant get 404; without one, every host is the default tenant
+    # (custom domains mapped to a tenant still name it).
+    tenant_base_domain: str = ""
+    tenant_refresh_seconds: float = Field(default=30.0, ge=1, le=3600)
+    # The operator API (/operator/v1) answers only requests bearing this token; empty
+    # switches it off. Separate from every tenant's own admins.
+    operator_token: str = Field(default="", repr=False)
 
     # bcrypt work factor for new password hashes (each step doubles the CPU per login).
     password_hash_cost: int = Field(default=10, ge=4, le=15)
@@ -135,6 +146,13 @@ class Settings(BaseSettings):
                 f"enable_public_link needs public_link_salt of {PUBLIC_LINK_SALT_MIN}+ characters"
             )
         return self
+
+    @field_validator("operator_token")
+    @classmethod
+    def _check_operator_token(cls, value: str) -> str:
+        if value and len(value) < OPERATOR_TOKEN_MIN:
+            raise ValueError(f"operator_token is empty (off) or {OPERATOR_TOKEN_MIN}+ characters")
+        return value
 
     @property
     def effective_database_url(self) -> str:

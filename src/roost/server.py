@@ -35,6 +35,7 @@ from roost.app.search import Search
 from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
+from roost.app.tenants import TenantDirectory
 from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.threads import Threads
 from roost.app.users import Users
@@ -97,6 +98,9 @@ def build_services(settings: Settings) -> Services:
         post_lists=PostLists(db, users),
         reactions=Reactions(db, bus, channels),
         files=files,
+        tenants=TenantDirectory(
+            db, bus, settings.tenant_base_domain, settings.tenant_refresh_seconds
+        ),
     )
     services.integrations = _integrations(services)
     return services
@@ -155,6 +159,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
             await upgrade_async(settings.effective_database_url)
         _tune_gc()
         await services.db.start()
+        await services.tenants.start()
         await services.bus.start()
         await presence.start()
         await services.files.start()
@@ -172,6 +177,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
             await services.posts.hooks.drain()
             await services.integrations.close()
             await services.files.close()
+            await services.tenants.close()
             await presence.close()
             await services.bus.close()
             await services.db.close()
@@ -184,6 +190,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
                 version_id=version_id(),
                 max_body_bytes=settings.max_request_body_bytes,
                 streamed_uploads=frozenset({file_routes.UPLOAD_PATH}),
+                resolve_tenant=services.tenants.resolve,
             )
         ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},

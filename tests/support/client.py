@@ -29,10 +29,13 @@ def close_all() -> None:
 class Api:
     """Calls ``/api/v4`` with an optional bearer token; returns raw responses."""
 
-    def __init__(self, base: str, token: str = "") -> None:
+    def __init__(self, base: str, token: str = "", host: str = "") -> None:
         self.base = base
         self.token = token
+        self.host = host
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if host:
+            headers["Host"] = host  # which tenant a multi-tenant server serves
         self.http = httpx.Client(base_url=base + API, headers=headers, timeout=15.0)
         _OPEN.append(self)
 
@@ -69,14 +72,14 @@ def expect(response: httpx.Response, status: int) -> Any:
     return response.content
 
 
-def create_user(base: str, admin: Api | None = None, **fields: Any) -> LoggedIn:
-    """Sign a user up and log them in."""
+def create_user(base: str, admin: Api | None = None, host: str = "", **fields: Any) -> LoggedIn:
+    """Sign a user up and log them in (on the tenant ``host`` names, if given)."""
     username = fields.pop("username", unique("user"))
     email = fields.pop("email", f"{username}@example.com")
     body = {"username": username, "email": email, "password": PASSWORD, **fields}
-    api = admin or Api(base)
+    api = admin or Api(base, host=host)
     raw = expect(api.post("/users", body), 201)
-    login = Api(base).post("/users/login", {"login_id": username, "password": PASSWORD})
+    login = Api(base, host=host).post("/users/login", {"login_id": username, "password": PASSWORD})
     expect(login, 200)
     token = login.headers["Token"]
-    return LoggedIn(raw["id"], username, email, token, Api(base, token), raw)
+    return LoggedIn(raw["id"], username, email, token, Api(base, token, host), raw)

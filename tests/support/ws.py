@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
@@ -26,11 +28,20 @@ class WsClient:
         sequence_number: int | None = None,
         authenticate: bool = True,
         timeout: float = 10.0,
+        host: str = "",
     ) -> None:
         url = base.replace("http://", "ws://") + "/api/v4/websocket"
         if connection_id:
             url += f"?connection_id={connection_id}&sequence_number={sequence_number or 0}"
-        self.ws: ClientConnection = connect(url, open_timeout=timeout, max_size=2**22, legacy=True)
+        sock = None
+        if host:
+            # Connect to the server, but name ``host`` (a tenant) in the handshake.
+            parsed = urlsplit(url)
+            sock = socket.create_connection((parsed.hostname, parsed.port), timeout=timeout)
+            url = parsed._replace(netloc=f"{host}:{parsed.port}").geturl()
+        self.ws: ClientConnection = connect(
+            url, sock=sock, open_timeout=timeout, max_size=2**22, legacy=True
+        )
         self.timeout = timeout
         self.frames: list[Frame] = []  # every frame received, in order
         self._unread: list[Frame] = []

@@ -1,9 +1,11 @@
-"""ASGI middleware: request ids, version headers, path cleaning, body-size limits."""
+"""ASGI middleware: request ids, version headers, path cleaning, the request's tenant,
+body-size limits."""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -13,6 +15,10 @@ from roost.app.errors import AppError
 from roost.ids import new_id
 
 _SLASHES = re.compile(r"//+")
+# Node-level paths no tenant owns.
+_UNTENANTED = ("/operator/", "/metrics")
+# Load balancers probe a node's health by address, a host that names no tenant.
+_HEALTH_PATH = "/api/v4/system/ping"
 
 
 def _too_large(limit: int) -> AppError:
@@ -30,8 +36,11 @@ class RoostMiddleware:
         version_id: str,
         max_body_bytes: int,
         streamed_uploads: frozenset[str] = frozenset(),
+        resolve_tenant: Callable[[str], str] | None = None,
     ) -> None:
         self.app = app
+        # Host header -> tenant id, or AppError (404 no such tenant, 403 suspended).
+        self.resolve_tenant = resolve_tenant
         self.version_header = version_id.encode()
         self.max_body = max_body_bytes
         # POSTs to these paths stream their bodies to disk and enforce their own,
@@ -49,6 +58,13 @@ class RoostMiddleware:
             scope = dict(scope, path=_SLASHES.sub("/", path))
         request_id = new_id()
         scope["roost.request_id"] = request_id
+        if self.resolve_tenant is not None and not scope["path"].startswith(_UNTENANTED):
+            try:
+                scope["roost.tenant_id"] = self.resolve_tenant(_header(scope, b"host"))
+            except AppError as exc:
+                if not (exc.status == 404 and scope["path"] == _HEALTH_PATH):
+                    await _refuse(scope, receive, send, exc, request_id)
+                    return
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
@@ -92,6 +108,23 @@ class RoostMiddleware:
             method = scope["method"]
             metrics.http_requests.labels(method, template, str(status)).inc()
             metrics.http_latency.labels(method, template).observe(time.perf_counter() - started)
+
+
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, error: AppError, request_id: str
+) -> None:
+    if scope["type"] == "websocket":
+        # Refused before the handshake completes: the client sees the upgrade fail.
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    await error_response(error, request_id)(scope, receive, send)
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
 
 
 def _content_length(scope: Scope) -> int | None:

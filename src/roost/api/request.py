@@ -37,7 +37,7 @@ class Req:
         self.raw = raw
         self.services: Services = raw.app.state.services
         self.request_id: str = raw.scope.get("roost.request_id") or new_id()
-        self.tenant_id = DEFAULT_TENANT_ID
+        self.tenant_id: str = raw.scope.get("roost.tenant_id", DEFAULT_TENANT_ID)
         self._actor: Actor | None = None
 
     async def actor(self) -> Actor:

@@ -12,6 +12,7 @@ from roost.api import commands as command_routes
 from roost.api import deliveries as delivery_routes
 from roost.api import drafts as draft_routes
 from roost.api import files as file_routes
+from roost.api import operator as operator_routes
 from roost.api import post_actions as post_action_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
@@ -63,6 +64,7 @@ def all_routes() -> list[BaseRoute]:
         Route("/metrics", prometheus_metrics, methods=["GET"]),
         *file_routes.public_routes(),
         *webhook_routes.public_routes(),
+        *operator_routes.routes(),
         # The web client last: its fallback answers every other page path.
         *web_client.routes(web_client.WebClient(), not_found),
     ]

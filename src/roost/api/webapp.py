@@ -4,7 +4,7 @@ route (``/{team}/channels/{name}``, ``/login``, ...), and the built assets under
 
 The bundle is built from ``webapp/`` by ``scripts/build-webapp`` into
 ``src/roost/web/dist`` and shipped inside the package, so serving it needs no Node.js.
-Paths that belong to the server (``/api``, ``/plugins``, ``/hooks``, ``/metrics``,
+Paths that belong to the server (``/api``, ``/plugins``, ``/hooks``, ``/metrics``, ``/operator``,
 ``/files``) never fall back to the page: unknown ones get Mattermost's 404 JSON.
 """
 
@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 ASSETS = "static"
 # First path segments the page must never shadow, even when nothing there matched.
-SERVER_PREFIXES = frozenset({"api", "plugins", "hooks", "metrics", "files", ASSETS})
+SERVER_PREFIXES = frozenset({"api", "plugins", "hooks", "metrics", "files", "operator", ASSETS})
 
 ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -47,6 +47,7 @@ class SocketSession:
         self.hub: Hub = ws.app.state.hub
         self.presence: Presence = ws.app.state.presence
         self.version: str = ws.app.state.version_id
+        self.tenant_id: str = ws.scope.get("roost.tenant_id", DEFAULT_TENANT_ID)
         self.actor: Actor | None = None
         self.conn: Connection | None = None
         self.sender: asyncio.Task[None] | None = None
@@ -62,7 +63,7 @@ class SocketSession:
     async def _serve(self) -> None:
         with contextlib.suppress(errors.AppError):
             # Cookie or header auth on the upgrade request: say hello at once.
-            await self._start(await authenticate(self.ws, self.services.auth, DEFAULT_TENANT_ID))
+            await self._start(await authenticate(self.ws, self.services.auth, self.tenant_id))
         if self.conn is not None:
             await self._mark_online()
         try:
@@ -194,12 +195,12 @@ class SocketSession:
         token = data.get("token")
         session = None
         if isinstance(token, str) and token:
-            session = await self.services.auth.session_for_token(DEFAULT_TENANT_ID, token)
+            session = await self.services.auth.session_for_token(self.tenant_id, token)
         if session is None:
             # Mattermost closes the socket on a bad token.
             return False
         actor = Actor(
-            tenant_id=DEFAULT_TENANT_ID,
+            tenant_id=self.tenant_id,
             user_id=session.user_id,
             roles=session.roles,
             session_id=session.id,

@@ -20,6 +20,7 @@ from roost.app.reactions import Reactions
 from roost.app.search import Search
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
+from roost.app.tenants import TenantDirectory
 from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.threads import Threads
 from roost.app.users import Users
@@ -51,5 +52,6 @@ class Services:
     fanout: FanoutWorker
     files: Files
     search: Search
+    tenants: TenantDirectory
     # Built once the rest exists (it hooks into posts): roost.server sets it.
     integrations: Integrations = field(init=False)

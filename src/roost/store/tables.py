@@ -44,6 +44,8 @@ tenants = Table(
     Column("display_name", String(128), nullable=False, server_default=""),
     _ms("create_at"),
     _ms("delete_at"),
+    Column("state", String(16), nullable=False, server_default="active"),
+    _ms("update_at"),
 )
 
 users = Table(
@@ -482,6 +484,15 @@ Index(
     outbound_deliveries.c.next_attempt_at,
 )
 
+# Custom domains mapped to tenants (with `tenants`, the directory: not tenant-scoped).
+tenant_domains = Table(
+    "tenant_domains",
+    metadata,
+    Column("domain", String(253), primary_key=True),
+    Column("tenant_id", String(26), nullable=False),
+    Index("ix_tenant_domains_tenant", "tenant_id"),
+)
+
 __all__ = [
     "access_tokens",
     "bots",
@@ -502,7 +513,7 @@ __all__ = [
     "statuses",
     "team_members",
     "teams",
-    "tenants",
+    "tenant_domains",
     "thread_fanout_jobs",
     "thread_memberships",
     "users",

@@ -1,0 +1,103 @@
+"""``/operator/v1``: the deployment's operator manages tenants.
+
+Authenticated by ``ROOST_OPERATOR_TOKEN`` alone (a bearer token), never by any tenant's
+sessions: a tenant's system admin is not the operator. With no token configured every
+route here answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost.api.request import Req, endpoint
+from roost.api.responses import json_response
+from roost.app import errors
+
+OPERATOR_PREFIX = "/operator/v1"
+MAX_PER_PAGE = 1000
+
+
+def _check_operator(req: Req) -> None:
+    token = req.services.settings.operator_token
+    if not token:
+        raise errors.AppError(
+            404, "api.context.404.app_error", "Sorry, we could not find the page."
+        )
+    given = req.raw.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.encode(), token.encode()):
+        raise errors.unauthorized()
+
+
+def _str_list(body: dict[str, Any], name: str) -> list[str]:
+    value = body.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise errors.invalid_body_param(name)
+    return value
+
+
+def _str(body: dict[str, Any], name: str) -> str:
+    value = body.get(name, "")
+    if not isinstance(value, str):
+        raise errors.invalid_body_param(name)
+    return value
+
+
+async def create_tenant(req: Req) -> Response:
+    _check_operator(req)
+    body = await req.json_object()
+    tenant = await req.services.tenants.do_create(
+        _str(body, "name"), _str(body, "display_name"), _str_list(body, "domains")
+    )
+    return json_response(tenant.to_dict(), status=201)
+
+
+async def list_tenants(req: Req) -> Response:
+    _check_operator(req)
+    page = req.query_int("page", 0)
+    per_page = req.query_int("per_page", 100, minimum=1, maximum=MAX_PER_PAGE)
+    directory = req.services.tenants
+    found = directory.page_of(page, per_page)
+    return json_response({"tenants": [t.to_dict() for t in found], "total_count": directory.count})
+
+
+async def get_tenant(req: Req) -> Response:
+    _check_operator(req)
+    return json_response(req.services.tenants.get(req.path_str("tenant", 63)).to_dict())
+
+
+async def suspend_tenant(req: Req) -> Response:
+    _check_operator(req)
+    tenant = await req.services.tenants.do_suspend(req.path_str("tenant", 63))
+    return json_response(tenant.to_dict())
+
+
+async def resume_tenant(req: Req) -> Response:
+    _check_operator(req)
+    tenant = await req.services.tenants.do_resume(req.path_str("tenant", 63))
+    return json_response(tenant.to_dict())
+
+
+async def set_domains(req: Req) -> Response:
+    _check_operator(req)
+    body = await req.json_object()
+    tenant = await req.services.tenants.do_set_domains(
+        req.path_str("tenant", 63), _str_list(body, "domains")
+    )
+    return json_response(tenant.to_dict())
+
+
+def routes() -> list[Route]:
+    p = OPERATOR_PREFIX
+    return [
+        Route(f"{p}/tenants", endpoint(create_tenant), methods=["POST"]),
+        Route(f"{p}/tenants", endpoint(list_tenants), methods=["GET"]),
+        Route(f"{p}/tenants/{{tenant}}", endpoint(get_tenant), methods=["GET"]),
+        Route(f"{p}/tenants/{{tenant}}/suspend", endpoint(suspend_tenant), methods=["POST"]),
+        Route(f"{p}/tenants/{{tenant}}/resume", endpoint(resume_tenant), methods=["POST"]),
+        Route(f"{p}/tenants/{{tenant}}/domains", endpoint(set_domains), methods=["PUT"]),
+    ]

@@ -1,0 +1,229 @@
+"""The tenant directory: which organisation a request's host names, and the operator's
+changes to the set of organisations.
+
+Every node holds the whole directory in memory (a tenant is a few hundred bytes), so
+resolving a request's tenant is two dictionary lookups and never a query. A change on
+one node reaches the others through an internal bus event, and every node also reloads
+on a timer, which covers changes made by the `roost tenant` command on a single node
+without Redis.
+
+Resolution, for a host with its port removed and lower-cased:
+1. a custom domain mapped to a tenant names that tenant;
+2. with ``ROOST_TENANT_BASE_DOMAIN`` (say chat.example.com), ``acme.chat.example.com``
+   names the tenant called ``acme``, the base domain itself the default tenant, and any
+   other host no tenant (404);
+3. without it, every other host is the default tenant: a single-tenant install needs
+   no configuration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+
+from roost.app.errors import AppError, invalid_param
+from roost.clock import now_ms
+from roost.cluster.bus import Bus
+from roost.ids import new_id
+from roost.model.event import Event, internal_event
+from roost.model.tenant import ACTIVE, STATES, SUSPENDED, Tenant
+from roost.store import tenants as tenant_store
+from roost.store.database import Database
+from roost.tenants import DEFAULT_TENANT_ID
+
+log = logging.getLogger(__name__)
+
+TENANTS_CHANGED = "roost_tenants_changed"
+# A DNS label: the tenant's name is its subdomain.
+NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+DISPLAY_NAME_MAX = 128
+MAX_DOMAINS = 20
+# Names a deployment's own hosts commonly use.
+RESERVED_NAMES = frozenset({"www", "api", "admin", "operator", "static", "mail"})
+
+
+def no_such_tenant() -> AppError:
+    return AppError(404, "api.tenant.not_found.app_error", "No organisation is served here.")
+
+
+def suspended() -> AppError:
+    return AppError(
+        403, "api.tenant.suspended.app_error", "This organisation is suspended by its operator."
+    )
+
+
+def _host_name(host: str) -> str:
+    host = host.strip().lower().rstrip(".")
+    if host.startswith("["):  # an IPv6 literal, [::1]:8065
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+class TenantDirectory:
+    def __init__(
+        self, db: Database, bus: Bus, base_domain: str = "", refresh_seconds: float = 30.0
+    ) -> None:
+        self._db = db
+        self._bus = bus
+        self._base = base_domain.strip().lower().strip(".")
+        self._refresh_seconds = refresh_seconds
+        self._by_id: dict[str, Tenant] = {}
+        self._by_name: dict[str, Tenant] = {}
+        self._by_domain: dict[str, Tenant] = {}
+        self._reloading: set[asyncio.Task[Tenant | None]] = set()
+        self._timer: asyncio.Task[None] | None = None
+        bus.subscribe(self._on_event)
+
+    # Lifecycle.
+
+    async def start(self) -> None:
+        await self.reload()
+        self._timer = asyncio.create_task(self._refresh())
+
+    async def close(self) -> None:
+        for task in (self._timer, *self._reloading):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def reload(self) -> None:
+        async with self._db.read() as conn:
+            found = await tenant_store.all_tenants(conn)
+        self._by_id = {t.id: t for t in found}
+        self._by_name = {t.name: t for t in found}
+        self._by_domain = {d: t for t in found for d in t.domains}
+
+    async def reload_one(self, tenant_id: str) -> Tenant | None:
+        """Re-read one tenant (after a change): the cost does not grow with the number
+        of tenants."""
+        async with self._db.read() as conn:
+            found = await tenant_store.all_tenants(conn, tenant_id)
+        old = self._by_id.pop(tenant_id, None)
+        if old is not None:
+            self._by_name.pop(old.name, None)
+            for domain in old.domains:
+                self._by_domain.pop(domain, None)
+        for tenant in found:
+            self._by_id[tenant.id] = tenant
+            self._by_name[tenant.name] = tenant
+            self._by_domain.update(dict.fromkeys(tenant.domains, tenant))
+        return found[0] if found else None
+
+    async def _refresh(self) -> None:
+        while True:
+            await asyncio.sleep(self._refresh_seconds)
+            try:
+                await self.reload()
+            except Exception:
+                log.warning("could not reload the tenant directory", exc_info=True)
+
+    def _on_event(self, event: Event) -> None:
+        if event.name != TENANTS_CHANGED:
+            return
+        task = asyncio.create_task(self.reload_one(str(event.data.get("tenant_id", ""))))
+        self._reloading.add(task)
+        task.add_done_callback(self._reloading.discard)
+
+    # Resolution (every request: memory only).
+
+    def resolve(self, host: str) -> str:
+        """The id of the active tenant ``host`` names; AppError 404 or 403 otherwise."""
+        name = _host_name(host)
+        tenant = self._by_domain.get(name)
+        if tenant is None:
+            if not self._base or name == self._base:
+                tenant = self._by_id.get(DEFAULT_TENANT_ID)
+            elif name.endswith("." + self._base):
+                tenant = self._by_name.get(name[: -len(self._base) - 1])
+            if tenant is None:
+                if not self._base and not self._by_id:
+                    return DEFAULT_TENANT_ID  # directory not loaded yet (start-up)
+                raise no_such_tenant()
+        if tenant.state != ACTIVE:
+            raise suspended()
+        return tenant.id
+
+    # The operator's view.
+
+    def get(self, tenant_id: str) -> Tenant:
+        tenant = self._by_id.get(tenant_id) or self._by_name.get(tenant_id)
+        if tenant is None:
+            raise AppError(404, "api.tenant.get.app_error", "Unable to find the tenant.")
+        return tenant
+
+    def page_of(self, page: int, per_page: int) -> list[Tenant]:
+        ordered = sorted(self._by_id.values(), key=lambda t: (t.create_at, t.id))
+        return ordered[page * per_page : (page + 1) * per_page]
+
+    @property
+    def count(self) -> int:
+        return len(self._by_id)
+
+    # Changes.
+
+    def check_name(self, name: str) -> None:
+        if not NAME.match(name) or name in RESERVED_NAMES:
+            raise invalid_param("name")
+
+    def check_domains(self, domains: list[str]) -> list[str]:
+        cleaned = sorted({d.strip().lower().rstrip(".") for d in domains})
+        if len(cleaned) > MAX_DOMAINS or not all(DOMAIN.match(d) for d in cleaned):
+            raise invalid_param("domains")
+        if self._base and any(d == self._base or d.endswith("." + self._base) for d in cleaned):
+            # Names under the base domain are the tenants' own subdomains.
+            raise invalid_param("domains")
+        return cleaned
+
+    async def do_create(self, name: str, display_name: str, domains: list[str]) -> Tenant:
+        name = name.strip().lower()
+        self.check_name(name)
+        if len(display_name) > DISPLAY_NAME_MAX:
+            raise invalid_param("display_name")
+        cleaned = self.check_domains(domains)
+        now = now_ms()
+        tenant = Tenant(new_id(), name, display_name or name, ACTIVE, now, now, cleaned)
+        async with self._db.write() as conn:
+            if not await tenant_store.insert_tenant(conn, tenant):
+                raise AppError(400, "api.tenant.create.name_taken.app_error", "That name is taken.")
+            if not await tenant_store.set_domains(conn, tenant.id, cleaned):
+                raise _domain_taken()
+        return await self._changed(tenant.id)
+
+    async def do_set_domains(self, tenant_id: str, domains: list[str]) -> Tenant:
+        tenant = self.get(tenant_id)
+        cleaned = self.check_domains(domains)
+        async with self._db.write() as conn:
+            if not await tenant_store.set_domains(conn, tenant.id, cleaned):
+                raise _domain_taken()
+        return await self._changed(tenant.id)
+
+    async def do_set_state(self, tenant_id: str, state: str) -> Tenant:
+        if state not in STATES:
+            raise invalid_param("state")
+        tenant = self.get(tenant_id)
+        async with self._db.write() as conn:
+            await tenant_store.set_state(conn, tenant.id, state, now_ms())
+        return await self._changed(tenant.id)
+
+    async def do_suspend(self, tenant_id: str) -> Tenant:
+        return await self.do_set_state(tenant_id, SUSPENDED)
+
+    async def do_resume(self, tenant_id: str) -> Tenant:
+        return await self.do_set_state(tenant_id, ACTIVE)
+
+    async def _changed(self, tenant_id: str) -> Tenant:
+        """This node sees the change at once; the others when the event reaches them."""
+        tenant = await self.reload_one(tenant_id)
+        assert tenant is not None
+        await self._bus.publish([internal_event("", TENANTS_CHANGED, {"tenant_id": tenant_id})])
+        return tenant
+
+
+def _domain_taken() -> AppError:
+    return AppError(
+        400, "api.tenant.domains.taken.app_error", "A domain is already another tenant's."
+    )

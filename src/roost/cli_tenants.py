@@ -1,0 +1,85 @@
+"""``roost tenant``: the operator's commands for the organisations a deployment serves.
+
+They write the directory straight into the database; running nodes pick a change up
+within ``ROOST_TENANT_REFRESH_SECONDS`` (or at once through the operator API)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from roost.app.tenants import TenantDirectory
+from roost.config import load_settings
+from roost.model.tenant import Tenant
+
+T = TypeVar("T")
+
+
+def _run(action: Callable[[TenantDirectory], Awaitable[T]]) -> T:
+    from roost.app.errors import AppError
+    from roost.server import build_services
+    from roost.store.migrate import upgrade_async
+
+    settings = load_settings()
+
+    async def go() -> T:
+        await upgrade_async(settings.effective_database_url)
+        services = build_services(settings)
+        try:
+            await services.tenants.reload()
+            return await action(services.tenants)
+        finally:
+            await services.db.close()
+
+    try:
+        return asyncio.run(go())
+    except AppError as exc:
+        raise click.ClickException(f"{exc.message} ({exc.error_id})") from None
+
+
+def _line(t: Tenant) -> str:
+    domains = ",".join(t.domains) or "-"
+    return f"{t.id}  {t.name:<24} {t.state:<9} {domains}  {t.display_name}"
+
+
+@click.group()
+def tenant() -> None:
+    """Manage tenants (organisations)."""
+
+
+@tenant.command("create")
+@click.argument("name")
+@click.option("--display-name", default="")
+@click.option("--domain", "domains", multiple=True, help="A custom domain (repeatable).")
+def tenant_create(name: str, display_name: str, domains: tuple[str, ...]) -> None:
+    """Create a tenant served at NAME.<base domain> (and any custom domains)."""
+    created = _run(lambda d: d.do_create(name, display_name, list(domains)))
+    click.echo(_line(created))
+
+
+@tenant.command("list")
+def tenant_list() -> None:
+    """Every tenant: id, name, state, domains, display name."""
+
+    async def everyone(d: TenantDirectory) -> list[Tenant]:
+        return d.page_of(0, d.count)
+
+    for t in _run(everyone):
+        click.echo(_line(t))
+
+
+@tenant.command("suspend")
+@click.argument("tenant_ref", metavar="TENANT")
+def tenant_suspend(tenant_ref: str) -> None:
+    """Refuse every request to TENANT (id or name) until it is resumed; nothing is lost."""
+    click.echo(_line(_run(lambda d: d.do_suspend(tenant_ref))))
+
+
+@tenant.command("resume")
+@click.argument("tenant_ref", metavar="TENANT")
+def tenant_resume(tenant_ref: str) -> None:
+    """Serve a suspended TENANT (id or name) again."""
+    click.echo(_line(_run(lambda d: d.do_resume(tenant_ref))))

@@ -1,0 +1,32 @@
+"""Tenants: the organisations one deployment serves, as the operator sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ACTIVE = "active"
+SUSPENDED = "suspended"
+STATES = (ACTIVE, SUSPENDED)
+
+
+@dataclass(slots=True)
+class Tenant:
+    id: str
+    name: str  # the subdomain label: acme in acme.chat.example.com
+    display_name: str = ""
+    state: str = ACTIVE
+    create_at: int = 0
+    update_at: int = 0
+    domains: list[str] = field(default_factory=list)  # custom domains mapped to it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "display_name": self.display_name,
+            "state": self.state,
+            "create_at": self.create_at,
+            "update_at": self.update_at,
+            "domains": sorted(self.domains),
+        }

@@ -1,0 +1,82 @@
+"""SQL for the tenant directory (the one table set not scoped by tenant)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from roost.model.tenant import Tenant
+from roost.store.dialect import insert_ignore
+from roost.store.tables import tenant_domains, tenants
+
+
+async def all_tenants(conn: AsyncConnection, tenant_id: str = "") -> list[Tenant]:
+    """Every tenant with its domains (what each node's directory holds in memory), or
+    only ``tenant_id``'s."""
+    domain_query = select(tenant_domains.c.domain, tenant_domains.c.tenant_id)
+    tenant_query = select(tenants).order_by(tenants.c.create_at, tenants.c.id)
+    if tenant_id:
+        domain_query = domain_query.where(tenant_domains.c.tenant_id == tenant_id)
+        tenant_query = tenant_query.where(tenants.c.id == tenant_id)
+    domains: dict[str, list[str]] = defaultdict(list)
+    for row in await conn.execute(domain_query):
+        domains[row.tenant_id].append(row.domain)
+    rows = await conn.execute(tenant_query)
+    return [
+        Tenant(
+            id=r.id,
+            name=r.name,
+            display_name=r.display_name,
+            state=r.state,
+            create_at=r.create_at,
+            update_at=r.update_at,
+            domains=domains.get(r.id, []),
+        )
+        for r in rows
+    ]
+
+
+async def insert_tenant(conn: AsyncConnection, tenant: Tenant) -> bool:
+    """False when the name is taken (nothing written)."""
+    written = await insert_ignore(
+        conn,
+        tenants,
+        [
+            {
+                "id": tenant.id,
+                "name": tenant.name,
+                "display_name": tenant.display_name,
+                "state": tenant.state,
+                "create_at": tenant.create_at,
+                "update_at": tenant.update_at,
+            }
+        ],
+    )
+    return written == 1
+
+
+async def domain_owners(conn: AsyncConnection, domains: list[str]) -> dict[str, str]:
+    if not domains:
+        return {}
+    rows = await conn.execute(
+        select(tenant_domains.c.domain, tenant_domains.c.tenant_id).where(
+            tenant_domains.c.domain.in_(domains)
+        )
+    )
+    return {r.domain: r.tenant_id for r in rows}
+
+
+async def set_domains(conn: AsyncConnection, tenant_id: str, domains: list[str]) -> bool:
+    """Replace a tenant's domains; False when another tenant holds one (nothing kept)."""
+    await conn.execute(delete(tenant_domains).where(tenant_domains.c.tenant_id == tenant_id))
+    rows = [{"domain": d, "tenant_id": tenant_id} for d in domains]
+    return await insert_ignore(conn, tenant_domains, rows) == len(rows)
+
+
+async def set_state(conn: AsyncConnection, tenant_id: str, state: str, now: int) -> bool:
+    result = await conn.execute(
+        update(tenants).where(tenants.c.id == tenant_id).values(state=state, update_at=now)
+    )
+    return bool(result.rowcount)

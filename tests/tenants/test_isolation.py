@@ -1,0 +1,193 @@
+"""Every API route, tried by one tenant's system admin with another tenant's ids.
+
+Generated from the route table, so a route added later is covered without anyone
+remembering to. For each route and method, the answer to the other tenant's ids must be
+the answer to ids that exist nowhere (same status, same error id): whether an id exists
+elsewhere leaks nothing. Nothing of the other tenant may appear in any answer, and its
+data must be untouched afterwards."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from starlette.routing import Route
+
+from roost.api.routes import api_routes
+from roost.ids import new_id
+from tests.support.chat import channel_with, team_with
+from tests.support.client import LoggedIn, create_user, expect, unique
+from tests.support.files import upload_one
+from tests.support.posting import post
+from tests.tenants.conftest import Deployment, host_of, new_tenant
+
+PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+# Routes that end the caller's own session whatever the ids.
+SKIPPED = {("POST", "/users/logout")}
+# A route may answer either way for an id that exists nowhere and one that exists in
+# another tenant only where it never looks the id up: none known.
+
+
+@dataclass
+class Victim:
+    values: dict[str, str]  # path parameter -> the victim tenant's value
+    secrets: list[str]  # strings that must never reach the other tenant
+    owner: LoggedIn
+    post_id: str
+    channel_id: str
+
+
+def plant(deployment: Deployment) -> Victim:
+    """A tenant with one of everything a route can name."""
+    t = new_tenant(deployment)
+    host = host_of(t)
+    owner = create_user(deployment.base, host=host, username=unique("victim"))
+    member = create_user(deployment.base, host=host, nickname="Victim Nickname")
+    team = team_with(owner, member, display_name="Victim Team Display")
+    channel = channel_with(owner, team["id"], member, display_name="Victim Channel")
+    root = post(owner, channel["id"], "victim secret message")
+    post(member, channel["id"], "victim secret reply", root_id=root["id"])
+    expect(
+        member.api.post(
+            "/reactions", {"user_id": member.id, "post_id": root["id"], "emoji_name": "smile"}
+        ),
+        200,
+    )
+    file_info = upload_one(owner, channel["id"], "victim-file.txt", b"victim bytes")
+    hook = expect(
+        owner.api.post("/hooks/incoming", {"channel_id": channel["id"], "display_name": "v"}), 201
+    )
+    command = expect(
+        owner.api.post(
+            "/commands",
+            {
+                "team_id": team["id"],
+                "trigger": "victimcmd",
+                "url": "https://example.com/cmd",
+                "method": "P",
+            },
+        ),
+        201,
+    )
+    bot = expect(owner.api.post("/bots", {"username": unique("vbot")}), 201)
+    token = expect(owner.api.post(f"/users/{member.id}/tokens", {"description": "v"}), 200)
+    values = {
+        "user_id": member.id,
+        "team_id": team["id"],
+        "channel_id": channel["id"],
+        "post_id": root["id"],
+        "thread_id": root["id"],
+        "file_id": file_info["id"],
+        "hook_id": hook["id"],
+        "command_id": command["id"],
+        "bot_user_id": bot["user_id"],
+        "token_id": token["id"],
+        "username": member.username,
+        "email": member.email,
+        "team_name": team["name"],
+        "channel_name": channel["name"],
+        "name": team["name"],
+        "emoji_name": "smile",
+    }
+    secrets = [
+        "victim secret",
+        "Victim Nickname",
+        "Victim Team Display",
+        "Victim Channel",
+        "victim-file",
+        member.email,
+        owner.username,
+        member.username,
+        team["name"],
+    ]
+    return Victim(values, secrets, owner, root["id"], channel["id"])
+
+
+def nowhere(name: str) -> str:
+    """A value of the same kind that exists in no tenant."""
+    if name in ("username", "team_name", "channel_name", "name", "category"):
+        return unique("nobody")
+    if name == "email":
+        return f"{unique('nobody')}@example.com"
+    if name == "emoji_name":
+        return "smile"
+    if name == "timestamp":
+        return "1"
+    return new_id()
+
+
+def fill(path: str, values: dict[str, str]) -> str:
+    return PARAM.sub(lambda m: values[m.group(1)], path)
+
+
+def routes_with_ids() -> list[tuple[str, str]]:
+    found = []
+    for route in api_routes():
+        if not isinstance(route, Route) or not route.methods:
+            continue
+        if not PARAM.search(route.path):
+            continue  # nothing in the path to take from another tenant
+        for method in sorted(route.methods - {"HEAD"}):
+            if (method, route.path) not in SKIPPED:
+                found.append((method, route.path))
+    return found
+
+
+def answer(user: LoggedIn, method: str, path: str) -> tuple[int, str, str]:
+    body = None if method in ("GET", "DELETE") else {}
+    r = user.api.http.request(method, path, json=body)
+    error = ""
+    if r.headers.get("content-type", "").startswith("application/json"):
+        data = r.json()
+        if isinstance(data, dict):
+            error = str(data.get("id", ""))
+    return r.status_code, error, r.text
+
+
+def test_no_route_tells_one_tenant_anything_of_another(deployment: Deployment) -> None:
+    victim = plant(deployment)
+    intruder_tenant = new_tenant(deployment)
+    intruder = create_user(deployment.base, host=host_of(intruder_tenant))
+    assert "system_admin" in intruder.raw["roles"]  # the strongest caller a tenant has
+    routes = routes_with_ids()
+    assert len(routes) > 100  # the whole API, not a sample
+    differing = []
+    leaked = []
+    for method, template in routes:
+        params = PARAM.findall(template)
+        theirs = {p: victim.values.get(p) or nowhere(p) for p in params}
+        absent = {p: nowhere(p) for p in params}
+        status, error, text = answer(intruder, method, fill(template, theirs))
+        expected_status, expected_error, _ = answer(intruder, method, fill(template, absent))
+        if (status, error) != (expected_status, expected_error):
+            differing.append(
+                f"{method} {template}: {status} {error} vs {expected_status} {expected_error}"
+            )
+        if any(secret in text for secret in victim.secrets):
+            leaked.append(f"{method} {template}")
+    assert not leaked, f"another tenant's data in answers: {leaked}"
+    assert not differing, "answers that tell another tenant's ids apart:\n" + "\n".join(differing)
+    # Nothing the intruder tried changed the victim's data.
+    kept = expect(victim.owner.api.get(f"/posts/{victim.post_id}"), 200)
+    assert kept["message"] == "victim secret message" and kept["delete_at"] == 0
+    thread = expect(victim.owner.api.get(f"/posts/{victim.post_id}/thread"), 200)
+    assert len(thread["order"]) == 2
+    members = expect(victim.owner.api.get(f"/channels/{victim.channel_id}/members"), 200)
+    assert len(members) == 2
+
+
+def test_the_same_check_tells_ids_apart_within_a_tenant(deployment: Deployment) -> None:
+    """The comparison is meaningful: asked by the victim tenant's own admin, most routes
+    answer its ids differently from ids that exist nowhere."""
+    victim = plant(deployment)
+    told_apart = 0
+    for method, template in routes_with_ids():
+        if method != "GET":
+            continue  # reads only: the victim's own admin would really change things
+        params = PARAM.findall(template)
+        theirs = {p: victim.values.get(p) or nowhere(p) for p in params}
+        absent = {p: nowhere(p) for p in params}
+        own = answer(victim.owner, method, fill(template, theirs))
+        missing = answer(victim.owner, method, fill(template, absent))
+        told_apart += own[:2] != missing[:2]
+    assert told_apart >= 40
