@@ -144,6 +144,10 @@ from roost.cli_loadtest import loadtest  # noqa: E402  (its own module; register
 
 main.add_command(loadtest)
 
+from roost.cli_plugins import plugin  # noqa: E402  (its own module; registered here)
+
+main.add_command(plugin)
+
 
 if __name__ == "__main__":
     main()

@@ -10,6 +10,7 @@ from roost import metrics
 from roost.api import bots, channel_members, channels, search, status, system, teams, threads, users
 from roost.api import drafts as draft_routes
 from roost.api import files as file_routes
+from roost.api import plugins as plugin_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
 from roost.api.responses import error_response
@@ -43,6 +44,7 @@ def api_routes() -> list[BaseRoute]:
         *file_routes.routes(),
         *threads.routes(),
         *search.routes(),
+        *plugin_routes.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 
@@ -63,6 +65,7 @@ def all_routes() -> list[BaseRoute]:
         Route("/", landing, methods=["GET"]),
         Route("/metrics", prometheus_metrics, methods=["GET"]),
         *file_routes.public_routes(),
+        *plugin_routes.public_routes(),
     ]
 
 

@@ -12,6 +12,9 @@ from roost.app.direct_channels import DirectChannels
 from roost.app.drafts import Drafts
 from roost.app.files import Files
 from roost.app.health import Health
+from roost.app.plugins import Plugins
+from roost.app.plugins_kv import PluginKV
+from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
 from roost.app.preferences import Preferences
@@ -50,3 +53,6 @@ class Services:
     fanout: FanoutWorker
     files: Files
     search: Search
+    plugins: Plugins
+    plugin_kv: PluginKV
+    lifecycle: LifecycleHooks
