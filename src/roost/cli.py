@@ -147,6 +147,9 @@ main.add_command(loadtest)
 from roost.cli_tenants import tenant  # noqa: E402  (its own module; registered here)
 
 main.add_command(tenant)
+from roost.cli_plugins import plugin  # noqa: E402  (its own module; registered here)
+
+main.add_command(plugin)
 
 
 if __name__ == "__main__":

@@ -131,6 +131,22 @@ class Settings(BaseSettings):
     # and the first retry's delay (doubled after each failure, at most an hour).
     delivery_max_attempts: int = Field(default=5, ge=1, le=50)
     delivery_retry_base_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # Server plugins (docs/plugins.md). Uploading bundles is off by default, as in
+    # Mattermost: an uploaded plugin is code the server runs.
+    plugins_enable: bool = True
+    plugin_enable_uploads: bool = False
+    plugin_max_bundle_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    # One call into a plugin (a hook, an HTTP request, a command) waits at most this long.
+    plugin_hook_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    # ... and a request to /plugins/{id}/... or a plugin's slash command this long.
+    plugin_http_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    plugin_health_check_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # "shared": one plugin-host process per node for every isolated plugin; "per_plugin"
+    # (one process each, Mattermost's model) is kept only for comparison.
+    plugin_host_mode: str = Field(default="shared", pattern="^(shared|per_plugin)$")
+    # Hooks that refuse the change when a plugin fails (else the plugin is skipped):
+    # comma-separated "hook" (every plugin) or "plugin_id/hook".
+    plugin_fail_closed_hooks: str = ""
 
     @field_validator("file_store")
     @classmethod

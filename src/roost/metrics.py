@@ -74,6 +74,19 @@ db_replica_lag = Gauge(
 db_unavailable = Counter(
     "roost_db_unavailable_total", "Requests answered 503 because the database was out of reach."
 )
+plugins_running = Gauge(
+    "roost_plugins_running", "Server plugins running on this node.", multiprocess_mode="max"
+)
+plugins_load_seconds = Gauge(
+    "roost_plugins_load_seconds",
+    "How long this node took to load its enabled plugins after starting.",
+    multiprocess_mode="max",
+)
+plugin_failures = Counter(
+    "roost_plugin_failures_total",
+    "Calls into a plugin that failed: an exception, a timeout, its host gone.",
+    ["plugin"],
+)
 
 
 def exposition() -> bytes:

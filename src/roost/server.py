@@ -27,6 +27,9 @@ from roost.app.files import Files
 from roost.app.health import Health
 from roost.app.integrations import IntegrationDeps, Integrations, build_integrations
 from roost.app.mentions import Mentions
+from roost.app.plugins import Plugins
+from roost.app.plugins_kv import PluginKV
+from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
 from roost.app.preferences import Preferences
@@ -39,11 +42,13 @@ from roost.app.tenants import TenantDirectory
 from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.threads import Threads
 from roost.app.users import Users
+from roost.bundled_plugins import catalog as bundled_catalog
 from roost.cluster.bus import Bus, LocalBus
 from roost.cluster.redis_bus import RedisBus
 from roost.cluster.redis_presence import RedisPresence
 from roost.config import Settings
 from roost.filestore import FileStore, open_store
+from roost.plugins.setup import build_plugin_runtime
 from roost.realtime.hub import Hub
 from roost.realtime.presence import LocalPresence, Presence
 from roost.store.database import Database
@@ -66,12 +71,13 @@ def build_services(settings: Settings) -> Services:
     bus: Bus = (
         RedisBus(settings.redis_url, settings.redis_prefix) if settings.redis_url else LocalBus()
     )
-    auth = Auth(db, settings, bus)
-    users = Users(db, bus, settings, auth)
+    lifecycle = LifecycleHooks()
+    auth = Auth(db, settings, bus, lifecycle)
+    users = Users(db, bus, settings, auth, lifecycle)
     typing_limit = (
         settings.max_notifications_per_channel if settings.enable_user_typing_messages else 0
     )
-    channels = Channels(db, bus, typing_limit)
+    channels = Channels(db, bus, typing_limit, lifecycle)
     statuses = Statuses(db, bus)
     mentions = Mentions(db, bus)
     fanout = FanoutWorker(db, bus)
@@ -96,11 +102,14 @@ def build_services(settings: Settings) -> Services:
         fanout=fanout,
         search=Search(db),
         post_lists=PostLists(db, users),
-        reactions=Reactions(db, bus, channels),
+        reactions=Reactions(db, bus, channels, lifecycle),
         files=files,
         tenants=TenantDirectory(
             db, bus, settings.tenant_base_domain, settings.tenant_refresh_seconds
         ),
+        plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
+        plugin_kv=PluginKV(db),
+        lifecycle=lifecycle,
     )
     services.integrations = _integrations(services)
     return services
@@ -147,6 +156,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         settings.websocket_resume_seconds,
     )
     services.bus.subscribe(hub.dispatch)
+    plugins = build_plugin_runtime(services) if settings.plugins_enable else None
     presence: Presence = (
         RedisPresence(settings.redis_url, settings.redis_prefix, services.bus.node_id)
         if isinstance(services.bus, RedisBus)
@@ -167,9 +177,13 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         file_sweeper = asyncio.create_task(_file_sweeper(services).run())
         fanout_worker = asyncio.create_task(services.fanout.run())
         delivery_worker = asyncio.create_task(services.integrations.deliveries.run())
+        if plugins is not None:
+            plugins.start()
         try:
             yield
         finally:
+            if plugins is not None:
+                await plugins.close()
             for task in (sweeper, file_sweeper, fanout_worker, delivery_worker):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -199,6 +213,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     app.state.services = services
     app.state.hub = hub
     app.state.presence = presence
+    app.state.plugins = plugins
     app.state.version_id = version_id()
     app.state.hostname = socket.gethostname()
     return app

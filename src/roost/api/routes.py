@@ -13,6 +13,7 @@ from roost.api import deliveries as delivery_routes
 from roost.api import drafts as draft_routes
 from roost.api import files as file_routes
 from roost.api import operator as operator_routes
+from roost.api import plugins as plugin_routes
 from roost.api import post_actions as post_action_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
@@ -48,6 +49,7 @@ def api_routes() -> list[BaseRoute]:
         *command_routes.routes(),
         *post_action_routes.routes(),
         *delivery_routes.routes(),
+        *plugin_routes.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 
@@ -65,6 +67,7 @@ def all_routes() -> list[BaseRoute]:
         *file_routes.public_routes(),
         *webhook_routes.public_routes(),
         *operator_routes.routes(),
+        *plugin_routes.public_routes(),
         # The web client last: its fallback answers every other page path.
         *web_client.routes(web_client.WebClient(), not_found),
     ]

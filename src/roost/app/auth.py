@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from roost.app import errors
 from roost.app.context import Actor
 from roost.app.passwords import verify_password
+from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.app.tokens import token_hash
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
@@ -32,8 +33,11 @@ ACCESS_TOKEN_ROLE = "system_user_access_token"
 
 
 class Auth:
-    def __init__(self, db: Database, settings: Settings, bus: Bus) -> None:
+    def __init__(
+        self, db: Database, settings: Settings, bus: Bus, hooks: LifecycleHooks | None = None
+    ) -> None:
         self._db = db
+        self.hooks = hooks or LifecycleHooks()
         self._settings = settings
         self._bus = bus
         self._cache: TTLCache[tuple[str, str], Session] = TTLCache(
@@ -83,6 +87,8 @@ class Auth:
         self, tenant_id: str, user: User, device_id: str = ""
     ) -> tuple[Session, str]:
         """Open a session for a user whose credentials were checked; returns it and its token."""
+        if self.hooks.active:
+            await self.hooks.user_will_log_in(tenant_id, user)
         now = now_ms()
         token = new_id()
         session = Session(

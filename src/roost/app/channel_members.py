@@ -152,6 +152,11 @@ class ChannelMembers:
             await self._bus.publish(
                 user_added_events(actor.tenant_id, channel, [m.user_id for m in added], recipients)
             )
+            if self._channels.hooks.active:
+                joined = [m.user_id for m in added]
+                self._channels.hooks.joined_channel(
+                    actor.tenant_id, channel.id, joined, actor.user_id
+                )
         order = {uid: i for i, uid in enumerate(user_ids)}
         return sorted(members, key=lambda m: order.get(m.user_id, 0))
 
@@ -238,6 +243,10 @@ class ChannelMembers:
                 ),
             ]
         )
+        if self._channels.hooks.active:
+            self._channels.hooks.notify(
+                lambda h: h.left_channel(actor.tenant_id, channel.id, user_id, actor.user_id)
+            )
 
     @staticmethod
     def _check_removable(channel: Channel, leaving: bool) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app import errors, validation
 from roost.app.context import Actor
+from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
@@ -157,8 +158,15 @@ def name_taken() -> errors.AppError:
 
 
 class Channels:
-    def __init__(self, db: Database, bus: Bus, typing_member_limit: int = 1000) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        typing_member_limit: int = 1000,
+        hooks: LifecycleHooks | None = None,
+    ) -> None:
         self._db = db
+        self.hooks = hooks or LifecycleHooks()
         self._bus = bus
         self.typing_member_limit = typing_member_limit
         self._members: LRUCache[tuple[str, str], frozenset[str]] = LRUCache(MEMBER_CACHE_SIZE)
@@ -385,6 +393,8 @@ class Channels:
                 )
             ]
         )
+        if self.hooks.active:
+            self.hooks.notify(lambda h: h.channel_created(actor.tenant_id, channel))
         return channel
 
     async def do_patch(

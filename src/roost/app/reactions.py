@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from roost.app import errors, post_access
 from roost.app.channels import Channels
 from roost.app.context import Actor
+from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.app.post_events import reaction_event
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
@@ -39,8 +40,11 @@ def _archived() -> errors.AppError:
 
 
 class Reactions:
-    def __init__(self, db: Database, bus: Bus, channels: Channels) -> None:
+    def __init__(
+        self, db: Database, bus: Bus, channels: Channels, hooks: LifecycleHooks | None = None
+    ) -> None:
         self._db = db
+        self.hooks = hooks or LifecycleHooks()
         self._bus = bus
         self._channels = channels
 
@@ -102,6 +106,8 @@ class Reactions:
         await self._bus.publish(
             [await reaction_event(self._channels, tenant, "reaction_added", reaction)]
         )
+        if self.hooks.active:
+            self.hooks.notify(lambda h: h.reaction_added(tenant, reaction))
         return reaction
 
     async def do_remove(self, actor: Actor, user_id: str, post_id: str, emoji_name: str) -> None:
@@ -133,6 +139,8 @@ class Reactions:
             )
             event = await reaction_event(self._channels, tenant, "reaction_removed", reaction)
             await self._bus.publish([event])
+            if self.hooks.active:
+                self.hooks.notify(lambda h: h.reaction_removed(tenant, reaction))
 
     async def for_post(self, actor: Actor, post_id: str) -> list[Reaction]:
         async with self._db.read() as conn:

@@ -13,6 +13,9 @@ from roost.app.drafts import Drafts
 from roost.app.files import Files
 from roost.app.health import Health
 from roost.app.integrations import Integrations
+from roost.app.plugins import Plugins
+from roost.app.plugins_kv import PluginKV
+from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
 from roost.app.preferences import Preferences
@@ -55,3 +58,6 @@ class Services:
     tenants: TenantDirectory
     # Built once the rest exists (it hooks into posts): roost.server sets it.
     integrations: Integrations = field(init=False)
+    plugins: Plugins
+    plugin_kv: PluginKV
+    lifecycle: LifecycleHooks

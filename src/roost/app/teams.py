@@ -443,6 +443,7 @@ class Teams:
                 results.append(await self._join(conn, actor.tenant_id, team, user_id, now))
         for joined in results:
             await self._publish_joined(actor.tenant_id, team, joined)
+            self._notify_joined(actor, team, joined)
         return [j.member for j in results]
 
     async def do_join_by_invite(self, actor: Actor, invite_id: str) -> TeamMember:
@@ -458,6 +459,7 @@ class Teams:
                 )
             joined = await self._join(conn, actor.tenant_id, team, actor.user_id, now)
         await self._publish_joined(actor.tenant_id, team, joined)
+        self._notify_joined(actor, team, joined)
         return joined.member
 
     async def _check_can_add(
@@ -523,6 +525,15 @@ class Teams:
             events.extend(user_added_events(tenant_id, channel, [user_id], recipients))
         await self._bus.publish(events)
 
+    def _notify_joined(self, actor: Actor, team: Team, joined: _Joined) -> None:
+        hooks = self._channels.hooks
+        if not joined.new or not hooks.active:
+            return
+        tenant, user_id = actor.tenant_id, joined.member.user_id
+        hooks.notify(lambda h: h.joined_team(tenant, team.id, user_id, actor.user_id))
+        for channel, _ in joined.channels:
+            hooks.joined_channel(tenant, channel.id, [user_id], actor.user_id)
+
     async def do_remove_member(self, actor: Actor, team_id: str, user_id: str) -> None:
         """Leave a team (or, as its admin, remove someone): out of its channels too."""
         async with self._db.write() as conn:
@@ -550,6 +561,10 @@ class Teams:
                 )
             ]
         )
+        if self._channels.hooks.active:
+            self._channels.hooks.notify(
+                lambda h: h.left_team(actor.tenant_id, team_id, user_id, actor.user_id)
+            )
 
     async def do_update_member_roles(
         self, actor: Actor, team_id: str, user_id: str, *, scheme_admin: bool

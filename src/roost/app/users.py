@@ -9,6 +9,7 @@ from roost.app import errors, validation
 from roost.app.auth import Auth
 from roost.app.context import Actor
 from roost.app.passwords import MAX_PASSWORD_BYTES, hash_password, verify_password
+from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.app.read_cache import ReadCache
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
@@ -36,8 +37,16 @@ PATCHABLE_FIELDS = (
 
 
 class Users:
-    def __init__(self, db: Database, bus: Bus, settings: Settings, auth: Auth) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        settings: Settings,
+        auth: Auth,
+        hooks: LifecycleHooks | None = None,
+    ) -> None:
         self._db = db
+        self.hooks = hooks or LifecycleHooks()
         self._auth = auth
         self._bus = bus
         self._settings = settings
@@ -192,6 +201,8 @@ class Users:
                 user.roles = "system_user system_admin"
             await user_store.insert_user(conn, tenant_id, user)
         await self._bus.publish([Event(tenant_id, "new_user", {"user_id": user.id})])
+        if self.hooks.active:
+            self.hooks.notify(lambda h: h.user_created(tenant_id, user))
         return user
 
     def check_can_edit(self, actor: Actor, user_id: str) -> None:

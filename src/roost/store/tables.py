@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -506,6 +507,8 @@ __all__ = [
     "metadata",
     "outbound_deliveries",
     "outgoing_webhooks",
+    "plugin_kv",
+    "plugins",
     "posts",
     "preferences",
     "reactions",
@@ -518,3 +521,36 @@ __all__ = [
     "thread_memberships",
     "users",
 ]
+
+# Server plugins: which are installed (uploaded bundles are kept here, so every node can
+# unpack the same code), enabled and trusted, and their settings. Bundled plugins get a
+# row once an admin enables or configures one.
+plugins = Table(
+    "plugins",
+    metadata,
+    _tenant(),
+    Column("id", String(190), primary_key=True, nullable=False),
+    Column("source", String(16), nullable=False, server_default="uploaded"),
+    Column("enabled", Boolean, nullable=False, server_default="0"),
+    # Trusted plugins run inside the server process; others in the shared plugin host.
+    Column("trusted", Boolean, nullable=False, server_default="0"),
+    Column("manifest", Text, nullable=False, server_default="{}"),
+    Column("settings", Text, nullable=False, server_default="{}"),
+    Column("bundle", LargeBinary, nullable=True),
+    Column("bundle_sha256", String(64), nullable=False, server_default=""),
+    _ms("update_at"),
+)
+
+# Each plugin's key-value store. expire_at 0 never expires; an expired row reads as
+# absent, is replaced by the next write, and is swept by the plugin runtime.
+plugin_kv = Table(
+    "plugin_kv",
+    metadata,
+    _tenant(),
+    Column("plugin_id", String(190), primary_key=True, nullable=False),
+    Column("key", String(150), primary_key=True, nullable=False),
+    Column("value", LargeBinary, nullable=False),
+    _ms("expire_at"),
+    # The sweep of expired keys.
+    Index("ix_plugin_kv_expire", "tenant_id", "expire_at"),
+)

@@ -1,7 +1,7 @@
 """integrations: incoming and outgoing webhooks, slash commands, outbound deliveries
 
 Revision ID: 0008
-Revises: 0006 (the lead renumbers to 0007 when merging)
+Revises: 0007
 Create Date: 2026-11-28
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 

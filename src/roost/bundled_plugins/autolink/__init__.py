@@ -1,0 +1,1 @@
+"""Autolink: ticket ids in messages become links to a tracker."""

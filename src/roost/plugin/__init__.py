@@ -1,0 +1,46 @@
+"""Roost's server-plugin API for plugin authors (see docs/plugins.md).
+
+A plugin is a package with a ``plugin.json`` manifest and a subclass of ``Plugin``. This
+package imports nothing heavy: the shared plugin host loads it in a small process.
+"""
+
+from roost.plugin.api import PluginAPI
+from roost.plugin.base import HOOKS, APIError, Plugin, Rejected, implemented_hooks
+from roost.plugin.manifest import Manifest, ManifestError, Setting, parse_manifest
+from roost.plugin.types import (
+    Channel,
+    ChannelMember,
+    Command,
+    CommandArgs,
+    CommandResponse,
+    HttpRequest,
+    HttpResponse,
+    Post,
+    Reaction,
+    TeamMember,
+    User,
+)
+
+__all__ = [
+    "HOOKS",
+    "APIError",
+    "Channel",
+    "ChannelMember",
+    "Command",
+    "CommandArgs",
+    "CommandResponse",
+    "HttpRequest",
+    "HttpResponse",
+    "Manifest",
+    "ManifestError",
+    "Plugin",
+    "PluginAPI",
+    "Post",
+    "Reaction",
+    "Rejected",
+    "Setting",
+    "TeamMember",
+    "User",
+    "implemented_hooks",
+    "parse_manifest",
+]

@@ -1,0 +1,181 @@
+"""The runtime as the app services' hooks: ONE PostHook and ONE LifecycleHook that call
+every running plugin implementing the hook, in order of plugin id.
+
+Before-hooks chain (each plugin sees the previous one's post; the first rejection
+stops the chain); a plugin that fails is skipped (fail-open) unless
+``ROOST_PLUGIN_FAIL_CLOSED_HOOKS`` names the hook, when the change is refused with a
+503. After-hooks run concurrently and their failures only count against the plugin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from roost.app.context import Actor
+from roost.app.errors import AppError
+from roost.app.posts import Posts
+from roost.model.channel import Channel
+from roost.model.post import Post, Reaction
+from roost.model.user import User
+from roost.plugin import types as t
+from roost.plugin.base import Rejected
+from roost.plugins import convert
+from roost.plugins.runtime import PluginRuntime
+from roost.plugins.state import HookFailed, Running
+from roost.tenants import DEFAULT_TENANT_ID
+
+
+def _rejected(what: str, reason: str) -> AppError:
+    # Mattermost's error id for a rejection is the message itself.
+    message = f"{what} rejected by plugin. {reason}".strip()
+    return AppError(400, message, message)
+
+
+def _unavailable(plugin_id: str) -> AppError:
+    return AppError(
+        503,
+        "app.plugin.hook_failed.app_error",
+        f"The plugin {plugin_id} did not answer and is required; please try again.",
+    )
+
+
+class PluginHooks:
+    def __init__(self, runtime: PluginRuntime, posts: Posts) -> None:
+        self._rt = runtime
+        self._posts = posts
+
+    async def _chain(self, hook: str, value: t.Post, *extra: Any) -> t.Post:
+        chain = self._rt.implementing(hook)
+        i = 0
+        while i < len(chain):
+            host = chain[i].host
+            if host is None:
+                value = await self._one(chain[i], hook, value, *extra)
+                i += 1
+                continue
+            # Consecutive plugins of one host: one call for all of them.
+            end = i
+            while end < len(chain) and chain[end].host is host:
+                end += 1
+            outcome = await self._rt.invoke_chain(chain[i:end], hook, value, *extra)
+            if outcome.rejected is not None:
+                raise _rejected("Post", outcome.rejected)
+            if outcome.stopped:
+                raise _unavailable(outcome.stopped)
+            if isinstance(outcome.value, t.Post):
+                value = outcome.value
+            i = end
+        return value
+
+    async def _one(self, running: Running, hook: str, value: t.Post, *extra: Any) -> t.Post:
+        try:
+            result = await self._rt.invoke(running, hook, value, *extra)
+        except Rejected as exc:
+            raise _rejected("Post", exc.reason) from None
+        except HookFailed:
+            if self._rt.fail_closed(running.id, hook):
+                raise _unavailable(running.id) from None
+            return value
+        return result if isinstance(result, t.Post) else value
+
+    def _apply(self, post: Post, changed: t.Post) -> Post:
+        if changed.props != post.props:
+            if not isinstance(changed.props, dict):
+                raise _rejected("Post", "the plugin returned invalid props")
+            self._posts.check_props(changed.props)
+            post.props = changed.props
+        if not isinstance(changed.message, str):
+            raise _rejected("Post", "the plugin returned an invalid message")
+        post.message = changed.message
+        return post
+
+    async def _notify(self, hook: str, *args: Any) -> None:
+        chain = self._rt.implementing(hook)
+        if chain:
+            await asyncio.gather(*(self._quiet(r, hook, *args) for r in chain))
+
+    async def _quiet(self, running: Running, hook: str, *args: Any) -> None:
+        # A failure is counted against the plugin; there is nothing to undo after a commit.
+        with contextlib.suppress(HookFailed, Rejected):
+            await self._rt.invoke(running, hook, *args)
+
+    # PostHook.
+
+    async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
+        hook = "message_will_be_posted"
+        if actor.tenant_id != DEFAULT_TENANT_ID or not self._rt.implementing(hook):
+            return post
+        return self._apply(post, await self._chain(hook, convert.post(post)))
+
+    async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post:
+        hook = "message_will_be_updated"
+        if actor.tenant_id != DEFAULT_TENANT_ID or not self._rt.implementing(hook):
+            return new
+        return self._apply(new, await self._chain(hook, convert.post(new), convert.post(old)))
+
+    async def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
+        if actor.tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("message_has_been_posted", convert.post(post))
+
+    async def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
+        if actor.tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("message_has_been_updated", convert.post(new), convert.post(old))
+
+    async def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
+        if actor.tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("message_has_been_deleted", convert.post(post))
+
+    # LifecycleHook.
+
+    async def user_will_log_in(self, tenant_id: str, user: User) -> None:
+        hook = "user_will_log_in"
+        if tenant_id != DEFAULT_TENANT_ID:
+            return
+        for running in self._rt.implementing(hook):
+            try:
+                await self._rt.invoke(running, hook, convert.user(user))
+            except Rejected as exc:
+                raise _rejected("Login", exc.reason) from None
+            except HookFailed:
+                if self._rt.fail_closed(running.id, hook):
+                    raise _unavailable(running.id) from None
+
+    async def user_created(self, tenant_id: str, user: User) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("user_has_been_created", convert.user(user))
+
+    async def reaction_added(self, tenant_id: str, reaction: Reaction) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("reaction_has_been_added", convert.reaction(reaction))
+
+    async def reaction_removed(self, tenant_id: str, reaction: Reaction) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("reaction_has_been_removed", convert.reaction(reaction))
+
+    async def channel_created(self, tenant_id: str, channel: Channel) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("channel_has_been_created", convert.channel(channel))
+
+    async def joined_channel(
+        self, tenant_id: str, channel_id: str, user_id: str, actor_id: str
+    ) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            member = t.ChannelMember(channel_id, user_id)
+            await self._notify("user_has_joined_channel", member, actor_id)
+
+    async def left_channel(
+        self, tenant_id: str, channel_id: str, user_id: str, actor_id: str
+    ) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            member = t.ChannelMember(channel_id, user_id)
+            await self._notify("user_has_left_channel", member, actor_id)
+
+    async def joined_team(self, tenant_id: str, team_id: str, user_id: str, actor_id: str) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("user_has_joined_team", t.TeamMember(team_id, user_id), actor_id)
+
+    async def left_team(self, tenant_id: str, team_id: str, user_id: str, actor_id: str) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("user_has_left_team", t.TeamMember(team_id, user_id), actor_id)

@@ -1,0 +1,127 @@
+"""The plugin API as plugins in the shared host see it: each call goes to the server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roost.plugin.base import APIError
+from roost.plugin.types import Channel, Command, Post, User
+from roost.plugins.rpc import Peer, RemoteError
+
+# A plugin API call waits this long for the server at most.
+API_CALL_TIMEOUT_SECONDS = 30.0
+
+
+class RemoteAPI:
+    def __init__(self, peer: Peer, plugin_id: str) -> None:
+        self._peer = peer
+        self._plugin_id = plugin_id
+
+    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        body = {"plugin": self._plugin_id, "method": method, "args": list(args), "kwargs": kwargs}
+        try:
+            return await self._peer.call("api", body, API_CALL_TIMEOUT_SECONDS)
+        except RemoteError as exc:
+            if exc.kind == "api":
+                raise APIError(
+                    int(exc.extra.get("status", 500)), str(exc.extra.get("id", "")), exc.message
+                ) from None
+            raise
+
+    async def create_post(self, post: Post) -> Post:
+        result: Post = await self._call("create_post", post)
+        return result
+
+    async def update_post(self, post: Post) -> Post:
+        result: Post = await self._call("update_post", post)
+        return result
+
+    async def get_post(self, post_id: str) -> Post | None:
+        result: Post | None = await self._call("get_post", post_id)
+        return result
+
+    async def send_ephemeral_post(self, user_id: str, post: Post) -> Post:
+        result: Post = await self._call("send_ephemeral_post", user_id, post)
+        return result
+
+    async def get_user(self, user_id: str) -> User | None:
+        result: User | None = await self._call("get_user", user_id)
+        return result
+
+    async def get_user_by_username(self, username: str) -> User | None:
+        result: User | None = await self._call("get_user_by_username", username)
+        return result
+
+    async def get_channel(self, channel_id: str) -> Channel | None:
+        result: Channel | None = await self._call("get_channel", channel_id)
+        return result
+
+    async def get_direct_channel(self, user_id_1: str, user_id_2: str) -> Channel:
+        result: Channel = await self._call("get_direct_channel", user_id_1, user_id_2)
+        return result
+
+    async def has_permission_to(self, user_id: str, permission: str) -> bool:
+        return bool(await self._call("has_permission_to", user_id, permission))
+
+    async def has_permission_to_channel(
+        self, user_id: str, channel_id: str, permission: str
+    ) -> bool:
+        return bool(await self._call("has_permission_to_channel", user_id, channel_id, permission))
+
+    async def register_command(self, command: Command) -> None:
+        await self._call("register_command", command)
+
+    async def unregister_command(self, trigger: str) -> None:
+        await self._call("unregister_command", trigger)
+
+    async def publish_websocket_event(
+        self, event: str, payload: dict[str, Any], user_id: str = "", channel_id: str = ""
+    ) -> None:
+        await self._call("publish_websocket_event", event, payload, user_id, channel_id)
+
+    async def publish_plugin_cluster_event(self, event_id: str, data: dict[str, Any]) -> None:
+        await self._call("publish_plugin_cluster_event", event_id, data)
+
+    async def get_settings(self) -> dict[str, Any]:
+        result: dict[str, Any] = await self._call("get_settings")
+        return result
+
+    async def kv_get(self, key: str) -> bytes | None:
+        result: bytes | None = await self._call("kv_get", key)
+        return result
+
+    async def kv_set(self, key: str, value: bytes) -> None:
+        await self._call("kv_set", key, value)
+
+    async def kv_set_with_expiry(self, key: str, value: bytes, expire_in_seconds: int) -> None:
+        await self._call("kv_set_with_expiry", key, value, expire_in_seconds)
+
+    async def kv_set_with_options(
+        self,
+        key: str,
+        value: bytes | None,
+        *,
+        atomic: bool = False,
+        old_value: bytes | None = None,
+        expire_in_seconds: int = 0,
+    ) -> bool:
+        return bool(
+            await self._call(
+                "kv_set_with_options",
+                key,
+                value,
+                atomic=atomic,
+                old_value=old_value,
+                expire_in_seconds=expire_in_seconds,
+            )
+        )
+
+    async def kv_delete(self, key: str) -> None:
+        await self._call("kv_delete", key)
+
+    async def kv_delete_all(self) -> None:
+        await self._call("kv_delete_all")
+
+    async def kv_list(self, page: int = 0, per_page: int = 100) -> list[str]:
+        result: list[str] = await self._call("kv_list", page, per_page)
+        return result
