@@ -83,3 +83,13 @@ def tenant_suspend(tenant_ref: str) -> None:
 def tenant_resume(tenant_ref: str) -> None:
     """Serve a suspended TENANT (id or name) again."""
     click.echo(_line(_run(lambda d: d.do_resume(tenant_ref))))
+
+
+@tenant.command("limits")
+@click.argument("tenant_ref", metavar="TENANT")
+@click.option("--requests-per-second", type=float, default=0.0, help="per node; 0: the default")
+@click.option("--max-users", type=int, default=0, help="active users, bots aside; 0: none")
+def tenant_limits(tenant_ref: str, requests_per_second: float, max_users: int) -> None:
+    """Set TENANT's request rate and user limit."""
+    changed = _run(lambda d: d.do_set_limits(tenant_ref, requests_per_second, max_users))
+    click.echo(f"{_line(changed)}  rps={changed.requests_per_second:g} users={changed.max_users}")

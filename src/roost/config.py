@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     # (custom domains mapped to a tenant still name it).
     tenant_base_domain: str = ""
     tenant_refresh_seconds: float = Field(default=30.0, ge=1, le=3600)
+    # Requests per second each node admits for one tenant (0: no limit), unless the
+    # operator sets the tenant's own; bursts of this many seconds' worth pass.
+    tenant_requests_per_second: float = Field(default=0.0, ge=0)
+    tenant_request_burst_seconds: float = Field(default=2.0, gt=0, le=60)
     # The operator API (/operator/v1) answers only requests bearing this token; empty
     # switches it off. Separate from every tenant's own admins.
     operator_token: str = Field(default="", repr=False)

@@ -72,8 +72,16 @@ def build_services(settings: Settings) -> Services:
         RedisBus(settings.redis_url, settings.redis_prefix) if settings.redis_url else LocalBus()
     )
     lifecycle = LifecycleHooks()
+    tenants = TenantDirectory(
+        db,
+        bus,
+        settings.tenant_base_domain,
+        settings.tenant_refresh_seconds,
+        settings.tenant_requests_per_second,
+        settings.tenant_request_burst_seconds,
+    )
     auth = Auth(db, settings, bus, lifecycle)
-    users = Users(db, bus, settings, auth, lifecycle)
+    users = Users(db, bus, settings, auth, lifecycle, max_users=tenants.max_users)
     typing_limit = (
         settings.max_notifications_per_channel if settings.enable_user_typing_messages else 0
     )
@@ -104,9 +112,7 @@ def build_services(settings: Settings) -> Services:
         post_lists=PostLists(db, users),
         reactions=Reactions(db, bus, channels, lifecycle),
         files=files,
-        tenants=TenantDirectory(
-            db, bus, settings.tenant_base_domain, settings.tenant_refresh_seconds
-        ),
+        tenants=tenants,
         plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
         plugin_kv=PluginKV(db),
         lifecycle=lifecycle,
@@ -204,7 +210,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
                 version_id=version_id(),
                 max_body_bytes=settings.max_request_body_bytes,
                 streamed_uploads=frozenset({file_routes.UPLOAD_PATH}),
-                resolve_tenant=services.tenants.resolve,
+                resolve_tenant=services.tenants.admit,
             )
         ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},

@@ -91,6 +91,20 @@ async def set_domains(req: Req) -> Response:
     return json_response(tenant.to_dict())
 
 
+async def set_limits(req: Req) -> Response:
+    _check_operator(req)
+    body = await req.json_object()
+    rate, users = body.get("requests_per_second", 0), body.get("max_users", 0)
+    if isinstance(rate, bool) or not isinstance(rate, int | float):
+        raise errors.invalid_body_param("requests_per_second")
+    if isinstance(users, bool) or not isinstance(users, int):
+        raise errors.invalid_body_param("max_users")
+    tenant = await req.services.tenants.do_set_limits(
+        req.path_str("tenant", 63), float(rate), users
+    )
+    return json_response(tenant.to_dict())
+
+
 def routes() -> list[Route]:
     p = OPERATOR_PREFIX
     return [
@@ -100,4 +114,5 @@ def routes() -> list[Route]:
         Route(f"{p}/tenants/{{tenant}}/suspend", endpoint(suspend_tenant), methods=["POST"]),
         Route(f"{p}/tenants/{{tenant}}/resume", endpoint(resume_tenant), methods=["POST"]),
         Route(f"{p}/tenants/{{tenant}}/domains", endpoint(set_domains), methods=["PUT"]),
+        Route(f"{p}/tenants/{{tenant}}/limits", endpoint(set_limits), methods=["PUT"]),
     ]

@@ -17,11 +17,13 @@ class TokenBuckets:
         self._burst = float(burst)
         self._buckets: TTLCache[str, tuple[float, float]] = TTLCache(MAX_KEYS, FORGET_SECONDS)
 
-    def take(self, key: str) -> bool:
-        """Spend one token of this key's bucket; False when it is empty."""
+    def take(self, key: str, rate: float = 0.0, burst: float = 0.0) -> bool:
+        """Spend one token of this key's bucket; False when it is empty. ``rate`` and
+        ``burst`` override the defaults for this key."""
+        rate, burst = rate or self._rate, burst or self._burst
         now = time.monotonic()
-        tokens, last = self._buckets.get(key, (self._burst, now))
-        tokens = min(self._burst, tokens + (now - last) * self._rate)
+        tokens, last = self._buckets.get(key, (burst, now))
+        tokens = min(burst, tokens + (now - last) * rate)
         if tokens < 1.0:
             self._buckets[key] = (tokens, now)
             return False

@@ -24,6 +24,7 @@ import logging
 import re
 
 from roost.app.errors import AppError, invalid_param
+from roost.app.rate_limits import TokenBuckets
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
@@ -43,6 +44,8 @@ DISPLAY_NAME_MAX = 128
 MAX_DOMAINS = 20
 # Names a deployment's own hosts commonly use.
 RESERVED_NAMES = frozenset({"www", "api", "admin", "operator", "static", "mail"})
+MAX_REQUESTS_PER_SECOND = 1_000_000.0
+MAX_USERS_LIMIT = 10_000_000
 
 
 def no_such_tenant() -> AppError:
@@ -55,6 +58,22 @@ def suspended() -> AppError:
     )
 
 
+def rate_limited() -> AppError:
+    return AppError(
+        429,
+        "api.tenant.rate_limited.app_error",
+        "This organisation is sending more requests than its limit allows; retry shortly.",
+    )
+
+
+def users_quota(limit: int) -> AppError:
+    return AppError(
+        403,
+        "api.tenant.quota.users.app_error",
+        f"This organisation has reached its limit of {limit} users.",
+    )
+
+
 def _host_name(host: str) -> str:
     host = host.strip().lower().rstrip(".")
     if host.startswith("["):  # an IPv6 literal, [::1]:8065
@@ -64,9 +83,20 @@ def _host_name(host: str) -> str:
 
 class TenantDirectory:
     def __init__(
-        self, db: Database, bus: Bus, base_domain: str = "", refresh_seconds: float = 30.0
+        self,
+        db: Database,
+        bus: Bus,
+        base_domain: str = "",
+        refresh_seconds: float = 30.0,
+        requests_per_second: float = 0.0,
+        burst_seconds: float = 2.0,
     ) -> None:
         self._db = db
+        # Per node: each node admits up to a tenant's rate, so one busy tenant cannot
+        # take a node's capacity from the others.
+        self._default_rate = requests_per_second
+        self._burst_seconds = burst_seconds
+        self._buckets = TokenBuckets(1.0, 1)
         self._bus = bus
         self._base = base_domain.strip().lower().strip(".")
         self._refresh_seconds = refresh_seconds
@@ -147,6 +177,20 @@ class TenantDirectory:
             raise suspended()
         return tenant.id
 
+    def admit(self, host: str) -> str:
+        """``resolve``, then the tenant's request rate: AppError 429 beyond it."""
+        tenant_id = self.resolve(host)
+        tenant = self._by_id.get(tenant_id)
+        rate = (tenant.requests_per_second if tenant else 0.0) or self._default_rate
+        if rate and not self._buckets.take(tenant_id, rate, max(1.0, rate * self._burst_seconds)):
+            raise rate_limited()
+        return tenant_id
+
+    def max_users(self, tenant_id: str) -> int:
+        """The most users (bots aside) the tenant may have; 0: no limit."""
+        tenant = self._by_id.get(tenant_id)
+        return tenant.max_users if tenant else 0
+
     # The operator's view.
 
     def get(self, tenant_id: str) -> Tenant:
@@ -207,6 +251,18 @@ class TenantDirectory:
         tenant = self.get(tenant_id)
         async with self._db.write() as conn:
             await tenant_store.set_state(conn, tenant.id, state, now_ms())
+        return await self._changed(tenant.id)
+
+    async def do_set_limits(
+        self, tenant_id: str, requests_per_second: float, max_users: int
+    ) -> Tenant:
+        if not 0 <= requests_per_second <= MAX_REQUESTS_PER_SECOND:
+            raise invalid_param("requests_per_second")
+        if not 0 <= max_users <= MAX_USERS_LIMIT:
+            raise invalid_param("max_users")
+        tenant = self.get(tenant_id)
+        async with self._db.write() as conn:
+            await tenant_store.set_limits(conn, tenant.id, requests_per_second, max_users, now_ms())
         return await self._changed(tenant.id)
 
     async def do_suspend(self, tenant_id: str) -> Tenant:

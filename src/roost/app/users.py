@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from roost.app import errors, validation
@@ -11,6 +11,7 @@ from roost.app.context import Actor
 from roost.app.passwords import MAX_PASSWORD_BYTES, hash_password, verify_password
 from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.app.read_cache import ReadCache
+from roost.app.tenants import users_quota
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
@@ -18,6 +19,7 @@ from roost.ids import new_id
 from roost.model.event import RESYNC, Broadcast, Event
 from roost.model.user import User
 from roost.store import sessions as session_store
+from roost.store import tenants as tenant_store
 from roost.store import users as user_store
 from roost.store.database import Database
 
@@ -44,9 +46,12 @@ class Users:
         settings: Settings,
         auth: Auth,
         hooks: LifecycleHooks | None = None,
+        max_users: Callable[[str], int] | None = None,
     ) -> None:
         self._db = db
         self.hooks = hooks or LifecycleHooks()
+        # The tenant's user limit (0: none), from the tenant directory.
+        self._max_users = max_users or (lambda _: 0)
         self._auth = auth
         self._bus = bus
         self._settings = settings
@@ -184,6 +189,12 @@ class Users:
                 )
             user.password_hash = await hash_password(password, self._settings.password_hash_cost)
         async with self._db.write() as conn:
+            limit = 0 if is_bot else self._max_users(tenant_id)
+            if limit:
+                # One signup at a time per tenant, so concurrent ones cannot overshoot.
+                await tenant_store.lock_tenant(conn, tenant_id)
+                if await user_store.count_people(conn, tenant_id) >= limit:
+                    raise users_quota(limit)
             if await user_store.get_by_username(conn, tenant_id, user.username):
                 raise errors.AppError(
                     400,

@@ -19,6 +19,9 @@ class Tenant:
     create_at: int = 0
     update_at: int = 0
     domains: list[str] = field(default_factory=list)  # custom domains mapped to it
+    # Limits; 0 means the deployment's default (requests) or none (users).
+    requests_per_second: float = 0.0
+    max_users: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -29,4 +32,8 @@ class Tenant:
             "create_at": self.create_at,
             "update_at": self.update_at,
             "domains": sorted(self.domains),
+            "limits": {
+                "requests_per_second": self.requests_per_second,
+                "max_users": self.max_users,
+            },
         }

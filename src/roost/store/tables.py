@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -47,6 +48,8 @@ tenants = Table(
     _ms("delete_at"),
     Column("state", String(16), nullable=False, server_default="active"),
     _ms("update_at"),
+    Column("requests_per_second", Float, nullable=False, server_default="0"),
+    Column("max_users", Integer, nullable=False, server_default="0"),
 )
 
 users = Table(

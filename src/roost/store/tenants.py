@@ -33,6 +33,8 @@ async def all_tenants(conn: AsyncConnection, tenant_id: str = "") -> list[Tenant
             create_at=r.create_at,
             update_at=r.update_at,
             domains=domains.get(r.id, []),
+            requests_per_second=r.requests_per_second,
+            max_users=r.max_users,
         )
         for r in rows
     ]
@@ -80,3 +82,19 @@ async def set_state(conn: AsyncConnection, tenant_id: str, state: str, now: int)
         update(tenants).where(tenants.c.id == tenant_id).values(state=state, update_at=now)
     )
     return bool(result.rowcount)
+
+
+async def set_limits(
+    conn: AsyncConnection, tenant_id: str, requests_per_second: float, max_users: int, now: int
+) -> None:
+    await conn.execute(
+        update(tenants)
+        .where(tenants.c.id == tenant_id)
+        .values(requests_per_second=requests_per_second, max_users=max_users, update_at=now)
+    )
+
+
+async def lock_tenant(conn: AsyncConnection, tenant_id: str) -> None:
+    """Serialise changes counted against a tenant's limits (PostgreSQL; SQLite's writers
+    are serialised already)."""
+    await conn.execute(select(tenants.c.id).where(tenants.c.id == tenant_id).with_for_update())

@@ -103,6 +103,16 @@ async def count_users(conn: AsyncConnection, tenant_id: str) -> int:
     return int(result.scalar_one())
 
 
+async def count_people(conn: AsyncConnection, tenant_id: str) -> int:
+    """Active users who are not bots: what a tenant's user limit counts."""
+    result = await conn.execute(
+        select(func.count())
+        .select_from(users)
+        .where(users.c.tenant_id == tenant_id, users.c.delete_at == 0, ~users.c.is_bot)
+    )
+    return int(result.scalar_one())
+
+
 async def get_user(conn: AsyncConnection, tenant_id: str, user_id: str) -> User | None:
     row = (
         (await conn.execute(_user_select(tenant_id).where(users.c.id == user_id)))

@@ -1,4 +1,4 @@
-"""tenants: a state (active or suspended) for each tenant, and custom domains
+"""tenants: a state (active or suspended) and limits for each tenant, and custom domains
 
 Revision ID: 0010
 Revises: 0008 (rechained when the migrations numbered before it land)
@@ -24,6 +24,11 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("update_at", sa.BigInteger, nullable=False, server_default="0")
         )
+        # 0: the deployment's default (ROOST_TENANT_REQUESTS_PER_SECOND), or no limit.
+        batch_op.add_column(
+            sa.Column("requests_per_second", sa.Float, nullable=False, server_default="0")
+        )
+        batch_op.add_column(sa.Column("max_users", sa.Integer, nullable=False, server_default="0"))
     op.create_table(
         "tenant_domains",
         sa.Column("domain", sa.String(253), primary_key=True, nullable=False),
@@ -35,5 +40,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("tenant_domains")
     with op.batch_alter_table("tenants") as batch_op:
+        batch_op.drop_column("max_users")
+        batch_op.drop_column("requests_per_second")
         batch_op.drop_column("update_at")
         batch_op.drop_column("state")
