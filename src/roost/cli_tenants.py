@@ -93,3 +93,11 @@ def tenant_limits(tenant_ref: str, requests_per_second: float, max_users: int) -
     """Set TENANT's request rate and user limit."""
     changed = _run(lambda d: d.do_set_limits(tenant_ref, requests_per_second, max_users))
     click.echo(f"{_line(changed)}  rps={changed.requests_per_second:g} users={changed.max_users}")
+
+
+@tenant.command("delete")
+@click.argument("tenant_ref", metavar="TENANT")
+@click.confirmation_option(prompt="Delete this tenant and everything in it?")
+def tenant_delete(tenant_ref: str) -> None:
+    """Delete TENANT: refused at once, its data removed by the nodes in the background."""
+    click.echo(_line(_run(lambda d: d.do_delete(tenant_ref))))

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # operator sets the tenant's own; bursts of this many seconds' worth pass.
     tenant_requests_per_second: float = Field(default=0.0, ge=0)
     tenant_request_burst_seconds: float = Field(default=2.0, gt=0, le=60)
+    # A deleted tenant's rows go this many per statement (each its own transaction); each
+    # node looks for deletions left unfinished this often.
+    tenant_delete_batch: int = Field(default=1000, ge=1, le=100_000)
+    tenant_reap_seconds: float = Field(default=30.0, gt=0, le=3600)
     # The operator API (/operator/v1) answers only requests bearing this token; empty
     # switches it off. Separate from every tenant's own admins.
     operator_token: str = Field(default="", repr=False)

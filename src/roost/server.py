@@ -38,6 +38,7 @@ from roost.app.search import Search
 from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
+from roost.app.tenant_reaper import TenantReaper
 from roost.app.tenants import TenantDirectory
 from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.threads import Threads
@@ -113,6 +114,9 @@ def build_services(settings: Settings) -> Services:
         reactions=Reactions(db, bus, channels, lifecycle),
         files=files,
         tenants=tenants,
+        tenant_reaper=TenantReaper(
+            db, files.store, tenants, settings.tenant_delete_batch, settings.tenant_reap_seconds
+        ),
         plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
         plugin_kv=PluginKV(db),
         lifecycle=lifecycle,
@@ -183,6 +187,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         file_sweeper = asyncio.create_task(_file_sweeper(services).run())
         fanout_worker = asyncio.create_task(services.fanout.run())
         delivery_worker = asyncio.create_task(services.integrations.deliveries.run())
+        tenant_reaper = asyncio.create_task(services.tenant_reaper.run())
         if plugins is not None:
             plugins.start()
         try:
@@ -190,7 +195,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         finally:
             if plugins is not None:
                 await plugins.close()
-            for task in (sweeper, file_sweeper, fanout_worker, delivery_worker):
+            for task in (sweeper, file_sweeper, fanout_worker, delivery_worker, tenant_reaper):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

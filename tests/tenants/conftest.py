@@ -36,6 +36,8 @@ def deployment(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "ROOST_TENANT_BASE_DOMAIN": BASE_DOMAIN,
         "ROOST_OPERATOR_TOKEN": OPERATOR_TOKEN,
         "ROOST_TENANT_REFRESH_SECONDS": "1",
+        "ROOST_TENANT_REAP_SECONDS": "1",
+        "ROOST_TENANT_DELETE_BATCH": "7",  # small: every table takes several batches
     }
     with database(backend, data_dir) as url, running_server(url, data_dir, env) as base:
         yield Deployment(base, url, data_dir)

@@ -82,6 +82,14 @@ async def resume_tenant(req: Req) -> Response:
     return json_response(tenant.to_dict())
 
 
+async def delete_tenant(req: Req) -> Response:
+    """Accepted: the tenant is refused from now on; its data goes in the background."""
+    _check_operator(req)
+    tenant = await req.services.tenants.do_delete(req.path_str("tenant", 63))
+    req.services.tenant_reaper.nudge()
+    return json_response(tenant.to_dict(), status=202)
+
+
 async def set_domains(req: Req) -> Response:
     _check_operator(req)
     body = await req.json_object()
@@ -111,6 +119,7 @@ def routes() -> list[Route]:
         Route(f"{p}/tenants", endpoint(create_tenant), methods=["POST"]),
         Route(f"{p}/tenants", endpoint(list_tenants), methods=["GET"]),
         Route(f"{p}/tenants/{{tenant}}", endpoint(get_tenant), methods=["GET"]),
+        Route(f"{p}/tenants/{{tenant}}", endpoint(delete_tenant), methods=["DELETE"]),
         Route(f"{p}/tenants/{{tenant}}/suspend", endpoint(suspend_tenant), methods=["POST"]),
         Route(f"{p}/tenants/{{tenant}}/resume", endpoint(resume_tenant), methods=["POST"]),
         Route(f"{p}/tenants/{{tenant}}/domains", endpoint(set_domains), methods=["PUT"]),

@@ -23,6 +23,7 @@ from roost.app.reactions import Reactions
 from roost.app.search import Search
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
+from roost.app.tenant_reaper import TenantReaper
 from roost.app.tenants import TenantDirectory
 from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.threads import Threads
@@ -56,6 +57,7 @@ class Services:
     files: Files
     search: Search
     tenants: TenantDirectory
+    tenant_reaper: TenantReaper
     # Built once the rest exists (it hooks into posts): roost.server sets it.
     integrations: Integrations = field(init=False)
     plugins: Plugins

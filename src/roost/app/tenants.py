@@ -29,7 +29,7 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.event import Event, internal_event
-from roost.model.tenant import ACTIVE, STATES, SUSPENDED, Tenant
+from roost.model.tenant import ACTIVE, DELETING, STATES, SUSPENDED, Tenant
 from roost.store import tenants as tenant_store
 from roost.store.database import Database
 from roost.tenants import DEFAULT_TENANT_ID
@@ -174,7 +174,7 @@ class TenantDirectory:
                     return DEFAULT_TENANT_ID  # directory not loaded yet (start-up)
                 raise no_such_tenant()
         if tenant.state != ACTIVE:
-            raise suspended()
+            raise no_such_tenant() if tenant.state == DELETING else suspended()
         return tenant.id
 
     def admit(self, host: str) -> str:
@@ -249,6 +249,8 @@ class TenantDirectory:
         if state not in STATES:
             raise invalid_param("state")
         tenant = self.get(tenant_id)
+        if tenant.state == DELETING:
+            raise no_such_tenant()
         async with self._db.write() as conn:
             await tenant_store.set_state(conn, tenant.id, state, now_ms())
         return await self._changed(tenant.id)
@@ -256,6 +258,7 @@ class TenantDirectory:
     async def do_set_limits(
         self, tenant_id: str, requests_per_second: float, max_users: int
     ) -> Tenant:
+        """A tenant's own limits; 0 for the deployment's default rate, or no user limit."""
         if not 0 <= requests_per_second <= MAX_REQUESTS_PER_SECOND:
             raise invalid_param("requests_per_second")
         if not 0 <= max_users <= MAX_USERS_LIMIT:
@@ -264,6 +267,23 @@ class TenantDirectory:
         async with self._db.write() as conn:
             await tenant_store.set_limits(conn, tenant.id, requests_per_second, max_users, now_ms())
         return await self._changed(tenant.id)
+
+    async def do_delete(self, tenant_id: str) -> Tenant:
+        """Mark the tenant for deletion: from now on it answers like one that does not
+        exist, and the reaper (app/tenant_reaper.py) removes its data."""
+        tenant = self.get(tenant_id)
+        if tenant.id == DEFAULT_TENANT_ID:
+            raise AppError(
+                400, "api.tenant.delete.default.app_error", "The default tenant cannot be deleted."
+            )
+        async with self._db.write() as conn:
+            await tenant_store.set_state(conn, tenant.id, DELETING, now_ms())
+        return await self._changed(tenant.id)
+
+    async def forget(self, tenant_id: str) -> None:
+        """The tenant's data and row are gone: drop it here and on every node."""
+        await self.reload_one(tenant_id)
+        await self._bus.publish([internal_event("", TENANTS_CHANGED, {"tenant_id": tenant_id})])
 
     async def do_suspend(self, tenant_id: str) -> Tenant:
         return await self.do_set_state(tenant_id, SUSPENDED)

@@ -7,6 +7,8 @@ from typing import Any
 
 ACTIVE = "active"
 SUSPENDED = "suspended"
+# Refused like a tenant that does not exist while a worker removes its data.
+DELETING = "deleting"
 STATES = (ACTIVE, SUSPENDED)
 
 
