@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # node looks for deletions left unfinished this often.
     tenant_delete_batch: int = Field(default=1000, ge=1, le=100_000)
     tenant_reap_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Each node adds the requests it admitted per tenant to the database this often.
+    tenant_usage_flush_seconds: float = Field(default=60.0, gt=0, le=3600)
     # The operator API (/operator/v1) answers only requests bearing this token; empty
     # switches it off. Separate from every tenant's own admins.
     operator_token: str = Field(default="", repr=False)

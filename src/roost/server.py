@@ -39,6 +39,7 @@ from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
 from roost.app.tenant_reaper import TenantReaper
+from roost.app.tenant_usage import TenantUsage
 from roost.app.tenants import TenantDirectory
 from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.threads import Threads
@@ -117,6 +118,7 @@ def build_services(settings: Settings) -> Services:
         tenant_reaper=TenantReaper(
             db, files.store, tenants, settings.tenant_delete_batch, settings.tenant_reap_seconds
         ),
+        tenant_usage=TenantUsage(db, tenants, settings.tenant_usage_flush_seconds),
         plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
         plugin_kv=PluginKV(db),
         lifecycle=lifecycle,
@@ -188,6 +190,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         fanout_worker = asyncio.create_task(services.fanout.run())
         delivery_worker = asyncio.create_task(services.integrations.deliveries.run())
         tenant_reaper = asyncio.create_task(services.tenant_reaper.run())
+        tenant_usage = asyncio.create_task(services.tenant_usage.run())
         if plugins is not None:
             plugins.start()
         try:
@@ -195,7 +198,8 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
         finally:
             if plugins is not None:
                 await plugins.close()
-            for task in (sweeper, file_sweeper, fanout_worker, delivery_worker, tenant_reaper):
+            workers = (sweeper, file_sweeper, fanout_worker, delivery_worker, tenant_reaper)
+            for task in (*workers, tenant_usage):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -90,6 +90,14 @@ async def delete_tenant(req: Req) -> Response:
     return json_response(tenant.to_dict(), status=202)
 
 
+async def tenant_usage(req: Req) -> Response:
+    """People, posts, files and storage now, and requests per day (UTC) for ``days``."""
+    _check_operator(req)
+    days = req.query_int("days", 30, minimum=1, maximum=366)
+    usage = await req.services.tenant_usage.usage(req.path_str("tenant", 63), days)
+    return json_response(usage)
+
+
 async def set_domains(req: Req) -> Response:
     _check_operator(req)
     body = await req.json_object()
@@ -124,4 +132,5 @@ def routes() -> list[Route]:
         Route(f"{p}/tenants/{{tenant}}/resume", endpoint(resume_tenant), methods=["POST"]),
         Route(f"{p}/tenants/{{tenant}}/domains", endpoint(set_domains), methods=["PUT"]),
         Route(f"{p}/tenants/{{tenant}}/limits", endpoint(set_limits), methods=["PUT"]),
+        Route(f"{p}/tenants/{{tenant}}/usage", endpoint(tenant_usage), methods=["GET"]),
     ]

@@ -24,6 +24,7 @@ from roost.app.search import Search
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
 from roost.app.tenant_reaper import TenantReaper
+from roost.app.tenant_usage import TenantUsage
 from roost.app.tenants import TenantDirectory
 from roost.app.thread_fanout_worker import FanoutWorker
 from roost.app.threads import Threads
@@ -58,6 +59,7 @@ class Services:
     search: Search
     tenants: TenantDirectory
     tenant_reaper: TenantReaper
+    tenant_usage: TenantUsage
     # Built once the rest exists (it hooks into posts): roost.server sets it.
     integrations: Integrations = field(init=False)
     plugins: Plugins

@@ -97,6 +97,8 @@ class TenantDirectory:
         self._default_rate = requests_per_second
         self._burst_seconds = burst_seconds
         self._buckets = TokenBuckets(1.0, 1)
+        # Requests admitted per tenant since the usage writer last took them.
+        self._requests: dict[str, int] = {}
         self._bus = bus
         self._base = base_domain.strip().lower().strip(".")
         self._refresh_seconds = refresh_seconds
@@ -184,7 +186,18 @@ class TenantDirectory:
         rate = (tenant.requests_per_second if tenant else 0.0) or self._default_rate
         if rate and not self._buckets.take(tenant_id, rate, max(1.0, rate * self._burst_seconds)):
             raise rate_limited()
+        self._requests[tenant_id] = self._requests.get(tenant_id, 0) + 1
         return tenant_id
+
+    def take_request_counts(self) -> dict[str, int]:
+        """The requests admitted per tenant since the last call (for app/tenant_usage.py)."""
+        counts, self._requests = self._requests, {}
+        return counts
+
+    def restore_request_counts(self, counts: dict[str, int]) -> None:
+        """Counts that could not be written: kept for the next attempt."""
+        for tenant_id, n in counts.items():
+            self._requests[tenant_id] = self._requests.get(tenant_id, 0) + n
 
     def max_users(self, tenant_id: str) -> int:
         """The most users (bots aside) the tenant may have; 0: no limit."""

@@ -40,3 +40,22 @@ async def upsert(
         index_elements=list(key), set_={col: stmt.excluded[col] for col in update}
     )
     await conn.execute(stmt, list(rows))
+
+
+async def upsert_adding(
+    conn: AsyncConnection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    key: Sequence[str],
+    add: Sequence[str],
+) -> None:
+    """Insert rows, or add their values to the named columns where the key exists
+    (counters written by several nodes)."""
+    if not rows:
+        return
+    stmt = _insert(conn, table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(key),
+        set_={col: table.c[col] + stmt.excluded[col] for col in add},
+    )
+    await conn.execute(stmt, list(rows))

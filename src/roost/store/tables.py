@@ -488,6 +488,15 @@ Index(
     outbound_deliveries.c.next_attempt_at,
 )
 
+# Requests per tenant per day (UTC), added to by every node once a minute: for billing.
+tenant_requests = Table(
+    "tenant_requests",
+    metadata,
+    Column("tenant_id", String(26), primary_key=True),
+    Column("day", String(10), primary_key=True),  # 2026-11-28
+    Column("requests", BigInteger, nullable=False, server_default="0"),
+)
+
 # Custom domains mapped to tenants (with `tenants`, the directory: not tenant-scoped).
 tenant_domains = Table(
     "tenant_domains",
@@ -520,6 +529,7 @@ __all__ = [
     "team_members",
     "teams",
     "tenant_domains",
+    "tenant_requests",
     "thread_fanout_jobs",
     "thread_memberships",
     "users",

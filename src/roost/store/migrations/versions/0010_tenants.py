@@ -1,4 +1,5 @@
-"""tenants: a state (active or suspended) and limits for each tenant, and custom domains
+"""tenants: a state (active or suspended) and limits for each tenant, custom domains,
+and requests per tenant per day
 
 Revision ID: 0010
 Revises: 0008 (rechained when the migrations numbered before it land)
@@ -35,9 +36,16 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.String(26), nullable=False),
     )
     op.create_index("ix_tenant_domains_tenant", "tenant_domains", ["tenant_id"])
+    op.create_table(
+        "tenant_requests",
+        sa.Column("tenant_id", sa.String(26), primary_key=True, nullable=False),
+        sa.Column("day", sa.String(10), primary_key=True, nullable=False),
+        sa.Column("requests", sa.BigInteger, nullable=False, server_default="0"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("tenant_requests")
     op.drop_table("tenant_domains")
     with op.batch_alter_table("tenants") as batch_op:
         batch_op.drop_column("max_users")
