@@ -38,6 +38,7 @@ from roost.app.search import Search
 from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
+from roost.app.tenant_export import TenantExport
 from roost.app.tenant_reaper import TenantReaper
 from roost.app.tenant_usage import TenantUsage
 from roost.app.tenants import TenantDirectory
@@ -119,6 +120,7 @@ def build_services(settings: Settings) -> Services:
             db, files.store, tenants, settings.tenant_delete_batch, settings.tenant_reap_seconds
         ),
         tenant_usage=TenantUsage(db, tenants, settings.tenant_usage_flush_seconds),
+        tenant_export=TenantExport(db, tenants),
         plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
         plugin_kv=PluginKV(db),
         lifecycle=lifecycle,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from roost.api.request import Req, endpoint
@@ -98,6 +98,19 @@ async def tenant_usage(req: Req) -> Response:
     return json_response(usage)
 
 
+async def export_tenant(req: Req) -> Response:
+    """The tenant as Mattermost bulk-import JSONL, streamed as it is read."""
+    _check_operator(req)
+    exporter = req.services.tenant_export
+    tenant_id = exporter.check(req.path_str("tenant", 63))
+    filename = f"roost-{req.services.tenants.get(tenant_id).name}.jsonl"
+    return StreamingResponse(
+        exporter.lines(tenant_id),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 async def set_domains(req: Req) -> Response:
     _check_operator(req)
     body = await req.json_object()
@@ -133,4 +146,5 @@ def routes() -> list[Route]:
         Route(f"{p}/tenants/{{tenant}}/domains", endpoint(set_domains), methods=["PUT"]),
         Route(f"{p}/tenants/{{tenant}}/limits", endpoint(set_limits), methods=["PUT"]),
         Route(f"{p}/tenants/{{tenant}}/usage", endpoint(tenant_usage), methods=["GET"]),
+        Route(f"{p}/tenants/{{tenant}}/export", endpoint(export_tenant), methods=["GET"]),
     ]
