@@ -3,6 +3,7 @@ body-size limits."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from roost.ids import new_id
 _SLASHES = re.compile(r"//+")
 # Node-level paths no tenant owns.
 _UNTENANTED = ("/operator/", "/metrics")
+RATE_REFUSAL_DELAY_SECONDS = 0.25
 # Load balancers probe a node's health by address, a host that names no tenant.
 _HEALTH_PATH = "/api/v4/system/ping"
 
@@ -113,11 +115,18 @@ class RoostMiddleware:
 async def _refuse(
     scope: Scope, receive: Receive, send: Send, error: AppError, request_id: str
 ) -> None:
+    if error.status == 429:
+        # Over its tenant's rate: answered late, so a client retrying at once cannot
+        # turn refusals into load of their own.
+        await asyncio.sleep(RATE_REFUSAL_DELAY_SECONDS)
     if scope["type"] == "websocket":
         # Refused before the handshake completes: the client sees the upgrade fail.
         await send({"type": "websocket.close", "code": 1008})
         return
-    await error_response(error, request_id)(scope, receive, send)
+    response = error_response(error, request_id)
+    if error.status == 429:
+        response.headers["Retry-After"] = "1"
+    await response(scope, receive, send)
 
 
 def _header(scope: Scope, name: bytes) -> str:
