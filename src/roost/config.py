@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     # and the first retry's delay (doubled after each failure, at most an hour).
     delivery_max_attempts: int = Field(default=5, ge=1, le=50)
     delivery_retry_base_seconds: float = Field(default=10.0, gt=0, le=3600)
+    # HTTP apps: how long the server keeps an app's bindings before asking it again
+    # (an app also says when they changed).
+    app_bindings_ttl_seconds: float = Field(default=600.0, gt=0, le=86400)
 
     @field_validator("file_store")
     @classmethod

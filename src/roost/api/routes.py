@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost import metrics
+from roost.api import apps as app_routes
 from roost.api import bots, channel_members, channels, search, status, system, teams, threads, users
 from roost.api import commands as command_routes
 from roost.api import deliveries as delivery_routes
@@ -47,6 +48,7 @@ def api_routes() -> list[BaseRoute]:
         *command_routes.routes(),
         *post_action_routes.routes(),
         *delivery_routes.routes(),
+        *app_routes.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 
@@ -63,6 +65,7 @@ def all_routes() -> list[BaseRoute]:
         Route("/metrics", prometheus_metrics, methods=["GET"]),
         *file_routes.public_routes(),
         *webhook_routes.public_routes(),
+        *app_routes.plugin_routes(),
         # The web client last: its fallback answers every other page path.
         *web_client.routes(web_client.WebClient(), not_found),
     ]
