@@ -7,7 +7,11 @@ receiver on 127.0.0.1 that answers outgoing-webhook calls. Phases:
    same run, POST /api/v4/posts by N crowd users;
 2. one client posting in turn (--sequential posts each): a message no hook matches,
    then one whose first word triggers an outgoing webhook; for the second, the post
-   request's latency and the time until the receiver has the call.
+   request's latency and the time until the receiver has the call;
+3. an HTTP app (an aiohttp app in this process) installed from its manifest, its bot
+   subscribed to post_created in the channel: one client posting in turn, the post
+   request's latency and the time until the app has the event (JWT-signed call
+   through the delivery queue).
 
     .venv/bin/python -m bench.integrations --backend postgres --clients 20 --seconds 15
 """
@@ -190,6 +194,94 @@ async def outgoing(
         await runner.cleanup()
 
 
+async def app_server(
+    arrivals: dict[str, asyncio.Future[float]], tokens: list[str]
+) -> tuple[web.AppRunner, int]:
+    """A minimal HTTP app: manifest, install, bindings, and the post_created handler."""
+    port_box: list[int] = []
+
+    async def manifest(_: web.Request) -> web.Response:
+        root = f"http://127.0.0.1:{port_box[0]}"
+        return web.json_response(
+            {
+                "app_id": "benchapp",
+                "display_name": "Bench",
+                "http": {"root_url": root, "use_jwt": True},
+                "on_install": {"path": "/installed"},
+            }
+        )
+
+    async def installed(request: web.Request) -> web.Response:
+        tokens.append((await request.json())["context"]["bot_access_token"])
+        return web.json_response({"type": "ok"})
+
+    async def bindings(_: web.Request) -> web.Response:
+        return web.json_response({"type": "ok", "data": []})
+
+    async def on_post(request: web.Request) -> web.Response:
+        context = (await request.json())["context"]
+        found = arrival(arrivals, str(context["post_id"]))
+        if not found.done():
+            found.set_result(time.perf_counter())
+        return web.json_response({"type": "ok"})
+
+    app = web.Application()
+    app.router.add_get("/manifest.json", manifest)
+    app.router.add_post("/installed", installed)
+    app.router.add_post("/bindings", bindings)
+    app.router.add_post("/on-post", on_post)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port_box.append(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+    return runner, port_box[0]
+
+
+async def app_phase(
+    base: str, headers: dict[str, str], team_id: str, token: str, channel_id: str, posts: int
+) -> None:
+    arrivals: dict[str, asyncio.Future[float]] = {}
+    bot_tokens: list[str] = []
+    runner, port = await app_server(arrivals, bot_tokens)
+    try:
+        body = {"manifest_url": f"http://127.0.0.1:{port}/manifest.json"}
+        app = await create(base, headers, "/apps", body)
+        bot = app["bot_user_id"]
+        await create(
+            base, headers, f"/teams/{team_id}/members", {"team_id": team_id, "user_id": bot}
+        )
+        await create(base, headers, f"/channels/{channel_id}/members", {"user_id": bot})
+        as_bot = {"Authorization": f"Bearer {bot_tokens[0]}"}
+        sub = {"subject": "post_created", "channel_id": channel_id, "call": {"path": "/on-post"}}
+        async with (
+            aiohttp.ClientSession() as s,
+            s.post(
+                f"{base}/plugins/com.mattermost.apps/api/v1/subscribe", json=sub, headers=as_bot
+            ) as r,
+        ):
+            assert r.status == 200, await r.text()
+        request_ms: list[float] = []
+        called_ms: list[float] = []
+        async with aiohttp.ClientSession() as s:
+            for n in range(posts):
+                message = {"channel_id": channel_id, "message": f"app {n} some words"}
+                started = time.perf_counter()
+                async with s.post(
+                    f"{base}/api/v4/posts",
+                    json=message,
+                    headers={"Authorization": f"Bearer {token}"},
+                ) as r:
+                    post_id = (await r.json())["id"]
+                request_ms.append((time.perf_counter() - started) * 1000)
+                arrived = await asyncio.wait_for(arrival(arrivals, post_id), 10)
+                called_ms.append((arrived - started) * 1000)
+        print(f"post with an app subscribed (post_created): request {describe(request_ms)}")
+        print(f"  post sent -> app has the event: {describe(called_ms)}")
+    finally:
+        await runner.cleanup()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -218,6 +310,16 @@ def main() -> None:
         asyncio.run(api_phase(setup.base, crowd.tokens, crowd.channel_id, args.seconds))
         asyncio.run(
             outgoing(
+                setup.base,
+                headers,
+                crowd.team_id,
+                crowd.tokens[0],
+                crowd.channel_id,
+                args.sequential,
+            )
+        )
+        asyncio.run(
+            app_phase(
                 setup.base,
                 headers,
                 crowd.team_id,

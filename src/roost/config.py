@@ -157,6 +157,9 @@ class Settings(BaseSettings):
     # Hooks that refuse the change when a plugin fails (else the plugin is skipped):
     # comma-separated "hook" (every plugin) or "plugin_id/hook".
     plugin_fail_closed_hooks: str = ""
+    # HTTP apps: how long the server keeps an app's bindings before asking it again
+    # (an app also says when they changed).
+    app_bindings_ttl_seconds: float = Field(default=600.0, gt=0, le=86400)
 
     @field_validator("file_store")
     @classmethod

@@ -141,6 +141,8 @@ def _integrations(s: Services) -> Integrations:
         s.channel_members,
         s.direct_channels,
         s.search,
+        s.bots,
+        s.auth,
     )
     return build_integrations(deps)
 

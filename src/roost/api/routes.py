@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost import metrics
+from roost.api import apps as app_routes
 from roost.api import bots, channel_members, channels, search, status, system, teams, threads, users
 from roost.api import commands as command_routes
 from roost.api import deliveries as delivery_routes
@@ -50,6 +51,7 @@ def api_routes() -> list[BaseRoute]:
         *post_action_routes.routes(),
         *delivery_routes.routes(),
         *plugin_routes.routes(),
+        *app_routes.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 
@@ -68,6 +70,7 @@ def all_routes() -> list[BaseRoute]:
         *webhook_routes.public_routes(),
         *operator_routes.routes(),
         *plugin_routes.public_routes(),
+        *app_routes.plugin_routes(),
         # The web client last: its fallback answers every other page path.
         *web_client.routes(web_client.WebClient(), not_found),
     ]

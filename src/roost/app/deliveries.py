@@ -31,6 +31,8 @@ BACKOFF_MAX_SECONDS = 3600.0
 LEASE_MARGIN_SECONDS = 30.0
 
 DeliveredHandler = Callable[[Delivery, OutboundResponse], Awaitable[None]]
+# Headers made at each attempt (a signature that expires); OutboundError to give up.
+HeadersMaker = Callable[[Delivery], Awaitable[dict[str, str]]]
 
 
 class DeliveryQueue:
@@ -50,12 +52,17 @@ class DeliveryQueue:
         self._lease_ms = int((timeout_seconds + LEASE_MARGIN_SECONDS) * 1000)
         self._poll = poll_seconds
         self._handlers: dict[str, DeliveredHandler] = {}
+        self._signers: dict[str, HeadersMaker] = {}
         self._running: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
 
     def on_delivered(self, kind: str, handler: DeliveredHandler) -> None:
         """What to do with the answer of a delivered call of this kind."""
         self._handlers[kind] = handler
+
+    def sign_with(self, kind: str, signer: HeadersMaker) -> None:
+        """Headers for each attempt of a call of this kind."""
+        self._signers[kind] = signer
 
     async def enqueue(self, deliveries: list[Delivery]) -> None:
         """Persist deliveries leased to this node, then attempt them in the background."""
@@ -100,8 +107,13 @@ class DeliveryQueue:
 
     async def _attempt(self, delivery: Delivery) -> None:
         try:
+            signer = self._signers.get(delivery.kind)
             response = await self._http.request(
-                "POST", delivery.url, body=delivery.body, content_type=delivery.content_type
+                "POST",
+                delivery.url,
+                body=delivery.body,
+                content_type=delivery.content_type,
+                headers=await signer(delivery) if signer else None,
             )
             if not response.ok:
                 raise OutboundError(f"answered {response.status}")

@@ -7,6 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from roost.app.app_bindings import BindingsCache
+from roost.app.app_commands import AppCommands
+from roost.app.app_events import AppEvents
+from roost.app.app_requests import AppRequests
+from roost.app.apps import Apps
+from roost.app.auth import Auth
+from roost.app.bots import Bots
 from roost.app.builtin_channel_commands import ChannelCommands
 from roost.app.builtin_commands import MessageCommands
 from roost.app.channel_members import ChannelMembers
@@ -41,8 +48,12 @@ class Integrations:
     commands: Commands
     custom_commands: CustomCommands
     post_actions: PostActions
+    apps: Apps
+    app_requests: AppRequests
+    app_events: AppEvents
 
     async def close(self) -> None:
+        await self.app_events.drain()
         await self.deliveries.drain()
         await self.outbound.close()
 
@@ -59,6 +70,8 @@ class IntegrationDeps:
     channel_members: ChannelMembers
     direct_channels: DirectChannels
     search: Search
+    bots: Bots
+    auth: Auth
 
 
 def build_integrations(
@@ -89,6 +102,13 @@ def build_integrations(
     outgoing = OutgoingWebhooks(deps.db, deps.bus, deliveries, poster, s)
     deps.posts.hooks.add(ActionIds(), after=False)
     deps.posts.hooks.add(outgoing, before=False)
+    bindings = BindingsCache(http, deps.bus, s.app_bindings_ttl_seconds, s.site_url)
+    apps = Apps(deps.db, deps.bus, http, deps.bots, deps.auth, bindings, s.site_url)
+    app_requests = AppRequests(deps.db, http, apps)
+    app_events = AppEvents(deps.db, deps.bus, apps, deliveries, s.site_url)
+    deps.posts.hooks.add(app_events, before=False)
+    # Apps' commands come last: built-ins, team commands and plugins win a clash.
+    providers = [*providers, AppCommands(apps, app_requests)]
     return Integrations(
         outbound=http,
         deliveries=deliveries,
@@ -97,4 +117,7 @@ def build_integrations(
         commands=Commands(deps.db, s, builtins, custom, replies, providers),
         custom_commands=custom,
         post_actions=PostActions(deps.db, http, deps.posts, poster),
+        apps=apps,
+        app_requests=app_requests,
+        app_events=app_events,
     )

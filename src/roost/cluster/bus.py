@@ -17,6 +17,11 @@ class Bus(Protocol):
 
     def subscribe(self, handler: EventHandler) -> None: ...
 
+    def subscribe_origin(self, handler: EventHandler) -> None:
+        """Hear only the events this node publishes (after the ``subscribe`` handlers),
+        for work that must happen once per change, not once per node."""
+        ...
+
     async def start(self) -> None: ...
 
     async def close(self) -> None: ...
@@ -29,11 +34,23 @@ class LocalBus:
 
     def __init__(self) -> None:
         self._handlers: list[EventHandler] = []
+        self._origin_handlers: list[EventHandler] = []
 
     def subscribe(self, handler: EventHandler) -> None:
         self._handlers.append(handler)
 
+    def subscribe_origin(self, handler: EventHandler) -> None:
+        self._origin_handlers.append(handler)
+
     async def publish(self, events: Iterable[Event]) -> None:
+        batch = list(events)
+        await self.deliver(batch)
+        for event in batch:
+            for handler in self._origin_handlers:
+                handler(event)
+
+    async def deliver(self, events: Iterable[Event]) -> None:
+        """To the ``subscribe`` handlers only: events another node published."""
         for event in events:
             for handler in self._handlers:
                 handler(event)

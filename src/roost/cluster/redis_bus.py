@@ -98,6 +98,9 @@ class RedisBus:
     def subscribe(self, handler: EventHandler) -> None:
         self._local.subscribe(handler)
 
+    def subscribe_origin(self, handler: EventHandler) -> None:
+        self._local.subscribe_origin(handler)
+
     async def publish(self, events: Iterable[Event]) -> None:
         batch = list(events)
         if not batch:
@@ -177,7 +180,7 @@ class RedisBus:
                 # Whatever this node cached while unlinked may have been changed elsewhere.
                 if was_linked:
                     log.info("link to the other nodes is back; dropping caches")
-                await self._local.publish([Event("", RESYNC, {})])
+                await self._local.deliver([Event("", RESYNC, {})])
                 was_linked = True
                 delay = 0.1
                 while True:
@@ -206,6 +209,6 @@ class RedisBus:
         self.received += len(events)
         metrics.bus_received.inc(len(events))
         try:
-            await self._local.publish(events)
+            await self._local.deliver(events)
         except Exception:  # one bad handler must not stop this node's listening
             log.exception("a subscriber failed on events from node %s", node)

@@ -506,8 +506,43 @@ tenant_domains = Table(
     Index("ix_tenant_domains_tenant", "tenant_id"),
 )
 
+# HTTP apps (app/apps.py): one row per installed app, with its bot and the secret its
+# calls are signed with; the bot's token is kept to hand to the app in each call.
+apps = Table(
+    "apps",
+    metadata,
+    _tenant(),
+    Column("app_id", String(32), primary_key=True, nullable=False),
+    Column("manifest", Text, nullable=False),
+    Column("root_url", String(1024), nullable=False),
+    Column("use_jwt", Boolean, nullable=False, server_default="1"),
+    Column("secret", String(128), nullable=False),
+    _id("bot_user_id"),
+    _id("bot_token_id"),
+    Column("bot_token", String(64), nullable=False),
+    _id("installed_by"),
+    _ms("create_at"),
+    _ms("update_at"),
+    Index("ix_apps_bot", "tenant_id", "bot_user_id", unique=True),
+)
+
+# What an app asked to hear of (app/app_events.py); empty team/channel: any.
+app_subscriptions = Table(
+    "app_subscriptions",
+    metadata,
+    _tenant(),
+    Column("app_id", String(32), primary_key=True, nullable=False),
+    Column("subject", String(32), primary_key=True, nullable=False),
+    Column("team_id", String(ID), primary_key=True, nullable=False, server_default=""),
+    Column("channel_id", String(ID), primary_key=True, nullable=False, server_default=""),
+    Column("call", Text, nullable=False),
+    _ms("create_at"),
+)
+
 __all__ = [
     "access_tokens",
+    "app_subscriptions",
+    "apps",
     "bots",
     "channel_members",
     "channels",

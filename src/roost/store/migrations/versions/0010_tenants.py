@@ -2,7 +2,7 @@
 and requests per tenant per day
 
 Revision ID: 0010
-Revises: 0008 (rechained when the migrations numbered before it land)
+Revises: 0009
 Create Date: 2026-11-28
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
