@@ -69,8 +69,10 @@ def all_routes() -> list[BaseRoute]:
         *file_routes.public_routes(),
         *webhook_routes.public_routes(),
         *operator_routes.routes(),
-        *plugin_routes.public_routes(),
+        # Apps' bindings live under /plugins/com.mattermost.apps (Mattermost's path), so
+        # they go before the plugins' own /plugins/{plugin_id}/... routes.
         *app_routes.plugin_routes(),
+        *plugin_routes.public_routes(),
         # The web client last: its fallback answers every other page path.
         *web_client.routes(web_client.WebClient(), not_found),
     ]
