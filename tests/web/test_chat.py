@@ -175,7 +175,7 @@ def test_a_mention_in_a_thread_badges_threads_until_read(pair: Pair) -> None:
     threads_link.click()
     item = pair.page_b.locator(".thread-item", has_text=root_text)
     expect(item.locator(".pill")).to_have_text("1 new")
-    pair.page_b.get_by_role("button", name="Unread").click()
+    pair.page_b.get_by_role("tab", name="Unread").click()
     expect(pair.page_b.locator(".thread-item")).to_have_count(1)
     item.click()
     expect(

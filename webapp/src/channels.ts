@@ -1,9 +1,9 @@
 // Teams and channels: the sidebar's lists, unread state, joining, creating, DMs.
 import type {ChannelMembership} from '@mattermost/types/channels';
 import {client, socket} from './client';
-import {loadLatest} from './posts';
+import {loadLatest, loadOlder} from './posts';
 import {loadThreads} from './threads';
-import {getState, setState, withEntries, type Channel} from './store';
+import {getState, noThreads, setState, withEntries, type Channel, type State, type TeamUnread} from './store';
 import {ensureUsers, rememberUsers} from './users';
 
 export async function loadTeams(): Promise<void> {
@@ -37,7 +37,15 @@ export async function enterTeam(teamName: string): Promise<string> {
         throw new Error(`You are not a member of the team "${teamName}".`);
     }
     if (team.id !== teamId) {
-        setState({teamId: team.id, channelId: '', windows: {}, rhs: null, threads: {list: [], unreadThreads: 0, unreadMentions: 0, loaded: false}});
+        setState((s) => ({
+            teamId: team.id,
+            channelId: '',
+            windows: {},
+            rhs: null,
+            threads: noThreads(),
+            // The team left behind keeps the unread state its channels have now.
+            teamUnreads: {...s.teamUnreads, ...(s.teamId ? {[s.teamId]: unreadInTeam(s)} : {}), [team.id]: {unread: false, mentions: 0}},
+        }));
         await loadChannels(team.id);
         socket.updateActiveTeam(team.id);
         // The sidebar's Threads badge needs the totals; off the channel's critical path.
@@ -70,19 +78,151 @@ export async function openDirect(username: string): Promise<Channel> {
     return channel;
 }
 
+/** readUpTo of a channel opened with nothing unread: no "New messages" line. */
+export const NOTHING_UNREAD = -1;
+
+const CHANNEL_DIALOGS: readonly string[] = ['edit-channel', 'add-members'];
+
+/** How many older pages to fetch, at most, to reach the first unread post. */
+const MAX_PAGES_TO_FIRST_UNREAD = 5;
+
 export async function showChannel(channelId: string): Promise<void> {
-    setState({channelId, view: 'channel', sidebarOpen: false});
+    const before = getState();
+    const channel = before.channels[channelId];
+    const member = before.members[channelId];
+    // Where the "New messages" line goes: read up to here when opened, if anything is
+    // unread. A channel never opened (just joined, say) is all history: start at the end.
+    const readBefore = member && member.last_viewed_at > 0 ? member.last_viewed_at : 0;
+    const readUpTo = channel && readBefore && unreadOf(channel, member).unread ? readBefore : NOTHING_UNREAD;
+    setState((s) => ({
+        channelId,
+        view: 'channel',
+        sidebarOpen: false,
+        readUpTo: {...s.readUpTo, [channelId]: readUpTo},
+        // A dialog about the channel being left must not go on to act on the next one.
+        overlay: channelId !== s.channelId && CHANNEL_DIALOGS.includes(s.overlay) ? '' : s.overlay,
+    }));
     socket.updateActiveChannel(channelId);
     if (!getState().windows[channelId]) {
         await loadLatest(channelId);
     }
-    await markViewed(channelId);
+    if (readUpTo !== NOTHING_UNREAD) {
+        await reachFirstUnread(channelId, readUpTo);
+    }
+    // Left before its posts arrived: it has not been read.
+    if (getState().channelId === channelId) {
+        await markViewed(channelId);
+    }
 }
 
-let viewing: Promise<unknown> | null = null;
+let resolveFirstView: () => void = () => undefined;
+const firstView = new Promise<void>((resolve) => {
+    resolveFirstView = resolve;
+});
+
+/** The page has shown what its URL asked for (or failed to): deferred work may start. */
+export function firstViewShown(): void {
+    resolveFirstView();
+}
+
+/** Work that can wait for the first view (other teams' unread marks) waits for this. */
+export function whenFirstViewShown(): Promise<void> {
+    return firstView;
+}
+
+/** Page back until the window holds the first post after readUpTo (within a bound). */
+async function reachFirstUnread(channelId: string, readUpTo: number): Promise<void> {
+    for (let i = 0; i < MAX_PAGES_TO_FIRST_UNREAD; i++) {
+        const {windows, posts} = getState();
+        const window = windows[channelId];
+        const oldest = window && posts[window.order[0]];
+        if (!window || !window.hasOlder || !oldest || oldest.create_at <= readUpTo) {
+            return;
+        }
+        await loadOlder(channelId);
+    }
+}
+
+// As with statuses, a post event that lands while the counts are being fetched is
+// newer than the fetched counts: that team keeps what the event made of it.
+let teamEventCount = 0;
+const lastTeamEvent = new Map<string, number>();
+
+/** The open team's unread state, from its channels (direct messages belong to no team). */
+function unreadInTeam(s: State): TeamUnread {
+    let unread = false;
+    let mentions = 0;
+    for (const channel of Object.values(s.channels)) {
+        if (channel.team_id && !channel.delete_at) {
+            const counts = unreadOf(channel, s.members[channel.id]);
+            unread ||= counts.unread;
+            mentions += counts.mentions;
+        }
+    }
+    return {unread, mentions};
+}
+
+/** Unread messages and mentions in my other teams, for the team switcher. */
+export async function loadTeamUnreads(): Promise<void> {
+    const startedAt = teamEventCount;
+    const rows = await client.getMyTeamUnreads(true);
+    setState((s) => ({
+        teamUnreads: Object.fromEntries(rows.map((r) => {
+            if ((lastTeamEvent.get(r.team_id) || 0) > startedAt && s.teamUnreads[r.team_id]) {
+                return [r.team_id, s.teamUnreads[r.team_id]];
+            }
+            const unread = r.team_id === s.teamId ? {unread: false, mentions: 0} : {unread: (r.msg_count_root ?? r.msg_count) > 0, mentions: r.mention_count_root ?? r.mention_count};
+            return [r.team_id, unread];
+        })),
+    }));
+}
+
+/** A post in a channel of another team arrived: mark that team in the switcher. */
+export function noteOtherTeamPost(teamId: string, mentioned: boolean, isRoot: boolean): void {
+    lastTeamEvent.set(teamId, ++teamEventCount);
+    setState((s) => {
+        const current = s.teamUnreads[teamId] || {unread: false, mentions: 0};
+        return {teamUnreads: {...s.teamUnreads, [teamId]: {unread: current.unread || isRoot, mentions: current.mentions + (mentioned && isRoot ? 1 : 0)}}};
+    });
+}
+
+/** Rename a channel, or change its URL name, header or purpose. */
+export async function patchChannel(channelId: string, patch: Partial<Pick<Channel, 'display_name' | 'name' | 'header' | 'purpose'>>): Promise<Channel> {
+    const channel = (await client.patchChannel(channelId, patch)) as Channel;
+    setState((s) => (s.channels[channel.id] ? {channels: {...s.channels, [channel.id]: {...s.channels[channel.id], ...channel}}} : {}));
+    return channel;
+}
+
+/** Archive a channel: it stays readable, takes no more posts, leaves the sidebar. */
+export async function archiveChannel(channelId: string): Promise<void> {
+    await client.deleteChannel(channelId);
+    markArchived(channelId, Date.now());
+}
+
+export function markArchived(channelId: string, at: number): void {
+    setState((s) => (s.channels[channelId] ? {channels: {...s.channels, [channelId]: {...s.channels[channelId], delete_at: at}}} : {}));
+}
+
+const viewing = new Map<string, Promise<unknown>>();
 
 /** Tell the server the channel has been read, and show it read at once. */
 export async function markViewed(channelId: string): Promise<void> {
+    markReadLocally(channelId);
+    let pending = viewing.get(channelId);
+    if (!pending) {
+        pending = client.viewMyChannel(channelId).then((answer) => {
+            const at = (answer as {last_viewed_at_times?: Record<string, number>}).last_viewed_at_times?.[channelId];
+            if (at) {
+                setState((s) => (s.members[channelId] ? {members: {...s.members, [channelId]: {...s.members[channelId], last_viewed_at: Math.max(s.members[channelId].last_viewed_at, at)}}} : {}));
+            }
+        }).finally(() => viewing.delete(channelId));
+        viewing.set(channelId, pending);
+    }
+    await pending;
+}
+
+/** Counts read, and read up to the channel's last post (the server's clock, not ours). */
+export function markReadLocally(channelId: string): void {
     setState((s) => {
         const channel = s.channels[channelId];
         const member = s.members[channelId];
@@ -98,16 +238,11 @@ export async function markViewed(channelId: string): Promise<void> {
                     msg_count_root: channel.total_msg_count_root,
                     mention_count: 0,
                     mention_count_root: 0,
+                    last_viewed_at: Math.max(member.last_viewed_at, channel.last_post_at),
                 },
             },
         };
     });
-    if (!viewing) {
-        viewing = client.viewMyChannel(channelId).finally(() => {
-            viewing = null;
-        });
-    }
-    await viewing;
 }
 
 export async function joinChannel(channel: Channel): Promise<void> {

@@ -3,11 +3,15 @@
 import type {Post} from '@mattermost/types/posts';
 import type {UserThread} from '@mattermost/types/threads';
 import {socket} from './client';
-import {loadChannels, loadTeams, markViewed} from './channels';
+import {channelPath, loadChannels, loadTeams, loadTeamUnreads, markArchived, markReadLocally, markViewed, noteOtherTeamPost} from './channels';
+import {refreshMembers} from './channelMembers';
+import {applyStatus, loadStatuses} from './presence';
+import {navigate} from './router';
 import {addPost, applyReaction, loadLatest, loadThread, removePost, updatePost} from './posts';
 import {getState, setState, type Channel} from './store';
-import {loadThreads, markThreadRead} from './threads';
-import {ensureUsers} from './users';
+import {loadThreads, markThreadRead, matchesFilter} from './threads';
+import {notifyAboutPost} from './notifications';
+import {channelTitle, ensureUsers} from './users';
 
 type Message = {event: string; data: Record<string, any>; broadcast: Record<string, any>};
 
@@ -20,13 +24,25 @@ export function connectRealtime(): void {
     }
     connected = true;
     socket.addMessageListener((msg) => handle(msg as Message));
-    socket.addFirstConnectListener(() => setState({connected: true}));
+    socket.addFirstConnectListener(() => {
+        setState({connected: true});
+        refreshMyStatus();
+    });
     socket.addReconnectListener(() => {
         setState({connected: true});
+        refreshMyStatus();
         void resync();
     });
     socket.addMissedMessageListener(() => void resync());
     socket.addCloseListener(() => setState({connected: false}));
+}
+
+/** The socket opening makes me online unless I chose otherwise: ask which. */
+function refreshMyStatus(): void {
+    const me = getState().me;
+    if (me) {
+        void loadStatuses([me.id]).catch(() => undefined);
+    }
 }
 
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
@@ -52,19 +68,41 @@ function handle(msg: Message): void {
         break;
     case 'channel_viewed':
         if (data.channel_id) {
-            void markViewedLocally(data.channel_id);
+            markReadLocally(data.channel_id);
+        }
+        break;
+    case 'multiple_channels_viewed':
+        // Read in another tab or device.
+        for (const channelId of Object.keys(json<Record<string, number>>(data.channel_times || {}))) {
+            markReadLocally(channelId);
         }
         break;
     case 'channel_updated':
         if (data.channel) {
             const channel = json<Channel>(data.channel);
+            const before = getState().channels[channel.id];
             setState((s) => (s.channels[channel.id] ? {channels: {...s.channels, [channel.id]: {...s.channels[channel.id], ...channel}}} : {}));
+            followRename(before, channel);
         }
         break;
-    case 'user_added':
+    case 'status_change':
+        if (data.user_id) {
+            applyStatus(data.user_id, data.status);
+        }
+        break;
     case 'user_removed':
-    case 'channel_created':
+        onUserRemoved(data.channel_id || broadcast.channel_id, data.user_id || broadcast.user_id, data.remover_id);
+        break;
     case 'channel_deleted':
+        onChannelDeleted(data.channel_id || broadcast.channel_id);
+        break;
+    case 'user_added':
+        refreshMembers(broadcast.channel_id);
+        if (getState().teamId) {
+            void loadChannels(getState().teamId);
+        }
+        break;
+    case 'channel_created':
     case 'direct_added':
     case 'group_added':
         if (getState().teamId) {
@@ -79,6 +117,12 @@ function handle(msg: Message): void {
         onThreadUpdated(json<UserThread>(data.thread));
         break;
     case 'thread_read_changed':
+        if (data.thread_id) {
+            onThreadRead(data.thread_id, data.unread_replies || 0, data.unread_mentions || 0);
+        } else if (getState().threads.loaded) {
+            void loadThreads();
+        }
+        break;
     case 'thread_follow_changed':
         if (getState().threads.loaded) {
             void loadThreads();
@@ -92,15 +136,22 @@ function onPosted(post: Post, data: Record<string, any>): void {
     addPost(post);
     clearTyping(post.channel_id, post.root_id, post.user_id);
     const channel = s.channels[post.channel_id];
+    const isRoot = !post.root_id;
+    const mentions: string[] = data.mentions ? json(data.mentions) : [];
+    const mentioned = Boolean(s.me && mentions.includes(s.me.id));
+    if (mentioned || data.channel_type === 'D') {
+        notifyAboutPost(post, channel ? channelTitle(channel) : String(data.channel_display_name || ''), String(data.sender_name || '').replace(/^@/, ''), () => openPostChannel(data));
+    }
     if (!channel) {
-        if (s.teamId) {
+        if (data.team_id && data.team_id !== s.teamId) {
+            if (post.user_id !== s.me?.id) {
+                noteOtherTeamPost(data.team_id, mentioned, isRoot);
+            }
+        } else if (s.teamId) {
             void loadChannels(s.teamId);
         }
         return;
     }
-    const isRoot = !post.root_id;
-    const mentions: string[] = data.mentions ? json(data.mentions) : [];
-    const mentioned = Boolean(s.me && mentions.includes(s.me.id));
     setState((st) => {
         const c = st.channels[post.channel_id];
         const m = st.members[post.channel_id];
@@ -132,32 +183,17 @@ function onPosted(post: Post, data: Record<string, any>): void {
     }
 }
 
-function markViewedLocally(channelId: string): void {
-    setState((s) => {
-        const channel = s.channels[channelId];
-        const member = s.members[channelId];
-        if (!channel || !member) {
-            return {};
-        }
-        return {
-            members: {
-                ...s.members,
-                [channelId]: {...member, msg_count: channel.total_msg_count, msg_count_root: channel.total_msg_count_root, mention_count: 0, mention_count_root: 0},
-            },
-        };
-    });
-}
-
 function onThreadUpdated(thread: UserThread): void {
     setState((s) => {
         const list = s.threads.list.filter((t) => t.id !== thread.id);
         const old = s.threads.list.find((t) => t.id === thread.id);
         const wasUnread = old ? old.unread_replies > 0 : false;
         const isUnread = thread.unread_replies > 0;
+        const listed = matchesFilter(thread, s.threads.filter) ? [thread, ...list] : list;
         return {
             threads: {
                 ...s.threads,
-                list: [thread, ...list].sort((a, b) => b.last_reply_at - a.last_reply_at),
+                list: listed.sort((a, b) => b.last_reply_at - a.last_reply_at),
                 unreadThreads: Math.max(0, s.threads.unreadThreads + (isUnread ? 1 : 0) - (wasUnread ? 1 : 0)),
                 unreadMentions: Math.max(0, s.threads.unreadMentions + thread.unread_mentions - (old?.unread_mentions || 0)),
             },
@@ -167,6 +203,73 @@ function onThreadUpdated(thread: UserThread): void {
     if (post && 'id' in post) {
         void ensureUsers([post.user_id]);
         updatePost(post);
+    }
+}
+
+function onThreadRead(threadId: string, unreadReplies: number, unreadMentions: number): void {
+    setState((s) => {
+        const old = s.threads.list.find((t) => t.id === threadId);
+        if (!old) {
+            return {};
+        }
+        const thread = {...old, unread_replies: unreadReplies, unread_mentions: unreadMentions};
+        return {
+            threads: {
+                ...s.threads,
+                list: s.threads.list.map((t) => (t.id === threadId ? thread : t)),
+                unreadThreads: Math.max(0, s.threads.unreadThreads + (unreadReplies > 0 ? 1 : 0) - (old.unread_replies > 0 ? 1 : 0)),
+                unreadMentions: Math.max(0, s.threads.unreadMentions + unreadMentions - old.unread_mentions),
+            },
+        };
+    });
+}
+
+function openPostChannel(data: Record<string, any>): void {
+    const s = getState();
+    const team = s.teams.find((t) => t.id === (data.team_id || s.teamId));
+    if (team && data.channel_name) {
+        navigate(`/${team.name}/${data.channel_type === 'D' || data.channel_type === 'G' ? 'messages' : 'channels'}/${data.channel_name}`);
+    }
+}
+
+/** The open channel moved to another URL: the address bar follows. */
+function followRename(before: Channel | undefined, after: Channel): void {
+    const s = getState();
+    const team = s.teams.find((t) => t.id === s.teamId);
+    if (before && team && before.name !== after.name && s.view === 'channel' && s.channelId === after.id) {
+        navigate(channelPath(team.name, {...before, ...after}), true);
+    }
+}
+
+function townSquarePath(): string {
+    const s = getState();
+    const team = s.teams.find((t) => t.id === s.teamId);
+    return team ? `/${team.name}/channels/town-square` : '/';
+}
+
+function onUserRemoved(channelId: string, userId: string, removerId: string): void {
+    const s = getState();
+    if (userId && userId !== s.me?.id) {
+        refreshMembers(channelId);
+        return;
+    }
+    const channel = s.channels[channelId];
+    if (channel && s.view === 'channel' && s.channelId === channelId && removerId !== s.me?.id) {
+        setState({notice: `You were removed from ${channel.display_name}.`});
+        navigate(townSquarePath());
+    }
+    if (s.teamId) {
+        void loadChannels(s.teamId);
+    }
+}
+
+function onChannelDeleted(channelId: string): void {
+    const s = getState();
+    const channel = s.channels[channelId];
+    markArchived(channelId, Date.now());
+    if (channel && s.view === 'channel' && s.channelId === channelId) {
+        setState({notice: `${channel.display_name} was archived.`});
+        navigate(townSquarePath());
     }
 }
 
@@ -223,4 +326,5 @@ export async function resync(): Promise<void> {
     if (s.threads.loaded) {
         await loadThreads();
     }
+    await loadTeamUnreads();
 }

@@ -1,5 +1,7 @@
 // Signing in and out, and keeping the socket connected while signed in.
 import {client, socket, socketUrl} from './client';
+import {loadTeamUnreads, whenFirstViewShown} from './channels';
+import {startPresence, stopPresence} from './presence';
 import {connectRealtime} from './realtime';
 import {resetState, setState} from './store';
 
@@ -22,6 +24,9 @@ function start(me: Me, teams: Teams): void {
     connectRealtime();
     // The socket authenticates with the session cookie on the upgrade.
     socket.initialize(socketUrl());
+    startPresence();
+    // Other teams' unread marks can wait for the first view.
+    void whenFirstViewShown().then(loadTeamUnreads).catch(() => undefined);
 }
 
 export async function login(loginId: string, password: string): Promise<void> {
@@ -36,6 +41,7 @@ export async function signup(email: string, username: string, password: string):
 
 export async function logout(): Promise<void> {
     socket.close();
+    stopPresence();
     try {
         await client.logout();
     } finally {

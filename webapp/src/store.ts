@@ -20,7 +20,35 @@ export type PostWindow = {
 
 export type Typist = {userId: string; until: number};
 
-export type Overlay = '' | 'switcher' | 'browse' | 'new-channel' | 'new-dm';
+export type Overlay = '' | 'switcher' | 'browse' | 'new-channel' | 'new-dm' | 'edit-channel' | 'add-members' | 'settings';
+
+export type MembersPanel = {
+    kind: 'members';
+    channelId: string;
+    /** Member user ids in the order the server lists them; null while loading. */
+    ids: string[] | null;
+    hasMore: boolean;
+};
+
+export type Presence = 'online' | 'away' | 'dnd' | 'offline';
+
+export type ThreadFilter = 'all' | 'unread' | 'mentions';
+
+export type ThreadsState = {
+    list: UserThread[];
+    unreadThreads: number;
+    unreadMentions: number;
+    loaded: boolean;
+    filter: ThreadFilter;
+    /** Whether the server has older threads for this filter. */
+    hasMore: boolean;
+    loadingMore: boolean;
+};
+
+export const noThreads = (): ThreadsState => ({list: [], unreadThreads: 0, unreadMentions: 0, loaded: false, filter: 'all', hasMore: false, loadingMore: false});
+
+/** Another team's unread state, for the team switcher. */
+export type TeamUnread = {unread: boolean; mentions: number};
 
 export type State = {
     me: UserProfile | null;
@@ -37,8 +65,14 @@ export type State = {
     threadReplies: Record<string, string[]>;
     /** Typists by "channelId:rootId". */
     typing: Record<string, Typist[]>;
-    rhs: {kind: 'thread'; rootId: string} | {kind: 'search'; terms: string; ids: string[]; loading: boolean} | null;
-    threads: {list: UserThread[]; unreadThreads: number; unreadMentions: number; loaded: boolean};
+    rhs: {kind: 'thread'; rootId: string} | {kind: 'search'; terms: string; ids: string[]; loading: boolean} | MembersPanel | null;
+    threads: ThreadsState;
+    /** Presence by user id, for the people the page shows. */
+    statuses: Record<string, Presence>;
+    teamUnreads: Record<string, TeamUnread>;
+    /** Per channel: read up to this time when it was opened (-1: nothing was unread),
+     * where the "New messages" line goes. */
+    readUpTo: Record<string, number>;
     view: 'channel' | 'threads';
     overlay: Overlay;
     /** The post being edited in place. */
@@ -46,6 +80,8 @@ export type State = {
     connected: boolean;
     sidebarOpen: boolean;
     error: string;
+    /** Something the person should know that is not an error (removed from a channel, ...). */
+    notice: string;
 };
 
 export const initialState = (): State => ({
@@ -62,13 +98,17 @@ export const initialState = (): State => ({
     threadReplies: {},
     typing: {},
     rhs: null,
-    threads: {list: [], unreadThreads: 0, unreadMentions: 0, loaded: false},
+    threads: noThreads(),
+    statuses: {},
+    teamUnreads: {},
+    readUpTo: {},
     view: 'channel',
     overlay: '',
     editing: '',
     connected: false,
     sidebarOpen: false,
     error: '',
+    notice: '',
 });
 
 let state: State = initialState();

@@ -1,12 +1,19 @@
 // Profiles of everyone the page shows, fetched in batches as posts and typists appear.
 import type {UserProfile} from '@mattermost/types/users';
 import {client} from './client';
+import {loadStatuses} from './presence';
 import {getState, setState, withEntries} from './store';
 
 const inFlight = new Set<string>();
 
 export function rememberUsers(users: UserProfile[]): void {
     setState((s) => ({users: withEntries(s.users, users, (u) => u.id)}));
+    // Everyone shown gets a presence dot: fetch the statuses not known yet.
+    const statuses = getState().statuses;
+    const unknown = users.map((u) => u.id).filter((id) => !statuses[id]);
+    if (unknown.length) {
+        void loadStatuses(unknown).catch(() => undefined);
+    }
 }
 
 export async function ensureUsers(ids: Iterable<string>): Promise<void> {

@@ -1,6 +1,6 @@
 import {useEffect} from 'preact/hooks';
 import {errorText} from '../client';
-import {enterTeam, openChannelByName, openDirect} from '../channels';
+import {enterTeam, firstViewShown, openChannelByName, openDirect} from '../channels';
 import {navigate, parse, usePath} from '../router';
 import {getState, setState, useAppState} from '../store';
 import {loadThreads, openThread} from '../threads';
@@ -13,6 +13,8 @@ import {TeamSelect} from './TeamSelect';
 import {ThreadsView} from './ThreadsView';
 import {useShortcuts} from './shortcuts';
 
+const NOTICE_MS = 10_000;
+
 export function App() {
     const s = useAppState();
     const path = usePath();
@@ -22,6 +24,13 @@ export function App() {
         }
     }, [path, s.booted, s.me?.id]);
     useShortcuts();
+    useEffect(() => {
+        if (!s.notice) {
+            return;
+        }
+        const timer = window.setTimeout(() => setState({notice: ''}), NOTICE_MS);
+        return () => window.clearTimeout(timer);
+    }, [s.notice]);
     if (!s.booted) {
         return <div class="splash">Loading…</div>;
     }
@@ -38,6 +47,7 @@ export function App() {
             {s.sidebarOpen && <div class="backdrop" onClick={() => setState({sidebarOpen: false})} />}
             <main class="center">
                 {s.error && <div class="banner error" role="alert">{s.error} <button onClick={() => setState({error: ''})}>×</button></div>}
+                {s.notice && <div class="banner" role="status" data-testid="notice">{s.notice} <button aria-label="Dismiss" onClick={() => setState({notice: ''})}>×</button></div>}
                 {!s.connected && <div class="banner" data-testid="offline">Reconnecting…</div>}
                 {s.view === 'threads' ? <ThreadsView /> : <ChannelView />}
             </main>
@@ -87,5 +97,7 @@ async function follow(path: string): Promise<void> {
             localStorage.removeItem(lastPathKey);
         }
         setState({error: errorText(err)});
+    } finally {
+        firstViewShown();
     }
 }

@@ -1,7 +1,9 @@
 import {useEffect, useState} from 'preact/hooks';
 import {setState, useAppState} from '../store';
 import {channelTitle} from '../users';
+import {renderMarkdown} from '../markdown';
 import {search} from '../search';
+import {ChannelMenu} from './ChannelMenu';
 import {Composer} from './Composer';
 import {PostList} from './PostList';
 import {TypingLine} from './TypingLine';
@@ -25,8 +27,10 @@ export function ChannelView() {
                 <button class="menu" aria-label="Channels" onClick={() => setState({sidebarOpen: !s.sidebarOpen})}>☰</button>
                 <div class="title">
                     <h2>{channel.type === 'O' ? '# ' : channel.type === 'P' ? '🔒 ' : ''}{channelTitle(channel)}</h2>
-                    {(channel.header || channel.purpose) && <p class="muted">{channel.header || channel.purpose}</p>}
+                    {channel.header ? <div class="header-text muted" data-testid="channel-header-text" dangerouslySetInnerHTML={{__html: renderMarkdown(channel.header)}} />
+                        : channel.purpose && <div class="header-text muted" data-testid="channel-header-text">{channel.purpose}</div>}
                 </div>
+                <ChannelMenu channel={channel} />
                 <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); void search(terms); }}>
                     <input type="search" placeholder="Search" aria-label="Search messages" value={terms}
                         onInput={(e) => setTerms((e.currentTarget as HTMLInputElement).value)} />

@@ -1,10 +1,12 @@
 import type {FileInfo} from '@mattermost/types/files';
-import {useRef, useState} from 'preact/hooks';
+import {useEffect, useRef, useState} from 'preact/hooks';
 import {client, errorText, socket} from '../client';
 import {sendPost} from '../posts';
 import {getState, setState} from '../store';
 
 const TYPING_EVERY_MS = 2000;
+/** The server takes at most this many files on one post. */
+export const MAX_FILES_PER_POST = 10;
 
 type Props = {channelId: string; rootId: string; placeholder: string};
 
@@ -41,13 +43,19 @@ export function Composer({channelId, rootId, placeholder}: Props) {
         }
     };
 
-    const upload = async (list: FileList | null) => {
-        if (!list?.length) {
+    const upload = async (list: FileList | File[] | null | undefined) => {
+        const chosen = Array.from(list || []);
+        if (!chosen.length) {
             return;
         }
-        setUploading((n) => n + list.length);
+        if (files.length + uploading + chosen.length > MAX_FILES_PER_POST) {
+            setError(`At most ${MAX_FILES_PER_POST} files on one message.`);
+            return;
+        }
+        setError('');
+        setUploading((n) => n + chosen.length);
         try {
-            for (const file of Array.from(list)) {
+            for (const file of chosen) {
                 const form = new FormData();
                 form.append('channel_id', channelId);
                 form.append('client_ids', `${Date.now()}${Math.random()}`);
@@ -61,6 +69,8 @@ export function Composer({channelId, rootId, placeholder}: Props) {
             setError(errorText(err));
         }
     };
+
+    useFileDrop(area, upload);
 
     return (
         <div class="composer">
@@ -91,6 +101,14 @@ export function Composer({channelId, rootId, placeholder}: Props) {
                             socket.userTyping(channelId, rootId);
                         }
                     }}
+                    onPaste={(e) => {
+                        const pasted = Array.from(e.clipboardData?.files || []);
+                        if (pasted.length) {
+                            // Pasted files (a screenshot, say) upload; pasted text stays text.
+                            e.preventDefault();
+                            void upload(pasted);
+                        }
+                    }}
                     onKeyDown={(e) => {
                         if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
                             e.preventDefault();
@@ -104,4 +122,54 @@ export function Composer({channelId, rootId, placeholder}: Props) {
             </div>
         </div>
     );
+}
+
+/** Files dropped anywhere on the channel (or the thread panel) this composer writes to. */
+function useFileDrop(area: {current: HTMLTextAreaElement | null}, upload: (files: File[]) => Promise<void>): void {
+    const latest = useRef(upload);
+    latest.current = upload;
+    useEffect(() => {
+        const zone = area.current?.closest<HTMLElement>('.channel, .rhs');
+        if (!zone) {
+            return;
+        }
+        let depth = 0;
+        const carriesFiles = (e: DragEvent) => Boolean(e.dataTransfer?.types.includes('Files'));
+        const onEnter = (e: DragEvent) => {
+            if (carriesFiles(e)) {
+                depth++;
+                zone.classList.add('dragging');
+            }
+        };
+        const onLeave = (e: DragEvent) => {
+            if (carriesFiles(e) && --depth <= 0) {
+                depth = 0;
+                zone.classList.remove('dragging');
+            }
+        };
+        const onOver = (e: DragEvent) => {
+            if (carriesFiles(e)) {
+                e.preventDefault(); // allows the drop
+            }
+        };
+        const onDrop = (e: DragEvent) => {
+            depth = 0;
+            zone.classList.remove('dragging');
+            const dropped = Array.from(e.dataTransfer?.files || []);
+            if (dropped.length) {
+                e.preventDefault();
+                void latest.current(dropped);
+            }
+        };
+        zone.addEventListener('dragenter', onEnter);
+        zone.addEventListener('dragleave', onLeave);
+        zone.addEventListener('dragover', onOver);
+        zone.addEventListener('drop', onDrop);
+        return () => {
+            zone.removeEventListener('dragenter', onEnter);
+            zone.removeEventListener('dragleave', onLeave);
+            zone.removeEventListener('dragover', onOver);
+            zone.removeEventListener('drop', onDrop);
+        };
+    }, []);
 }

@@ -1,18 +1,11 @@
-import {useEffect, useRef, useState} from 'preact/hooks';
+import {useRef, useState} from 'preact/hooks';
 import {EMOJI, PICKER} from '../emoji';
+import {useOutsideClick} from './outside';
 
 export function EmojiPicker({onPick, onClose}: {onPick: (name: string) => void; onClose: () => void}) {
     const [filter, setFilter] = useState('');
     const box = useRef<HTMLDivElement>(null);
-    useEffect(() => {
-        const outside = (event: MouseEvent) => {
-            if (box.current && !box.current.contains(event.target as Node)) {
-                onClose();
-            }
-        };
-        document.addEventListener('mousedown', outside);
-        return () => document.removeEventListener('mousedown', outside);
-    }, [onClose]);
+    useOutsideClick(box, onClose, true);
     const names = filter ? Object.keys(EMOJI).filter((n) => n.includes(filter.toLowerCase())) : PICKER;
     return (
         <div class="emoji-picker" ref={box} role="dialog" aria-label="Emoji picker">

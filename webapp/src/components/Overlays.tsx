@@ -5,6 +5,8 @@ import {channelPath, createChannel, createGroup, joinChannel} from '../channels'
 import {navigate} from '../router';
 import {getState, setState, useAppState, type Channel} from '../store';
 import {channelTitle, rememberUsers} from '../users';
+import {AddMembers, EditChannel} from './ChannelDialogs';
+import {Settings} from './Settings';
 
 export function Overlays() {
     const {overlay} = useAppState();
@@ -19,6 +21,9 @@ export function Overlays() {
                 {overlay === 'browse' && <Browse />}
                 {overlay === 'new-channel' && <NewChannel />}
                 {overlay === 'new-dm' && <NewDirect />}
+                {overlay === 'edit-channel' && <EditChannel />}
+                {overlay === 'add-members' && <AddMembers />}
+                {overlay === 'settings' && <Settings />}
             </div>
         </div>
     );

@@ -1,4 +1,3 @@
-import type {FileInfo} from '@mattermost/types/files';
 import type {Post} from '@mattermost/types/posts';
 import type {UserProfile} from '@mattermost/types/users';
 import {Component} from 'preact';
@@ -7,9 +6,11 @@ import {errorText} from '../client';
 import {emojiFor} from '../emoji';
 import {renderMarkdown} from '../markdown';
 import {deletePost, editPost, toggleReaction} from '../posts';
-import {setState} from '../store';
+import {setState, type Presence} from '../store';
 import {openThread} from '../threads';
 import {EmojiPicker} from './EmojiPicker';
+import {Files} from './Files';
+import {StatusDot} from './StatusDot';
 import {clock} from './time';
 
 type Props = {
@@ -18,6 +19,8 @@ type Props = {
     author: UserProfile | undefined;
     meId: string;
     editing: boolean;
+    /** The author's presence. */
+    status?: Presence;
     /** Shown inside the thread panel: no reply link. */
     inThread?: boolean;
 };
@@ -26,7 +29,7 @@ type Props = {
 export class PostItem extends Component<Props> {
     shouldComponentUpdate(next: Props): boolean {
         const p = this.props;
-        return next.post !== p.post || next.author !== p.author || next.editing !== p.editing || next.continued !== p.continued || next.meId !== p.meId;
+        return next.post !== p.post || next.author !== p.author || next.editing !== p.editing || next.continued !== p.continued || next.meId !== p.meId || next.status !== p.status;
     }
 
     render() {
@@ -36,7 +39,7 @@ export class PostItem extends Component<Props> {
 
 const fail = (err: unknown) => setState({error: errorText(err)});
 
-function PostView({post, continued, author, meId, editing, inThread}: Props) {
+function PostView({post, continued, author, meId, editing, status, inThread}: Props) {
     const [picking, setPicking] = useState(false);
     const mine = post.user_id === meId;
     const name = author?.username || '…';
@@ -44,8 +47,11 @@ function PostView({post, continued, author, meId, editing, inThread}: Props) {
         <article class={`post ${continued ? 'continued' : ''}`} data-post-id={post.id} data-testid="post">
             <div class="gutter">
                 {continued ? <time class="hover-time">{clock(post.create_at)}</time> : (
-                    <img class="avatar" alt="" loading="lazy" width={32} height={32}
-                        src={`/api/v4/users/${post.user_id}/image?_=${author?.last_picture_update || 0}`} />
+                    <span class="avatar-wrap">
+                        <img class="avatar" alt="" loading="lazy" width={32} height={32}
+                            src={`/api/v4/users/${post.user_id}/image?_=${author?.last_picture_update || 0}`} />
+                        <StatusDot status={status} />
+                    </span>
                 )}
             </div>
             <div class="body">
@@ -138,31 +144,4 @@ function Reactions({post, meId, onAdd}: {post: Post; meId: string; onAdd: () => 
             <button class="reaction add" aria-label="Add reaction" onClick={onAdd}>+</button>
         </div>
     );
-}
-
-function Files({files}: {files: FileInfo[]}) {
-    if (!files.length) {
-        return null;
-    }
-    return (
-        <div class="files">
-            {files.map((f) => f.has_preview_image || f.mime_type?.startsWith('image/') ? (
-                <a key={f.id} href={`/api/v4/files/${f.id}/preview`} target="_blank" rel="noopener" class="image">
-                    <img src={`/api/v4/files/${f.id}/thumbnail`} alt={f.name} loading="lazy" />
-                </a>
-            ) : (
-                <a key={f.id} class="file" href={`/api/v4/files/${f.id}?download=1`}>{f.name} <span class="muted">{size(f.size)}</span></a>
-            ))}
-        </div>
-    );
-}
-
-function size(bytes: number): string {
-    if (bytes < 1024) {
-        return `${bytes} B`;
-    }
-    if (bytes < 1024 * 1024) {
-        return `${(bytes / 1024).toFixed(1)} KB`;
-    }
-    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

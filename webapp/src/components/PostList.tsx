@@ -1,5 +1,6 @@
 import type {Post} from '@mattermost/types/posts';
 import {useLayoutEffect, useRef} from 'preact/hooks';
+import {NOTHING_UNREAD} from '../channels';
 import {loadOlder} from '../posts';
 import {setState, useAppState} from '../store';
 import {PostItem} from './PostItem';
@@ -14,7 +15,15 @@ export function PostList({channelId}: {channelId: string}) {
     const list = useRef<HTMLDivElement>(null);
     const atBottom = useRef(true);
     const last = useRef({first: '', height: 0, top: 0});
+    const jumped = useRef(false);
     const order = window?.order || [];
+    const readUpTo = s.readUpTo[channelId] ?? NOTHING_UNREAD;
+    const meId = s.me?.id || '';
+    // The first post someone else wrote after I last read the channel.
+    const firstUnread = readUpTo !== NOTHING_UNREAD ? order.find((id) => {
+        const post = s.posts[id];
+        return post && post.create_at > readUpTo && post.user_id !== meId;
+    }) : undefined;
 
     useLayoutEffect(() => {
         const el = list.current;
@@ -22,7 +31,13 @@ export function PostList({channelId}: {channelId: string}) {
             return;
         }
         const prev = last.current;
-        if (prev.first && order[0] !== prev.first && order.includes(prev.first)) {
+        const line = el.querySelector<HTMLElement>('[data-testid=new-messages]');
+        if (line && !jumped.current) {
+            // Opening a channel with unread messages: start at the first of them.
+            jumped.current = true;
+            el.scrollTop = Math.max(0, line.offsetTop - 8);
+            atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        } else if (prev.first && order[0] !== prev.first && order.includes(prev.first)) {
             // Older posts were added above: keep what the reader was looking at in place.
             el.scrollTop = prev.top + (el.scrollHeight - prev.height);
         } else if (atBottom.current) {
@@ -52,8 +67,12 @@ export function PostList({channelId}: {channelId: string}) {
             rows.push(<div class="day" key={`day-${day}-${id}`}><span>{day}</span></div>);
             previous = undefined;
         }
+        if (id === firstUnread) {
+            rows.push(<div class="new-messages" key="new-messages" data-testid="new-messages"><span>New messages</span></div>);
+            previous = undefined;
+        }
         const continued = Boolean(previous && previous.user_id === post.user_id && post.create_at - previous.create_at < GROUP_GAP_MS && !post.props?.from_webhook);
-        rows.push(<PostItem key={id} post={post} continued={continued} author={s.users[post.user_id]} meId={s.me?.id || ''} editing={s.editing === id} />);
+        rows.push(<PostItem key={id} post={post} continued={continued} author={s.users[post.user_id]} status={s.statuses[post.user_id]} meId={s.me?.id || ''} editing={s.editing === id} />);
         previous = post;
     }
     return (

@@ -3,6 +3,7 @@ import {navigate} from '../router';
 import {setState, useAppState} from '../store';
 import {channelTitle} from '../users';
 import {Composer} from './Composer';
+import {MembersPanel} from './MembersPanel';
 import {PostItem} from './PostItem';
 import {TypingLine} from './TypingLine';
 import {clock, dayLabel} from './time';
@@ -30,7 +31,7 @@ export function RightPanel() {
                                 <div class="muted small">
                                     {channel && team ? <a href={channelPath(team.name, channel)} onClick={(e) => { e.preventDefault(); navigate(channelPath(team.name, channel)); }}>{channelTitle(channel)}</a> : ''} · {dayLabel(post.create_at)} {clock(post.create_at)}
                                 </div>
-                                <PostItem post={post} continued={false} author={s.users[post.user_id]} meId={s.me?.id || ''} editing={false} inThread />
+                                <PostItem post={post} continued={false} author={s.users[post.user_id]} status={s.statuses[post.user_id]} meId={s.me?.id || ''} editing={false} inThread />
                             </div>
                         );
                     })}
@@ -38,13 +39,16 @@ export function RightPanel() {
             </aside>
         );
     }
+    if (rhs.kind === 'members') {
+        return <MembersPanel panel={rhs} />;
+    }
     const root = s.posts[rhs.rootId];
     const replies = s.threadReplies[rhs.rootId] || [];
     return (
         <aside class="rhs" aria-label="Thread" data-testid="thread">
             <header><h3>Thread {root && s.channels[root.channel_id] ? <span class="muted">· {channelTitle(s.channels[root.channel_id])}</span> : null}</h3>{close}</header>
             <div class="rhs-body">
-                {root ? <PostItem post={root} continued={false} author={s.users[root.user_id]} meId={s.me?.id || ''} editing={s.editing === root.id} inThread /> : <p class="muted">Loading…</p>}
+                {root ? <PostItem post={root} continued={false} author={s.users[root.user_id]} status={s.statuses[root.user_id]} meId={s.me?.id || ''} editing={s.editing === root.id} inThread /> : <p class="muted">Loading…</p>}
                 {replies.length > 0 && <div class="reply-count muted">{replies.length} {replies.length === 1 ? 'reply' : 'replies'}</div>}
                 {replies.map((id, i) => {
                     const post = s.posts[id];
@@ -53,7 +57,7 @@ export function RightPanel() {
                     }
                     const prev = i > 0 ? s.posts[replies[i - 1]] : undefined;
                     const continued = Boolean(prev && prev.user_id === post.user_id && post.create_at - prev.create_at < 5 * 60 * 1000);
-                    return <PostItem key={id} post={post} continued={continued} author={s.users[post.user_id]} meId={s.me?.id || ''} editing={s.editing === id} inThread />;
+                    return <PostItem key={id} post={post} continued={continued} author={s.users[post.user_id]} status={s.statuses[post.user_id]} meId={s.me?.id || ''} editing={s.editing === id} inThread />;
                 })}
             </div>
             {root && <TypingLine channelId={root.channel_id} rootId={root.id} />}

@@ -1,8 +1,10 @@
 import {channelPath, unreadOf} from '../channels';
 import {navigate} from '../router';
-import {logout} from '../session';
 import {setState, useAppState, type Channel, type State} from '../store';
-import {channelTitle} from '../users';
+import {channelTitle, dmPartnerId} from '../users';
+import {MyStatus} from './MyStatus';
+import {StatusDot} from './StatusDot';
+import {TeamStrip} from './TeamStrip';
 
 function sections(s: State): Array<[string, Channel[]]> {
     const mine = Object.values(s.channels).filter((c) => s.members[c.id] && !c.delete_at);
@@ -11,6 +13,13 @@ function sections(s: State): Array<[string, Channel[]]> {
         ['Channels', mine.filter((c) => c.type === 'O' || c.type === 'P').sort(byName)],
         ['Direct messages', mine.filter((c) => c.type === 'D' || c.type === 'G').sort((a, b) => b.last_post_at - a.last_post_at)],
     ];
+}
+
+function icon(s: State, c: Channel) {
+    if (c.type === 'D') {
+        return <StatusDot status={s.statuses[dmPartnerId(c.name)]} />;
+    }
+    return c.type === 'P' ? '🔒' : c.type === 'O' ? '#' : '👥';
 }
 
 export function Sidebar() {
@@ -25,17 +34,12 @@ export function Sidebar() {
     };
     return (
         <nav class="sidebar" aria-label="Channels">
+            <TeamStrip />
             <div class="team-header">
-                <select aria-label="Team" value={team.name} onChange={(e) => {
-                    const value = (e.currentTarget as HTMLSelectElement).value;
-                    navigate(value === '' ? '/select_team' : `/${value}/channels/town-square`);
-                }}>
-                    {s.teams.map((t) => <option key={t.id} value={t.name}>{t.display_name}</option>)}
-                    <option value="">Other teams…</option>
-                </select>
+                <h1 class="team-name">{team.display_name}</h1>
                 <span class={`dot ${s.connected ? 'on' : ''}`} title={s.connected ? 'Connected' : 'Reconnecting'} />
             </div>
-            <div class="me">@{s.me?.username} <button class="link" onClick={() => void logout().then(() => navigate('/login'))}>Log out</button></div>
+            <MyStatus />
             <button class="switcher-hint" onClick={() => setState({overlay: 'switcher'})}>Find channel <kbd>Ctrl K</kbd></button>
             <a href={`/${team.name}/threads`} class={`item ${s.view === 'threads' ? 'active' : ''} ${s.threads.unreadThreads ? 'unread' : ''}`} onClick={go(`/${team.name}/threads`)}>
                 <span class="name">Threads</span>
@@ -55,7 +59,7 @@ export function Sidebar() {
                             <a key={c.id} href={channelPath(team.name, c)} data-channel={c.name}
                                 class={`item ${active ? 'active' : ''} ${unread && !active ? 'unread' : ''}`}
                                 onClick={go(channelPath(team.name, c))}>
-                                <span class="icon">{c.type === 'P' ? '🔒' : c.type === 'O' ? '#' : c.type === 'G' ? '👥' : '@'}</span>
+                                <span class="icon">{icon(s, c)}</span>
                                 <span class="name">{channelTitle(c)}</span>
                                 {mentions > 0 && !active && <span class="badge" data-testid="mention-badge">{mentions}</span>}
                             </a>

@@ -1,0 +1,45 @@
+import {useCallback, useRef, useState} from 'preact/hooks';
+import {errorText} from '../client';
+import {useOutsideClick} from './outside';
+import {setMyStatus} from '../presence';
+import {navigate} from '../router';
+import {logout} from '../session';
+import {setState, useAppState, type Presence} from '../store';
+import {StatusDot, statusLabel} from './StatusDot';
+
+const CHOICES: Presence[] = ['online', 'away', 'dnd', 'offline'];
+
+/** Who I am, my status (which I can set), settings and logging out. */
+export function MyStatus() {
+    const s = useAppState();
+    const [open, setOpen] = useState(false);
+    const box = useRef<HTMLDivElement>(null);
+    const close = useCallback(() => setOpen(false), []);
+    useOutsideClick(box, close, open);
+    const me = s.me!;
+    const mine = s.statuses[me.id];
+    const choose = (status: Presence) => {
+        setOpen(false);
+        void setMyStatus(status).catch((err) => setState({error: errorText(err)}));
+    };
+    return (
+        <div class="me" ref={box}>
+            <button class="me-button" aria-label="Set status" aria-expanded={open} onClick={() => setOpen(!open)}>
+                <StatusDot status={mine} /> @{me.username}
+            </button>
+            <button class="link" onClick={() => setState({overlay: 'settings'})}>Settings</button>
+            <button class="link" onClick={() => void logout().then(() => navigate('/login'))}>Log out</button>
+            {open && (
+                <ul class="menu-list" role="menu" aria-label="Status">
+                    {CHOICES.map((status) => (
+                        <li key={status}>
+                            <button role="menuitemradio" aria-checked={mine === status} onClick={() => choose(status)}>
+                                <StatusDot status={status} /> {statusLabel(status)}
+                            </button>
+                        </li>
+                    ))}
+                </ul>
+            )}
+        </div>
+    );
+}
