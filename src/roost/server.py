@@ -33,6 +33,7 @@ from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
 from roost.app.preferences import Preferences
+from roost.app.profile_images import ProfileImages
 from roost.app.reactions import Reactions
 from roost.app.search import Search
 from roost.app.services import Services
@@ -116,6 +117,7 @@ def build_services(settings: Settings) -> Services:
         reactions=Reactions(db, bus, channels, lifecycle),
         files=files,
         tenants=tenants,
+        profile_images=ProfileImages(db, files.store, users, settings.max_image_pixels),
         tenant_reaper=TenantReaper(
             db, files.store, tenants, settings.tenant_delete_batch, settings.tenant_reap_seconds
         ),

@@ -8,7 +8,18 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost import metrics
 from roost.api import apps as app_routes
-from roost.api import bots, channel_members, channels, search, status, system, teams, threads, users
+from roost.api import (
+    bots,
+    channel_members,
+    channels,
+    search,
+    status,
+    system,
+    teams,
+    threads,
+    user_images,
+    users,
+)
 from roost.api import commands as command_routes
 from roost.api import deliveries as delivery_routes
 from roost.api import drafts as draft_routes
@@ -35,7 +46,7 @@ def api_routes() -> list[BaseRoute]:
         *system.routes(),
         *status.routes(),
         *users.routes(),
-        *users.image_routes(),
+        *user_images.image_routes(),
         *bots.routes(),
         *draft_routes.routes(),
         *teams.routes(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -13,7 +12,6 @@ from roost.api.auth import AUTH_COOKIE, CSRF_COOKIE, USER_COOKIE
 from roost.api.request import Req, endpoint
 from roost.api.responses import json_response, ok_response
 from roost.app import errors
-from roost.app.avatars import default_avatar_png
 
 MAX_LOOKUP_IDS = 1000
 
@@ -292,18 +290,4 @@ def routes() -> list[Route]:
         r("/users/{user_id}/roles", endpoint(update_roles), methods=["PUT"]),
         r("/users/{user_id}/active", endpoint(update_active), methods=["PUT"]),
         r("/users/{user_id}/password", endpoint(update_password), methods=["PUT"]),
-    ]
-
-
-async def user_image(req: Req) -> Response:
-    actor = await req.actor()
-    user = await req.services.users.get(actor.tenant_id, await req.user_id_param())
-    png = await asyncio.to_thread(default_avatar_png, user.id, user.username)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=300, private"})
-
-
-def image_routes() -> list[Route]:
-    return [
-        Route("/users/{user_id}/image", endpoint(user_image), methods=["GET"]),
-        Route("/users/{user_id}/image/default", endpoint(user_image), methods=["GET"]),
     ]

@@ -19,6 +19,7 @@ from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.app.post_lists import PostLists
 from roost.app.posts import Posts
 from roost.app.preferences import Preferences
+from roost.app.profile_images import ProfileImages
 from roost.app.reactions import Reactions
 from roost.app.search import Search
 from roost.app.statuses import Statuses
@@ -59,6 +60,7 @@ class Services:
     files: Files
     search: Search
     tenants: TenantDirectory
+    profile_images: ProfileImages
     tenant_reaper: TenantReaper
     tenant_usage: TenantUsage
     tenant_export: TenantExport

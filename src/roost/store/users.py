@@ -311,3 +311,13 @@ async def update_bot(conn: AsyncConnection, tenant_id: str, bot: Bot) -> None:
             delete_at=bot.delete_at,
         )
     )
+
+
+async def set_picture_updated(conn: AsyncConnection, tenant_id: str, user_id: str, at: int) -> None:
+    """When the profile picture last changed: above 0 a picture of their own, below 0
+    the default again (as Mattermost records it)."""
+    await conn.execute(
+        update(users)
+        .where(users.c.tenant_id == tenant_id, users.c.id == user_id)
+        .values(last_picture_update=at, update_at=abs(at))
+    )
