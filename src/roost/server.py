@@ -93,7 +93,7 @@ def build_services(settings: Settings) -> Services:
     statuses = Statuses(db, bus)
     mentions = Mentions(db, bus)
     fanout = FanoutWorker(db, bus)
-    files = Files(db, _file_store(settings), channels, settings)
+    files = Files(db, _file_store(settings), channels, settings, lifecycle)
     services = Services(
         settings=settings,
         db=db,

@@ -19,7 +19,9 @@ PLUGIN_ENV = {
     "ROOST_PLUGIN_HOOK_TIMEOUT_SECONDS": str(HOOK_TIMEOUT_SECONDS),
     "ROOST_PLUGIN_HEALTH_CHECK_SECONDS": "1",
     "ROOST_PLUGIN_MAX_BUNDLE_BYTES": str(256 * 1024),
-    "ROOST_PLUGIN_FAIL_CLOSED_HOOKS": "test.closed/message_will_be_posted",
+    "ROOST_PLUGIN_FAIL_CLOSED_HOOKS": (
+        "test.closed/message_will_be_posted,test.file-closed/file_will_be_uploaded"
+    ),
 }
 
 

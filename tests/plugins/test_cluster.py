@@ -111,3 +111,31 @@ def test_shared_key_value_store_and_cluster_events(
     expect(admin_2.api.delete("/plugins/test.cluster"), 200)
     for node in (admin, admin_2):
         assert eventually(lambda n=node: status(n, "test.cluster") == {}, 5)
+
+
+def test_statuses_cover_every_node(plugin_cluster: Cluster, admin: LoggedIn) -> None:
+    """/plugins/statuses on either node reports each plugin on both nodes (each node
+    answers for its own)."""
+    admin_2 = plugin_cluster.on(admin, 1)
+    expect(upload(admin, bundle("test.everywhere", KV)), 201)
+    expect(admin.api.post("/plugins/test.everywhere/enable"), 200)
+
+    def rows(node: LoggedIn) -> list[dict[str, object]]:
+        listed = expect(node.api.get("/plugins/statuses"), 200)
+        return [r for r in listed if r["plugin_id"] == "test.everywhere"]
+
+    try:
+        for node in (admin, admin_2):
+            assert eventually(lambda n=node: [r["state"] for r in rows(n)] == [2, 2], 5)
+            nodes = {r["cluster_id"] for r in rows(node)}
+            assert len(nodes) == 2
+        # Each node lists itself first: the two answers name the same two nodes.
+        assert {r["cluster_id"] for r in rows(admin)} == {r["cluster_id"] for r in rows(admin_2)}
+        assert rows(admin)[0]["cluster_id"] != rows(admin_2)[0]["cluster_id"]
+        # Bundled plugins that are not enabled: not running, on both nodes.
+        listed = expect(admin.api.get("/plugins/statuses"), 200)
+        assert [r["state"] for r in listed if r["plugin_id"] == "roost.polls"] == [0, 0]
+    finally:
+        expect(admin_2.api.delete("/plugins/test.everywhere"), 200)
+    for node in (admin, admin_2):
+        assert eventually(lambda n=node: rows(n) == [], 5)

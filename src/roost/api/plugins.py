@@ -55,7 +55,7 @@ async def list_plugins(req: Req) -> Response:
 async def statuses(req: Req) -> Response:
     actor = await req.actor()
     req.services.plugins.check_manage(actor)
-    return json_response(_runtime(req).statuses())
+    return json_response(await _runtime(req).statuses(actor.tenant_id))
 
 
 def _flag(value: object) -> bool:
@@ -158,7 +158,7 @@ async def serve(req: Req) -> Response:
         body=await raw.body(),
         user_id=user_id,
     )
-    response = await runtime.serve_http(plugin_id, request)
+    response = await runtime.serve_http(req.tenant_id, plugin_id, request)
     if response is None:
         raise errors.AppError(
             404, "api.plugin.serve_http.not_found.app_error", "The plugin is not running."

@@ -113,6 +113,11 @@ class SocketSession:
         self.conn = conn
         self.sender = asyncio.create_task(self._send_loop(conn))
         await self.presence.connected(actor.tenant_id, actor.user_id)
+        hooks = self.services.lifecycle
+        if hooks.active:
+            # In tasks of their own: a slow plugin never holds the socket up.
+            conn_id = conn.id
+            hooks.notify(lambda h: h.websocket_connected(actor.tenant_id, actor.user_id, conn_id))
 
     async def _mark_online(self) -> None:
         assert self.actor is not None
@@ -149,6 +154,11 @@ class SocketSession:
         conn, actor = self.conn, self.actor
         if conn is not None:
             conn.detach()
+            if actor is not None and self.services.lifecycle.active:
+                tenant_id, user_id, conn_id = actor.tenant_id, actor.user_id, conn.id
+                self.services.lifecycle.notify(
+                    lambda h: h.websocket_disconnected(tenant_id, user_id, conn_id)
+                )
         if self.sender is not None:
             self.sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):

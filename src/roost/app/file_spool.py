@@ -67,8 +67,27 @@ class Spool:
         self._pending_bytes = 0
         await asyncio.to_thread(self._handle.write, data)
 
+    async def replace(self, data: bytes) -> None:
+        """New content for the finished file (a plugin changed it): written beside the
+        old one, then moved over it, so a failure leaves the old content whole."""
+        if len(data) > self._limit:
+            raise too_large(self.name, self._limit)
+        await asyncio.to_thread(_write_over, self.path, data)
+        self.size = len(data)
+
     def discard(self) -> None:
         """Close and remove the temporary file (whatever state it is in)."""
         with contextlib.suppress(OSError):
             self._handle.close()
         self.path.unlink(missing_ok=True)
+
+
+def _write_over(path: Path, data: bytes) -> None:
+    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -30,6 +30,7 @@ from roost.app.file_previews import (
     too_many_pixels,
 )
 from roost.app.file_spool import Spool
+from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.clock import now_ms
 from roost.filestore import FileStore, FileStoreError
 from roost.ids import is_valid_id, new_id
@@ -82,8 +83,10 @@ class Uploads:
         previewer: Previewer,
         temp_dir: Path,
         max_file_size: int,
+        hooks: LifecycleHooks | None = None,
     ) -> None:
         self._db = db
+        self.hooks = hooks or LifecycleHooks()
         self._store = store
         self._channels = channels
         self._previewer = previewer
@@ -112,6 +115,16 @@ class Uploads:
                 400,
                 "api.file.upload_file.archived_channel.app_error",
                 "The channel is archived; files cannot be uploaded to it.",
+            )
+
+    async def let_hooks_see(self, actor: Actor, channel_id: str, spools: list[Spool]) -> None:
+        """Plugins may refuse each file, rename it or change its content (in place, in
+        its temporary file), before anything is stored."""
+        if not self.hooks.active:
+            return
+        for spool in spools:
+            await self.hooks.file_will_be_uploaded(
+                actor.tenant_id, actor.user_id, channel_id, spool
             )
 
     async def store(self, actor: Actor, channel_id: str, spools: list[Spool]) -> list[FileInfo]:
@@ -260,6 +273,7 @@ class Upload:
             )
         if not self._channel_checked:
             await self._check_channel()
+        await self.uploads.let_hooks_see(self.actor, self.channel_id, self.spools)
         infos = await self.uploads.store(self.actor, self.channel_id, self.spools)
         return Uploaded(infos, list(self.client_ids))
 

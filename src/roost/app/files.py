@@ -21,6 +21,7 @@ from roost.app.file_attach import in_post_order
 from roost.app.file_keys import ORIGINAL, PREVIEW, THUMBNAIL, object_key
 from roost.app.file_previews import Previewer
 from roost.app.file_uploads import Uploads, storage_failed
+from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.config import Settings
 from roost.filestore import Blob, FileStore, FileStoreError
 from roost.model.file import FileInfo
@@ -51,7 +52,12 @@ def _links_disabled() -> errors.AppError:
 
 class Files:
     def __init__(
-        self, db: Database, store: FileStore, channels: Channels, settings: Settings
+        self,
+        db: Database,
+        store: FileStore,
+        channels: Channels,
+        settings: Settings,
+        hooks: LifecycleHooks | None = None,
     ) -> None:
         self._db = db
         self.store = store
@@ -66,6 +72,7 @@ class Files:
             Previewer(settings.max_image_pixels),
             settings.data_dir / UPLOAD_TEMP_DIR,
             settings.max_file_size,
+            hooks,
         )
 
     async def start(self) -> None:

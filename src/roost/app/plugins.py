@@ -20,6 +20,7 @@ from roost.model.plugin import BUNDLED, UPLOADED, InstalledPlugin
 from roost.plugin.manifest import Manifest, ManifestError, check_settings, parse_manifest
 from roost.store import plugins as plugin_store
 from roost.store.database import Database
+from roost.tenants import DEFAULT_TENANT_ID
 
 PLUGINS_CHANGED = "plugins_changed"
 
@@ -115,6 +116,14 @@ class Plugins:
 
     async def do_set_enabled(self, actor: Actor, plugin_id: str, enabled: bool) -> None:
         self.check_manage(actor)
+        if enabled and actor.tenant_id != DEFAULT_TENANT_ID:
+            # Installs, settings and key-value data are kept per tenant, but plugins run
+            # for the default tenant only so far: enabling elsewhere would do nothing.
+            raise errors.AppError(
+                501,
+                "app.plugin.tenant.app_error",
+                "Plugins can be enabled on the default tenant only.",
+            )
         plugin = await self.get(actor.tenant_id, plugin_id)
         plugin.enabled, plugin.update_at = enabled, now_ms()
         async with self._db.write() as conn:

@@ -1,10 +1,12 @@
-"""The seam where code outside the app services hears of users, channels, teams and
-reactions changing, and may refuse a login: server plugins.
+"""The seam where code outside the app services hears of users, channels, teams,
+reactions and WebSocket connections changing, and may refuse a login or an upload (or
+change the uploaded file): server plugins.
 
 Services hold one ``LifecycleHooks`` (shared, built by the composition root). With no
-hook added, a service pays a length check. ``user_will_log_in`` runs in the request and
-may raise ``AppError``; every other call runs after the commit, off the request path, on
-the node that made the change."""
+hook added, a service pays a length check. ``user_will_log_in`` and
+``file_will_be_uploaded`` run in the request and may raise ``AppError``; every other
+call runs after the commit (or the socket's change), off the request path, on the node
+that made the change."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Protocol
 
+from roost.app.file_spool import Spool
 from roost.model.channel import Channel
 from roost.model.post import Reaction
 from roost.model.user import User
@@ -22,6 +25,10 @@ log = logging.getLogger(__name__)
 
 class LifecycleHook(Protocol):
     async def user_will_log_in(self, tenant_id: str, user: User) -> None: ...
+
+    async def file_will_be_uploaded(
+        self, tenant_id: str, user_id: str, channel_id: str, spool: Spool
+    ) -> None: ...
 
     async def user_created(self, tenant_id: str, user: User) -> None: ...
 
@@ -47,6 +54,14 @@ class LifecycleHook(Protocol):
         self, tenant_id: str, team_id: str, user_id: str, actor_id: str
     ) -> None: ...
 
+    async def websocket_connected(
+        self, tenant_id: str, user_id: str, connection_id: str
+    ) -> None: ...
+
+    async def websocket_disconnected(
+        self, tenant_id: str, user_id: str, connection_id: str
+    ) -> None: ...
+
 
 Call = Callable[[LifecycleHook], Coroutine[Any, Any, None]]
 
@@ -70,6 +85,13 @@ class LifecycleHooks:
     async def user_will_log_in(self, tenant_id: str, user: User) -> None:
         for hook in self._hooks:
             await hook.user_will_log_in(tenant_id, user)
+
+    async def file_will_be_uploaded(
+        self, tenant_id: str, user_id: str, channel_id: str, spool: Spool
+    ) -> None:
+        """May rename the spooled file or replace its content, or raise ``AppError``."""
+        for hook in self._hooks:
+            await hook.file_will_be_uploaded(tenant_id, user_id, channel_id, spool)
 
     def notify(self, call: Call) -> None:
         """Run ``call(hook)`` for every hook, after the caller returns."""

@@ -4,7 +4,9 @@ outgoing webhooks (which react after it is written).
 
 ``Posts`` holds one ``PostHooks``; the composition root adds each hook in order. With
 no hook added, nothing here costs more than a length check on the hot path, and a hook
-added for one side only (before the write, or after it) costs nothing on the other.
+added for one side only (before the write, or after it) costs nothing on the other. A
+hook that is always added but often idle (plugins, when none is enabled) says so with a
+``wants_after`` property, read before each post: False, and no task is made for it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ class PostHook(Protocol):
     """One participant. ``will_*`` run before the write, in the request, in the order the
     hooks were added, each seeing the post the previous one returned; raising
     ``AppError`` rejects the post with that error. ``has_*`` run after the commit, off
-    the request path, on the node that made the change (never once per node)."""
+    the request path, on the node that made the change (never once per node).
+
+    Optionally, ``wants_after`` (a bool property, cheap): False when ``has_*`` would do
+    nothing right now, so no task is scheduled for it."""
 
     async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post: ...
 
@@ -59,8 +64,8 @@ class PostHooks:
 
     @property
     def watches(self) -> bool:
-        """Some hook wants to hear of posts after they are written."""
-        return bool(self._after)
+        """Some hook wants to hear of posts after they are written (now)."""
+        return any(_wants_after(h) for h in self._after)
 
     async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
         for hook in self._before:
@@ -74,15 +79,18 @@ class PostHooks:
 
     def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
         for hook in self._after:
-            self._later(hook.has_posted(actor, post, channel))
+            if _wants_after(hook):
+                self._later(hook.has_posted(actor, post, channel))
 
     def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
         for hook in self._after:
-            self._later(hook.has_updated(actor, new, old, channel))
+            if _wants_after(hook):
+                self._later(hook.has_updated(actor, new, old, channel))
 
     def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
         for hook in self._after:
-            self._later(hook.has_deleted(actor, post, channel))
+            if _wants_after(hook):
+                self._later(hook.has_deleted(actor, post, channel))
 
     async def drain(self) -> None:
         """Wait for the after-commit calls still running (server shutdown, tests)."""
@@ -98,3 +106,7 @@ class PostHooks:
         self._running.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("post hook failed", exc_info=task.exception())
+
+
+def _wants_after(hook: PostHook) -> bool:
+    return bool(getattr(hook, "wants_after", True))

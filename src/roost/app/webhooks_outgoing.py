@@ -240,6 +240,11 @@ class OutgoingWebhooks:
     async def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
         return None
 
+    @property
+    def wants_after(self) -> bool:
+        """PostHooks makes no task per post while outgoing webhooks are switched off."""
+        return self._settings.enable_outgoing_webhooks
+
     async def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
         # Webhooks' own posts never fire hooks (no loops); only public channels do.
         if (

@@ -6,6 +6,7 @@ package imports nothing heavy: the shared plugin host loads it in a small proces
 
 from roost.plugin.api import PluginAPI
 from roost.plugin.base import HOOKS, APIError, Plugin, Rejected, implemented_hooks
+from roost.plugin.files import FileContent
 from roost.plugin.manifest import Manifest, ManifestError, Setting, parse_manifest
 from roost.plugin.types import (
     Channel,
@@ -13,6 +14,7 @@ from roost.plugin.types import (
     Command,
     CommandArgs,
     CommandResponse,
+    FileInfo,
     HttpRequest,
     HttpResponse,
     Post,
@@ -29,6 +31,8 @@ __all__ = [
     "Command",
     "CommandArgs",
     "CommandResponse",
+    "FileContent",
+    "FileInfo",
     "HttpRequest",
     "HttpResponse",
     "Manifest",

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from roost.plugin.files import FileContent
 from roost.plugin.types import (
     Channel,
     ChannelMember,
     CommandArgs,
     CommandResponse,
+    FileInfo,
     HttpRequest,
     HttpResponse,
     Post,
@@ -107,6 +109,20 @@ class Plugin:
     async def user_will_log_in(self, user: User) -> None:
         pass
 
+    # Before an uploaded file is stored, in the upload request: return the info (its name
+    # changed or not), or raise Rejected; ``content`` reads the bytes and may replace them.
+    # Plugins run in order of id, each seeing the previous one's file.
+    async def file_will_be_uploaded(self, info: FileInfo, content: FileContent) -> FileInfo:
+        return info
+
+    # A WebSocket connection was opened or closed on this node (off the socket's path:
+    # a slow plugin never delays a socket).
+    async def on_websocket_connect(self, user_id: str, connection_id: str) -> None:
+        pass
+
+    async def on_websocket_disconnect(self, user_id: str, connection_id: str) -> None:
+        pass
+
     # A slash command this plugin registered with api.register_command.
     async def execute_command(self, args: CommandArgs) -> CommandResponse:
         return CommandResponse(text=f"/{args.trigger} is not handled")
@@ -121,7 +137,14 @@ class Plugin:
 
 
 # Hooks that run before a change and may refuse it (their failure mode matters).
-GATE_HOOKS = frozenset({"message_will_be_posted", "message_will_be_updated", "user_will_log_in"})
+GATE_HOOKS = frozenset(
+    {
+        "message_will_be_posted",
+        "message_will_be_updated",
+        "user_will_log_in",
+        "file_will_be_uploaded",
+    }
+)
 # Every hook the server may call, besides the life-cycle ones.
 HOOKS = frozenset(
     name

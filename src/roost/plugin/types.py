@@ -20,6 +20,7 @@ __all__ = [
     "Command",
     "CommandArgs",
     "CommandResponse",
+    "FileInfo",
     "HttpRequest",
     "HttpResponse",
     "Post",
@@ -97,6 +98,19 @@ class TeamMember:
 
 
 @dataclass(slots=True)
+class FileInfo:
+    """A file being uploaded, before it is stored. A plugin may change ``name`` (the
+    extension and type follow it); ``size`` is the content's, read-only."""
+
+    name: str
+    size: int
+    channel_id: str
+    user_id: str
+    mime_type: str = ""
+    extension: str = ""
+
+
+@dataclass(slots=True)
 class HttpRequest:
     """A request to ``/plugins/{id}/...``. ``path`` is what follows the plugin id
     (always starting with "/"); ``user_id`` is set if and only if the caller is
@@ -128,6 +142,7 @@ WIRE_TYPES: dict[str, type[Any]] = {
         Reaction,
         ChannelMember,
         TeamMember,
+        FileInfo,
         HttpRequest,
         HttpResponse,
         CommandCall,

@@ -17,8 +17,11 @@ Execute = Callable[[str, CommandCall], Awaitable[CommandResponse | None]]
 
 
 class PluginCommands:
-    def __init__(self, execute: Execute) -> None:
+    """Plugins run for one tenant (``tenant_id``): other tenants see none of their commands."""
+
+    def __init__(self, execute: Execute, tenant_id: str) -> None:
         self._execute = execute
+        self._tenant = tenant_id
         self._by_trigger: dict[str, tuple[str, ProvidedCommand]] = {}
 
     def register(self, plugin_id: str, command: ProvidedCommand) -> None:
@@ -51,9 +54,13 @@ class PluginCommands:
     # CommandProvider.
 
     def commands(self, tenant_id: str) -> list[ProvidedCommand]:
+        if tenant_id != self._tenant:
+            return []
         return [c for _, (_, c) in sorted(self._by_trigger.items())]
 
     async def execute(self, actor: Actor, call: CommandCall) -> CommandResponse | None:
+        if actor.tenant_id != self._tenant:
+            return None
         entry = self._by_trigger.get(call.trigger)
         if entry is None:
             return None

@@ -15,6 +15,8 @@ from typing import Any
 
 from roost.app.context import Actor
 from roost.app.errors import AppError
+from roost.app.file_names import clean_name, extension, mime_type
+from roost.app.file_spool import Spool
 from roost.app.posts import Posts
 from roost.model.channel import Channel
 from roost.model.post import Post, Reaction
@@ -22,6 +24,7 @@ from roost.model.user import User
 from roost.plugin import types as t
 from roost.plugin.base import Rejected
 from roost.plugins import convert
+from roost.plugins.file_content import SpoolContent
 from roost.plugins.runtime import PluginRuntime
 from roost.plugins.state import HookFailed, Running
 from roost.tenants import DEFAULT_TENANT_ID
@@ -43,7 +46,8 @@ def _unavailable(plugin_id: str) -> AppError:
 
 class PluginHooks:
     def __init__(self, runtime: PluginRuntime, posts: Posts) -> None:
-        self._rt = runtime
+        self._rt = runtime.dispatch
+        self._files = runtime.files
         self._posts = posts
 
     async def _chain(self, hook: str, value: t.Post, *extra: Any) -> t.Post:
@@ -103,6 +107,11 @@ class PluginHooks:
 
     # PostHook.
 
+    @property
+    def wants_after(self) -> bool:
+        """No task per post unless some running plugin hears of posts after the fact."""
+        return self._rt.watches_posts
+
     async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
         hook = "message_will_be_posted"
         if actor.tenant_id != DEFAULT_TENANT_ID or not self._rt.implementing(hook):
@@ -142,6 +151,38 @@ class PluginHooks:
                 if self._rt.fail_closed(running.id, hook):
                     raise _unavailable(running.id) from None
 
+    async def file_will_be_uploaded(
+        self, tenant_id: str, user_id: str, channel_id: str, spool: Spool
+    ) -> None:
+        """Each plugin in turn may refuse the file, rename it or replace its content; the
+        next one sees the result. Content work may take a while: the long timeout."""
+        hook = "file_will_be_uploaded"
+        if tenant_id != DEFAULT_TENANT_ID:
+            return
+        for running in self._rt.implementing(hook):
+            info = t.FileInfo(
+                spool.name,
+                spool.size,
+                channel_id,
+                user_id,
+                mime_type(spool.name),
+                extension(spool.name),
+            )
+            in_process = running.instance is not None
+            try:
+                with self._files.lend(running.id, SpoolContent(spool), in_process) as content:
+                    result = await self._rt.invoke(running, hook, info, content, long=True)
+            except Rejected as exc:
+                raise _rejected("File", exc.reason) from None
+            except HookFailed:
+                if self._rt.fail_closed(running.id, hook):
+                    raise _unavailable(running.id) from None
+                continue
+            if isinstance(result, t.FileInfo) and result.name != spool.name:
+                if not isinstance(result.name, str):
+                    raise _rejected("File", "the plugin returned an invalid name")
+                spool.name = clean_name(result.name)
+
     async def user_created(self, tenant_id: str, user: User) -> None:
         if tenant_id == DEFAULT_TENANT_ID:
             await self._notify("user_has_been_created", convert.user(user))
@@ -179,3 +220,13 @@ class PluginHooks:
     async def left_team(self, tenant_id: str, team_id: str, user_id: str, actor_id: str) -> None:
         if tenant_id == DEFAULT_TENANT_ID:
             await self._notify("user_has_left_team", t.TeamMember(team_id, user_id), actor_id)
+
+    async def websocket_connected(self, tenant_id: str, user_id: str, connection_id: str) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("on_websocket_connect", user_id, connection_id)
+
+    async def websocket_disconnected(
+        self, tenant_id: str, user_id: str, connection_id: str
+    ) -> None:
+        if tenant_id == DEFAULT_TENANT_ID:
+            await self._notify("on_websocket_disconnect", user_id, connection_id)

@@ -17,7 +17,7 @@ from roost.plugin.base import APIError, Plugin, Rejected, implemented_hooks
 from roost.plugin.manifest import parse_manifest
 from roost.plugin.types import Post
 from roost.plugins.loader import forget, plugin_class
-from roost.plugins.remote_api import RemoteAPI
+from roost.plugins.remote_api import RemoteAPI, RemoteFileContent
 from roost.plugins.rpc import Peer, progress
 
 STREAM_LIMIT = 1024 * 1024
@@ -60,7 +60,13 @@ class Host:
             hook = str(body["hook"])
             if hook not in implemented_hooks(type(plugin)):
                 raise ValueError(f"the plugin does not implement {hook}")
-            return await getattr(plugin, hook)(*body["args"])
+            args = list(body["args"])
+            if hook == "file_will_be_uploaded":
+                # The content stays in the server: a handle that reads it in chunks.
+                assert self.peer is not None
+                info, token = args
+                args[1] = RemoteFileContent(self.peer, str(body["plugin"]), token, info.size)
+            return await getattr(plugin, hook)(*args)
         raise ValueError(f"unknown operation {op!r}")
 
     async def _load(self, body: dict[str, Any]) -> list[str]:

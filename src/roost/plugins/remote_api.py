@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from roost.plugin.base import APIError
+from roost.plugin.files import ISOLATED_REPLACE_MAX_BYTES, READ_CHUNK_BYTES
 from roost.plugin.types import Channel, Command, Post, User
 from roost.plugins.rpc import Peer, RemoteError
 
@@ -125,3 +126,54 @@ class RemoteAPI:
     async def kv_list(self, page: int = 0, per_page: int = 100) -> list[str]:
         result: list[str] = await self._call("kv_list", page, per_page)
         return result
+
+
+class RemoteFileContent:
+    """``FileContent`` for a plugin in the shared host: the bytes stay in the server's
+    temporary file and come over in chunks as the plugin reads them."""
+
+    def __init__(self, peer: Peer, plugin_id: str, token: str, size: int) -> None:
+        self._peer = peer
+        self._plugin_id = plugin_id
+        self._token = token
+        self._size = size
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    async def _call(self, body: dict[str, Any]) -> Any:
+        body = {"plugin": self._plugin_id, "token": self._token, **body}
+        try:
+            return await self._peer.call("file", body, API_CALL_TIMEOUT_SECONDS)
+        except RemoteError as exc:
+            if exc.kind == "api":
+                raise APIError(
+                    int(exc.extra.get("status", 500)), str(exc.extra.get("id", "")), exc.message
+                ) from None
+            raise
+
+    async def read(self, size: int = -1) -> bytes:
+        if 0 <= size <= READ_CHUNK_BYTES:
+            chunk: bytes = await self._call({"action": "read", "size": size})
+            return chunk
+        parts: list[bytes] = []
+        wanted = size if size >= 0 else self._size
+        while wanted > 0:
+            chunk = await self._call({"action": "read", "size": min(wanted, READ_CHUNK_BYTES)})
+            if not chunk:
+                break
+            parts.append(chunk)
+            wanted -= len(chunk)
+        return b"".join(parts)
+
+    async def replace(self, data: bytes) -> None:
+        if isinstance(data, bytes) and len(data) > ISOLATED_REPLACE_MAX_BYTES:
+            raise APIError(
+                413,
+                "app.plugin.file_content.too_large.app_error",
+                f"An isolated plugin replaces a file with at most "
+                f"{ISOLATED_REPLACE_MAX_BYTES} bytes.",
+            )
+        await self._call({"action": "replace", "data": data})
+        self._size = len(data)

@@ -13,8 +13,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,29 +24,24 @@ from roost.ids import new_id
 from roost.model.command import CommandCall, CommandResponse
 from roost.model.event import RESYNC, Event
 from roost.model.plugin import UPLOADED, InstalledPlugin
-from roost.plugin.base import Rejected, implemented_hooks
+from roost.plugin.base import Rejected
 from roost.plugin.manifest import ManifestError, check_settings
 from roost.plugin.types import HttpRequest, HttpResponse
-from roost.plugins import bundle, loader
+from roost.plugins import activation, loader
+from roost.plugins.cluster_statuses import ClusterStatuses
 from roost.plugins.commands import PluginCommands
+from roost.plugins.dispatch import Dispatch
+from roost.plugins.file_content import FileLoans
 from roost.plugins.host_client import HostProcess
 from roost.plugins.hosts import Hosts
-from roost.plugins.rpc import PeerClosed, RemoteError
 from roost.plugins.server_api import API_METHODS, PLUGIN_CLUSTER_EVENT, ServerAPI
-from roost.plugins.state import ChainOutcome, HookFailed, Running, State, Status
+from roost.plugins.state import HookFailed, Running, State, Status, describe_failure, status_row
 from roost.tenants import DEFAULT_TENANT_ID
 
 log = logging.getLogger("roost.plugins")
 
-MAX_FAILURES = 3
-FAILURE_WINDOW_SECONDS = 3600.0
 LOAD_TIMEOUT_SECONDS = 10.0
 RETRY_SECONDS = 5.0
-
-
-@dataclass(slots=True)
-class _Failures:
-    times: deque[float] = field(default_factory=deque)
 
 
 class PluginRuntime:
@@ -58,18 +51,19 @@ class PluginRuntime:
         self._tenant = DEFAULT_TENANT_ID
         self._folder = Path(s.data_dir) / "plugins"
         self._timeout = s.plugin_hook_timeout_seconds
-        self._long_timeout = s.plugin_http_timeout_seconds
         self._poll_seconds = s.plugin_health_check_seconds
-        self._fail_closed = {e.strip() for e in s.plugin_fail_closed_hooks.split(",") if e.strip()}
         self.node_id = new_id()
-        self.commands = PluginCommands(self._execute_command)
+        self.commands = PluginCommands(self._execute_command, self._tenant)
+        self.files = FileLoans()
         self.hosts = Hosts(s.plugin_host_mode, self._serve_api, s.plugin_health_check_seconds)
+        self.dispatch = Dispatch(s, self.hosts, self._gave_up)
+        self.cluster = ClusterStatuses(
+            services.bus, self._tenant, self.node_id, self.local_statuses
+        )
         self._running: dict[str, Running] = {}
         self._apis: dict[str, ServerAPI] = {}
         self._isolated: set[str] = set()
-        self._by_hook: dict[str, list[Running]] = {}
         self._status: dict[str, Status] = {}
-        self._failures: dict[str, _Failures] = {}
         self._failed_at: dict[str, int] = {}
         self._installed: list[InstalledPlugin] = []
         self._lock = asyncio.Lock()
@@ -85,6 +79,7 @@ class PluginRuntime:
     def start(self) -> None:
         """Begin loading plugins in the background: readiness never waits for them."""
         self._services.bus.subscribe(self._on_event)
+        self._services.bus.subscribe(self.cluster.on_event)
         self._started = time.monotonic()
         self.request_reconcile()
         self._watching = asyncio.create_task(self._watch())
@@ -93,6 +88,10 @@ class PluginRuntime:
         """The hosts' health check, and a periodic re-read of plugin state (which heals a
         missed event and picks up changes made by ``roost plugin`` without Redis)."""
         polling = asyncio.create_task(self._poll())
+        try:
+            await self.cluster.announce()
+        except Exception as exc:  # Redis away: the others learn of this node when it asks
+            log.warning("could not announce this node's plugins: %s", exc)
         try:
             await self.hosts.watch(self._reload_host)
         finally:
@@ -136,7 +135,7 @@ class PluginRuntime:
 
     async def _quietly(self, running: Running, hook: str, *args: Any) -> None:
         with contextlib.suppress(HookFailed, Rejected):
-            await self.invoke(running, hook, *args)
+            await self.dispatch.invoke(running, hook, *args)
 
     # Bringing the running set in line with the database.
 
@@ -186,13 +185,8 @@ class PluginRuntime:
             self._index()
 
     def _index(self) -> None:
-        ordered = sorted(self._running.values(), key=lambda r: r.id)
-        by_hook: dict[str, list[Running]] = {}
-        for running in ordered:
-            for hook in running.hooks:
-                by_hook.setdefault(hook, []).append(running)
-        self._by_hook = by_hook
-        metrics.plugins_running.set(len(ordered))
+        self.dispatch.index(self._running.values())
+        metrics.plugins_running.set(len(self._running))
 
     async def _start(self, record: InstalledPlugin) -> None:
         plugin_id = record.id
@@ -200,7 +194,11 @@ class PluginRuntime:
         running: Running | None = None
         try:
             manifest = self._services.plugins.manifest(record)
-            folder = await self._unpack(record) if record.source == UPLOADED else ""
+            folder = (
+                await activation.unpack(self._services.plugins, self._tenant, self._folder, record)
+                if record.source == UPLOADED
+                else ""
+            )
             try:
                 settings = check_settings(manifest, record.settings)
             except ManifestError:
@@ -218,10 +216,14 @@ class PluginRuntime:
                 self._isolated.add(plugin_id)
             async with asyncio.timeout(LOAD_TIMEOUT_SECONDS):
                 if running.in_process:
-                    await self._activate_here(running)
+                    await activation.activate_here(running, self._apis[plugin_id])
                 else:
                     running.host = await self.hosts.host_for(plugin_id)
-                    hooks = await running.host.call("load", self._load_body(running), None)
+                    hooks = await running.host.call(
+                        "load",
+                        activation.load_body(running, self._services.plugins.server_version),
+                        None,
+                    )
                     running.hooks = frozenset(hooks)
             self._running[plugin_id] = running
             self._status[plugin_id] = Status(State.RUNNING, path=folder)
@@ -232,7 +234,7 @@ class PluginRuntime:
             self.commands.unregister_all(plugin_id)
             if running is not None and running.host is not None:
                 await self.hosts.release(plugin_id)
-            self._status[plugin_id] = Status(State.FAILED_TO_START, _describe(exc))
+            self._status[plugin_id] = Status(State.FAILED_TO_START, describe_failure(exc))
             # Not retried until an admin changes it (enables it again, new settings).
             self._failed_at[plugin_id] = record.update_at
 
@@ -245,44 +247,6 @@ class PluginRuntime:
             lambda: running.settings,
             self.node_id,
         )
-
-    async def _activate_here(self, running: Running) -> None:
-        m = running.manifest
-        # Imported in a thread: several plugins load at once and requests keep flowing.
-        cls = await asyncio.to_thread(
-            loader.plugin_class, m.server_module, m.server_class, running.folder, running.key
-        )
-        instance = cls()
-        instance.api = self._apis[running.id]
-        instance.manifest = m
-        instance.settings = dict(running.settings)
-        await instance.on_activate()
-        running.instance = instance
-        running.hooks = implemented_hooks(cls)
-
-    def _load_body(self, running: Running) -> dict[str, Any]:
-        m = running.manifest
-        return {
-            "plugin": running.id,
-            "module": m.server_module,
-            "class": m.server_class,
-            "folder": running.folder,
-            "key": running.key,
-            "manifest": m.raw,
-            "settings": running.settings,
-            "server_version": self._services.plugins.server_version,
-        }
-
-    async def _unpack(self, record: InstalledPlugin) -> str:
-        folder = self._folder / record.id / record.bundle_sha256
-        if not folder.is_dir():
-            data = await self._services.plugins.bundle(
-                self._tenant, record.id, record.bundle_sha256
-            )
-            if data is None:
-                raise LookupError("its bundle is no longer stored")
-            await asyncio.to_thread(bundle.unpack, data, folder)
-        return str(folder)
 
     async def _stop(self, running: Running) -> None:
         plugin_id = running.id
@@ -297,7 +261,9 @@ class PluginRuntime:
                 elif running.host is not None and running.host.alive:
                     await running.host.call("unload", {"plugin": plugin_id}, None)
         except Exception as exc:
-            log.warning("plugin %s did not deactivate cleanly: %s", plugin_id, _describe(exc))
+            log.warning(
+                "plugin %s did not deactivate cleanly: %s", plugin_id, describe_failure(exc)
+            )
         if running.host is not None:
             await self.hosts.release(plugin_id)
         elif running.folder:
@@ -321,14 +287,14 @@ class PluginRuntime:
                     body = {"plugin": running.id, "settings": running.settings}
                     await running.host.call("configure", body, None)
         except Exception as exc:
-            self._failed(running, "on_configuration_change", exc)
+            self.dispatch.failed(running, "on_configuration_change", exc)
 
     async def _reload_host(self, host: HostProcess) -> None:
         """A restarted host is empty: load its plugins again."""
         async with self._lock:
             for running in [r for r in self._running.values() if r.host is host]:
                 try:
-                    body = self._load_body(running)
+                    body = activation.load_body(running, self._services.plugins.server_version)
                     running.hooks = frozenset(await host.call("load", body, LOAD_TIMEOUT_SECONDS))
                 except Exception as exc:
                     log.warning("plugin %s failed to restart: %s", running.id, exc)
@@ -336,102 +302,14 @@ class PluginRuntime:
                     self._apis.pop(running.id, None)
                     self._isolated.discard(running.id)
                     self.commands.unregister_all(running.id)
-                    self._status[running.id] = Status(State.FAILED_TO_START, _describe(exc))
+                    self._status[running.id] = Status(State.FAILED_TO_START, describe_failure(exc))
                     self._failed_at[running.id] = running.record.update_at
             self._index()
 
     # Calls into plugins.
 
-    def implementing(self, hook: str) -> list[Running]:
-        return self._by_hook.get(hook, [])
-
-    def fail_closed(self, plugin_id: str, hook: str) -> bool:
-        return hook in self._fail_closed or f"{plugin_id}/{hook}" in self._fail_closed
-
-    async def invoke(self, running: Running, hook: str, *args: Any, long: bool = False) -> Any:
-        """Call one plugin's hook within the timeout (``long``: the one for HTTP requests
-        and commands). ``Rejected`` passes through; any other failure is counted against
-        the plugin and raised as ``HookFailed``."""
-        seconds = self._long_timeout if long else self._timeout
-        host = running.host
-        if host is not None and not host.usable:
-            # Its host is down or hung (another plugin's doing, perhaps): skipped, and
-            # not counted against this plugin.
-            raise HookFailed(running.id, hook)
-        try:
-            if running.instance is not None:
-                async with asyncio.timeout(seconds):
-                    return await getattr(running.instance, hook)(*args)
-            assert host is not None
-            body = {"plugin": running.id, "hook": hook, "args": list(args)}
-            return await host.call("hook", body, seconds)
-        except Rejected:
-            raise
-        except RemoteError as exc:
-            if exc.kind == "rejected":
-                raise Rejected(exc.message) from None
-            failure: BaseException = exc
-        except TimeoutError as exc:
-            failure = exc
-            if host is not None:
-                host.suspect = True
-                self.hosts.died.set()  # hung or just slow? the health check finds out now
-        except Exception as exc:
-            failure = exc
-        self._failed(running, hook, failure)
-        raise HookFailed(running.id, hook) from failure
-
-    async def invoke_chain(
-        self, group: list[Running], hook: str, value: Any, *extra: Any
-    ) -> ChainOutcome:
-        """A before-hook through consecutive plugins of ONE host in one call: a chain of
-        20 isolated plugins costs one round trip, not 20. The whole call has the hook
-        timeout; each plugin in the host gets most of it."""
-        host = group[0].host
-        assert host is not None
-        closed = [r.id for r in group if self.fail_closed(r.id, hook)]
-        if not host.usable:
-            return ChainOutcome(value, stopped=closed[0] if closed else "")
-        by_id = {r.id: r for r in group}
-        reached: dict[str, Any] = {"at": "", "value": value}
-        body = {
-            "plugins": [r.id for r in group],
-            "hook": hook,
-            "args": [value, *extra],
-            "closed": closed,
-            "each_seconds": self._timeout * 0.8,
-        }
-        try:
-            result = await host.call("chain", body, self._timeout, reached.update)
-        except (TimeoutError, PeerClosed, RemoteError) as exc:
-            if isinstance(exc, TimeoutError):
-                host.suspect = True
-                self.hosts.died.set()
-            culprit = by_id.get(reached["at"])
-            if culprit is not None:
-                self._failed(culprit, hook, exc)
-            # The plugins from the culprit on did not run: skipped, or refused if closed.
-            start = group.index(culprit) if culprit is not None else 0
-            left = [r.id for r in group[start:] if r.id in closed]
-            return ChainOutcome(reached["value"], stopped=left[0] if left else "")
-        for plugin_id, error in result.get("failed", []):
-            if plugin_id in by_id:
-                self._failed(by_id[plugin_id], hook, RemoteError("error", error))
-        if "rejected" in result:
-            return ChainOutcome(value, rejected=str(result["rejected"]))
-        return ChainOutcome(result.get("value", value), stopped=str(result.get("stopped", "")))
-
-    def _failed(self, running: Running, hook: str, exc: BaseException) -> None:
-        log.warning("plugin %s failed in %s: %s", running.id, hook, _describe(exc))
-        metrics.plugin_failures.labels(running.id).inc()
-        now = time.monotonic()
-        times = self._failures.setdefault(running.id, _Failures()).times
-        times.append(now)
-        while times and times[0] < now - FAILURE_WINDOW_SECONDS:
-            times.popleft()
-        if len(times) >= MAX_FAILURES and self._running.get(running.id) is running:
-            times.clear()
-            reason = f"failed {MAX_FAILURES} times within an hour; last: {_describe(exc)}"
+    def _gave_up(self, running: Running, reason: str) -> None:
+        if self._running.get(running.id) is running:
             self._spawn(self._give_up(running, reason))
 
     async def _give_up(self, running: Running, reason: str) -> None:
@@ -443,12 +321,14 @@ class PluginRuntime:
             await self._stop(running)
             self._status[running.id] = Status(State.FAILED_TO_STAY_RUNNING, reason)
 
-    async def serve_http(self, plugin_id: str, request: HttpRequest) -> HttpResponse | None:
-        running = self._running.get(plugin_id)
+    async def serve_http(
+        self, tenant_id: str, plugin_id: str, request: HttpRequest
+    ) -> HttpResponse | None:
+        running = self._running.get(plugin_id) if tenant_id == self._tenant else None
         if running is None or "serve_http" not in running.hooks:
             return None
         try:
-            response = await self.invoke(running, "serve_http", request, long=True)
+            response = await self.dispatch.invoke(running, "serve_http", request, long=True)
         except (HookFailed, Rejected):
             raise AppError(
                 502, "app.plugin.serve_http.app_error", "The plugin failed to answer."
@@ -462,7 +342,7 @@ class PluginRuntime:
         if running is None or "execute_command" not in running.hooks:
             return None
         try:
-            response = await self.invoke(running, "execute_command", call, long=True)
+            response = await self.dispatch.invoke(running, "execute_command", call, long=True)
         except (HookFailed, Rejected):
             raise AppError(
                 500,
@@ -474,6 +354,8 @@ class PluginRuntime:
     async def _serve_api(self, op: str, body: dict[str, Any]) -> Any:
         """A plugin API call from a plugin in a host."""
         plugin_id = str(body.get("plugin"))
+        if op == "file" and plugin_id in self._isolated:
+            return await self.files.serve(plugin_id, body)
         api = self._apis.get(plugin_id)
         method = str(body.get("method"))
         # Only isolated plugins call from a host: none may act as a trusted one.
@@ -488,25 +370,17 @@ class PluginRuntime:
 
     # Reporting.
 
-    def statuses(self) -> list[dict[str, Any]]:
-        out = []
-        for record in self._installed:
-            status = self._status.get(record.id, Status(State.NOT_RUNNING))
-            manifest = record.manifest
-            out.append(
-                {
-                    "plugin_id": record.id,
-                    "cluster_id": self.node_id,
-                    "plugin_path": status.path,
-                    "state": int(status.state),
-                    "error": status.error,
-                    "name": manifest.get("name", ""),
-                    "description": manifest.get("description", ""),
-                    "version": manifest.get("version", ""),
-                    "mode": self._mode(record),
-                }
+    async def statuses(self, tenant_id: str) -> list[dict[str, Any]]:
+        """Every node's plugin states (plugins run for this runtime's tenant only)."""
+        return await self.cluster.gather() if tenant_id == self._tenant else []
+
+    def local_statuses(self) -> list[dict[str, Any]]:
+        return [
+            status_row(
+                r, self._status.get(r.id, Status(State.NOT_RUNNING)), self._mode(r), self.node_id
             )
-        return out
+            for r in self._installed
+        ]
 
     def _mode(self, record: InstalledPlugin) -> str:
         running = self._running.get(record.id)
@@ -518,7 +392,6 @@ class PluginRuntime:
     def is_running(self, plugin_id: str) -> bool:
         return plugin_id in self._running
 
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if isinstance(exc, RemoteError | LookupError) else f"{type(exc).__name__}: {text}"
+    @property
+    def tenant_id(self) -> str:
+        return self._tenant

@@ -11,6 +11,7 @@ from roost.model.plugin import InstalledPlugin
 from roost.plugin.base import Plugin
 from roost.plugin.manifest import Manifest
 from roost.plugins.host_client import HostProcess
+from roost.plugins.rpc import RemoteError
 
 
 class State(IntEnum):
@@ -62,3 +63,25 @@ class Status:
     state: State
     error: str = ""
     path: str = ""
+
+
+def describe_failure(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if isinstance(exc, RemoteError | LookupError) else f"{type(exc).__name__}: {text}"
+
+
+def status_row(record: InstalledPlugin, status: Status, mode: str, node_id: str) -> dict[str, Any]:
+    """One plugin on one node, as /plugins/statuses reports it (Mattermost's fields and
+    Roost's ``mode``: in_process or isolated)."""
+    manifest = record.manifest
+    return {
+        "plugin_id": record.id,
+        "cluster_id": node_id,
+        "plugin_path": status.path,
+        "state": int(status.state),
+        "error": status.error,
+        "name": manifest.get("name", ""),
+        "description": manifest.get("description", ""),
+        "version": manifest.get("version", ""),
+        "mode": mode,
+    }

@@ -1,0 +1,56 @@
+"""Bringing one plugin to life on this node: its unpacked bundle, its class imported and
+activated in this process, or the message that has the shared host load it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from roost.app.plugins import Plugins
+from roost.model.plugin import InstalledPlugin
+from roost.plugin.base import implemented_hooks
+from roost.plugins import bundle, loader
+from roost.plugins.server_api import ServerAPI
+from roost.plugins.state import Running
+
+
+async def unpack(plugins: Plugins, tenant_id: str, root: Path, record: InstalledPlugin) -> str:
+    """The folder holding the plugin's bundle, unpacked once per node and version."""
+    folder = root / record.id / record.bundle_sha256
+    if not folder.is_dir():
+        data = await plugins.bundle(tenant_id, record.id, record.bundle_sha256)
+        if data is None:
+            raise LookupError("its bundle is no longer stored")
+        await asyncio.to_thread(bundle.unpack, data, folder)
+    return str(folder)
+
+
+async def activate_here(running: Running, api: ServerAPI) -> None:
+    m = running.manifest
+    # Imported in a thread: several plugins load at once and requests keep flowing.
+    cls = await asyncio.to_thread(
+        loader.plugin_class, m.server_module, m.server_class, running.folder, running.key
+    )
+    instance = cls()
+    instance.api = api
+    instance.manifest = m
+    instance.settings = dict(running.settings)
+    await instance.on_activate()
+    running.instance = instance
+    running.hooks = implemented_hooks(cls)
+
+
+def load_body(running: Running, server_version: str) -> dict[str, Any]:
+    """The shared host's ``load`` request for the plugin."""
+    m = running.manifest
+    return {
+        "plugin": running.id,
+        "module": m.server_module,
+        "class": m.server_class,
+        "folder": running.folder,
+        "key": running.key,
+        "manifest": m.raw,
+        "settings": running.settings,
+        "server_version": server_version,
+    }

@@ -1,0 +1,106 @@
+"""``/api/v4/plugins/statuses`` for the whole cluster: this node's plugin states, and
+every other node's, asked for over the bus.
+
+A request goes out as an internal event; each other node answers with its rows. The
+asker waits for the nodes it knows of, at most ``ANSWER_TIMEOUT_SECONDS``: a node that
+does not answer in time is left out, and forgotten until it is heard from again. Nodes
+learn of each other from these events, and each node announces itself when it starts,
+so a lone node (or one with no Redis) answers at once; a node that knows of no other
+still asks, without waiting, to learn of any it missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from roost.cluster.bus import Bus
+from roost.ids import new_id
+from roost.model.event import Event, internal_event
+
+STATUSES_WANTED = "plugin_statuses_wanted"
+STATUSES_ANSWER = "plugin_statuses_answer"
+ANSWER_TIMEOUT_SECONDS = 1.0
+
+Rows = list[dict[str, Any]]
+
+
+@dataclass(slots=True)
+class _Asking:
+    waiting_for: set[str]
+    answers: dict[str, Rows] = field(default_factory=dict)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class ClusterStatuses:
+    def __init__(self, bus: Bus, tenant_id: str, node_id: str, local: Callable[[], Rows]) -> None:
+        self._bus = bus
+        self._tenant = tenant_id
+        self._node = node_id
+        self._local = local
+        self._peers: dict[str, float] = {}  # node id -> when last heard from
+        self._asking: dict[str, _Asking] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def peers(self) -> list[str]:
+        return sorted(self._peers)
+
+    async def announce(self) -> None:
+        """Say this node is here (the others answer, so it learns of them too)."""
+        await self._publish(STATUSES_WANTED, {"request": ""})
+
+    async def gather(self) -> Rows:
+        """Every node's rows: this node's first, then the others' by node id."""
+        rows = list(self._local())
+        if not self._peers:
+            # Asked all the same: any node that answers is known next time.
+            await self.announce()
+            return rows
+        request = new_id()
+        asking = _Asking(set(self._peers))
+        self._asking[request] = asking
+        try:
+            await self._publish(STATUSES_WANTED, {"request": request})
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(ANSWER_TIMEOUT_SECONDS):
+                    await asking.done.wait()
+        finally:
+            del self._asking[request]
+        for silent in asking.waiting_for:
+            self._peers.pop(silent, None)
+        for node in sorted(asking.answers):
+            rows.extend(asking.answers[node])
+        return rows
+
+    def on_event(self, event: Event) -> None:
+        origin = str(event.data.get("origin", ""))
+        if event.tenant_id != self._tenant or not origin or origin == self._node:
+            return
+        if event.name == STATUSES_WANTED:
+            self._peers[origin] = time.monotonic()
+            answer = {"request": event.data.get("request", ""), "to": origin}
+            self._later(self._publish(STATUSES_ANSWER, {**answer, "rows": self._local()}))
+        elif event.name == STATUSES_ANSWER and event.data.get("to") == self._node:
+            self._peers[origin] = time.monotonic()
+            asking = self._asking.get(str(event.data.get("request", "")))
+            if asking is None:
+                return
+            rows = event.data.get("rows")
+            asking.answers[origin] = rows if isinstance(rows, list) else []
+            asking.waiting_for.discard(origin)
+            if not asking.waiting_for:
+                asking.done.set()
+
+    async def _publish(self, name: str, data: dict[str, Any]) -> None:
+        event = internal_event(self._tenant, name, {**data, "origin": self._node})
+        await self._bus.publish([event])
+
+    def _later(self, call: Any) -> None:
+        task = asyncio.create_task(call)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

@@ -1,0 +1,148 @@
+"""Calls into running plugins: which plugins implement a hook (in order of id), one call
+within its timeout, a before-hook through a run of plugins in one host in one call, and
+counting failures (the third within an hour gives the plugin up, which the runtime does).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from roost import metrics
+from roost.config import Settings
+from roost.plugin.base import Rejected
+from roost.plugins.hosts import Hosts
+from roost.plugins.rpc import PeerClosed, RemoteError
+from roost.plugins.state import ChainOutcome, HookFailed, Running, describe_failure
+
+log = logging.getLogger("roost.plugins")
+
+MAX_FAILURES = 3
+FAILURE_WINDOW_SECONDS = 3600.0
+AFTER_POST_HOOKS = (
+    "message_has_been_posted",
+    "message_has_been_updated",
+    "message_has_been_deleted",
+)
+
+GiveUp = Callable[[Running, str], None]
+
+
+class Dispatch:
+    def __init__(self, settings: Settings, hosts: Hosts, give_up: GiveUp) -> None:
+        s = settings
+        self._timeout = s.plugin_hook_timeout_seconds
+        self._long_timeout = s.plugin_http_timeout_seconds
+        self._fail_closed = {e.strip() for e in s.plugin_fail_closed_hooks.split(",") if e.strip()}
+        self._hosts = hosts
+        self._give_up = give_up
+        self._by_hook: dict[str, list[Running]] = {}
+        self._failures: dict[str, deque[float]] = {}
+        # Some running plugin implements an after-post hook (read on every post).
+        self.watches_posts = False
+
+    def index(self, running: Iterable[Running]) -> None:
+        """The running plugins changed: who implements what, in order of id."""
+        by_hook: dict[str, list[Running]] = {}
+        for plugin in sorted(running, key=lambda r: r.id):
+            for hook in plugin.hooks:
+                by_hook.setdefault(hook, []).append(plugin)
+        self._by_hook = by_hook
+        self.watches_posts = any(h in by_hook for h in AFTER_POST_HOOKS)
+
+    def implementing(self, hook: str) -> list[Running]:
+        return self._by_hook.get(hook, [])
+
+    def fail_closed(self, plugin_id: str, hook: str) -> bool:
+        return hook in self._fail_closed or f"{plugin_id}/{hook}" in self._fail_closed
+
+    async def invoke(self, running: Running, hook: str, *args: Any, long: bool = False) -> Any:
+        """Call one plugin's hook within the timeout (``long``: the one for HTTP requests
+        and commands). ``Rejected`` passes through; any other failure is counted against
+        the plugin and raised as ``HookFailed``."""
+        seconds = self._long_timeout if long else self._timeout
+        host = running.host
+        if host is not None and not host.usable:
+            # Its host is down or hung (another plugin's doing, perhaps): skipped, and
+            # not counted against this plugin.
+            raise HookFailed(running.id, hook)
+        try:
+            if running.instance is not None:
+                async with asyncio.timeout(seconds):
+                    return await getattr(running.instance, hook)(*args)
+            assert host is not None
+            body = {"plugin": running.id, "hook": hook, "args": list(args)}
+            return await host.call("hook", body, seconds)
+        except Rejected:
+            raise
+        except RemoteError as exc:
+            if exc.kind == "rejected":
+                raise Rejected(exc.message) from None
+            failure: BaseException = exc
+        except TimeoutError as exc:
+            failure = exc
+            if host is not None:
+                host.suspect = True
+                self._hosts.died.set()  # hung or just slow? the health check finds out now
+        except Exception as exc:
+            failure = exc
+        self.failed(running, hook, failure)
+        raise HookFailed(running.id, hook) from failure
+
+    async def invoke_chain(
+        self, group: list[Running], hook: str, value: Any, *extra: Any
+    ) -> ChainOutcome:
+        """A before-hook through consecutive plugins of ONE host in one call: a chain of
+        20 isolated plugins costs one round trip, not 20. The whole call has the hook
+        timeout; each plugin in the host gets most of it."""
+        host = group[0].host
+        assert host is not None
+        closed = [r.id for r in group if self.fail_closed(r.id, hook)]
+        if not host.usable:
+            return ChainOutcome(value, stopped=closed[0] if closed else "")
+        by_id = {r.id: r for r in group}
+        reached: dict[str, Any] = {"at": "", "value": value}
+        body = {
+            "plugins": [r.id for r in group],
+            "hook": hook,
+            "args": [value, *extra],
+            "closed": closed,
+            "each_seconds": self._timeout * 0.8,
+        }
+        try:
+            result = await host.call("chain", body, self._timeout, reached.update)
+        except (TimeoutError, PeerClosed, RemoteError) as exc:
+            if isinstance(exc, TimeoutError):
+                host.suspect = True
+                self._hosts.died.set()
+            culprit = by_id.get(reached["at"])
+            if culprit is not None:
+                self.failed(culprit, hook, exc)
+            # The plugins from the culprit on did not run: skipped, or refused if closed.
+            start = group.index(culprit) if culprit is not None else 0
+            left = [r.id for r in group[start:] if r.id in closed]
+            return ChainOutcome(reached["value"], stopped=left[0] if left else "")
+        for plugin_id, error in result.get("failed", []):
+            if plugin_id in by_id:
+                self.failed(by_id[plugin_id], hook, RemoteError("error", error))
+        if "rejected" in result:
+            return ChainOutcome(value, rejected=str(result["rejected"]))
+        return ChainOutcome(result.get("value", value), stopped=str(result.get("stopped", "")))
+
+    def failed(self, running: Running, hook: str, exc: BaseException) -> None:
+        """Count a failure against the plugin; the third within the hour gives it up."""
+        log.warning("plugin %s failed in %s: %s", running.id, hook, describe_failure(exc))
+        metrics.plugin_failures.labels(running.id).inc()
+        now = time.monotonic()
+        times = self._failures.setdefault(running.id, deque())
+        times.append(now)
+        while times and times[0] < now - FAILURE_WINDOW_SECONDS:
+            times.popleft()
+        if len(times) >= MAX_FAILURES:
+            times.clear()
+            reason = f"failed {MAX_FAILURES} times within an hour; last: {describe_failure(exc)}"
+            self._give_up(running, reason)
