@@ -144,7 +144,10 @@ async def closed_loop(
         rng = random.Random(seed)
         n = 0
         while time.perf_counter() < stop:
-            refused += await round_trip(session, base, rng.choice(pick), n, latencies)
+            # Awaited first: `refused += await ...` would read the total before the
+            # await and lose the other clients' additions.
+            got = await round_trip(session, base, rng.choice(pick), n, latencies)
+            refused += got
             n += 1
 
     connector = aiohttp.TCPConnector(limit=clients + 5)
