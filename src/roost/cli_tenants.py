@@ -89,10 +89,24 @@ def tenant_resume(tenant_ref: str) -> None:
 @click.argument("tenant_ref", metavar="TENANT")
 @click.option("--requests-per-second", type=float, default=0.0, help="per node; 0: the default")
 @click.option("--max-users", type=int, default=0, help="active users, bots aside; 0: none")
-def tenant_limits(tenant_ref: str, requests_per_second: float, max_users: int) -> None:
-    """Set TENANT's request rate and user limit."""
-    changed = _run(lambda d: d.do_set_limits(tenant_ref, requests_per_second, max_users))
-    click.echo(f"{_line(changed)}  rps={changed.requests_per_second:g} users={changed.max_users}")
+@click.option("--max-storage-bytes", type=int, default=0, help="bytes of files kept; 0: none")
+@click.option("--max-posts-per-day", type=int, default=0, help="posts a UTC day; 0: none")
+def tenant_limits(
+    tenant_ref: str,
+    requests_per_second: float,
+    max_users: int,
+    max_storage_bytes: int,
+    max_posts_per_day: int,
+) -> None:
+    """Set TENANT's limits (every one given; 0 for none or the default rate)."""
+    limits: dict[str, float] = {
+        "requests_per_second": requests_per_second,
+        "max_users": max_users,
+        "max_storage_bytes": max_storage_bytes,
+        "max_posts_per_day": max_posts_per_day,
+    }
+    changed = _run(lambda d: d.do_set_limits(tenant_ref, limits))
+    click.echo(f"{_line(changed)}  {changed.to_dict()['limits']}")
 
 
 @tenant.command("delete")

@@ -86,6 +86,7 @@ def build_services(settings: Settings) -> Services:
     )
     auth = Auth(db, settings, bus, lifecycle)
     users = Users(db, bus, settings, auth, lifecycle, max_users=tenants.max_users)
+    usage = TenantUsage(db, tenants, settings.tenant_usage_flush_seconds)
     typing_limit = (
         settings.max_notifications_per_channel if settings.enable_user_typing_messages else 0
     )
@@ -93,7 +94,7 @@ def build_services(settings: Settings) -> Services:
     statuses = Statuses(db, bus)
     mentions = Mentions(db, bus)
     fanout = FanoutWorker(db, bus)
-    files = Files(db, _file_store(settings), channels, settings, lifecycle)
+    files = Files(db, _file_store(settings), channels, settings, lifecycle, usage.check_storage)
     services = Services(
         settings=settings,
         db=db,
@@ -109,7 +110,7 @@ def build_services(settings: Settings) -> Services:
         direct_channels=DirectChannels(db, bus, channels),
         teams=Teams(db, bus, channels),
         health=Health(db, bus),
-        posts=Posts(db, bus, settings, statuses, channels, mentions, fanout),
+        posts=Posts(db, bus, settings, statuses, channels, mentions, fanout, usage=usage),
         threads=Threads(db, bus, users, channels, mentions, fanout),
         fanout=fanout,
         search=Search(db),
@@ -121,7 +122,7 @@ def build_services(settings: Settings) -> Services:
         tenant_reaper=TenantReaper(
             db, files.store, tenants, settings.tenant_delete_batch, settings.tenant_reap_seconds
         ),
-        tenant_usage=TenantUsage(db, tenants, settings.tenant_usage_flush_seconds),
+        tenant_usage=usage,
         tenant_export=TenantExport(db, tenants),
         plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
         plugin_kv=PluginKV(db),

@@ -7,7 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from tests.support.chat import channel_with, team_with
 from tests.support.client import PASSWORD, Api, create_user, expect, unique
+from tests.support.files import upload_one, upload_raw
+from tests.support.posting import post
 from tests.tenants.conftest import Deployment, host_of, new_tenant
 
 
@@ -25,8 +28,18 @@ def test_limits_are_checked(deployment: Deployment) -> None:
         {"requests_per_second": True},
     ):
         assert set_limits(deployment, t["id"], **bad).status_code == 400, bad
+    assert set_limits(deployment, t["id"], max_posts_per_day=1.5).status_code == 400
+    assert set_limits(deployment, t["id"], max_cats=1).status_code == 400
     shown = expect(set_limits(deployment, t["id"], requests_per_second=7.5, max_users=3), 200)
-    assert shown["limits"] == {"requests_per_second": 7.5, "max_users": 3}
+    assert shown["limits"] == {
+        "requests_per_second": 7.5,
+        "max_users": 3,
+        "max_storage_bytes": 0,
+        "max_posts_per_day": 0,
+    }
+    # Limits not named stay as they were.
+    shown = expect(set_limits(deployment, t["id"], max_posts_per_day=100), 200)
+    assert shown["limits"]["max_users"] == 3 and shown["limits"]["max_posts_per_day"] == 100
 
 
 def test_a_busy_tenant_is_held_to_its_rate_and_the_others_are_not(
@@ -85,3 +98,32 @@ def test_a_tenant_cannot_grow_past_its_user_limit(deployment: Deployment) -> Non
     expect(set_limits(deployment, t["id"], max_users=4), 200)
     assert sign_up(9).status_code == 201
     assert sign_up(10).status_code == 403
+
+
+def test_posts_per_day_and_storage_quotas(deployment: Deployment) -> None:
+    t, other = new_tenant(deployment), new_tenant(deployment)
+    owner = create_user(deployment.base, host=host_of(t))
+    team = team_with(owner)
+    channel = channel_with(owner, team["id"])
+    theirs = create_user(deployment.base, host=host_of(other))
+    their_channel = channel_with(theirs, team_with(theirs)["id"])
+    before = expect(owner.api.get(f"/channels/{channel['id']}/posts"), 200)["order"]
+    expect(set_limits(deployment, t["id"], max_posts_per_day=3), 200)
+    for i in range(3):
+        post(owner, channel["id"], f"allowed {i}")
+    refused = owner.api.post("/posts", {"channel_id": channel["id"], "message": "one more"})
+    assert refused.status_code == 429
+    assert refused.json()["id"] == "api.tenant.quota.posts.app_error"
+    after = expect(owner.api.get(f"/channels/{channel['id']}/posts"), 200)["order"]
+    assert len(after) == len(before) + 3  # the refused post was not written
+    post(theirs, their_channel["id"], "another tenant posts on")
+    expect(set_limits(deployment, t["id"], max_posts_per_day=0), 200)
+    post(owner, channel["id"], "no limit again")
+
+    expect(set_limits(deployment, t["id"], max_storage_bytes=1000), 200)
+    upload_one(owner, channel["id"], "small.txt", b"x" * 600)
+    r = upload_raw(owner, channel["id"], "big.txt", b"y" * 600)
+    assert r.status_code == 413
+    assert r.json()["id"] == "api.tenant.quota.storage.app_error"
+    upload_one(owner, channel["id"], "fits.txt", b"z" * 400)
+    upload_one(theirs, their_channel["id"], "theirs.txt", b"w" * 5000)

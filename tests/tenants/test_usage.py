@@ -36,6 +36,9 @@ def test_usage_counts_what_the_tenant_holds_and_its_requests(deployment: Deploym
         earlier = {d["day"]: d["count"] for d in before["requests"]}
         # At least the 3 + 1 posts, the upload and the 20 reads since the first reading.
         assert counted[today] - earlier.get(today, 0) >= 25
+        posted = {d["day"]: d["count"] for d in after["posts_per_day"]}
+        posted_before = {d["day"]: d["count"] for d in before["posts_per_day"]}
+        assert posted[today] - posted_before.get(today, 0) == 4
         theirs = expect(op.get(f"/tenants/{other['id']}/usage"), 200)
         assert (theirs["users"], theirs["posts"], theirs["files"]) == (1, 0, 0)
         assert op.get(f"/tenants/{t['id']}/usage", params={"days": 0}).status_code == 400

@@ -123,14 +123,14 @@ async def set_domains(req: Req) -> Response:
 async def set_limits(req: Req) -> Response:
     _check_operator(req)
     body = await req.json_object()
-    rate, users = body.get("requests_per_second", 0), body.get("max_users", 0)
-    if isinstance(rate, bool) or not isinstance(rate, int | float):
-        raise errors.invalid_body_param("requests_per_second")
-    if isinstance(users, bool) or not isinstance(users, int):
-        raise errors.invalid_body_param("max_users")
-    tenant = await req.services.tenants.do_set_limits(
-        req.path_str("tenant", 63), float(rate), users
-    )
+    limits: dict[str, float] = {}
+    for name, value in body.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise errors.invalid_body_param(name)
+        if name != "requests_per_second" and not isinstance(value, int):
+            raise errors.invalid_body_param(name)
+        limits[name] = value
+    tenant = await req.services.tenants.do_set_limits(req.path_str("tenant", 63), limits)
     return json_response(tenant.to_dict())
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,9 @@ class _Prepared:
     picture: Picture | None = None
 
 
+StorageCheck = Callable[[str, int], Awaitable[None]]
+
+
 class Uploads:
     def __init__(
         self,
@@ -84,9 +88,12 @@ class Uploads:
         temp_dir: Path,
         max_file_size: int,
         hooks: LifecycleHooks | None = None,
+        check_storage: StorageCheck | None = None,
     ) -> None:
         self._db = db
         self.hooks = hooks or LifecycleHooks()
+        # The tenant's storage quota: (tenant, bytes to add) -> AppError when over.
+        self.check_storage = check_storage
         self._store = store
         self._channels = channels
         self._previewer = previewer
@@ -274,6 +281,8 @@ class Upload:
         if not self._channel_checked:
             await self._check_channel()
         await self.uploads.let_hooks_see(self.actor, self.channel_id, self.spools)
+        if self.uploads.check_storage is not None:
+            await self.uploads.check_storage(self.actor.tenant_id, sum(s.size for s in self.spools))
         infos = await self.uploads.store(self.actor, self.channel_id, self.spools)
         return Uploaded(infos, list(self.client_ids))
 

@@ -20,7 +20,7 @@ from roost.app.context import Actor
 from roost.app.file_attach import in_post_order
 from roost.app.file_keys import ORIGINAL, PREVIEW, THUMBNAIL, object_key
 from roost.app.file_previews import Previewer
-from roost.app.file_uploads import Uploads, storage_failed
+from roost.app.file_uploads import StorageCheck, Uploads, storage_failed
 from roost.app.plugins_lifecycle import LifecycleHooks
 from roost.config import Settings
 from roost.filestore import Blob, FileStore, FileStoreError
@@ -58,6 +58,7 @@ class Files:
         channels: Channels,
         settings: Settings,
         hooks: LifecycleHooks | None = None,
+        check_storage: StorageCheck | None = None,
     ) -> None:
         self._db = db
         self.store = store
@@ -73,6 +74,7 @@ class Files:
             settings.data_dir / UPLOAD_TEMP_DIR,
             settings.max_file_size,
             hooks,
+            check_storage,
         )
 
     async def start(self) -> None:

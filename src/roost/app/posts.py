@@ -27,6 +27,7 @@ from roost.app.post_lists import decorate
 from roost.app.post_text import parse_hashtags
 from roost.app.post_writer import PostWriter
 from roost.app.statuses import Statuses
+from roost.app.tenant_usage import TenantUsage
 from roost.app.thread_events import thread_updated_events
 from roost.app.thread_fanout_worker import FanoutWorker, publish_in_slices
 from roost.clock import now_ms
@@ -110,8 +111,11 @@ class Posts:
         mentions: Mentions,
         fanout: FanoutWorker,
         hooks: PostHooks | None = None,
+        usage: TenantUsage | None = None,
     ) -> None:
         self._db = db
+        # Tenants' posts-per-day quota and counts (memory only on this path).
+        self._usage = usage
         self.hooks = hooks or PostHooks()
         self._mentions = mentions
         self._fanout = fanout
@@ -177,6 +181,8 @@ class Posts:
         """``server_props`` are the server's own (``from_webhook``, overrides), set by
         integrations; clients' copies of them are dropped."""
         self.check_draft(draft)
+        if self._usage is not None:
+            self._usage.check_post(actor.tenant_id)
         pending_key = (actor.tenant_id, actor.user_id, draft.pending_post_id)
         if draft.pending_post_id and pending_key in self._pending:
             existing = await self._existing(actor, self._pending[pending_key])
@@ -251,6 +257,8 @@ class Posts:
         except NotAttachable as exc:
             # Another post (or the sweep) took a file since it was checked.
             raise file_attach.not_attachable(exc.file_ids) from None
+        if self._usage is not None:
+            self._usage.count_post(actor.tenant_id)
 
         events = []
         followers: list[str] = []

@@ -1,6 +1,12 @@
-"""What each tenant uses, for the operator's billing: people, posts, files and their
-size (counted when asked), and requests per day (counted by every node as it admits
-them, and added to the database once a minute)."""
+"""What each tenant uses, and the quotas on it.
+
+People, posts, files and their size are counted when the operator asks. Requests and
+new posts per UTC day are counted by every node in memory as they happen and added to
+the database once a minute (`tenant_daily_usage`); at the same moment each node reads
+back today's post totals of the tenants that have a posts-per-day quota, so the quota
+holds across nodes to within what the other nodes counted in the last minute. Stored
+bytes are summed at each upload of a tenant with a storage quota.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from roost.app.errors import invalid_param
+from roost.app.errors import AppError, invalid_param
 from roost.app.tenants import TenantDirectory
 from roost.store import tenant_usage as usage_store
 from roost.store.database import Database
@@ -20,8 +26,25 @@ log = logging.getLogger("roost.tenants")
 MAX_DAYS = 366
 
 
-def _day(at: dt.datetime) -> str:
-    return at.strftime("%Y-%m-%d")
+def today() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+
+
+def posts_quota(limit: int) -> AppError:
+    return AppError(
+        429,
+        "api.tenant.quota.posts.app_error",
+        f"This organisation has made its {limit} posts allowed today (UTC); posting resumes "
+        "tomorrow.",
+    )
+
+
+def storage_quota(limit: int) -> AppError:
+    return AppError(
+        413,
+        "api.tenant.quota.storage.app_error",
+        f"This organisation's files would take more than its {limit} bytes of storage.",
+    )
 
 
 class TenantUsage:
@@ -29,6 +52,42 @@ class TenantUsage:
         self._db = db
         self._directory = directory
         self._flush_seconds = flush_seconds
+        self._day = today()
+        self._posts: dict[str, int] = {}  # this node's, since the last flush
+        self._known_posts: dict[str, int] = {}  # today's totals at the last flush
+
+    # The posts-per-day quota (every post: memory only).
+
+    def check_post(self, tenant_id: str) -> None:
+        limit = self._directory.max_posts_per_day(tenant_id)
+        if not limit:
+            return
+        self._roll_day()
+        if self._known_posts.get(tenant_id, 0) + self._posts.get(tenant_id, 0) >= limit:
+            raise posts_quota(limit)
+
+    def count_post(self, tenant_id: str) -> None:
+        self._roll_day()
+        self._posts[tenant_id] = self._posts.get(tenant_id, 0) + 1
+
+    def _roll_day(self) -> None:
+        day = today()
+        if day != self._day:
+            # Yesterday's unflushed posts are written on yesterday's row, below.
+            self._day, self._known_posts = day, {}
+
+    # The storage quota (each upload of a tenant that has one).
+
+    async def check_storage(self, tenant_id: str, adding: int) -> None:
+        limit = self._directory.max_storage_bytes(tenant_id)
+        if not limit:
+            return
+        async with self._db.read(primary=True) as conn:
+            stored = await usage_store.stored_bytes(conn, tenant_id)
+        if stored + adding > limit:
+            raise storage_quota(limit)
+
+    # Writing the counts.
 
     async def run(self) -> None:
         try:
@@ -37,34 +96,41 @@ class TenantUsage:
                 try:
                     await self.flush()
                 except Exception:
-                    log.warning("could not write request counts; kept for the next try")
+                    log.warning("could not write usage counts; kept for the next try")
         finally:
             with contextlib.suppress(Exception):
                 await self.flush()  # at shutdown, what this node counted last
 
     async def flush(self) -> None:
-        counts = self._directory.take_request_counts()
-        if not counts:
-            return
-        day = _day(dt.datetime.now(dt.UTC))
+        day = self._day
+        requests = self._directory.take_request_counts()
+        posts, self._posts = self._posts, {}
+        limited = self._directory.post_limited()
         try:
             async with self._db.write() as conn:
-                await usage_store.add_requests(conn, day, counts)
+                if requests or posts:
+                    await usage_store.add_counts(conn, day, requests, posts)
+                known = await usage_store.posts_on(conn, today(), limited)
         except Exception:
-            self._directory.restore_request_counts(counts)  # counted next time
+            self._directory.restore_request_counts(requests)  # counted next time
+            for tenant_id, n in posts.items():
+                self._posts[tenant_id] = self._posts.get(tenant_id, 0) + n
             raise
+        self._roll_day()
+        self._known_posts = known
 
     async def usage(self, tenant_id: str, days: int) -> dict[str, Any]:
         if not 1 <= days <= MAX_DAYS:
             raise invalid_param("days")
         tenant = self._directory.get(tenant_id)
-        await self.flush()  # this node's latest count; others write theirs each minute
-        since = _day(dt.datetime.now(dt.UTC) - dt.timedelta(days=days - 1))
+        await self.flush()  # this node's latest counts; others write theirs each minute
+        since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days - 1)).strftime("%Y-%m-%d")
         async with self._db.read(primary=True) as conn:
             totals = await usage_store.totals(conn, tenant.id)
-            requests = await usage_store.requests_by_day(conn, tenant.id, since)
+            daily = await usage_store.by_day(conn, tenant.id, since)
         return {
             "tenant_id": tenant.id,
             **totals,
-            "requests": [{"day": day, "count": n} for day, n in requests.items()],
+            "requests": [{"day": d, "count": r} for d, (r, _) in daily.items()],
+            "posts_per_day": [{"day": d, "count": p} for d, (_, p) in daily.items()],
         }

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from dataclasses import replace
 
 from roost.app.errors import AppError, invalid_param
 from roost.app.rate_limits import TokenBuckets
@@ -44,8 +45,13 @@ DISPLAY_NAME_MAX = 128
 MAX_DOMAINS = 20
 # Names a deployment's own hosts commonly use.
 RESERVED_NAMES = frozenset({"www", "api", "admin", "operator", "static", "mail"})
-MAX_REQUESTS_PER_SECOND = 1_000_000.0
-MAX_USERS_LIMIT = 10_000_000
+# The largest value each limit may be set to.
+LIMIT_MAXIMA: dict[str, float] = {
+    "requests_per_second": 1_000_000.0,
+    "max_users": 10_000_000,
+    "max_storage_bytes": 2**62,
+    "max_posts_per_day": 1_000_000_000,
+}
 
 
 def no_such_tenant() -> AppError:
@@ -204,6 +210,18 @@ class TenantDirectory:
         tenant = self._by_id.get(tenant_id)
         return tenant.max_users if tenant else 0
 
+    def max_storage_bytes(self, tenant_id: str) -> int:
+        tenant = self._by_id.get(tenant_id)
+        return tenant.max_storage_bytes if tenant else 0
+
+    def max_posts_per_day(self, tenant_id: str) -> int:
+        tenant = self._by_id.get(tenant_id)
+        return tenant.max_posts_per_day if tenant else 0
+
+    def post_limited(self) -> list[str]:
+        """Tenants with a posts-per-day limit."""
+        return [t.id for t in self._by_id.values() if t.max_posts_per_day]
+
     # The operator's view.
 
     def get(self, tenant_id: str) -> Tenant:
@@ -268,17 +286,20 @@ class TenantDirectory:
             await tenant_store.set_state(conn, tenant.id, state, now_ms())
         return await self._changed(tenant.id)
 
-    async def do_set_limits(
-        self, tenant_id: str, requests_per_second: float, max_users: int
-    ) -> Tenant:
-        """A tenant's own limits; 0 for the deployment's default rate, or no user limit."""
-        if not 0 <= requests_per_second <= MAX_REQUESTS_PER_SECOND:
-            raise invalid_param("requests_per_second")
-        if not 0 <= max_users <= MAX_USERS_LIMIT:
-            raise invalid_param("max_users")
+    async def do_set_limits(self, tenant_id: str, limits: dict[str, float]) -> Tenant:
+        """A tenant's own limits (names as in ``Tenant.to_dict()["limits"]``; those not
+        given stay); 0: the deployment's default rate, or no limit."""
         tenant = self.get(tenant_id)
+        changed = replace(tenant)
+        for name, value in limits.items():
+            top = LIMIT_MAXIMA.get(name)
+            if top is None:
+                raise invalid_param(name)
+            if not 0 <= value <= top:
+                raise invalid_param(name)
+            setattr(changed, name, float(value) if name == "requests_per_second" else int(value))
         async with self._db.write() as conn:
-            await tenant_store.set_limits(conn, tenant.id, requests_per_second, max_users, now_ms())
+            await tenant_store.set_limits(conn, changed, now_ms())
         return await self._changed(tenant.id)
 
     async def do_delete(self, tenant_id: str) -> Tenant:

@@ -24,6 +24,8 @@ class Tenant:
     # Limits; 0 means the deployment's default (requests) or none (users).
     requests_per_second: float = 0.0
     max_users: int = 0
+    max_storage_bytes: int = 0
+    max_posts_per_day: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,5 +39,7 @@ class Tenant:
             "limits": {
                 "requests_per_second": self.requests_per_second,
                 "max_users": self.max_users,
+                "max_storage_bytes": self.max_storage_bytes,
+                "max_posts_per_day": self.max_posts_per_day,
             },
         }

@@ -50,6 +50,8 @@ tenants = Table(
     _ms("update_at"),
     Column("requests_per_second", Float, nullable=False, server_default="0"),
     Column("max_users", Integer, nullable=False, server_default="0"),
+    Column("max_storage_bytes", BigInteger, nullable=False, server_default="0"),
+    Column("max_posts_per_day", Integer, nullable=False, server_default="0"),
 )
 
 users = Table(
@@ -488,13 +490,15 @@ Index(
     outbound_deliveries.c.next_attempt_at,
 )
 
-# Requests per tenant per day (UTC), added to by every node once a minute: for billing.
-tenant_requests = Table(
-    "tenant_requests",
+# Requests and posts per tenant per day (UTC), added to by every node once a minute:
+# for billing, and the posts-per-day quota.
+tenant_daily_usage = Table(
+    "tenant_daily_usage",
     metadata,
     Column("tenant_id", String(26), primary_key=True),
     Column("day", String(10), primary_key=True),  # 2026-11-28
     Column("requests", BigInteger, nullable=False, server_default="0"),
+    Column("posts", BigInteger, nullable=False, server_default="0"),
 )
 
 # Custom domains mapped to tenants (with `tenants`, the directory: not tenant-scoped).
@@ -563,8 +567,8 @@ __all__ = [
     "statuses",
     "team_members",
     "teams",
+    "tenant_daily_usage",
     "tenant_domains",
-    "tenant_requests",
     "thread_fanout_jobs",
     "thread_memberships",
     "users",

@@ -7,21 +7,50 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.store.dialect import upsert_adding
-from roost.store.tables import file_infos, posts, tenant_requests, users
+from roost.store.tables import file_infos, posts, tenant_daily_usage, users
+
+daily = tenant_daily_usage.c
 
 
-async def add_requests(conn: AsyncConnection, day: str, counts: dict[str, int]) -> None:
-    rows = [{"tenant_id": t, "day": day, "requests": n} for t, n in sorted(counts.items())]
-    await upsert_adding(conn, tenant_requests, rows, ["tenant_id", "day"], ["requests"])
+async def add_counts(
+    conn: AsyncConnection, day: str, requests: dict[str, int], new_posts: dict[str, int]
+) -> None:
+    """Add one node's counts since its last call to the day's totals."""
+    rows = [
+        {"tenant_id": t, "day": day, "requests": requests.get(t, 0), "posts": new_posts.get(t, 0)}
+        for t in sorted(set(requests) | set(new_posts))
+    ]
+    await upsert_adding(conn, tenant_daily_usage, rows, ["tenant_id", "day"], ["requests", "posts"])
 
 
-async def requests_by_day(conn: AsyncConnection, tenant_id: str, since: str) -> dict[str, int]:
+async def by_day(conn: AsyncConnection, tenant_id: str, since: str) -> dict[str, tuple[int, int]]:
+    """Day -> (requests, posts)."""
     rows = await conn.execute(
-        select(tenant_requests.c.day, tenant_requests.c.requests)
-        .where(tenant_requests.c.tenant_id == tenant_id, tenant_requests.c.day >= since)
-        .order_by(tenant_requests.c.day)
+        select(daily.day, daily.requests, daily.posts)
+        .where(daily.tenant_id == tenant_id, daily.day >= since)
+        .order_by(daily.day)
     )
-    return {r.day: int(r.requests) for r in rows}
+    return {r.day: (int(r.requests), int(r.posts)) for r in rows}
+
+
+async def posts_on(conn: AsyncConnection, day: str, tenant_ids: list[str]) -> dict[str, int]:
+    if not tenant_ids:
+        return {}
+    rows = await conn.execute(
+        select(daily.tenant_id, daily.posts).where(
+            daily.day == day, daily.tenant_id.in_(tenant_ids)
+        )
+    )
+    return {r.tenant_id: int(r.posts) for r in rows}
+
+
+async def stored_bytes(conn: AsyncConnection, tenant_id: str) -> int:
+    result = await conn.execute(
+        select(func.coalesce(func.sum(file_infos.c.size), 0)).where(
+            file_infos.c.tenant_id == tenant_id, file_infos.c.delete_at == 0
+        )
+    )
+    return int(result.scalar_one())
 
 
 async def totals(conn: AsyncConnection, tenant_id: str) -> dict[str, int]:

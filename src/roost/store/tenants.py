@@ -35,6 +35,8 @@ async def all_tenants(conn: AsyncConnection, tenant_id: str = "") -> list[Tenant
             domains=domains.get(r.id, []),
             requests_per_second=r.requests_per_second,
             max_users=r.max_users,
+            max_storage_bytes=r.max_storage_bytes,
+            max_posts_per_day=r.max_posts_per_day,
         )
         for r in rows
     ]
@@ -84,13 +86,17 @@ async def set_state(conn: AsyncConnection, tenant_id: str, state: str, now: int)
     return bool(result.rowcount)
 
 
-async def set_limits(
-    conn: AsyncConnection, tenant_id: str, requests_per_second: float, max_users: int, now: int
-) -> None:
+async def set_limits(conn: AsyncConnection, tenant: Tenant, now: int) -> None:
     await conn.execute(
         update(tenants)
-        .where(tenants.c.id == tenant_id)
-        .values(requests_per_second=requests_per_second, max_users=max_users, update_at=now)
+        .where(tenants.c.id == tenant.id)
+        .values(
+            requests_per_second=tenant.requests_per_second,
+            max_users=tenant.max_users,
+            max_storage_bytes=tenant.max_storage_bytes,
+            max_posts_per_day=tenant.max_posts_per_day,
+            update_at=now,
+        )
     )
 
 
