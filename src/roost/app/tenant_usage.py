@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from typing import Any
 
 from roost.app.errors import AppError, invalid_param
@@ -53,6 +54,7 @@ class TenantUsage:
         self._directory = directory
         self._flush_seconds = flush_seconds
         self._day = today()
+        self._epoch_day = int(time.time() // 86400)  # cheap to compare on every post
         self._posts: dict[str, int] = {}  # this node's, since the last flush
         self._known_posts: dict[str, int] = {}  # today's totals at the last flush
 
@@ -71,10 +73,10 @@ class TenantUsage:
         self._posts[tenant_id] = self._posts.get(tenant_id, 0) + 1
 
     def _roll_day(self) -> None:
-        day = today()
-        if day != self._day:
-            # Yesterday's unflushed posts are written on yesterday's row, below.
-            self._day, self._known_posts = day, {}
+        epoch_day = int(time.time() // 86400)
+        if epoch_day != self._epoch_day:
+            # A new UTC day: yesterday's totals no longer count against the quota.
+            self._epoch_day, self._day, self._known_posts = epoch_day, today(), {}
 
     # The storage quota (each upload of a tenant that has one).
 
