@@ -191,3 +191,73 @@ def test_the_same_check_tells_ids_apart_within_a_tenant(deployment: Deployment) 
         missing = answer(victim.owner, method, fill(template, absent))
         told_apart += own[:2] != missing[:2]
     assert told_apart >= 40
+
+
+def test_ids_in_bodies_are_as_unknown_as_ids_in_paths(deployment: Deployment) -> None:
+    """The other tenant's ids sent in request bodies: answered as ids that exist nowhere."""
+    victim = plant(deployment)
+    intruder = create_user(deployment.base, host=host_of(new_tenant(deployment)))
+    own_team = team_with(intruder)
+    own_channel = channel_with(intruder, own_team["id"])
+    v = victim.values
+
+    def bodies(ids: dict[str, str]) -> list[tuple[str, str, object]]:
+        return [
+            ("POST", "/posts", {"channel_id": ids["channel_id"], "message": "x"}),
+            (
+                "POST",
+                "/posts",
+                {"channel_id": own_channel["id"], "message": "x", "root_id": ids["post_id"]},
+            ),
+            (
+                "POST",
+                "/reactions",
+                {"user_id": intruder.id, "post_id": ids["post_id"], "emoji_name": "smile"},
+            ),
+            (
+                "POST",
+                "/channels",
+                {"team_id": ids["team_id"], "name": unique("c"), "display_name": "C", "type": "O"},
+            ),
+            ("POST", "/channels/direct", [intruder.id, ids["user_id"]]),
+            ("POST", "/users/ids", [ids["user_id"]]),
+            ("POST", "/users/usernames", [ids["username"]]),
+            ("POST", "/users/status/ids", [ids["user_id"]]),
+            (
+                "POST",
+                f"/teams/{own_team['id']}/members",
+                {"team_id": own_team["id"], "user_id": ids["user_id"]},
+            ),
+            ("POST", f"/channels/{own_channel['id']}/members", {"user_id": ids["user_id"]}),
+            ("POST", "/hooks/incoming", {"channel_id": ids["channel_id"], "display_name": "h"}),
+            (
+                "POST",
+                "/commands",
+                {
+                    "team_id": ids["team_id"],
+                    "trigger": unique("t")[:20],
+                    "url": "https://example.com/c",
+                    "method": "P",
+                },
+            ),
+            ("POST", "/commands/execute", {"channel_id": ids["channel_id"], "command": "/echo hi"}),
+            ("POST", "/files/search", {"terms": "victim"}),
+        ]
+
+    absent = {k: nowhere(k) for k in v}
+    differing, leaked = [], []
+    for (method, path, theirs), (_, _, missing) in zip(bodies(v), bodies(absent), strict=True):
+        got = intruder.api.http.request(method, path, json=theirs)
+        expected = intruder.api.http.request(method, path, json=missing)
+        pair = [
+            (r.status_code, r.json().get("id", "") if isinstance(r.json(), dict) else "")
+            if r.headers.get("content-type", "").startswith("application/json")
+            else (r.status_code, "")
+            for r in (got, expected)
+        ]
+        if pair[0] != pair[1] and not (pair[0][0] < 300 and pair[1][0] < 300):
+            differing.append(f"{method} {path}: {pair[0]} vs {pair[1]}")
+        if any(secret in got.text for secret in victim.secrets):
+            leaked.append(f"{method} {path}")
+    assert not leaked, leaked
+    assert not differing, "\n".join(differing)
