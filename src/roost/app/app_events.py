@@ -78,6 +78,10 @@ class AppEvents:
         self._site_url = site_url.rstrip("/")
         self._subscriptions: dict[str, list[Subscription]] = {}
         self._running: set[asyncio.Task[None]] = set()
+        # Whether any app subscribes to new posts (None: not known yet); while none
+        # does, posts make no task for this hook. A change anywhere sets it.
+        self._some: bool | None = None
+        self._checking: asyncio.Task[None] | None = None
         bus.subscribe(self._on_event)
         bus.subscribe_origin(self._on_change)
         deliveries.sign_with(KIND, self._headers)
@@ -152,8 +156,25 @@ class AppEvents:
     def _on_event(self, event: Event) -> None:
         if event.name in (SUBSCRIPTIONS_CHANGED, APPS_CHANGED):
             self._subscriptions.pop(event.tenant_id, None)
+            self._some = True
         elif event.name == RESYNC:
             self._subscriptions.clear()
+            self._some = None
+
+    @property
+    def wants_after(self) -> bool:
+        """False while no app subscribes to new posts: PostHooks then makes no task."""
+        if self._some is None:
+            if self._checking is None or self._checking.done():
+                self._checking = asyncio.create_task(self._load_some())
+            return True
+        return self._some
+
+    async def _load_some(self) -> None:
+        async with self._db.read(primary=True) as conn:
+            found = await app_store.any_post_subscription(conn)
+        if self._some is None:
+            self._some = found
 
     async def _subscribed(self, tenant_id: str) -> list[Subscription]:
         found = self._subscriptions.get(tenant_id)

@@ -9,6 +9,7 @@ Each node keeps a team's hooks in memory, dropped when any node changes them.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlencode
 
@@ -86,14 +87,31 @@ class OutgoingWebhooks:
         self._team_hooks: TTLCache[tuple[str, str], list[OutgoingWebhook]] = TTLCache(
             CACHE_SIZE, CACHE_SECONDS
         )
+        # Whether any outgoing hook exists at all (None: not known yet). While there are
+        # none, posts make no task to match against them. A change anywhere sets it
+        # (a deleted last hook leaves it set: harmless, only slower).
+        self._some: bool | None = None
+        self._checking: asyncio.Task[None] | None = None
         bus.subscribe(self._on_event)
         deliveries.on_delivered(KIND, self._on_reply)
 
     def _on_event(self, event: Event) -> None:
         if event.name == HOOKS_CHANGED:
             self._team_hooks.pop((event.tenant_id, event.data["team_id"]), None)
+            self._some = True
         elif event.name == RESYNC:
             self._team_hooks.clear()
+            self._some = None
+
+    def _check_some(self) -> None:
+        if self._checking is None or self._checking.done():
+            self._checking = asyncio.create_task(self._load_some())
+
+    async def _load_some(self) -> None:
+        async with self._db.read(primary=True) as conn:
+            found = await hook_store.any_outgoing(conn)
+        if self._some is None:  # a change meanwhile has already said True
+            self._some = found
 
     def _check_enabled(self) -> None:
         if not self._settings.enable_outgoing_webhooks:
@@ -242,8 +260,14 @@ class OutgoingWebhooks:
 
     @property
     def wants_after(self) -> bool:
-        """PostHooks makes no task per post while outgoing webhooks are switched off."""
-        return self._settings.enable_outgoing_webhooks
+        """PostHooks makes no task per post while outgoing webhooks are switched off,
+        or while no tenant has any."""
+        if not self._settings.enable_outgoing_webhooks:
+            return False
+        if self._some is None:
+            self._check_some()
+            return True
+        return self._some
 
     async def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
         # Webhooks' own posts never fire hooks (no loops); only public channels do.

@@ -124,3 +124,10 @@ async def list_subscriptions(
         stmt = stmt.where(s.app_id == app_id)
     stmt = stmt.order_by(s.app_id, s.subject, s.team_id, s.channel_id)
     return [_subscription(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def any_post_subscription(conn: AsyncConnection) -> bool:
+    """Whether any app of any tenant subscribes to new posts (a node-wide shortcut)."""
+    c = app_subscriptions.c
+    found = await conn.execute(select(c.app_id).where(c.subject == "post_created").limit(1))
+    return found.first() is not None

@@ -125,3 +125,11 @@ async def outgoing_for_team(
         .order_by(c.create_at, c.id)
     )
     return [_outgoing(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def any_outgoing(conn: AsyncConnection) -> bool:
+    """Whether any tenant has a live outgoing hook (a node-wide shortcut: with none,
+    posts need not be matched against hooks at all)."""
+    c = outgoing_webhooks.c
+    found = await conn.execute(select(c.id).where(c.delete_at == 0).limit(1))
+    return found.first() is not None
