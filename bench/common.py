@@ -20,6 +20,8 @@ import httpx
 from roost.loadtest.crowd import Crowd, load_crowd
 from roost.store import bulk
 from roost.store.database import Database
+from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import enter_tenant
 from tests.support.databases import database
 from tests.support.server import running_server
 
@@ -35,10 +37,15 @@ class Setup:
 
 @contextmanager
 def bench_server(
-    backend: str, crowd_size: int, env: dict[str, str] | None = None, workers: int = 1
+    backend: str,
+    crowd_size: int,
+    env: dict[str, str] | None = None,
+    workers: int = 1,
+    as_owner: bool = False,
 ) -> Iterator[Setup]:
     """A server on a fresh database of ``backend`` with ``crowd_size`` logged-in users;
-    with ``workers`` above 1, that many processes joined through the local Redis."""
+    with ``workers`` above 1, that many processes joined through the local Redis. On
+    PostgreSQL it logs in as a non-owning role (row security applies) unless ``as_owner``."""
     env = dict(env or {})
     args: list[str] = []
     if workers > 1:
@@ -49,11 +56,12 @@ def bench_server(
         data_dir = Path(tmp)
         with database(backend, data_dir) as url:
             crowd = asyncio.run(load_crowd(url, crowd_size))
-            with running_server(url, data_dir, env, args) as base:
+            with running_server(url, data_dir, env, args, as_owner) as base:
                 yield Setup(base, url, crowd)
 
 
 async def _analyze(database_url: str) -> None:
+    enter_tenant(DEFAULT_TENANT_ID)  # the data is the default tenant's
     db = Database(database_url)
     try:
         async with db.write() as conn:

@@ -49,6 +49,7 @@ from roost.plugins.bundle import read_bundle
 from roost.server import build_services
 from roost.store.migrate import upgrade_async
 from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import enter_tenant
 from tests.support.server import free_port
 
 MODES = ("in_process", "shared", "per_plugin")
@@ -87,6 +88,7 @@ def plugin_bundle(plugin_id: str) -> bytes:
 
 async def prepare(settings: Settings, count: int, trusted: bool) -> None:
     """A fresh database with an admin and `count` plugins installed and enabled."""
+    enter_tenant(DEFAULT_TENANT_ID)  # the data is the default tenant's
     await upgrade_async(settings.effective_database_url)
     services = build_services(settings)
     try:

@@ -32,6 +32,7 @@ from roost.ids import new_id
 from roost.store import bulk, tables
 from roost.store.database import Database
 from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import enter_tenant
 from tests.support.client import create_user, expect
 from tests.support.databases import database
 from tests.support.server import running_server
@@ -149,6 +150,7 @@ class Corpus:
 async def load(url: str, corpus: Corpus, team_id: str, searcher_id: str) -> dict[str, Any]:
     """Channels, authors and posts, straight into the store; returns what queries need."""
     rng = corpus.rng
+    enter_tenant(DEFAULT_TENANT_ID)  # the data is the default tenant's
     db = Database(url)
     started = time.perf_counter()
     channel_ids = [new_id() for _ in range(corpus.channel_count)]

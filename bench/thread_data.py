@@ -66,6 +66,7 @@ from roost.store.channels import channel_values
 from roost.store.database import Database
 from roost.store.migrate import upgrade_async
 from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import enter_tenant
 from tests.support.databases import PG_ADMIN_URL
 
 DAY_MS = 86_400_000
@@ -692,6 +693,7 @@ async def load(database_url: str, shape: Shape, say: Say = print) -> dict[str, i
         f"generated {len(gen.posts):,} posts, {len(gen.memberships):,} thread memberships, "
         f"{len(gen.channel_members):,} channel members in {generated_s:.0f} s; writing"
     )
+    enter_tenant(DEFAULT_TENANT_ID)  # the data is the default tenant's
     db = Database(database_url, pool_size=1)
     try:
         async with db.write() as conn:

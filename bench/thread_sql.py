@@ -23,6 +23,8 @@ from roost.store import teams as team_store
 from roost.store import threads as thread_store
 from roost.store.database import Database
 from roost.store.thread_fanout import record_replies
+from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import enter_tenant
 
 # SQL side by side.
 
@@ -264,6 +266,7 @@ async def sql_phase(url: str, facts: Facts, args: argparse.Namespace) -> None:
         "from roost.store); Mattermost: its list with a correlated COUNT(*) per thread, "
         "and its three totals joined with the root posts"
     )
+    enter_tenant(DEFAULT_TENANT_ID)  # the data is the default tenant's
     db = Database(url, pool_size=2)
     recorder = Recorder(db)
     team = facts.team_id

@@ -41,7 +41,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
             )
         from roost.store.migrate import upgrade
 
-        upgrade(settings.effective_database_url)
+        upgrade(settings.migration_database_url, runtime_url=settings.effective_database_url)
         _share_metrics_between_workers()
         target: object = "roost.server:app_for_worker"
     else:
@@ -86,7 +86,7 @@ def migrate() -> None:
     from roost.store.migrate import upgrade
 
     settings = load_settings()
-    upgrade(settings.effective_database_url)
+    upgrade(settings.migration_database_url, runtime_url=settings.effective_database_url)
     click.echo("database is up to date")
 
 
@@ -124,8 +124,10 @@ async def _create_user(
     from roost.server import build_services
     from roost.store.migrate import upgrade_async
     from roost.tenants import DEFAULT_TENANT_ID
+    from roost.tenants.scope import enter_tenant
 
-    await upgrade_async(settings.effective_database_url)
+    enter_tenant(DEFAULT_TENANT_ID)  # this command's one task works for it
+    await upgrade_async(settings.migration_database_url, settings.effective_database_url)
     services = build_services(settings)
     try:
         return await services.users.do_create_user(

@@ -24,18 +24,20 @@ def _run(action: Callable[[Any, Any], Awaitable[T]]) -> T:
     from roost.app.context import Actor
     from roost.app.errors import AppError
     from roost.tenants import DEFAULT_TENANT_ID
+    from roost.tenants.scope import tenant_scope
 
     async def main() -> T:
         from roost.server import build_services
         from roost.store.migrate import upgrade_async
 
         settings = load_settings()
-        await upgrade_async(settings.effective_database_url)
+        await upgrade_async(settings.migration_database_url, settings.effective_database_url)
         services = build_services(settings)
         await services.bus.start()
         try:
             actor = Actor(DEFAULT_TENANT_ID, "", "system_user system_admin")
-            result = await action(services, actor)
+            with tenant_scope(DEFAULT_TENANT_ID):
+                result = await action(services, actor)
             # Give the bus a moment to hand the change to the running nodes.
             for _ in range(int(PUBLISH_WAIT_SECONDS / 0.05)):
                 if getattr(services.bus, "published", 1):

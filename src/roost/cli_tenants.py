@@ -26,7 +26,7 @@ def _run(action: Callable[[TenantDirectory], Awaitable[T]]) -> T:
     settings = load_settings()
 
     async def go() -> T:
-        await upgrade_async(settings.effective_database_url)
+        await upgrade_async(settings.migration_database_url, settings.effective_database_url)
         services = build_services(settings)
         try:
             await services.tenants.reload()

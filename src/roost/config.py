@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     database_url: str = ""
     data_dir: Path = Path("data")
     database_pool_size: int = Field(default=20, ge=1, le=200)
+    # PostgreSQL: the tables' owner, for migrations. The server then connects with
+    # database_url as a role that owns nothing, so row-level security binds it; the
+    # migration grants that role what it needs. Empty: database_url does both.
+    database_owner_url: str = ""
     # PostgreSQL streaming replicas for reads, comma-separated URLs; a replica more than
     # replica_max_lag_seconds behind (or unreachable) serves nothing until it catches up.
     database_replica_urls: str = ""
@@ -182,6 +186,10 @@ class Settings(BaseSettings):
         if value and len(value) < OPERATOR_TOKEN_MIN:
             raise ValueError(f"operator_token is empty (off) or {OPERATOR_TOKEN_MIN}+ characters")
         return value
+
+    @property
+    def migration_database_url(self) -> str:
+        return self.database_owner_url or self.effective_database_url
 
     @property
     def effective_database_url(self) -> str:

@@ -185,7 +185,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if migrate:
-            await upgrade_async(settings.effective_database_url)
+            await upgrade_async(settings.migration_database_url, settings.effective_database_url)
         _tune_gc()
         await services.db.start()
         await services.tenants.start()

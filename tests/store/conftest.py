@@ -9,6 +9,8 @@ import pytest
 
 from roost.store.database import Database
 from roost.store.migrate import upgrade_async
+from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import tenant_scope
 from tests.support.databases import database_async
 
 
@@ -18,6 +20,8 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
         await upgrade_async(url)
         db = Database(url)
         try:
-            yield db
+            # The default tenant's work, as a single-tenant install does it.
+            with tenant_scope(DEFAULT_TENANT_ID):
+                yield db
         finally:
             await db.close()

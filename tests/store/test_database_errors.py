@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from roost.store.database import Database, is_unavailable
+from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import tenant_scope
 
 
 async def test_faulty_sql_is_not_unavailability(db: Database) -> None:
@@ -23,20 +25,21 @@ async def test_a_locked_sqlite_database_is_unavailability(tmp_path: Path) -> Non
     path = tmp_path / "locked.db"
     db = Database(f"sqlite:///{path}")
     holder: sqlite3.Connection | None = None
-    try:
-        async with db.write() as conn:
-            await conn.execute(text("CREATE TABLE t (x INTEGER)"))
-        # Another process holds the write lock, and this connection will not wait.
-        holder = sqlite3.connect(path)
-        holder.execute("BEGIN EXCLUSIVE")
-        with pytest.raises(Exception) as raised:
+    with tenant_scope(DEFAULT_TENANT_ID):
+        try:
             async with db.write() as conn:
-                await conn.execute(text("PRAGMA busy_timeout = 0"))
-                await conn.execute(text("INSERT INTO t VALUES (1)"))
-        assert "locked" in str(raised.value)
-        assert is_unavailable(raised.value)
-    finally:
-        if holder is not None:
-            holder.rollback()
-            holder.close()
-        await db.close()
+                await conn.execute(text("CREATE TABLE t (x INTEGER)"))
+            # Another process holds the write lock, and this connection will not wait.
+            holder = sqlite3.connect(path)
+            holder.execute("BEGIN EXCLUSIVE")
+            with pytest.raises(Exception) as raised:
+                async with db.write() as conn:
+                    await conn.execute(text("PRAGMA busy_timeout = 0"))
+                    await conn.execute(text("INSERT INTO t VALUES (1)"))
+            assert "locked" in str(raised.value)
+            assert is_unavailable(raised.value)
+        finally:
+            if holder is not None:
+                holder.rollback()
+                holder.close()
+            await db.close()

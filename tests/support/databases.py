@@ -10,8 +10,25 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import asyncpg
+from sqlalchemy.engine import make_url
 
 PG_ADMIN_URL = os.environ.get("ROOST_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# Servers under test log in as this role, which owns nothing: row-level security binds
+# it as it binds Roost in production, so a query that forgets its tenant fails a test.
+RUNTIME_ROLE = "roost_test_runtime"
+_CREATE_RUNTIME_ROLE = f"""DO $$ BEGIN
+  CREATE ROLE {RUNTIME_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END $$"""
+
+
+def runtime_url(owner_url: str) -> str:
+    """The same database as ``owner_url``, logged in as the non-owning runtime role."""
+    return str(make_url(owner_url).set(username=RUNTIME_ROLE, password=None))
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() in ("postgresql", "postgres")
 
 
 def _pg_url(name: str) -> str:
@@ -31,6 +48,7 @@ async def _pg_admin(sql: str) -> None:
 def postgres_database() -> Iterator[str]:
     name = f"roost_test_{uuid.uuid4().hex[:12]}"
     asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(_pg_admin(_CREATE_RUNTIME_ROLE))
     try:
         yield _pg_url(name)
     finally:
@@ -62,6 +80,7 @@ async def database_async(backend: str, directory: Path) -> AsyncIterator[str]:
         return
     name = f"roost_test_{uuid.uuid4().hex[:12]}"
     await _pg_admin(f'CREATE DATABASE "{name}"')
+    await _pg_admin(_CREATE_RUNTIME_ROLE)
     try:
         yield _pg_url(name)
     finally:

@@ -22,6 +22,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from roost.store.database import Database
+from roost.tenants.scope import across_tenants
 from tests.support.client import LoggedIn, expect
 from tests.support.s3 import MotoS3
 
@@ -171,7 +172,9 @@ class StoreServer:
 async def _count_rows(url: str) -> int:
     db = Database(url, pool_size=1)
     try:
-        async with db.read() as conn:
-            return int((await conn.execute(text("SELECT COUNT(*) FROM file_infos"))).scalar_one())
+        with across_tenants():
+            async with db.read() as conn:
+                rows = await conn.execute(text("SELECT COUNT(*) FROM file_infos"))
+                return int(rows.scalar_one())
     finally:
         await db.close()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.databases import is_postgres, runtime_url
+
 STARTUP_TIMEOUT_SECONDS = 30.0
 
 
@@ -28,8 +30,11 @@ def running_server(
     data_dir: Path,
     extra_env: dict[str, str] | None = None,
     serve_args: Sequence[str] = (),
+    as_owner: bool = False,
 ) -> Iterator[str]:
-    """Start a server, wait until it answers, yield its base URL, stop it."""
+    """Start a server, wait until it answers, yield its base URL, stop it. On
+    PostgreSQL it logs in as a role that owns no table (row security binds it), unless
+    ``as_owner`` (the superuser the tests use: row security is not applied)."""
     port = free_port()
     env = dict(os.environ)
     env.update(
@@ -42,6 +47,10 @@ def running_server(
             "ROOST_PASSWORD_HASH_COST": "4",
         }
     )
+    if is_postgres(database_url) and not as_owner:
+        # Migrate as the owner, serve as a role that owns nothing (row security binds it).
+        env["ROOST_DATABASE_OWNER_URL"] = database_url
+        env["ROOST_DATABASE_URL"] = runtime_url(database_url)
     env.update(extra_env or {})
     log_path = data_dir / f"server-{port}.log"
     with open(log_path, "wb") as log:

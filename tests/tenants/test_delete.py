@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from roost.store.database import Database
 from roost.store.tenant_purge import tenant_tables
+from roost.tenants.scope import tenant_scope
 from tests.support.chat import channel_with, team_with
 from tests.support.client import Api, LoggedIn, create_user, expect
 from tests.support.files import upload_one
@@ -45,15 +46,16 @@ def rows_of(database_url: str, tenant_id: str) -> dict[str, int]:
     async def count() -> dict[str, int]:
         db = Database(database_url)
         try:
-            async with db.read() as conn:
-                found = {}
-                for table in tenant_tables():
-                    n = await conn.execute(
-                        text(f"SELECT count(*) FROM {table.name} WHERE tenant_id = :t"),
-                        {"t": tenant_id},
-                    )
-                    found[table.name] = int(n.scalar_one())
-                return found
+            with tenant_scope(tenant_id):
+                async with db.read() as conn:
+                    found = {}
+                    for table in tenant_tables():
+                        n = await conn.execute(
+                            text(f"SELECT count(*) FROM {table.name} WHERE tenant_id = :t"),
+                            {"t": tenant_id},
+                        )
+                        found[table.name] = int(n.scalar_one())
+                    return found
         finally:
             await db.close()
 

@@ -14,6 +14,8 @@ from roost import metrics
 from roost.api.responses import error_response
 from roost.app.errors import AppError
 from roost.ids import new_id
+from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import enter_tenant
 
 _SLASHES = re.compile(r"//+")
 # Node-level paths no tenant owns.
@@ -60,13 +62,19 @@ class RoostMiddleware:
             scope = dict(scope, path=_SLASHES.sub("/", path))
         request_id = new_id()
         scope["roost.request_id"] = request_id
-        if self.resolve_tenant is not None and not scope["path"].startswith(_UNTENANTED):
-            try:
-                scope["roost.tenant_id"] = self.resolve_tenant(_header(scope, b"host"))
-            except AppError as exc:
-                if not (exc.status == 404 and scope["path"] == _HEALTH_PATH):
-                    await _refuse(scope, receive, send, exc, request_id)
-                    return
+        if not scope["path"].startswith(_UNTENANTED):
+            tenant_id = DEFAULT_TENANT_ID
+            if self.resolve_tenant is not None:
+                try:
+                    tenant_id = scope["roost.tenant_id"] = self.resolve_tenant(
+                        _header(scope, b"host")
+                    )
+                except AppError as exc:
+                    if not (exc.status == 404 and scope["path"] == _HEALTH_PATH):
+                        await _refuse(scope, receive, send, exc, request_id)
+                        return
+            # Every transaction of this request is the tenant's, as the database sees it.
+            enter_tenant(tenant_id)
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return

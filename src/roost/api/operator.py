@@ -16,6 +16,7 @@ from starlette.routing import Route
 from roost.api.request import Req, endpoint
 from roost.api.responses import json_response
 from roost.app import errors
+from roost.tenants.scope import enter_tenant
 
 OPERATOR_PREFIX = "/operator/v1"
 MAX_PER_PAGE = 1000
@@ -104,6 +105,8 @@ async def export_tenant(req: Req) -> Response:
     exporter = req.services.tenant_export
     tenant_id = exporter.check(req.path_str("tenant", 63))
     filename = f"roost-{req.services.tenants.get(tenant_id).name}.jsonl"
+    # Operator paths name no tenant; the rest of this request (the stream) is this one's.
+    enter_tenant(tenant_id)
     return StreamingResponse(
         exporter.lines(tenant_id),
         media_type="application/x-ndjson",

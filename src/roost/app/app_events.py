@@ -43,6 +43,7 @@ from roost.model.event import RESYNC, Event, internal_event
 from roost.model.post import SYSTEM_TYPE_PREFIX, Post
 from roost.store import apps as app_store
 from roost.store.database import Database
+from roost.tenants.scope import across_tenants
 
 log = logging.getLogger("roost.integrations")
 
@@ -171,8 +172,9 @@ class AppEvents:
         return self._some
 
     async def _load_some(self) -> None:
-        async with self._db.read(primary=True) as conn:
-            found = await app_store.any_post_subscription(conn)
+        with across_tenants():  # whether any tenant has one
+            async with self._db.read(primary=True) as conn:
+                found = await app_store.any_post_subscription(conn)
         if self._some is None:
             self._some = found
 

@@ -21,6 +21,7 @@ from roost.clock import now_ms
 from roost.model.delivery import FAILED, PENDING, Delivery
 from roost.store import deliveries as delivery_store
 from roost.store.database import Database
+from roost.tenants.scope import across_tenants, tenant_scope
 
 log = logging.getLogger("roost.integrations")
 
@@ -99,13 +100,18 @@ class DeliveryQueue:
 
     async def run_once(self) -> int:
         now = now_ms()
-        async with self._db.write() as conn:
-            due = await delivery_store.claim_due(conn, now, now + self._lease_ms, CLAIM_BATCH)
+        with across_tenants():  # the queue is every tenant's
+            async with self._db.write() as conn:
+                due = await delivery_store.claim_due(conn, now, now + self._lease_ms, CLAIM_BATCH)
         if due:
             await asyncio.gather(*(self._attempt(d) for d in due))
         return len(due)
 
     async def _attempt(self, delivery: Delivery) -> None:
+        with tenant_scope(delivery.tenant_id):
+            await self._attempt_in_scope(delivery)
+
+    async def _attempt_in_scope(self, delivery: Delivery) -> None:
         try:
             signer = self._signers.get(delivery.kind)
             response = await self._http.request(

@@ -20,6 +20,7 @@ from roost.clock import now_ms
 from roost.filestore import FileStore, FileStoreError
 from roost.store import files as file_store
 from roost.store.database import Database
+from roost.tenants.scope import across_tenants, tenant_scope
 
 log = logging.getLogger("roost.files")
 
@@ -56,11 +57,13 @@ class FileSweeper:
     async def sweep(self) -> int:
         """One round; returns how many uploads were removed."""
         cutoff = now_ms() - int(self._age * 1000)
-        async with self._db.read(primary=True) as conn:
-            tenants = await file_store.tenant_ids(conn)
+        with across_tenants():
+            async with self._db.read(primary=True) as conn:
+                tenants = await file_store.tenant_ids(conn)
         removed = 0
         for tenant_id in tenants:
-            removed += await self._sweep_tenant(tenant_id, cutoff)
+            with tenant_scope(tenant_id):
+                removed += await self._sweep_tenant(tenant_id, cutoff)
         temp_age = max(self._age, TEMP_FILE_MIN_AGE_SECONDS)
         await asyncio.to_thread(_remove_stale_temp_files, self._temp_dir, temp_age)
         return removed

@@ -16,6 +16,7 @@ from collections import defaultdict
 from roost import metrics
 from roost.store.database import Database
 from roost.store.post_batches import NewPost, write_posts
+from roost.tenants.scope import across_tenants
 
 # Enough to absorb bursts; small enough that one transaction stays short.
 MAX_BATCH = 200
@@ -72,9 +73,12 @@ class PostWriter:
         for tenant_id, item, _ in batch:
             by_tenant[tenant_id].append(item)
         started = time.perf_counter()
-        async with self._db.write() as conn:
-            for tenant_id, items in by_tenant.items():
-                await write_posts(conn, tenant_id, items, self._fanout_inline_max)
+        # One transaction for the batch, each tenant's posts written in its own scope.
+        with across_tenants():
+            async with self._db.write() as conn:
+                for tenant_id, items in by_tenant.items():
+                    await self._db.narrow(conn, tenant_id)
+                    await write_posts(conn, tenant_id, items, self._fanout_inline_max)
         metrics.post_commit.observe(time.perf_counter() - started)
         self.batches += 1
         self.posts += len(batch)

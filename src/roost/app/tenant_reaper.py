@@ -19,6 +19,7 @@ from roost.app.tenants import TenantDirectory
 from roost.filestore import FileStore
 from roost.store import tenant_purge
 from roost.store.database import Database
+from roost.tenants.scope import across_tenants, tenant_scope
 
 log = logging.getLogger("roost.tenants")
 
@@ -55,10 +56,12 @@ class TenantReaper:
 
     async def reap(self) -> int:
         """Remove every tenant marked for deletion; returns how many were finished."""
-        async with self._db.read(primary=True) as conn:
-            doomed = await tenant_purge.deleting(conn)
+        with across_tenants():
+            async with self._db.read(primary=True) as conn:
+                doomed = await tenant_purge.deleting(conn)
         for tenant_id in doomed:
-            await self._purge(tenant_id)
+            with tenant_scope(tenant_id):
+                await self._purge(tenant_id)
         return len(doomed)
 
     async def _purge(self, tenant_id: str) -> None:

@@ -21,6 +21,7 @@ from roost.app.errors import AppError, invalid_param
 from roost.app.tenants import TenantDirectory
 from roost.store import tenant_usage as usage_store
 from roost.store.database import Database
+from roost.tenants.scope import across_tenants, tenant_scope
 
 log = logging.getLogger("roost.tenants")
 
@@ -109,10 +110,11 @@ class TenantUsage:
         posts, self._posts = self._posts, {}
         limited = self._directory.post_limited()
         try:
-            async with self._db.write() as conn:
-                if requests or posts:
-                    await usage_store.add_counts(conn, day, requests, posts)
-                known = await usage_store.posts_on(conn, today(), limited)
+            with across_tenants():  # one upsert of every tenant's counts
+                async with self._db.write() as conn:
+                    if requests or posts:
+                        await usage_store.add_counts(conn, day, requests, posts)
+                    known = await usage_store.posts_on(conn, today(), limited)
         except Exception:
             self._directory.restore_request_counts(requests)  # counted next time
             for tenant_id, n in posts.items():
@@ -127,9 +129,10 @@ class TenantUsage:
         tenant = self._directory.get(tenant_id)
         await self.flush()  # this node's latest counts; others write theirs each minute
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days - 1)).strftime("%Y-%m-%d")
-        async with self._db.read(primary=True) as conn:
-            totals = await usage_store.totals(conn, tenant.id)
-            daily = await usage_store.by_day(conn, tenant.id, since)
+        with tenant_scope(tenant.id):
+            async with self._db.read(primary=True) as conn:
+                totals = await usage_store.totals(conn, tenant.id)
+                daily = await usage_store.by_day(conn, tenant.id, since)
         return {
             "tenant_id": tenant.id,
             **totals,

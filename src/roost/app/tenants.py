@@ -22,7 +22,10 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import AsyncIterator
 from dataclasses import replace
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app.errors import AppError, invalid_param
 from roost.app.rate_limits import TokenBuckets
@@ -34,6 +37,7 @@ from roost.model.tenant import ACTIVE, DELETING, STATES, SUSPENDED, Tenant
 from roost.store import tenants as tenant_store
 from roost.store.database import Database
 from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import across_tenants
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +119,21 @@ class TenantDirectory:
         self._timer: asyncio.Task[None] | None = None
         bus.subscribe(self._on_event)
 
+    # The directory is every tenant's: its reads and writes span them (domains are
+    # unique across tenants, the reload reads them all).
+
+    @contextlib.asynccontextmanager
+    async def _across_read(self) -> AsyncIterator[AsyncConnection]:
+        with across_tenants():
+            async with self._db.read() as conn:
+                yield conn
+
+    @contextlib.asynccontextmanager
+    async def _across_write(self) -> AsyncIterator[AsyncConnection]:
+        with across_tenants():
+            async with self._db.write() as conn:
+                yield conn
+
     # Lifecycle.
 
     async def start(self) -> None:
@@ -129,7 +148,7 @@ class TenantDirectory:
                     await task
 
     async def reload(self) -> None:
-        async with self._db.read() as conn:
+        async with self._across_read() as conn:
             found = await tenant_store.all_tenants(conn)
         self._by_id = {t.id: t for t in found}
         self._by_name = {t.name: t for t in found}
@@ -138,7 +157,7 @@ class TenantDirectory:
     async def reload_one(self, tenant_id: str) -> Tenant | None:
         """Re-read one tenant (after a change): the cost does not grow with the number
         of tenants."""
-        async with self._db.read() as conn:
+        async with self._across_read() as conn:
             found = await tenant_store.all_tenants(conn, tenant_id)
         old = self._by_id.pop(tenant_id, None)
         if old is not None:
@@ -261,7 +280,7 @@ class TenantDirectory:
         cleaned = self.check_domains(domains)
         now = now_ms()
         tenant = Tenant(new_id(), name, display_name or name, ACTIVE, now, now, cleaned)
-        async with self._db.write() as conn:
+        async with self._across_write() as conn:
             if not await tenant_store.insert_tenant(conn, tenant):
                 raise AppError(400, "api.tenant.create.name_taken.app_error", "That name is taken.")
             if not await tenant_store.set_domains(conn, tenant.id, cleaned):
@@ -271,7 +290,7 @@ class TenantDirectory:
     async def do_set_domains(self, tenant_id: str, domains: list[str]) -> Tenant:
         tenant = self.get(tenant_id)
         cleaned = self.check_domains(domains)
-        async with self._db.write() as conn:
+        async with self._across_write() as conn:
             if not await tenant_store.set_domains(conn, tenant.id, cleaned):
                 raise _domain_taken()
         return await self._changed(tenant.id)
@@ -282,7 +301,7 @@ class TenantDirectory:
         tenant = self.get(tenant_id)
         if tenant.state == DELETING:
             raise no_such_tenant()
-        async with self._db.write() as conn:
+        async with self._across_write() as conn:
             await tenant_store.set_state(conn, tenant.id, state, now_ms())
         return await self._changed(tenant.id)
 
@@ -298,7 +317,7 @@ class TenantDirectory:
             if not 0 <= value <= top:
                 raise invalid_param(name)
             setattr(changed, name, float(value) if name == "requests_per_second" else int(value))
-        async with self._db.write() as conn:
+        async with self._across_write() as conn:
             await tenant_store.set_limits(conn, changed, now_ms())
         return await self._changed(tenant.id)
 
@@ -310,7 +329,7 @@ class TenantDirectory:
             raise AppError(
                 400, "api.tenant.delete.default.app_error", "The default tenant cannot be deleted."
             )
-        async with self._db.write() as conn:
+        async with self._across_write() as conn:
             await tenant_store.set_state(conn, tenant.id, DELETING, now_ms())
         return await self._changed(tenant.id)
 

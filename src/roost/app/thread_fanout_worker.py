@@ -26,6 +26,7 @@ from roost.store import posts as post_store
 from roost.store import thread_fanout as fanout_store
 from roost.store.database import Database
 from roost.store.thread_fanout import FanoutJob, FollowerState, ThreadFanout
+from roost.tenants.scope import across_tenants
 
 log = logging.getLogger("roost.threads")
 
@@ -62,9 +63,11 @@ class FanoutWorker:
 
     async def drain_once(self) -> int:
         """Apply up to a transaction's worth of waiting jobs; returns how many."""
-        async with self._db.write() as conn:
-            jobs = await fanout_store.take_jobs(conn, JOBS_PER_TRANSACTION)
-            events = await self._apply(conn, jobs)
+        # The queue is every tenant's; each job's statements name its tenant.
+        with across_tenants():
+            async with self._db.write() as conn:
+                jobs = await fanout_store.take_jobs(conn, JOBS_PER_TRANSACTION)
+                events = await self._apply(conn, jobs)
         self.applied += len(jobs)
         await publish_in_slices(self._bus, events)
         return len(jobs)

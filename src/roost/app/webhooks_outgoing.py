@@ -45,6 +45,7 @@ from roost.store import channels as channel_store
 from roost.store import teams as team_store
 from roost.store import webhooks as hook_store
 from roost.store.database import Database
+from roost.tenants.scope import across_tenants
 
 KIND = "outgoing_webhook"
 HOOKS_CHANGED = "roost_outgoing_hooks_changed"
@@ -108,8 +109,9 @@ class OutgoingWebhooks:
             self._checking = asyncio.create_task(self._load_some())
 
     async def _load_some(self) -> None:
-        async with self._db.read(primary=True) as conn:
-            found = await hook_store.any_outgoing(conn)
+        with across_tenants():  # whether any tenant has one
+            async with self._db.read(primary=True) as conn:
+                found = await hook_store.any_outgoing(conn)
         if self._some is None:  # a change meanwhile has already said True
             self._some = found
 

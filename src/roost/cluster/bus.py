@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Protocol
 
 from roost.model.event import Event
+from roost.tenants.scope import tenant_scope
 
 EventHandler = Callable[[Event], None]
 
@@ -46,17 +48,25 @@ class LocalBus:
         batch = list(events)
         await self.deliver(batch)
         for event in batch:
-            for handler in self._origin_handlers:
-                handler(event)
+            with _scope_of(event):
+                for handler in self._origin_handlers:
+                    handler(event)
 
     async def deliver(self, events: Iterable[Event]) -> None:
         """To the ``subscribe`` handlers only: events another node published."""
         for event in events:
-            for handler in self._handlers:
-                handler(event)
+            with _scope_of(event):
+                for handler in self._handlers:
+                    handler(event)
 
     async def start(self) -> None:
         pass
 
     async def close(self) -> None:
         pass
+
+
+def _scope_of(event: Event) -> AbstractContextManager[None]:
+    """Handlers (and the tasks they start) work for the event's tenant; node-wide
+    events (no tenant) leave the handlers to name their own."""
+    return tenant_scope(event.tenant_id) if event.tenant_id else nullcontext()

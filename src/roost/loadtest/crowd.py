@@ -19,6 +19,7 @@ from roost.store import bulk, tables
 from roost.store.database import Database
 from roost.store.migrate import upgrade_async
 from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import enter_tenant
 
 CROWD_PASSWORD = "crowd-password-1"
 SESSION_HOURS = 24
@@ -35,6 +36,7 @@ class Crowd:
 
 async def load_crowd(database_url: str, size: int, prefix: str = "crowd") -> Crowd:
     """Create ``size`` users, all in one new team and one new public channel."""
+    enter_tenant(DEFAULT_TENANT_ID)  # the data is the default tenant's
     await upgrade_async(database_url)
     db = Database(database_url)
     now = now_ms()

@@ -36,6 +36,7 @@ from roost.store import users as user_store
 from roost.store.database import Database
 from roost.store.migrate import upgrade_async
 from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import enter_tenant
 
 FLUSH_ROWS = 50_000
 PROGRESS_EVERY_S = 5.0
@@ -129,6 +130,7 @@ async def seed(
 ) -> SeedResult:
     cfg = cfg.resolved()
     say = progress or (lambda _msg: None)
+    enter_tenant(DEFAULT_TENANT_ID)  # the data is the default tenant's
     await upgrade_async(database_url)
     db = Database(database_url)
     batches = _Batches(db)

@@ -9,6 +9,8 @@ ACTIVE = "active"
 SUSPENDED = "suspended"
 # Refused like a tenant that does not exist while a worker removes its data.
 DELETING = "deleting"
+# Read-only while its rows are copied to another database (app/tenant_mover.py).
+MOVING = "moving"
 STATES = (ACTIVE, SUSPENDED)
 
 
@@ -26,6 +28,7 @@ class Tenant:
     max_users: int = 0
     max_storage_bytes: int = 0
     max_posts_per_day: int = 0
+    database: str = ""  # where its rows are: '' the directory's database, or a shard's name
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +39,7 @@ class Tenant:
             "create_at": self.create_at,
             "update_at": self.update_at,
             "domains": sorted(self.domains),
+            "database": self.database,
             "limits": {
                 "requests_per_second": self.requests_per_second,
                 "max_users": self.max_users,

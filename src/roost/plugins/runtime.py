@@ -37,6 +37,7 @@ from roost.plugins.hosts import Hosts
 from roost.plugins.server_api import API_METHODS, PLUGIN_CLUSTER_EVENT, ServerAPI
 from roost.plugins.state import HookFailed, Running, State, Status, describe_failure, status_row
 from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import tenant_scope
 
 log = logging.getLogger("roost.plugins")
 
@@ -82,7 +83,9 @@ class PluginRuntime:
         self._services.bus.subscribe(self.cluster.on_event)
         self._started = time.monotonic()
         self.request_reconcile()
-        self._watching = asyncio.create_task(self._watch())
+        # Its tasks (and the plugins' own, started from them) work for its tenant.
+        with tenant_scope(self._tenant):
+            self._watching = asyncio.create_task(self._watch())
 
     async def _watch(self) -> None:
         """The hosts' health check, and a periodic re-read of plugin state (which heals a
@@ -142,7 +145,8 @@ class PluginRuntime:
     def request_reconcile(self) -> None:
         self._dirty = True
         if self._reconciling is None or self._reconciling.done():
-            self._reconciling = asyncio.create_task(self._reconcile_loop())
+            with tenant_scope(self._tenant):
+                self._reconciling = asyncio.create_task(self._reconcile_loop())
 
     async def _reconcile_loop(self) -> None:
         while self._dirty:

@@ -13,12 +13,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, exc
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from roost import metrics
 from roost.store.replicas import Replica, ReplicaSet
+from roost.tenants.scope import current_tenant
+
+# Row-level security reads the transaction's tenant from this setting (migration 0012).
+_ENTER_TENANT = text("SELECT set_config('roost.tenant_id', :tenant, true)")
 
 
 def async_url(url: str) -> str:
@@ -116,15 +120,24 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
-        """A transaction that commits on success and rolls back on error."""
+        """A transaction that commits on success and rolls back on error, for the
+        tenant in scope."""
+        tenant = current_tenant()
         if self.replicas is not None:
             self.replicas.wrote()
         if self._write_lock is None:
             async with self.engine.begin() as conn:
+                await self.narrow(conn, tenant)
                 yield conn
             return
         async with self._write_lock, self.engine.begin() as conn:
             yield conn
+
+    async def narrow(self, conn: AsyncConnection, tenant: str) -> None:
+        """Admit only ``tenant``'s rows for the rest of this transaction (PostgreSQL's
+        row security; SQLite has none). Batches that span tenants narrow per tenant."""
+        if not self.is_sqlite:
+            await conn.execute(_ENTER_TENANT, {"tenant": tenant})
 
     @asynccontextmanager
     async def read(self, primary: bool = False) -> AsyncIterator[AsyncConnection]:
@@ -132,6 +145,7 @@ class Database:
         request's reader has not just written; the primary otherwise, or when asked
         (reads that must see a write made a moment ago by someone not yet known,
         such as a login right after sign-up)."""
+        tenant = current_tenant()
         replicas = self.replicas
         replica = replicas.pick() if replicas is not None and not primary else None
         if replicas is not None and replica is not None:
@@ -143,6 +157,7 @@ class Database:
                 replicas.failed(replica)  # and read from the primary below
             else:
                 try:
+                    await self.narrow(conn, tenant)
                     yield conn
                 except Exception as error:
                     if is_unavailable(error):
@@ -152,6 +167,7 @@ class Database:
                     await conn.close()
                 return
         async with self.engine.connect() as conn:
+            await self.narrow(conn, tenant)
             yield conn
 
     async def close(self) -> None:

@@ -7,6 +7,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from roost.store.database import async_url
+from roost.store.row_security import grant_runtime_role
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -18,11 +23,36 @@ def alembic_config(database_url: str) -> Config:
     return cfg
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Apply migrations. Safe to run on every start: it does nothing when current."""
+def upgrade(database_url: str, revision: str = "head", runtime_url: str = "") -> None:
+    """Apply migrations. Safe to run on every start: it does nothing when current.
+
+    With a ``runtime_url`` whose role differs (PostgreSQL), that role is granted the
+    row access the server needs on every table, the new ones included."""
     command.upgrade(alembic_config(database_url), revision)
+    runtime_role = _other_role(database_url, runtime_url)
+    if runtime_role:
+        # Like Alembic's env: its own loop, so callers run this off theirs.
+        asyncio.run(_grant(database_url, runtime_role))
 
 
-async def upgrade_async(database_url: str) -> None:
+async def _grant(owner_url: str, role: str) -> None:
+    engine = create_async_engine(async_url(owner_url))
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(grant_runtime_role, role)
+    finally:
+        await engine.dispose()
+
+
+def _other_role(owner_url: str, runtime_url: str) -> str:
+    if not runtime_url or runtime_url == owner_url:
+        return ""
+    owner, runtime = make_url(owner_url), make_url(runtime_url)
+    if runtime.get_backend_name() not in ("postgresql", "postgres"):
+        return ""
+    return runtime.username if runtime.username and runtime.username != owner.username else ""
+
+
+async def upgrade_async(database_url: str, runtime_url: str = "") -> None:
     # Alembic's env runs its own event loop, so keep it off the caller's.
-    await asyncio.to_thread(upgrade, database_url)
+    await asyncio.to_thread(upgrade, database_url, "head", runtime_url)

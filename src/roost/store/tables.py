@@ -52,6 +52,8 @@ tenants = Table(
     Column("max_users", Integer, nullable=False, server_default="0"),
     Column("max_storage_bytes", BigInteger, nullable=False, server_default="0"),
     Column("max_posts_per_day", Integer, nullable=False, server_default="0"),
+    # The database holding the tenant's rows, by name; '' is the directory's own.
+    Column("database", String(64), nullable=False, server_default=""),
 )
 
 users = Table(

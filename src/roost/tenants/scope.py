@@ -18,6 +18,8 @@ from contextvars import ContextVar
 ALL_TENANTS = "*"
 
 _current: ContextVar[str | None] = ContextVar("roost_tenant_scope", default=None)
+# Across tenants, which database: '' is the directory's (tenants have theirs).
+_database: ContextVar[str] = ContextVar("roost_database_scope", default="")
 
 
 class NoTenantScope(RuntimeError):
@@ -45,12 +47,21 @@ def tenant_scope(tenant_id: str) -> Iterator[None]:
 
 
 @contextmanager
-def across_tenants() -> Iterator[None]:
+def across_tenants(database: str = "") -> Iterator[None]:
+    """Work over every tenant's rows in one database ('' the directory's): jobs that
+    span tenants run once per database."""
     token = _current.set(ALL_TENANTS)
+    named = _database.set(database)
     try:
         yield
     finally:
+        _database.reset(named)
         _current.reset(token)
+
+
+def current_database() -> str:
+    """The database named by ``across_tenants`` (tenants name theirs by placement)."""
+    return _database.get()
 
 
 def current_tenant() -> str:
