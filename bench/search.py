@@ -281,18 +281,27 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--as-owner",
+        action="store_true",
+        help="PostgreSQL: the server logs in as the superuser (row security not applied)",
+    )
     args = parser.parse_args()
 
     print(f"Machine: {machine()}")
     print(
         f"Setup: one roost serve on {args.backend}; {args.posts:,} posts (Zipf text, "
         f"{VOCABULARY:,}-word vocabulary) in {args.channels} channels; the searcher is in "
-        f"{args.channels // 4}; {args.clients} concurrent clients, per_page 20"
+        f"{args.channels // 4}; {args.clients} concurrent clients, per_page 20; "
+        f"row security {'not applied (superuser)' if args.as_owner else 'applied'}"
     )
     corpus = Corpus(args.seed, args.posts, args.channels)
     with tempfile.TemporaryDirectory(prefix="roost-bench-") as tmp:
         data_dir = Path(tmp)
-        with database(args.backend, data_dir) as url, running_server(url, data_dir) as base:
+        with (
+            database(args.backend, data_dir) as url,
+            running_server(url, data_dir, as_owner=args.as_owner) as base,
+        ):
             searcher = create_user(base)
             team = expect(
                 searcher.api.post(

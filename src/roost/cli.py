@@ -39,9 +39,9 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
             raise click.UsageError(
                 "--workers above 1 needs ROOST_DATABASE_URL (PostgreSQL) and ROOST_REDIS_URL"
             )
-        from roost.store.migrate import upgrade
+        from roost.store.migrate import upgrade_all
 
-        upgrade(settings.migration_database_url, runtime_url=settings.effective_database_url)
+        upgrade_all(settings)
         _share_metrics_between_workers()
         target: object = "roost.server:app_for_worker"
     else:
@@ -83,10 +83,10 @@ def _share_metrics_between_workers() -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
-    from roost.store.migrate import upgrade
+    from roost.store.migrate import upgrade_all
 
     settings = load_settings()
-    upgrade(settings.migration_database_url, runtime_url=settings.effective_database_url)
+    upgrade_all(settings)
     click.echo("database is up to date")
 
 
@@ -122,12 +122,12 @@ async def _create_user(
     settings: Settings, email: str, username: str, password: str, system_admin: bool
 ) -> User:
     from roost.server import build_services
-    from roost.store.migrate import upgrade_async
+    from roost.store.migrate import migrate_all
     from roost.tenants import DEFAULT_TENANT_ID
     from roost.tenants.scope import enter_tenant
 
     enter_tenant(DEFAULT_TENANT_ID)  # this command's one task works for it
-    await upgrade_async(settings.migration_database_url, settings.effective_database_url)
+    await migrate_all(settings)
     services = build_services(settings)
     try:
         return await services.users.do_create_user(

@@ -28,10 +28,10 @@ def _run(action: Callable[[Any, Any], Awaitable[T]]) -> T:
 
     async def main() -> T:
         from roost.server import build_services
-        from roost.store.migrate import upgrade_async
+        from roost.store.migrate import migrate_all
 
         settings = load_settings()
-        await upgrade_async(settings.migration_database_url, settings.effective_database_url)
+        await migrate_all(settings)
         services = build_services(settings)
         await services.bus.start()
         try:

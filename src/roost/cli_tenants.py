@@ -11,6 +11,7 @@ from typing import TypeVar
 
 import click
 
+from roost.app.services import Services
 from roost.app.tenants import TenantDirectory
 from roost.config import load_settings
 from roost.model.tenant import Tenant
@@ -19,19 +20,25 @@ T = TypeVar("T")
 
 
 def _run(action: Callable[[TenantDirectory], Awaitable[T]]) -> T:
+    return _run_with(lambda services: action(services.tenants))
+
+
+def _run_with(action: Callable[[Services], Awaitable[T]]) -> T:
     from roost.app.errors import AppError
     from roost.server import build_services
-    from roost.store.migrate import upgrade_async
+    from roost.store.migrate import migrate_all
 
     settings = load_settings()
 
     async def go() -> T:
-        await upgrade_async(settings.migration_database_url, settings.effective_database_url)
+        await migrate_all(settings)
         services = build_services(settings)
+        await services.bus.start()  # so running nodes hear of a move at once
         try:
             await services.tenants.reload()
-            return await action(services.tenants)
+            return await action(services)
         finally:
+            await services.bus.close()
             await services.db.close()
 
     try:
@@ -42,7 +49,8 @@ def _run(action: Callable[[TenantDirectory], Awaitable[T]]) -> T:
 
 def _line(t: Tenant) -> str:
     domains = ",".join(t.domains) or "-"
-    return f"{t.id}  {t.name:<24} {t.state:<9} {domains}  {t.display_name}"
+    where = t.database or "-"
+    return f"{t.id}  {t.name:<24} {t.state:<9} {where:<8} {domains}  {t.display_name}"
 
 
 @click.group()
@@ -54,10 +62,23 @@ def tenant() -> None:
 @click.argument("name")
 @click.option("--display-name", default="")
 @click.option("--domain", "domains", multiple=True, help="A custom domain (repeatable).")
-def tenant_create(name: str, display_name: str, domains: tuple[str, ...]) -> None:
+@click.option("--database", default="", help="A named database (ROOST_DATABASE_SHARDS).")
+def tenant_create(name: str, display_name: str, domains: tuple[str, ...], database: str) -> None:
     """Create a tenant served at NAME.<base domain> (and any custom domains)."""
-    created = _run(lambda d: d.do_create(name, display_name, list(domains)))
+    created = _run(lambda d: d.do_create(name, display_name, list(domains), database))
     click.echo(_line(created))
+
+
+@tenant.command("move")
+@click.argument("tenant_ref", metavar="TENANT")
+@click.option("--to", "database", required=True, help="A named database, or '' for the home one.")
+def tenant_move(tenant_ref: str, database: str) -> None:
+    """Move TENANT's rows to another database; it is read-only until this returns."""
+    report = _run_with(lambda s: s.tenant_mover.do_move(tenant_ref, database))
+    click.echo(
+        f"moved {int(report['rows'])} rows in {report['total_seconds']:.1f} s "
+        f"(read-only {report['read_only_seconds']:.1f} s, copy {report['copy_seconds']:.1f} s)"
+    )
 
 
 @tenant.command("list")

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     # node looks for deletions left unfinished this often.
     tenant_delete_batch: int = Field(default=1000, ge=1, le=100_000)
     tenant_reap_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Databases beyond the directory's, for tenants placed there: "name=url,name=url"
+    # (PostgreSQL; each gets the whole schema). Owners for their migrations, the same
+    # way as database_owner_url: "name=url,...".
+    database_shards: str = ""
+    database_shard_owner_urls: str = Field(default="", repr=False)
+    # Moving a tenant waits this long after making it read-only (and again before
+    # clearing the old copy) so every node has heard; longer than tenant_refresh_seconds.
+    tenant_move_grace_seconds: float = Field(default=35.0, ge=0, le=3600)
     # Each node adds the requests it admitted per tenant to the database this often.
     tenant_usage_flush_seconds: float = Field(default=60.0, gt=0, le=3600)
     # The operator API (/operator/v1) answers only requests bearing this token; empty
@@ -187,6 +195,23 @@ class Settings(BaseSettings):
             raise ValueError(f"operator_token is empty (off) or {OPERATOR_TOKEN_MIN}+ characters")
         return value
 
+    @field_validator("database_shards", "database_shard_owner_urls")
+    @classmethod
+    def _check_shards(cls, value: str) -> str:
+        _named_urls(value)  # refuses what it cannot read
+        return value
+
+    @property
+    def shard_urls(self) -> dict[str, str]:
+        """The named databases' runtime URLs."""
+        return _named_urls(self.database_shards)
+
+    @property
+    def shard_owner_urls(self) -> dict[str, str]:
+        """The named databases' owner URLs, for migrations (the runtime URL when none)."""
+        owners = _named_urls(self.database_shard_owner_urls)
+        return {name: owners.get(name, url) for name, url in self.shard_urls.items()}
+
     @property
     def migration_database_url(self) -> str:
         return self.database_owner_url or self.effective_database_url
@@ -216,3 +241,19 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: Any) -> Settings:
     return Settings(**overrides)
+
+
+_SHARD_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def _named_urls(value: str) -> dict[str, str]:
+    """'a=url,b=url' -> {a: url, b: url}; names are short lowercase words."""
+    named: dict[str, str] = {}
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        name, sep, url = part.strip().partition("=")
+        if not sep or not _SHARD_NAME.match(name) or not url:
+            raise ValueError(f"expected name=url in database shards, got {part.strip()!r}")
+        named[name] = url
+    return named

@@ -40,6 +40,7 @@ from roost.app.services import Services
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
 from roost.app.tenant_export import TenantExport
+from roost.app.tenant_mover import TenantMover
 from roost.app.tenant_reaper import TenantReaper
 from roost.app.tenant_usage import TenantUsage
 from roost.app.tenants import TenantDirectory
@@ -56,7 +57,7 @@ from roost.plugins.setup import build_plugin_runtime
 from roost.realtime.hub import Hub
 from roost.realtime.presence import LocalPresence, Presence
 from roost.store.database import Database
-from roost.store.migrate import upgrade_async
+from roost.store.migrate import migrate_all
 
 log = logging.getLogger("roost")
 
@@ -71,6 +72,7 @@ def build_services(settings: Settings) -> Services:
         settings.database_pool_size,
         replica_urls,
         settings.replica_max_lag_seconds,
+        settings.shard_urls,
     )
     bus: Bus = (
         RedisBus(settings.redis_url, settings.redis_prefix) if settings.redis_url else LocalBus()
@@ -124,6 +126,9 @@ def build_services(settings: Settings) -> Services:
         ),
         tenant_usage=usage,
         tenant_export=TenantExport(db, tenants),
+        tenant_mover=TenantMover(
+            db, tenants, settings.tenant_move_grace_seconds, settings.tenant_delete_batch
+        ),
         plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
         plugin_kv=PluginKV(db),
         lifecycle=lifecycle,
@@ -185,7 +190,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if migrate:
-            await upgrade_async(settings.migration_database_url, settings.effective_database_url)
+            await migrate_all(settings)
         _tune_gc()
         await services.db.start()
         await services.tenants.start()
@@ -210,6 +215,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await services.tenant_mover.close()
             await services.posts.hooks.drain()
             await services.integrations.close()
             await services.files.close()

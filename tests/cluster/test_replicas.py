@@ -20,6 +20,7 @@ import pytest
 from tests.api.test_metrics import sample
 from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect
+from tests.support.databases import runtime_url
 from tests.support.posting import Attempts
 from tests.support.server import free_port, running_server
 
@@ -88,7 +89,8 @@ def base(pair: Pair, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     primary = f"postgresql://postgres@127.0.0.1:{pair.primary}/roost"
     replica = f"postgresql://postgres@127.0.0.1:{pair.replica}/roost"
     env = {
-        "ROOST_DATABASE_REPLICA_URLS": replica,
+        # As the primary's URL: the runtime role (made on the primary, replicated).
+        "ROOST_DATABASE_REPLICA_URLS": runtime_url(replica),
         "ROOST_REPLICA_MAX_LAG_SECONDS": str(MAX_LAG_SECONDS),
     }
     data_dir = tmp_path_factory.mktemp("replica-node")

@@ -22,6 +22,20 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END $$"""
 
 
+def ensure_runtime_role(owner_url: str) -> None:
+    """Make the runtime role on the server at ``owner_url`` if it has none (a private
+    server, such as the replica pair's, starts without it)."""
+
+    async def go() -> None:
+        conn = await asyncpg.connect(owner_url)
+        try:
+            await conn.execute(_CREATE_RUNTIME_ROLE)
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
+
+
 def runtime_url(owner_url: str) -> str:
     """The same database as ``owner_url``, logged in as the non-owning runtime role."""
     return str(make_url(owner_url).set(username=RUNTIME_ROLE, password=None))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.databases import is_postgres, runtime_url
+from tests.support.databases import ensure_runtime_role, is_postgres, runtime_url
 
 STARTUP_TIMEOUT_SECONDS = 30.0
 
@@ -49,6 +49,7 @@ def running_server(
     )
     if is_postgres(database_url) and not as_owner:
         # Migrate as the owner, serve as a role that owns nothing (row security binds it).
+        ensure_runtime_role(database_url)
         env["ROOST_DATABASE_OWNER_URL"] = database_url
         env["ROOST_DATABASE_URL"] = runtime_url(database_url)
     env.update(extra_env or {})

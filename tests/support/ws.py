@@ -130,6 +130,14 @@ class WsClient:
             assert frame.get("event") != event, f"unexpected {event}: {frame}"
             self._unread.append(frame)
 
+    def drain(self, quiet: float = 0.3) -> list[Frame]:
+        """Every unread frame, and whatever else arrives until ``quiet`` seconds pass
+        with nothing new; all of them read."""
+        got, self._unread = self._unread, []
+        while (frame := self._read(quiet)) is not None:
+            got.append(frame)
+        return got
+
     def is_closed(self, timeout: float = 2.0) -> bool:
         try:
             self.ws.recv(timeout=timeout)

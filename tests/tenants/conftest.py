@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.support.client import expect, unique
-from tests.support.databases import database
+from tests.support.databases import database, is_postgres, runtime_url
 from tests.support.server import running_server
 
 BASE_DOMAIN = "chat.test"
@@ -21,8 +21,9 @@ OPERATOR_TOKEN = "operator-" + "x" * 40
 @dataclass
 class Deployment:
     base: str  # the server's URL (127.0.0.1)
-    database_url: str
+    database_url: str  # the directory's database (as its owner)
     data_dir: Path
+    west_url: str = ""  # a second database, named "west" (as its owner)
 
     def operator(self, token: str = OPERATOR_TOKEN) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -38,9 +39,19 @@ def deployment(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "ROOST_TENANT_REFRESH_SECONDS": "1",
         "ROOST_TENANT_REAP_SECONDS": "1",
         "ROOST_TENANT_DELETE_BATCH": "7",  # small: every table takes several batches
+        # The isolation tests' integrations live on this machine, and they try public links.
+        "ROOST_OUTBOUND_ALLOWED_HOSTS": "localhost",
+        "ROOST_ENABLE_PUBLIC_LINK": "true",
+        "ROOST_PUBLIC_LINK_SALT": "tenants-public-link-salt-" + "s" * 16,
+        # Long enough to see a moving tenant read-only, short enough for a test.
+        "ROOST_TENANT_MOVE_GRACE_SECONDS": "2",
     }
-    with database(backend, data_dir) as url, running_server(url, data_dir, env) as base:
-        yield Deployment(base, url, data_dir)
+    with database(backend, data_dir) as url, database(backend, data_dir) as west:
+        # The server logs in to both as the non-owning role (tests/support/server.py).
+        env["ROOST_DATABASE_SHARDS"] = f"west={runtime_url(west) if is_postgres(west) else west}"
+        env["ROOST_DATABASE_SHARD_OWNER_URLS"] = f"west={west}"
+        with running_server(url, data_dir, env) as base:
+            yield Deployment(base, url, data_dir, west)
 
 
 def new_tenant(d: Deployment, **body: Any) -> dict[str, Any]:

@@ -8,116 +8,18 @@ data must be untouched afterwards."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from starlette.routing import Route
 
 from roost.api.routes import api_routes
-from roost.ids import new_id
 from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect, unique
-from tests.support.files import upload_one
-from tests.support.posting import post
 from tests.tenants.conftest import Deployment, host_of, new_tenant
+from tests.tenants.victim import PARAM, fill, nowhere, plant
 
-PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 # Routes that end the caller's own session whatever the ids.
 SKIPPED = {("POST", "/users/logout")}
 # A route may answer either way for an id that exists nowhere and one that exists in
 # another tenant only where it never looks the id up: none known.
-
-
-@dataclass
-class Victim:
-    values: dict[str, str]  # path parameter -> the victim tenant's value
-    secrets: list[str]  # strings that must never reach the other tenant
-    owner: LoggedIn
-    post_id: str
-    channel_id: str
-
-
-def plant(deployment: Deployment) -> Victim:
-    """A tenant with one of everything a route can name."""
-    t = new_tenant(deployment)
-    host = host_of(t)
-    owner = create_user(deployment.base, host=host, username=unique("victim"))
-    member = create_user(deployment.base, host=host, nickname="Victim Nickname")
-    team = team_with(owner, member, display_name="Victim Team Display")
-    channel = channel_with(owner, team["id"], member, display_name="Victim Channel")
-    root = post(owner, channel["id"], "victim secret message")
-    post(member, channel["id"], "victim secret reply", root_id=root["id"])
-    expect(
-        member.api.post(
-            "/reactions", {"user_id": member.id, "post_id": root["id"], "emoji_name": "smile"}
-        ),
-        200,
-    )
-    file_info = upload_one(owner, channel["id"], "victim-file.txt", b"victim bytes")
-    hook = expect(
-        owner.api.post("/hooks/incoming", {"channel_id": channel["id"], "display_name": "v"}), 201
-    )
-    command = expect(
-        owner.api.post(
-            "/commands",
-            {
-                "team_id": team["id"],
-                "trigger": "victimcmd",
-                "url": "https://example.com/cmd",
-                "method": "P",
-            },
-        ),
-        201,
-    )
-    bot = expect(owner.api.post("/bots", {"username": unique("vbot")}), 201)
-    token = expect(owner.api.post(f"/users/{member.id}/tokens", {"description": "v"}), 200)
-    values = {
-        "user_id": member.id,
-        "team_id": team["id"],
-        "channel_id": channel["id"],
-        "post_id": root["id"],
-        "thread_id": root["id"],
-        "file_id": file_info["id"],
-        "hook_id": hook["id"],
-        "command_id": command["id"],
-        "bot_user_id": bot["user_id"],
-        "token_id": token["id"],
-        "username": member.username,
-        "email": member.email,
-        "team_name": team["name"],
-        "channel_name": channel["name"],
-        "name": team["name"],
-        "emoji_name": "smile",
-    }
-    secrets = [
-        "victim secret",
-        "Victim Nickname",
-        "Victim Team Display",
-        "Victim Channel",
-        "victim-file",
-        member.email,
-        owner.username,
-        member.username,
-        team["name"],
-    ]
-    return Victim(values, secrets, owner, root["id"], channel["id"])
-
-
-def nowhere(name: str) -> str:
-    """A value of the same kind that exists in no tenant."""
-    if name in ("username", "team_name", "channel_name", "name", "category"):
-        return unique("nobody")
-    if name == "email":
-        return f"{unique('nobody')}@example.com"
-    if name == "emoji_name":
-        return "smile"
-    if name == "timestamp":
-        return "1"
-    return new_id()
-
-
-def fill(path: str, values: dict[str, str]) -> str:
-    return PARAM.sub(lambda m: values[m.group(1)], path)
 
 
 def routes_with_ids() -> list[tuple[str, str]]:

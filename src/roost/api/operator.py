@@ -52,9 +52,25 @@ async def create_tenant(req: Req) -> Response:
     _check_operator(req)
     body = await req.json_object()
     tenant = await req.services.tenants.do_create(
-        _str(body, "name"), _str(body, "display_name"), _str_list(body, "domains")
+        _str(body, "name"),
+        _str(body, "display_name"),
+        _str_list(body, "domains"),
+        _str(body, "database"),
     )
     return json_response(tenant.to_dict(), status=201)
+
+
+async def move_tenant(req: Req) -> Response:
+    """Move the tenant's rows to another database; read-only until done (202 at once;
+    GET the tenant to see it turn active in its new database)."""
+    _check_operator(req)
+    body = await req.json_object()
+    if "database" not in body:
+        raise errors.invalid_body_param("database")
+    tenant = await req.services.tenant_mover.do_start_move(
+        req.path_str("tenant", 63), _str(body, "database")
+    )
+    return json_response(tenant.to_dict(), status=202)
 
 
 async def list_tenants(req: Req) -> Response:
@@ -150,4 +166,5 @@ def routes() -> list[Route]:
         Route(f"{p}/tenants/{{tenant}}/limits", endpoint(set_limits), methods=["PUT"]),
         Route(f"{p}/tenants/{{tenant}}/usage", endpoint(tenant_usage), methods=["GET"]),
         Route(f"{p}/tenants/{{tenant}}/export", endpoint(export_tenant), methods=["GET"]),
+        Route(f"{p}/tenants/{{tenant}}/move", endpoint(move_tenant), methods=["POST"]),
     ]

@@ -180,6 +180,10 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             unavailable = unavailable_error(exc)
             if unavailable is None:
                 raise
+            if unavailable.status == 503 and unavailable.error_id.startswith("api.tenant."):
+                response = error_response(unavailable, req.request_id)
+                response.headers["Retry-After"] = "5"
+                return response
             metrics.db_unavailable.inc()
             log.warning("%s %s: database unavailable (%s)", raw.method, raw.url.path, exc)
             return error_response(unavailable, req.request_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -225,36 +226,57 @@ class SocketSession:
         return True
 
     async def _action(self, action: str, data: dict[str, Any]) -> Any:
-        actor = self.actor
-        assert actor is not None and self.conn is not None
-        if action == "ping":
-            return {"text": "pong", "version": self.version, "server_time": now_ms()}
-        if action == "get_statuses":
-            statuses = await self.services.statuses.online(actor.tenant_id)
-            return {s.user_id: s.status for s in statuses}
-        if action == "get_statuses_by_ids":
-            ids = data.get("user_ids")
-            if not isinstance(ids, list) or not all(
-                isinstance(i, str) and is_valid_id(i) for i in ids
-            ):
-                raise errors.invalid_param("user_ids")
-            statuses = await self.services.statuses.get_many(actor.tenant_id, ids)
-            return {s.user_id: s.status for s in statuses}
-        if action == "user_typing":
-            channel_id = data.get("channel_id")
-            parent_id = data.get("parent_id") or ""
-            if not isinstance(channel_id, str) or not is_valid_id(channel_id):
-                raise errors.invalid_param("channel_id")
-            if not isinstance(parent_id, str):
-                raise errors.invalid_param("parent_id")
-            actor_with_conn = dataclasses.replace(actor, connection_id=self.conn.id)
-            await self.services.channels.do_user_typing(actor_with_conn, channel_id, parent_id)
-            return None
-        if action in ("presence", "user_update_active_status", "posted_notify_ack"):
-            return None
-        raise errors.AppError(
-            400, "api.web_socket_router.bad_action.app_error", "Unknown WebSocket action."
-        )
+        assert self.actor is not None and self.conn is not None
+        handler = ACTIONS.get(action)
+        if handler is None:
+            raise errors.AppError(
+                400, "api.web_socket_router.bad_action.app_error", "Unknown WebSocket action."
+            )
+        return await handler(self, self.actor, data)
+
+    async def _ping(self, _: Actor, __: dict[str, Any]) -> Any:
+        return {"text": "pong", "version": self.version, "server_time": now_ms()}
+
+    async def _get_statuses(self, actor: Actor, _: dict[str, Any]) -> Any:
+        statuses = await self.services.statuses.online(actor.tenant_id)
+        return {s.user_id: s.status for s in statuses}
+
+    async def _get_statuses_by_ids(self, actor: Actor, data: dict[str, Any]) -> Any:
+        ids = data.get("user_ids")
+        if not isinstance(ids, list) or not all(isinstance(i, str) and is_valid_id(i) for i in ids):
+            raise errors.invalid_param("user_ids")
+        statuses = await self.services.statuses.get_many(actor.tenant_id, ids)
+        return {s.user_id: s.status for s in statuses}
+
+    async def _user_typing(self, actor: Actor, data: dict[str, Any]) -> Any:
+        assert self.conn is not None
+        channel_id = data.get("channel_id")
+        parent_id = data.get("parent_id") or ""
+        if not isinstance(channel_id, str) or not is_valid_id(channel_id):
+            raise errors.invalid_param("channel_id")
+        if not isinstance(parent_id, str):
+            raise errors.invalid_param("parent_id")
+        actor_with_conn = dataclasses.replace(actor, connection_id=self.conn.id)
+        await self.services.channels.do_user_typing(actor_with_conn, channel_id, parent_id)
+        return None
+
+    async def _acknowledged(self, _: Actor, __: dict[str, Any]) -> Any:
+        """Answered and otherwise ignored: presence follows the sockets themselves, and
+        nothing waits for acknowledgements."""
+        return None
+
+
+# Every action an authenticated client may send (``authentication_challenge`` comes
+# before, in ``_authenticate``). One table, so tests can try each one.
+ACTIONS: dict[str, Callable[[SocketSession, Actor, dict[str, Any]], Awaitable[Any]]] = {
+    "ping": SocketSession._ping,
+    "get_statuses": SocketSession._get_statuses,
+    "get_statuses_by_ids": SocketSession._get_statuses_by_ids,
+    "user_typing": SocketSession._user_typing,
+    "presence": SocketSession._acknowledged,
+    "user_update_active_status": SocketSession._acknowledged,
+    "posted_notify_ack": SocketSession._acknowledged,
+}
 
 
 async def websocket_endpoint(ws: WebSocket) -> None:

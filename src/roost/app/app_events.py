@@ -172,9 +172,11 @@ class AppEvents:
         return self._some
 
     async def _load_some(self) -> None:
-        with across_tenants():  # whether any tenant has one
-            async with self._db.read(primary=True) as conn:
-                found = await app_store.any_post_subscription(conn)
+        found = False
+        for database in self._db.names():
+            with across_tenants(database):  # whether any tenant has one
+                async with self._db.read(primary=True) as conn:
+                    found = found or await app_store.any_post_subscription(conn)
         if self._some is None:
             self._some = found
 

@@ -100,9 +100,13 @@ class DeliveryQueue:
 
     async def run_once(self) -> int:
         now = now_ms()
-        with across_tenants():  # the queue is every tenant's
-            async with self._db.write() as conn:
-                due = await delivery_store.claim_due(conn, now, now + self._lease_ms, CLAIM_BATCH)
+        due: list[Delivery] = []
+        for database in self._db.names():
+            with across_tenants(database):  # the queue is every tenant's
+                async with self._db.write() as conn:
+                    due += await delivery_store.claim_due(
+                        conn, now, now + self._lease_ms, CLAIM_BATCH, self._db.read_only_tenants()
+                    )
         if due:
             await asyncio.gather(*(self._attempt(d) for d in due))
         return len(due)

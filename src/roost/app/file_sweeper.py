@@ -57,11 +57,13 @@ class FileSweeper:
     async def sweep(self) -> int:
         """One round; returns how many uploads were removed."""
         cutoff = now_ms() - int(self._age * 1000)
-        with across_tenants():
+        with across_tenants():  # the directory's list; each tenant's rows are in its database
             async with self._db.read(primary=True) as conn:
                 tenants = await file_store.tenant_ids(conn)
         removed = 0
         for tenant_id in tenants:
+            if not self._db.writable(tenant_id):
+                continue  # moving; swept where it lands
             with tenant_scope(tenant_id):
                 removed += await self._sweep_tenant(tenant_id, cutoff)
         temp_age = max(self._age, TEMP_FILE_MIN_AGE_SECONDS)

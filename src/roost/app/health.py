@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from roost.app.errors import AppError
 from roost.cluster.bus import Bus, LocalBus
-from roost.store.database import Database, is_unavailable
+from roost.store.database import Database, TenantReadOnly, is_unavailable
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
@@ -39,7 +39,15 @@ class Health:
 
 
 def unavailable_error(error: BaseException) -> AppError | None:
-    """The 503 to answer when a request failed because the database is out of reach."""
+    """The 503 to answer when a request failed because the database is out of reach, or
+    its tenant is read-only while it moves to another database."""
+    if isinstance(error, TenantReadOnly):
+        return AppError(
+            503,
+            "api.tenant.read_only.app_error",
+            "This organisation is being moved to another database: it can be read, and "
+            "changes are refused until the move ends. Try again shortly.",
+        )
     if not is_unavailable(error):
         return None
     return AppError(

@@ -4,7 +4,8 @@ Posts arriving while a transaction is being written wait and go together into th
 next one. Under load, one transaction carries many posts, so a busy channel's row is
 locked once per batch instead of once per post, and the database commits far less
 often; when idle, a post is written alone at once. A batch that fails is retried post
-by post, so one bad post never fails its neighbours.
+by post, so one bad post never fails its neighbours. Tenants in different databases
+make one transaction per database.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from collections import defaultdict
 
 from roost import metrics
-from roost.store.database import Database
+from roost.store.database import Database, TenantReadOnly
 from roost.store.post_batches import NewPost, write_posts
 from roost.tenants.scope import across_tenants
 
@@ -38,6 +39,8 @@ class PostWriter:
 
     async def write(self, tenant_id: str, item: NewPost) -> None:
         """Return once the post and its counters are committed."""
+        if not self._db.writable(tenant_id):
+            raise TenantReadOnly(tenant_id)  # the batch writes across tenants, unchecked
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((tenant_id, item, done))
         if self._drainer is None or self._drainer.done():
@@ -69,16 +72,17 @@ class PostWriter:
                 _settle(one[2], None)
 
     async def _commit(self, batch: list[Waiting]) -> None:
-        by_tenant: dict[str, list[NewPost]] = defaultdict(list)
+        by_database: dict[str, dict[str, list[NewPost]]] = defaultdict(lambda: defaultdict(list))
         for tenant_id, item, _ in batch:
-            by_tenant[tenant_id].append(item)
+            by_database[self._db.database_of(tenant_id)][tenant_id].append(item)
         started = time.perf_counter()
-        # One transaction for the batch, each tenant's posts written in its own scope.
-        with across_tenants():
-            async with self._db.write() as conn:
-                for tenant_id, items in by_tenant.items():
-                    await self._db.narrow(conn, tenant_id)
-                    await write_posts(conn, tenant_id, items, self._fanout_inline_max)
+        # One transaction per database, each tenant's posts written in its own scope.
+        for database, by_tenant in by_database.items():
+            with across_tenants(database):
+                async with self._db.write() as conn:
+                    for tenant_id, items in by_tenant.items():
+                        await self._db.narrow(conn, tenant_id)
+                        await write_posts(conn, tenant_id, items, self._fanout_inline_max)
         metrics.post_commit.observe(time.perf_counter() - started)
         self.batches += 1
         self.posts += len(batch)

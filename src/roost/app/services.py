@@ -25,6 +25,7 @@ from roost.app.search import Search
 from roost.app.statuses import Statuses
 from roost.app.teams import Teams
 from roost.app.tenant_export import TenantExport
+from roost.app.tenant_mover import TenantMover
 from roost.app.tenant_reaper import TenantReaper
 from roost.app.tenant_usage import TenantUsage
 from roost.app.tenants import TenantDirectory
@@ -64,6 +65,7 @@ class Services:
     tenant_reaper: TenantReaper
     tenant_usage: TenantUsage
     tenant_export: TenantExport
+    tenant_mover: TenantMover
     # Built once the rest exists (it hooks into posts): roost.server sets it.
     integrations: Integrations = field(init=False)
     plugins: Plugins

@@ -83,7 +83,8 @@ class TenantReaper:
                 if deleted < self._batch:
                     break
                 await asyncio.sleep(0)  # let requests in between batches
-        async with self._db.write() as conn:
-            await tenant_purge.remove_tenant(conn, tenant_id)
+        with across_tenants():  # the directory's own rows
+            async with self._db.write() as conn:
+                await tenant_purge.remove_tenant(conn, tenant_id)
         await self._directory.forget(tenant_id)
         log.info("tenant %s deleted", tenant_id)

@@ -129,9 +129,11 @@ class TenantUsage:
         tenant = self._directory.get(tenant_id)
         await self.flush()  # this node's latest counts; others write theirs each minute
         since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days - 1)).strftime("%Y-%m-%d")
-        with tenant_scope(tenant.id):
+        with tenant_scope(tenant.id):  # its data, in its database
             async with self._db.read(primary=True) as conn:
                 totals = await usage_store.totals(conn, tenant.id)
+        with across_tenants():  # the counts, in the directory's
+            async with self._db.read(primary=True) as conn:
                 daily = await usage_store.by_day(conn, tenant.id, since)
         return {
             "tenant_id": tenant.id,

@@ -33,9 +33,9 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.event import Event, internal_event
-from roost.model.tenant import ACTIVE, DELETING, STATES, SUSPENDED, Tenant
+from roost.model.tenant import ACTIVE, DELETING, MOVING, STATES, SUSPENDED, Tenant
 from roost.store import tenants as tenant_store
-from roost.store.database import Database
+from roost.store.database import AT_HOME, Database, Placement
 from roost.tenants import DEFAULT_TENANT_ID
 from roost.tenants.scope import across_tenants
 
@@ -60,6 +60,16 @@ LIMIT_MAXIMA: dict[str, float] = {
 
 def no_such_tenant() -> AppError:
     return AppError(404, "api.tenant.not_found.app_error", "No organisation is served here.")
+
+
+def _placement_of(tenant: Tenant) -> Placement:
+    return Placement(tenant.database, tenant.state != MOVING)
+
+
+def moving() -> AppError:
+    return AppError(
+        409, "api.tenant.moving.app_error", "The tenant is being moved; try again when it is done."
+    )
 
 
 def suspended() -> AppError:
@@ -115,6 +125,9 @@ class TenantDirectory:
         self._by_id: dict[str, Tenant] = {}
         self._by_name: dict[str, Tenant] = {}
         self._by_domain: dict[str, Tenant] = {}
+        # Only tenants away from the directory's database, or read-only, are listed.
+        self._placements: dict[str, Placement] = {}
+        db.place_with(self.placement, self.read_only)
         self._reloading: set[asyncio.Task[Tenant | None]] = set()
         self._timer: asyncio.Task[None] | None = None
         bus.subscribe(self._on_event)
@@ -153,6 +166,7 @@ class TenantDirectory:
         self._by_id = {t.id: t for t in found}
         self._by_name = {t.name: t for t in found}
         self._by_domain = {d: t for t in found for d in t.domains}
+        self._placements = {t.id: _placement_of(t) for t in found if _placement_of(t) != AT_HOME}
 
     async def reload_one(self, tenant_id: str) -> Tenant | None:
         """Re-read one tenant (after a change): the cost does not grow with the number
@@ -164,10 +178,13 @@ class TenantDirectory:
             self._by_name.pop(old.name, None)
             for domain in old.domains:
                 self._by_domain.pop(domain, None)
+        self._placements.pop(tenant_id, None)
         for tenant in found:
             self._by_id[tenant.id] = tenant
             self._by_name[tenant.name] = tenant
             self._by_domain.update(dict.fromkeys(tenant.domains, tenant))
+            if _placement_of(tenant) != AT_HOME:
+                self._placements[tenant.id] = _placement_of(tenant)
         return found[0] if found else None
 
     async def _refresh(self) -> None:
@@ -200,9 +217,17 @@ class TenantDirectory:
                 if not self._base and not self._by_id:
                     return DEFAULT_TENANT_ID  # directory not loaded yet (start-up)
                 raise no_such_tenant()
-        if tenant.state != ACTIVE:
+        if tenant.state not in (ACTIVE, MOVING):  # a moving tenant reads (writes: 503)
             raise no_such_tenant() if tenant.state == DELETING else suspended()
         return tenant.id
+
+    def read_only(self) -> list[str]:
+        return [t for t, p in self._placements.items() if not p.writable]
+
+    def placement(self, tenant_id: str) -> Placement:
+        """Where the tenant's rows are and whether they may change (every transaction
+        asks: memory only)."""
+        return self._placements.get(tenant_id, AT_HOME)
 
     def admit(self, host: str) -> str:
         """``resolve``, then the tenant's request rate: AppError 429 beyond it."""
@@ -272,14 +297,19 @@ class TenantDirectory:
             raise invalid_param("domains")
         return cleaned
 
-    async def do_create(self, name: str, display_name: str, domains: list[str]) -> Tenant:
+    async def do_create(
+        self, name: str, display_name: str, domains: list[str], database: str = ""
+    ) -> Tenant:
         name = name.strip().lower()
         self.check_name(name)
         if len(display_name) > DISPLAY_NAME_MAX:
             raise invalid_param("display_name")
+        if database not in self._db.names():
+            raise invalid_param("database")
         cleaned = self.check_domains(domains)
         now = now_ms()
         tenant = Tenant(new_id(), name, display_name or name, ACTIVE, now, now, cleaned)
+        tenant.database = database
         async with self._across_write() as conn:
             if not await tenant_store.insert_tenant(conn, tenant):
                 raise AppError(400, "api.tenant.create.name_taken.app_error", "That name is taken.")
@@ -301,9 +331,23 @@ class TenantDirectory:
         tenant = self.get(tenant_id)
         if tenant.state == DELETING:
             raise no_such_tenant()
+        if tenant.state == MOVING:
+            raise moving()
         async with self._across_write() as conn:
             await tenant_store.set_state(conn, tenant.id, state, now_ms())
         return await self._changed(tenant.id)
+
+    async def do_set_moving(self, tenant_id: str) -> Tenant:
+        """Read-only on every node from now on (app/tenant_mover.py)."""
+        async with self._across_write() as conn:
+            await tenant_store.set_state(conn, tenant_id, MOVING, now_ms())
+        return await self._changed(tenant_id)
+
+    async def do_place(self, tenant_id: str, database: str) -> Tenant:
+        """The tenant's rows are in ``database`` now, and may change again."""
+        async with self._across_write() as conn:
+            await tenant_store.set_placement(conn, tenant_id, database, ACTIVE, now_ms())
+        return await self._changed(tenant_id)
 
     async def do_set_limits(self, tenant_id: str, limits: dict[str, float]) -> Tenant:
         """A tenant's own limits (names as in ``Tenant.to_dict()["limits"]``; those not
@@ -329,6 +373,8 @@ class TenantDirectory:
             raise AppError(
                 400, "api.tenant.delete.default.app_error", "The default tenant cannot be deleted."
             )
+        if tenant.state == MOVING:
+            raise moving()
         async with self._across_write() as conn:
             await tenant_store.set_state(conn, tenant.id, DELETING, now_ms())
         return await self._changed(tenant.id)

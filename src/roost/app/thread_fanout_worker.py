@@ -62,15 +62,20 @@ class FanoutWorker:
                 self._wake.set()
 
     async def drain_once(self) -> int:
-        """Apply up to a transaction's worth of waiting jobs; returns how many."""
-        # The queue is every tenant's; each job's statements name its tenant.
-        with across_tenants():
-            async with self._db.write() as conn:
-                jobs = await fanout_store.take_jobs(conn, JOBS_PER_TRANSACTION)
-                events = await self._apply(conn, jobs)
-        self.applied += len(jobs)
-        await publish_in_slices(self._bus, events)
-        return len(jobs)
+        """Apply up to a transaction's worth of waiting jobs in each database; returns
+        how many."""
+        applied = 0
+        for database in self._db.names():
+            # The queue is every tenant's; each job's statements name its tenant.
+            with across_tenants(database):
+                async with self._db.write() as conn:
+                    skip = self._db.read_only_tenants()
+                    jobs = await fanout_store.take_jobs(conn, JOBS_PER_TRANSACTION, skip)
+                    events = await self._apply(conn, jobs)
+            applied += len(jobs)
+            await publish_in_slices(self._bus, events)
+        self.applied += applied
+        return applied
 
     async def flush(self, conn: AsyncConnection, tenant_id: str, root_id: str) -> list[Event]:
         """Apply a thread's waiting jobs in the caller's transaction (which must hold the

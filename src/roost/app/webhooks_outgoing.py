@@ -109,9 +109,11 @@ class OutgoingWebhooks:
             self._checking = asyncio.create_task(self._load_some())
 
     async def _load_some(self) -> None:
-        with across_tenants():  # whether any tenant has one
-            async with self._db.read(primary=True) as conn:
-                found = await hook_store.any_outgoing(conn)
+        found = False
+        for database in self._db.names():
+            with across_tenants(database):  # whether any tenant has one
+                async with self._db.read(primary=True) as conn:
+                    found = found or await hook_store.any_outgoing(conn)
         if self._some is None:  # a change meanwhile has already said True
             self._some = found
 

@@ -1,192 +1,171 @@
-"""Engines and transactions for SQLite and PostgreSQL.
+"""The databases Roost keeps its data in, and which one serves the tenant in scope.
 
-Dialect differences live here and in ``dialect.py``; nothing else in Roost knows
-which database it talks to.
+The directory's database (``ROOST_DATABASE_URL``) holds the tenant directory and every
+tenant placed nowhere else; named databases (``ROOST_DATABASE_SHARDS``), each with the
+whole schema, hold the tenants placed there. ``write()`` and ``read()`` pick the database
+of the tenant in scope (``roost.tenants.scope``) and tell it the tenant, so PostgreSQL's
+row-level security admits that tenant's rows only. A tenant being moved is read-only:
+its writes are refused here, whoever makes them.
 """
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import event, exc, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from roost import metrics
-from roost.store.replicas import Replica, ReplicaSet
-from roost.tenants.scope import current_tenant
+from roost.store.cluster import Cluster, async_url, is_unavailable
+from roost.store.replicas import ReplicaSet
+from roost.tenants.scope import ALL_TENANTS, current_database, current_tenant
+
+__all__ = ["AT_HOME", "Database", "Placement", "TenantReadOnly", "async_url", "is_unavailable"]
 
 # Row-level security reads the transaction's tenant from this setting (migration 0012).
 _ENTER_TENANT = text("SELECT set_config('roost.tenant_id', :tenant, true)")
 
-
-def async_url(url: str) -> str:
-    """Map a plain database URL to the async driver SQLAlchemy should use."""
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        return str(parsed.set(drivername="sqlite+aiosqlite"))
-    if backend in ("postgresql", "postgres"):
-        return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-    raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
+HOME = ""  # the directory's database
 
 
-CONNECT_TIMEOUT_SECONDS = 5.0
-POOL_WAIT_SECONDS = 10.0
+@dataclass(frozen=True, slots=True)
+class Placement:
+    database: str = HOME
+    writable: bool = True
 
 
-def is_unavailable(error: BaseException) -> bool:
-    """Whether an error means the database could not be reached (down, restarting,
-    unreachable, or every connection busy), rather than a fault in a statement."""
-    if isinstance(error, exc.TimeoutError | OSError | ConnectionError):
-        return True
-    if isinstance(error, exc.DBAPIError):
-        if error.connection_invalidated or isinstance(error.orig, OSError):
-            return True
-        if isinstance(error.orig, sqlite3.Error):
-            # SQLite reports faulty SQL as OperationalError too: only these mean "away".
-            text = str(error.orig).lower()
-            return any(s in text for s in ("locked", "unable to open", "disk i/o", "busy"))
-        return isinstance(error, exc.OperationalError | exc.InterfaceError)
-    return False
+AT_HOME = Placement()
+
+
+class TenantReadOnly(Exception):
+    """A write for a tenant that is being moved between databases."""
+
+    def __init__(self, tenant_id: str) -> None:
+        super().__init__(f"tenant {tenant_id} is read-only while it moves")
+        self.tenant_id = tenant_id
+
+
+class UnknownDatabase(LookupError):
+    pass
 
 
 class Database:
-    """One primary engine; writes and reads go through ``write()`` and ``read()``."""
-
     def __init__(
         self,
         url: str,
         pool_size: int = 10,
         replica_urls: Sequence[str] = (),
         replica_max_lag_seconds: float = 5.0,
+        shard_urls: Mapping[str, str] | None = None,
     ) -> None:
-        self.url = url
-        self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
-        kwargs: dict[str, Any] = {}
-        if self.is_sqlite:
-            database = make_url(url).database
-            if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-            # Opening a SQLite connection starts a thread (aiosqlite) and sets pragmas;
-            # a pool as large as PostgreSQL's keeps bursts from churning connections.
-            kwargs.update(
-                connect_args={"timeout": 30},
-                pool_size=pool_size,
-                max_overflow=max(2, pool_size // 4),
-                pool_timeout=POOL_WAIT_SECONDS,
-            )
-        else:
-            # Overflow connections are closed on return, so a small overflow avoids
-            # opening a new connection per request under bursts.
-            kwargs.update(
-                pool_size=pool_size,
-                max_overflow=max(2, pool_size // 4),
-                pool_timeout=POOL_WAIT_SECONDS,
-                # A database that does not answer fails requests quickly (503) instead
-                # of holding them for asyncpg's default minute.
-                connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
-            )
-        self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
-        if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
-        event.listen(self.engine.sync_engine.pool, "checkout", _count_checkout)
-        event.listen(self.engine.sync_engine.pool, "checkin", _count_checkin)
-        # SQLite allows one writer; queueing writers here avoids busy errors and
-        # lock upgrades that SQLite resolves by failing one side.
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
-        self.replicas: ReplicaSet | None = None
-        if replica_urls and not self.is_sqlite:
-            # Replicas come and go more than the primary: a pooled connection is checked
-            # before use, so a replica that went away fails at checkout, where the read
-            # can still go to the primary instead.
-            replicas = [
-                Replica(u, create_async_engine(async_url(u), pool_pre_ping=True, **kwargs))
-                for u in replica_urls
-            ]
-            # Reading one's own writes: the primary for longer than a replica may lag.
-            self.replicas = ReplicaSet(
-                replicas, replica_max_lag_seconds, replica_max_lag_seconds + 1.0
-            )
+        self.home = Cluster(url, pool_size, replica_urls, replica_max_lag_seconds)
+        self.shards = {name: Cluster(u, pool_size) for name, u in (shard_urls or {}).items()}
+        self._place: Callable[[str], Placement] = lambda _tenant: AT_HOME
+        self._read_only: Callable[[], Collection[str]] = frozenset
 
-    async def start(self) -> None:
-        if self.replicas is not None:
-            await self.replicas.start()
+    # The directory's database, as single-database code knows it.
+
+    @property
+    def url(self) -> str:
+        return self.home.url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.home.is_sqlite
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self.home.engine
+
+    @property
+    def replicas(self) -> ReplicaSet | None:
+        return self.home.replicas
+
+    # Placement.
+
+    def place_with(
+        self, placement: Callable[[str], Placement], read_only: Callable[[], Collection[str]]
+    ) -> None:
+        """Where each tenant's rows are, whether they may change, and which may not
+        (the directory's)."""
+        self._place = placement
+        self._read_only = read_only
+
+    def read_only_tenants(self) -> Collection[str]:
+        """Tenants whose rows must not change now: queues that span tenants skip them."""
+        return self._read_only()
+
+    def names(self) -> list[str]:
+        """Every database by name: '' (the directory's) first."""
+        return [HOME, *self.shards]
+
+    def cluster(self, name: str) -> Cluster:
+        if name == HOME:
+            return self.home
+        try:
+            return self.shards[name]
+        except KeyError:
+            raise UnknownDatabase(name) from None
+
+    def database_of(self, tenant_id: str) -> str:
+        return self._place(tenant_id).database
+
+    def writable(self, tenant_id: str) -> bool:
+        return self._place(tenant_id).writable
+
+    def _route(self, writing: bool) -> tuple[Cluster, str]:
+        tenant = current_tenant()
+        if tenant == ALL_TENANTS:
+            return self.cluster(current_database()), tenant
+        placement = self._place(tenant)
+        if writing and not placement.writable:
+            raise TenantReadOnly(tenant)
+        return self.cluster(placement.database), tenant
+
+    # Transactions.
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
-        """A transaction that commits on success and rolls back on error, for the
-        tenant in scope."""
-        tenant = current_tenant()
-        if self.replicas is not None:
-            self.replicas.wrote()
-        if self._write_lock is None:
-            async with self.engine.begin() as conn:
-                await self.narrow(conn, tenant)
-                yield conn
-            return
-        async with self._write_lock, self.engine.begin() as conn:
+        """A transaction for the tenant in scope, in its database; commits on success
+        and rolls back on error."""
+        cluster, tenant = self._route(writing=True)
+        async with cluster.begin() as conn:
+            await self.narrow(conn, tenant)
+            yield conn
+
+    @asynccontextmanager
+    async def read(self, primary: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A connection for reading the tenant in scope (see ``Cluster.connect``)."""
+        cluster, tenant = self._route(writing=False)
+        async with cluster.connect(primary) as conn:
+            await self.narrow(conn, tenant)
+            yield conn
+
+    @asynccontextmanager
+    async def write_on(self, database: str) -> AsyncIterator[AsyncConnection]:
+        """A transaction in the named database for the tenant in scope, read-only or
+        not: for moving a tenant, which writes where the tenant is not (yet)."""
+        async with self.cluster(database).begin() as conn:
+            await self.narrow(conn, current_tenant())
+            yield conn
+
+    @asynccontextmanager
+    async def read_on(self, database: str, primary: bool = False) -> AsyncIterator[AsyncConnection]:
+        async with self.cluster(database).connect(primary) as conn:
+            await self.narrow(conn, current_tenant())
             yield conn
 
     async def narrow(self, conn: AsyncConnection, tenant: str) -> None:
         """Admit only ``tenant``'s rows for the rest of this transaction (PostgreSQL's
         row security; SQLite has none). Batches that span tenants narrow per tenant."""
-        if not self.is_sqlite:
+        if conn.dialect.name == "postgresql":
             await conn.execute(_ENTER_TENANT, {"tenant": tenant})
 
-    @asynccontextmanager
-    async def read(self, primary: bool = False) -> AsyncIterator[AsyncConnection]:
-        """A connection for reading: a healthy replica when there is one and this
-        request's reader has not just written; the primary otherwise, or when asked
-        (reads that must see a write made a moment ago by someone not yet known,
-        such as a login right after sign-up)."""
-        tenant = current_tenant()
-        replicas = self.replicas
-        replica = replicas.pick() if replicas is not None and not primary else None
-        if replicas is not None and replica is not None:
-            try:
-                conn = await replica.engine.connect()
-            except Exception as error:
-                if not is_unavailable(error):
-                    raise
-                replicas.failed(replica)  # and read from the primary below
-            else:
-                try:
-                    await self.narrow(conn, tenant)
-                    yield conn
-                except Exception as error:
-                    if is_unavailable(error):
-                        replicas.failed(replica)
-                    raise
-                finally:
-                    await conn.close()
-                return
-        async with self.engine.connect() as conn:
-            await self.narrow(conn, tenant)
-            yield conn
+    async def start(self) -> None:
+        for name in self.names():
+            await self.cluster(name).start()
 
     async def close(self) -> None:
-        if self.replicas is not None:
-            await self.replicas.close()
-        await self.engine.dispose()
-
-
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-
-
-def _count_checkout(*_: Any) -> None:
-    metrics.db_connections_in_use.inc()
-
-
-def _count_checkin(*_: Any) -> None:
-    metrics.db_connections_in_use.dec()
+        for name in self.names():
+            await self.cluster(name).close()

@@ -7,6 +7,8 @@ claimed again once the lease runs out. Claims skip rows another node has locked.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -58,10 +60,15 @@ async def insert_delivery(conn: AsyncConnection, delivery: Delivery) -> None:
 
 
 async def claim_due(
-    conn: AsyncConnection, now: int, lease_until: int, limit: int
+    conn: AsyncConnection,
+    now: int,
+    lease_until: int,
+    limit: int,
+    skip_tenants: Collection[str] = (),
 ) -> list[Delivery]:
-    """Take up to ``limit`` due deliveries of any tenant (the worker serves them all),
-    count the attempt and lease them to the caller."""
+    """Take up to ``limit`` due deliveries of any tenant (the worker serves them all)
+    but ``skip_tenants`` (read-only while they move), count the attempt and lease them
+    to the caller."""
     d = outbound_deliveries.c
     stmt = (
         select(outbound_deliveries)
@@ -70,6 +77,8 @@ async def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if skip_tenants:
+        stmt = stmt.where(d.tenant_id.not_in(list(skip_tenants)))
     due = [_delivery(r) for r in (await conn.execute(stmt)).mappings()]
     for delivery in due:
         delivery.attempts += 1

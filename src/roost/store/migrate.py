@@ -10,7 +10,8 @@ from alembic.config import Config
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from roost.store.database import async_url
+from roost.config import Settings
+from roost.store.cluster import async_url
 from roost.store.row_security import grant_runtime_role
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -56,3 +57,15 @@ def _other_role(owner_url: str, runtime_url: str) -> str:
 async def upgrade_async(database_url: str, runtime_url: str = "") -> None:
     # Alembic's env runs its own event loop, so keep it off the caller's.
     await asyncio.to_thread(upgrade, database_url, "head", runtime_url)
+
+
+def upgrade_all(settings: Settings) -> None:
+    """The directory's database and every named one (the same schema in each)."""
+    upgrade(settings.migration_database_url, runtime_url=settings.effective_database_url)
+    owners = settings.shard_owner_urls
+    for name, url in settings.shard_urls.items():
+        upgrade(owners[name], runtime_url=url)
+
+
+async def migrate_all(settings: Settings) -> None:
+    await asyncio.to_thread(upgrade_all, settings)

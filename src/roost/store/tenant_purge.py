@@ -9,19 +9,14 @@ from sqlalchemy import Table, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.tenant import DELETING
-from roost.store.tables import file_infos, metadata, tenant_domains, tenants
-
-# The directory's own rows go last, once everything they name is gone.
-_DIRECTORY = frozenset({"tenants", "tenant_domains"})
+from roost.store.tables import file_infos, tenant_daily_usage, tenant_domains, tenants
+from roost.store.tenant_copy import tenant_data_tables
 
 
 def tenant_tables() -> list[Table]:
-    """Tables holding a tenant's rows, children before the tables they refer to."""
-    return [
-        t
-        for t in reversed(metadata.sorted_tables)
-        if "tenant_id" in t.c and t.name not in _DIRECTORY
-    ]
+    """Tables holding a tenant's own data (in its database), children before the tables
+    they refer to. The directory's rows go last, once everything they name is gone."""
+    return list(reversed(tenant_data_tables()))
 
 
 async def deleting(conn: AsyncConnection) -> list[str]:
@@ -58,5 +53,9 @@ async def delete_batch(conn: AsyncConnection, table: Table, tenant_id: str, limi
 
 
 async def remove_tenant(conn: AsyncConnection, tenant_id: str) -> None:
+    """The directory's rows of the tenant (in the directory's database)."""
+    await conn.execute(
+        delete(tenant_daily_usage).where(tenant_daily_usage.c.tenant_id == tenant_id)
+    )
     await conn.execute(delete(tenant_domains).where(tenant_domains.c.tenant_id == tenant_id))
     await conn.execute(delete(tenants).where(tenants.c.id == tenant_id))

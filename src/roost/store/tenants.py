@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.tenant import Tenant
@@ -37,6 +37,7 @@ async def all_tenants(conn: AsyncConnection, tenant_id: str = "") -> list[Tenant
             max_users=r.max_users,
             max_storage_bytes=r.max_storage_bytes,
             max_posts_per_day=r.max_posts_per_day,
+            database=r.database,
         )
         for r in rows
     ]
@@ -55,6 +56,7 @@ async def insert_tenant(conn: AsyncConnection, tenant: Tenant) -> bool:
                 "state": tenant.state,
                 "create_at": tenant.create_at,
                 "update_at": tenant.update_at,
+                "database": tenant.database,
             }
         ],
     )
@@ -86,6 +88,16 @@ async def set_state(conn: AsyncConnection, tenant_id: str, state: str, now: int)
     return bool(result.rowcount)
 
 
+async def set_placement(
+    conn: AsyncConnection, tenant_id: str, database: str, state: str, now: int
+) -> None:
+    await conn.execute(
+        update(tenants)
+        .where(tenants.c.id == tenant_id)
+        .values(database=database, state=state, update_at=now)
+    )
+
+
 async def set_limits(conn: AsyncConnection, tenant: Tenant, now: int) -> None:
     await conn.execute(
         update(tenants)
@@ -101,6 +113,11 @@ async def set_limits(conn: AsyncConnection, tenant: Tenant, now: int) -> None:
 
 
 async def lock_tenant(conn: AsyncConnection, tenant_id: str) -> None:
-    """Serialise changes counted against a tenant's limits (PostgreSQL; SQLite's writers
-    are serialised already)."""
-    await conn.execute(select(tenants.c.id).where(tenants.c.id == tenant_id).with_for_update())
+    """Serialise changes counted against a tenant's limits until the transaction ends
+    (PostgreSQL; SQLite's writers are serialised already). An advisory lock, so it works
+    in whichever database holds the tenant (the directory's row may be elsewhere)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": "roost-tenant:" + tenant_id},
+        )

@@ -9,7 +9,7 @@ the ``thread_updated`` fan-out needs no further query.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -392,15 +392,20 @@ def _job(row: Any) -> FanoutJob:
     )
 
 
-async def take_jobs(conn: AsyncConnection, limit: int) -> list[FanoutJob]:
+async def take_jobs(
+    conn: AsyncConnection, limit: int, skip_tenants: Collection[str] = ()
+) -> list[FanoutJob]:
     """The oldest waiting jobs, locked for this transaction; jobs another node is
-    working on are skipped (PostgreSQL; SQLite has one writer at a time anyway)."""
+    working on are skipped (PostgreSQL; SQLite has one writer at a time anyway), and so
+    are the jobs of ``skip_tenants`` (read-only while they move)."""
     stmt = (
         select(thread_fanout_jobs)
         .order_by(thread_fanout_jobs.c.create_at, thread_fanout_jobs.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if skip_tenants:
+        stmt = stmt.where(thread_fanout_jobs.c.tenant_id.not_in(list(skip_tenants)))
     return [_job(r) for r in await conn.execute(stmt)]
 
 
