@@ -1,9 +1,11 @@
 """Installing, enabling, configuring and removing server plugins (system admins only).
 
-State lives in the database; each change is announced to every node as an internal
-``plugins_changed`` event after the commit, and each node's plugin runtime brings its
-running plugins in line. Bundled plugins are always installed (they ship with Roost) and
-trusted; they get a row once an admin enables or configures one.
+Every tenant has its own: its installs, enabled set and settings are rows keyed by the
+tenant, and the runtime runs an instance per tenant that enabled a plugin. State lives
+in the database; each change is announced to every node as an internal
+``plugins_changed`` event of the tenant after the commit, and each node's plugin runtime
+brings that tenant's instances in line. Bundled plugins are always installed (they ship
+with Roost) and trusted; they get a row once an admin enables or configures one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from roost.plugin.manifest import Manifest, ManifestError, check_settings, parse
 from roost.store import plugins as plugin_store
 from roost.store.database import Database
 from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenants.scope import across_tenants
 
 PLUGINS_CHANGED = "plugins_changed"
 
@@ -63,6 +66,25 @@ class Plugins:
                 )
         return [rows[k] for k in sorted(rows)]
 
+    async def enabled(self, tenant_id: str) -> list[InstalledPlugin]:
+        """The tenant's enabled plugins, in id order (enabled ones always have a row)."""
+        async with self._db.read(primary=True) as conn:
+            found = await plugin_store.list_enabled(conn, tenant_id)
+        return [p for _, p in found]
+
+    async def enabled_everywhere(self) -> dict[str, list[InstalledPlugin]]:
+        """Every tenant's enabled plugins, by tenant, in one query (a node starting, or
+        re-reading plugin state): tenants that enabled none are not in it."""
+        by_tenant: dict[str, list[InstalledPlugin]] = {}
+        found: list[tuple[str, InstalledPlugin]] = []
+        for database in self._db.names():  # tenants live in several databases
+            with across_tenants(database):
+                async with self._db.read(primary=True) as conn:
+                    found += await plugin_store.list_enabled(conn)
+        for tenant_id, plugin in found:
+            by_tenant.setdefault(tenant_id, []).append(plugin)
+        return by_tenant
+
     async def get(self, tenant_id: str, plugin_id: str) -> InstalledPlugin:
         for plugin in await self.installed(tenant_id):
             if plugin.id == plugin_id:
@@ -84,6 +106,15 @@ class Plugins:
     ) -> InstalledPlugin:
         """Store an uploaded bundle whose manifest was already read and checked."""
         self.check_manage(actor)
+        if trusted and actor.tenant_id != DEFAULT_TENANT_ID:
+            # A trusted plugin runs inside the server process, with its access to every
+            # tenant's data: only the deployment's own (default) tenant may say so.
+            raise errors.AppError(
+                403,
+                "app.plugin.trusted_tenant.app_error",
+                "Only the default tenant may install trusted plugins; install it untrusted "
+                "to run it isolated.",
+            )
         if manifest.id in self._bundled():
             raise errors.AppError(
                 400,
@@ -116,14 +147,6 @@ class Plugins:
 
     async def do_set_enabled(self, actor: Actor, plugin_id: str, enabled: bool) -> None:
         self.check_manage(actor)
-        if enabled and actor.tenant_id != DEFAULT_TENANT_ID:
-            # Installs, settings and key-value data are kept per tenant, but plugins run
-            # for the default tenant only so far: enabling elsewhere would do nothing.
-            raise errors.AppError(
-                501,
-                "app.plugin.tenant.app_error",
-                "Plugins can be enabled on the default tenant only.",
-            )
         plugin = await self.get(actor.tenant_id, plugin_id)
         plugin.enabled, plugin.update_at = enabled, now_ms()
         async with self._db.write() as conn:

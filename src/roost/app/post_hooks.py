@@ -6,7 +6,9 @@ outgoing webhooks (which react after it is written).
 no hook added, nothing here costs more than a length check on the hot path, and a hook
 added for one side only (before the write, or after it) costs nothing on the other. A
 hook that is always added but often idle (plugins, when none is enabled) says so with a
-``wants_after`` property, read before each post: False, and no task is made for it.
+``wants_after`` property, read before each post: False, and no task is made for it. A
+hook idle for some tenants only (plugins, enabled per tenant) may also have a
+``wants_after_in(tenant_id)`` method: False, and that tenant's posts make no task for it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ class PostHook(Protocol):
     the request path, on the node that made the change (never once per node).
 
     Optionally, ``wants_after`` (a bool property, cheap): False when ``has_*`` would do
-    nothing right now, so no task is scheduled for it."""
+    nothing right now, so no task is scheduled for it; and ``wants_after_in(tenant_id)``
+    (cheap): the same for one tenant's posts."""
 
     async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post: ...
 
@@ -79,17 +82,17 @@ class PostHooks:
 
     def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
         for hook in self._after:
-            if _wants_after(hook):
+            if _wants_after(hook, actor.tenant_id):
                 self._later(hook.has_posted(actor, post, channel))
 
     def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
         for hook in self._after:
-            if _wants_after(hook):
+            if _wants_after(hook, actor.tenant_id):
                 self._later(hook.has_updated(actor, new, old, channel))
 
     def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
         for hook in self._after:
-            if _wants_after(hook):
+            if _wants_after(hook, actor.tenant_id):
                 self._later(hook.has_deleted(actor, post, channel))
 
     async def drain(self) -> None:
@@ -108,5 +111,8 @@ class PostHooks:
             log.error("post hook failed", exc_info=task.exception())
 
 
-def _wants_after(hook: PostHook) -> bool:
-    return bool(getattr(hook, "wants_after", True))
+def _wants_after(hook: PostHook, tenant_id: str | None = None) -> bool:
+    if not getattr(hook, "wants_after", True):
+        return False
+    in_tenant = getattr(hook, "wants_after_in", None) if tenant_id is not None else None
+    return in_tenant is None or bool(in_tenant(tenant_id))

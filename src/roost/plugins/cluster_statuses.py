@@ -1,7 +1,8 @@
-"""``/api/v4/plugins/statuses`` for the whole cluster: this node's plugin states, and
-every other node's, asked for over the bus.
+"""``/api/v4/plugins/statuses`` for the whole cluster: this node's states of one tenant's
+plugin instances, and every other node's, asked for over the bus.
 
-A request goes out as an internal event; each other node answers with its rows. The
+A request goes out as an internal event of the tenant; each other node answers with
+the states of its instances of that tenant (a node running none answers nothing). The
 asker waits for the nodes it knows of, at most ``ANSWER_TIMEOUT_SECONDS``: a node that
 does not answer in time is left out, and forgotten until it is heard from again. Nodes
 learn of each other from these events, and each node announces itself when it starts,
@@ -26,20 +27,22 @@ STATUSES_WANTED = "plugin_statuses_wanted"
 STATUSES_ANSWER = "plugin_statuses_answer"
 ANSWER_TIMEOUT_SECONDS = 1.0
 
-Rows = list[dict[str, Any]]
+# plugin id -> the node's status of the tenant's instance (``Status.to_dict``)
+States = dict[str, dict[str, Any]]
+# A node's id and its states.
+NodeStates = tuple[str, States]
 
 
 @dataclass(slots=True)
 class _Asking:
     waiting_for: set[str]
-    answers: dict[str, Rows] = field(default_factory=dict)
+    answers: dict[str, States] = field(default_factory=dict)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class ClusterStatuses:
-    def __init__(self, bus: Bus, tenant_id: str, node_id: str, local: Callable[[], Rows]) -> None:
+    def __init__(self, bus: Bus, node_id: str, local: Callable[[str], States]) -> None:
         self._bus = bus
-        self._tenant = tenant_id
         self._node = node_id
         self._local = local
         self._peers: dict[str, float] = {}  # node id -> when last heard from
@@ -52,20 +55,21 @@ class ClusterStatuses:
 
     async def announce(self) -> None:
         """Say this node is here (the others answer, so it learns of them too)."""
-        await self._publish(STATUSES_WANTED, {"request": ""})
+        await self._publish("", STATUSES_WANTED, {"request": ""})
 
-    async def gather(self) -> Rows:
-        """Every node's rows: this node's first, then the others' by node id."""
-        rows = list(self._local())
+    async def gather(self, tenant_id: str) -> list[NodeStates]:
+        """Every node's states of the tenant's instances: this node's first, then the
+        others' by node id."""
+        nodes = [(self._node, self._local(tenant_id))]
         if not self._peers:
             # Asked all the same: any node that answers is known next time.
             await self.announce()
-            return rows
+            return nodes
         request = new_id()
         asking = _Asking(set(self._peers))
         self._asking[request] = asking
         try:
-            await self._publish(STATUSES_WANTED, {"request": request})
+            await self._publish(tenant_id, STATUSES_WANTED, {"request": request})
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(ANSWER_TIMEOUT_SECONDS):
                     await asking.done.wait()
@@ -73,31 +77,34 @@ class ClusterStatuses:
             del self._asking[request]
         for silent in asking.waiting_for:
             self._peers.pop(silent, None)
-        for node in sorted(asking.answers):
-            rows.extend(asking.answers[node])
-        return rows
+        nodes += [(node, asking.answers[node]) for node in sorted(asking.answers)]
+        return nodes
 
     def on_event(self, event: Event) -> None:
-        origin = str(event.data.get("origin", ""))
-        if event.tenant_id != self._tenant or not origin or origin == self._node:
+        if event.name not in (STATUSES_WANTED, STATUSES_ANSWER):
             return
+        origin = str(event.data.get("origin", ""))
+        if not origin or origin == self._node:
+            return
+        tenant_id = event.tenant_id
         if event.name == STATUSES_WANTED:
             self._peers[origin] = time.monotonic()
             answer = {"request": event.data.get("request", ""), "to": origin}
-            self._later(self._publish(STATUSES_ANSWER, {**answer, "rows": self._local()}))
+            answer["states"] = self._local(tenant_id)
+            self._later(self._publish(tenant_id, STATUSES_ANSWER, answer))
         elif event.name == STATUSES_ANSWER and event.data.get("to") == self._node:
             self._peers[origin] = time.monotonic()
             asking = self._asking.get(str(event.data.get("request", "")))
             if asking is None:
                 return
-            rows = event.data.get("rows")
-            asking.answers[origin] = rows if isinstance(rows, list) else []
+            states = event.data.get("states")
+            asking.answers[origin] = states if isinstance(states, dict) else {}
             asking.waiting_for.discard(origin)
             if not asking.waiting_for:
                 asking.done.set()
 
-    async def _publish(self, name: str, data: dict[str, Any]) -> None:
-        event = internal_event(self._tenant, name, {**data, "origin": self._node})
+    async def _publish(self, tenant_id: str, name: str, data: dict[str, Any]) -> None:
+        event = internal_event(tenant_id, name, {**data, "origin": self._node})
         await self._bus.publish([event])
 
     def _later(self, call: Any) -> None:

@@ -1,6 +1,9 @@
-"""Slash commands registered by plugins, as one ``CommandProvider`` for the command
-service. Each node's copy of a plugin registers its commands when it activates there,
-so every node answers the same triggers without shared state."""
+"""Slash commands registered by plugin instances, as one ``CommandProvider`` for the
+command service. Each node's copy of an instance registers its commands when it
+activates there, so every node answers the same triggers without shared state.
+
+Triggers are per tenant: an instance registers in its own tenant, two tenants may
+each have a plugin answering ``/poll``, and a tenant with no plugin has no entry."""
 
 from __future__ import annotations
 
@@ -13,22 +16,22 @@ from roost.plugin.base import APIError
 
 TRIGGER = re.compile(r"^[^\s/][^\s]{0,127}$")
 
-Execute = Callable[[str, CommandCall], Awaitable[CommandResponse | None]]
+# (tenant id, plugin id, the call): the instance's answer, None when it has none.
+Execute = Callable[[str, str, CommandCall], Awaitable[CommandResponse | None]]
 
 
 class PluginCommands:
-    """Plugins run for one tenant (``tenant_id``): other tenants see none of their commands."""
-
-    def __init__(self, execute: Execute, tenant_id: str) -> None:
+    def __init__(self, execute: Execute) -> None:
         self._execute = execute
-        self._tenant = tenant_id
-        self._by_trigger: dict[str, tuple[str, ProvidedCommand]] = {}
+        # tenant -> trigger -> (plugin id, command)
+        self._by_tenant: dict[str, dict[str, tuple[str, ProvidedCommand]]] = {}
 
-    def register(self, plugin_id: str, command: ProvidedCommand) -> None:
+    def register(self, tenant_id: str, plugin_id: str, command: ProvidedCommand) -> None:
         trigger = command.trigger.strip().lower()
         if not TRIGGER.match(trigger):
             raise APIError(400, "app.plugin.command.trigger.app_error", "Invalid trigger.")
-        owner = self._by_trigger.get(trigger)
+        triggers = self._by_tenant.setdefault(tenant_id, {})
+        owner = triggers.get(trigger)
         if owner is not None and owner[0] != plugin_id:
             raise APIError(
                 400,
@@ -36,32 +39,33 @@ class PluginCommands:
                 f"/{trigger} is already registered by plugin {owner[0]}.",
             )
         command.trigger = trigger
-        self._by_trigger[trigger] = (plugin_id, command)
+        triggers[trigger] = (plugin_id, command)
 
-    def unregister(self, plugin_id: str, trigger: str) -> None:
-        owner = self._by_trigger.get(trigger.strip().lower())
+    def unregister(self, tenant_id: str, plugin_id: str, trigger: str) -> None:
+        triggers = self._by_tenant.get(tenant_id, {})
+        owner = triggers.get(trigger.strip().lower())
         if owner is not None and owner[0] == plugin_id:
-            del self._by_trigger[trigger.strip().lower()]
+            del triggers[trigger.strip().lower()]
+        self._drop_if_empty(tenant_id)
 
-    def unregister_all(self, plugin_id: str) -> None:
-        for trigger in [t for t, (p, _) in self._by_trigger.items() if p == plugin_id]:
-            del self._by_trigger[trigger]
+    def unregister_all(self, tenant_id: str, plugin_id: str) -> None:
+        triggers = self._by_tenant.get(tenant_id, {})
+        for trigger in [t for t, (p, _) in triggers.items() if p == plugin_id]:
+            del triggers[trigger]
+        self._drop_if_empty(tenant_id)
 
-    def owner(self, trigger: str) -> str | None:
-        entry = self._by_trigger.get(trigger)
-        return entry[0] if entry is not None else None
+    def _drop_if_empty(self, tenant_id: str) -> None:
+        if not self._by_tenant.get(tenant_id, True):
+            del self._by_tenant[tenant_id]
 
     # CommandProvider.
 
     def commands(self, tenant_id: str) -> list[ProvidedCommand]:
-        if tenant_id != self._tenant:
-            return []
-        return [c for _, (_, c) in sorted(self._by_trigger.items())]
+        triggers = self._by_tenant.get(tenant_id)
+        return [c for _, (_, c) in sorted(triggers.items())] if triggers else []
 
     async def execute(self, actor: Actor, call: CommandCall) -> CommandResponse | None:
-        if actor.tenant_id != self._tenant:
-            return None
-        entry = self._by_trigger.get(call.trigger)
+        entry = self._by_tenant.get(actor.tenant_id, {}).get(call.trigger)
         if entry is None:
             return None
-        return await self._execute(entry[0], call)
+        return await self._execute(actor.tenant_id, entry[0], call)

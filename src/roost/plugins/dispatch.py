@@ -1,6 +1,10 @@
-"""Calls into running plugins: which plugins implement a hook (in order of id), one call
-within its timeout, a before-hook through a run of plugins in one host in one call, and
-counting failures (the third within an hour gives the plugin up, which the runtime does).
+"""Calls into running plugin instances: which of a tenant's instances implement a hook
+(in order of plugin id), one call within its timeout, a before-hook through a run of
+instances in one host in one call, and counting failures (the third within an hour
+gives the instance up, which the runtime does).
+
+The index is per tenant: a hook of tenant A never reaches tenant B's instances, and a
+tenant with no instance implementing a hook costs one dictionary lookup.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ AFTER_POST_HOOKS = (
 )
 
 GiveUp = Callable[[Running, str], None]
+_NONE: list[Running] = []  # never changed: what a tenant without the hook gets
 
 
 class Dispatch:
@@ -40,22 +45,42 @@ class Dispatch:
         self._fail_closed = {e.strip() for e in s.plugin_fail_closed_hooks.split(",") if e.strip()}
         self._hosts = hosts
         self._give_up = give_up
-        self._by_hook: dict[str, list[Running]] = {}
-        self._failures: dict[str, deque[float]] = {}
-        # Some running plugin implements an after-post hook (read on every post).
-        self.watches_posts = False
+        # tenant -> hook -> its instances implementing it, in order of plugin id
+        self._by_tenant: dict[str, dict[str, list[Running]]] = {}
+        # Tenants with an instance implementing an after-post hook (read on every post).
+        self._watching: set[str] = set()
+        self._failures: dict[str, deque[float]] = {}  # by instance
 
-    def index(self, running: Iterable[Running]) -> None:
-        """The running plugins changed: who implements what, in order of id."""
+    def index(self, tenant_id: str, running: Iterable[Running]) -> None:
+        """A tenant's running instances changed: who implements what, in order of id."""
         by_hook: dict[str, list[Running]] = {}
         for plugin in sorted(running, key=lambda r: r.id):
             for hook in plugin.hooks:
                 by_hook.setdefault(hook, []).append(plugin)
-        self._by_hook = by_hook
-        self.watches_posts = any(h in by_hook for h in AFTER_POST_HOOKS)
+        if by_hook:
+            self._by_tenant[tenant_id] = by_hook
+        else:
+            self._by_tenant.pop(tenant_id, None)
+        if any(h in by_hook for h in AFTER_POST_HOOKS):
+            self._watching.add(tenant_id)
+        else:
+            self._watching.discard(tenant_id)
 
-    def implementing(self, hook: str) -> list[Running]:
-        return self._by_hook.get(hook, [])
+    def implementing(self, tenant_id: str, hook: str) -> list[Running]:
+        hooks = self._by_tenant.get(tenant_id)
+        return hooks.get(hook, _NONE) if hooks is not None else _NONE
+
+    def watches_posts(self, tenant_id: str) -> bool:
+        """Some instance of the tenant hears of its posts after the fact."""
+        return tenant_id in self._watching
+
+    @property
+    def watches_any(self) -> bool:
+        return bool(self._watching)
+
+    def forget(self, running: Running) -> None:
+        """The instance stopped: its failures go with it (enabled again, it starts afresh)."""
+        self._failures.pop(running.key, None)
 
     def fail_closed(self, plugin_id: str, hook: str) -> bool:
         return hook in self._fail_closed or f"{plugin_id}/{hook}" in self._fail_closed
@@ -75,7 +100,7 @@ class Dispatch:
                 async with asyncio.timeout(seconds):
                     return await getattr(running.instance, hook)(*args)
             assert host is not None
-            body = {"plugin": running.id, "hook": hook, "args": list(args)}
+            body = {"instance": running.key, "hook": hook, "args": list(args)}
             return await host.call("hook", body, seconds)
         except Rejected:
             raise
@@ -96,18 +121,18 @@ class Dispatch:
     async def invoke_chain(
         self, group: list[Running], hook: str, value: Any, *extra: Any
     ) -> ChainOutcome:
-        """A before-hook through consecutive plugins of ONE host in one call: a chain of
+        """A before-hook through consecutive instances of ONE host in one call: a chain of
         20 isolated plugins costs one round trip, not 20. The whole call has the hook
-        timeout; each plugin in the host gets most of it."""
+        timeout; each plugin in the host gets most of it. ``stopped`` names a plugin id."""
         host = group[0].host
         assert host is not None
-        closed = [r.id for r in group if self.fail_closed(r.id, hook)]
+        by_key = {r.key: r for r in group}
+        closed = [r.key for r in group if self.fail_closed(r.id, hook)]
         if not host.usable:
-            return ChainOutcome(value, stopped=closed[0] if closed else "")
-        by_id = {r.id: r for r in group}
+            return ChainOutcome(value, stopped=by_key[closed[0]].id if closed else "")
         reached: dict[str, Any] = {"at": "", "value": value}
         body = {
-            "plugins": [r.id for r in group],
+            "instances": [r.key for r in group],
             "hook": hook,
             "args": [value, *extra],
             "closed": closed,
@@ -119,26 +144,35 @@ class Dispatch:
             if isinstance(exc, TimeoutError):
                 host.suspect = True
                 self._hosts.died.set()
-            culprit = by_id.get(reached["at"])
+            culprit = by_key.get(reached["at"])
             if culprit is not None:
                 self.failed(culprit, hook, exc)
             # The plugins from the culprit on did not run: skipped, or refused if closed.
             start = group.index(culprit) if culprit is not None else 0
-            left = [r.id for r in group[start:] if r.id in closed]
+            left = [r.id for r in group[start:] if r.key in closed]
             return ChainOutcome(reached["value"], stopped=left[0] if left else "")
-        for plugin_id, error in result.get("failed", []):
-            if plugin_id in by_id:
-                self.failed(by_id[plugin_id], hook, RemoteError("error", error))
+        for instance, error in result.get("failed", []):
+            if instance in by_key:
+                self.failed(by_key[instance], hook, RemoteError("error", error))
         if "rejected" in result:
             return ChainOutcome(value, rejected=str(result["rejected"]))
-        return ChainOutcome(result.get("value", value), stopped=str(result.get("stopped", "")))
+        stopped = by_key.get(str(result.get("stopped", "")))
+        return ChainOutcome(result.get("value", value), stopped=stopped.id if stopped else "")
 
     def failed(self, running: Running, hook: str, exc: BaseException) -> None:
-        """Count a failure against the plugin; the third within the hour gives it up."""
-        log.warning("plugin %s failed in %s: %s", running.id, hook, describe_failure(exc))
+        """Count a failure against the instance; the third within the hour gives it up
+        (in that tenant only: the same plugin elsewhere has its own count)."""
+        log.warning(
+            "plugin %s failed in %s (tenant %s): %s",
+            running.id,
+            hook,
+            running.tenant_id,
+            describe_failure(exc),
+        )
+        # Labelled by plugin only: a label per tenant would grow without bound.
         metrics.plugin_failures.labels(running.id).inc()
         now = time.monotonic()
-        times = self._failures.setdefault(running.id, deque())
+        times = self._failures.setdefault(running.key, deque())
         times.append(now)
         while times and times[0] < now - FAILURE_WINDOW_SECONDS:
             times.popleft()

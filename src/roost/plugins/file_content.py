@@ -59,27 +59,28 @@ class SpoolContent:
 
 
 class FileLoans:
-    """Contents lent to isolated plugins, by (plugin, token), while their hook runs."""
+    """Contents lent to isolated plugin instances, by (instance, token), while their hook
+    runs."""
 
     def __init__(self) -> None:
         self._lent: dict[tuple[str, str], SpoolContent] = {}
 
     @contextmanager
-    def lend(self, plugin_id: str, content: SpoolContent, in_process: bool) -> Iterator[Any]:
+    def lend(self, instance: str, content: SpoolContent, in_process: bool) -> Iterator[Any]:
         if in_process:
             yield content
             return
         token = new_id()
-        self._lent[(plugin_id, token)] = content
+        self._lent[(instance, token)] = content
         try:
             yield token
         finally:
-            del self._lent[(plugin_id, token)]
+            del self._lent[(instance, token)]
 
-    async def serve(self, plugin_id: str, body: dict[str, Any]) -> Any:
+    async def serve(self, instance: str, body: dict[str, Any]) -> Any:
         """A ``file`` call from the host: ``read`` (at most READ_CHUNK_BYTES) or ``replace``
         (at most ISOLATED_REPLACE_MAX_BYTES)."""
-        content = self._lent.get((plugin_id, str(body.get("token"))))
+        content = self._lent.get((instance, str(body.get("token"))))
         if content is None:
             raise APIError(404, "app.plugin.file_content.gone.app_error", "The file is gone.")
         action = body.get("action")

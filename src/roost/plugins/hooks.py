@@ -1,5 +1,6 @@
 """The runtime as the app services' hooks: ONE PostHook and ONE LifecycleHook that call
-every running plugin implementing the hook, in order of plugin id.
+every running instance of the change's tenant implementing the hook, in order of plugin
+id. Another tenant's instances never hear of it; a tenant without one costs a lookup.
 
 Before-hooks chain (each plugin sees the previous one's post; the first rejection
 stops the chain); a plugin that fails is skipped (fail-open) unless
@@ -27,7 +28,6 @@ from roost.plugins import convert
 from roost.plugins.file_content import SpoolContent
 from roost.plugins.runtime import PluginRuntime
 from roost.plugins.state import HookFailed, Running
-from roost.tenants import DEFAULT_TENANT_ID
 
 
 def _rejected(what: str, reason: str) -> AppError:
@@ -50,8 +50,7 @@ class PluginHooks:
         self._files = runtime.files
         self._posts = posts
 
-    async def _chain(self, hook: str, value: t.Post, *extra: Any) -> t.Post:
-        chain = self._rt.implementing(hook)
+    async def _chain(self, chain: list[Running], hook: str, value: t.Post, *extra: Any) -> t.Post:
         i = 0
         while i < len(chain):
             host = chain[i].host
@@ -95,8 +94,8 @@ class PluginHooks:
         post.message = changed.message
         return post
 
-    async def _notify(self, hook: str, *args: Any) -> None:
-        chain = self._rt.implementing(hook)
+    async def _notify(self, tenant_id: str, hook: str, *args: Any) -> None:
+        chain = self._rt.implementing(tenant_id, hook)
         if chain:
             await asyncio.gather(*(self._quiet(r, hook, *args) for r in chain))
 
@@ -109,40 +108,43 @@ class PluginHooks:
 
     @property
     def wants_after(self) -> bool:
-        """No task per post unless some running plugin hears of posts after the fact."""
-        return self._rt.watches_posts
+        """No task per post unless some tenant's instance hears of posts after the fact."""
+        return self._rt.watches_any
+
+    def wants_after_in(self, tenant_id: str) -> bool:
+        """... and none for a post of a tenant whose instances do not."""
+        return self._rt.watches_posts(tenant_id)
 
     async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
-        hook = "message_will_be_posted"
-        if actor.tenant_id != DEFAULT_TENANT_ID or not self._rt.implementing(hook):
+        chain = self._rt.implementing(actor.tenant_id, "message_will_be_posted")
+        if not chain:
             return post
-        return self._apply(post, await self._chain(hook, convert.post(post)))
+        changed = await self._chain(chain, "message_will_be_posted", convert.post(post))
+        return self._apply(post, changed)
 
     async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post:
         hook = "message_will_be_updated"
-        if actor.tenant_id != DEFAULT_TENANT_ID or not self._rt.implementing(hook):
+        chain = self._rt.implementing(actor.tenant_id, hook)
+        if not chain:
             return new
-        return self._apply(new, await self._chain(hook, convert.post(new), convert.post(old)))
+        changed = await self._chain(chain, hook, convert.post(new), convert.post(old))
+        return self._apply(new, changed)
 
     async def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
-        if actor.tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("message_has_been_posted", convert.post(post))
+        await self._notify(actor.tenant_id, "message_has_been_posted", convert.post(post))
 
     async def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
-        if actor.tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("message_has_been_updated", convert.post(new), convert.post(old))
+        args = (convert.post(new), convert.post(old))
+        await self._notify(actor.tenant_id, "message_has_been_updated", *args)
 
     async def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
-        if actor.tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("message_has_been_deleted", convert.post(post))
+        await self._notify(actor.tenant_id, "message_has_been_deleted", convert.post(post))
 
     # LifecycleHook.
 
     async def user_will_log_in(self, tenant_id: str, user: User) -> None:
         hook = "user_will_log_in"
-        if tenant_id != DEFAULT_TENANT_ID:
-            return
-        for running in self._rt.implementing(hook):
+        for running in self._rt.implementing(tenant_id, hook):
             try:
                 await self._rt.invoke(running, hook, convert.user(user))
             except Rejected as exc:
@@ -157,9 +159,7 @@ class PluginHooks:
         """Each plugin in turn may refuse the file, rename it or replace its content; the
         next one sees the result. Content work may take a while: the long timeout."""
         hook = "file_will_be_uploaded"
-        if tenant_id != DEFAULT_TENANT_ID:
-            return
-        for running in self._rt.implementing(hook):
+        for running in self._rt.implementing(tenant_id, hook):
             info = t.FileInfo(
                 spool.name,
                 spool.size,
@@ -170,7 +170,7 @@ class PluginHooks:
             )
             in_process = running.instance is not None
             try:
-                with self._files.lend(running.id, SpoolContent(spool), in_process) as content:
+                with self._files.lend(running.key, SpoolContent(spool), in_process) as content:
                     result = await self._rt.invoke(running, hook, info, content, long=True)
             except Rejected as exc:
                 raise _rejected("File", exc.reason) from None
@@ -184,49 +184,43 @@ class PluginHooks:
                 spool.name = clean_name(result.name)
 
     async def user_created(self, tenant_id: str, user: User) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("user_has_been_created", convert.user(user))
+        await self._notify(tenant_id, "user_has_been_created", convert.user(user))
 
     async def reaction_added(self, tenant_id: str, reaction: Reaction) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("reaction_has_been_added", convert.reaction(reaction))
+        await self._notify(tenant_id, "reaction_has_been_added", convert.reaction(reaction))
 
     async def reaction_removed(self, tenant_id: str, reaction: Reaction) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("reaction_has_been_removed", convert.reaction(reaction))
+        await self._notify(tenant_id, "reaction_has_been_removed", convert.reaction(reaction))
 
     async def channel_created(self, tenant_id: str, channel: Channel) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("channel_has_been_created", convert.channel(channel))
+        await self._notify(tenant_id, "channel_has_been_created", convert.channel(channel))
 
     async def joined_channel(
         self, tenant_id: str, channel_id: str, user_id: str, actor_id: str
     ) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            member = t.ChannelMember(channel_id, user_id)
-            await self._notify("user_has_joined_channel", member, actor_id)
+        member = t.ChannelMember(channel_id, user_id)
+        await self._notify(tenant_id, "user_has_joined_channel", member, actor_id)
 
     async def left_channel(
         self, tenant_id: str, channel_id: str, user_id: str, actor_id: str
     ) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            member = t.ChannelMember(channel_id, user_id)
-            await self._notify("user_has_left_channel", member, actor_id)
+        member = t.ChannelMember(channel_id, user_id)
+        await self._notify(tenant_id, "user_has_left_channel", member, actor_id)
 
     async def joined_team(self, tenant_id: str, team_id: str, user_id: str, actor_id: str) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("user_has_joined_team", t.TeamMember(team_id, user_id), actor_id)
+        await self._notify(
+            tenant_id, "user_has_joined_team", t.TeamMember(team_id, user_id), actor_id
+        )
 
     async def left_team(self, tenant_id: str, team_id: str, user_id: str, actor_id: str) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("user_has_left_team", t.TeamMember(team_id, user_id), actor_id)
+        await self._notify(
+            tenant_id, "user_has_left_team", t.TeamMember(team_id, user_id), actor_id
+        )
 
     async def websocket_connected(self, tenant_id: str, user_id: str, connection_id: str) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("on_websocket_connect", user_id, connection_id)
+        await self._notify(tenant_id, "on_websocket_connect", user_id, connection_id)
 
     async def websocket_disconnected(
         self, tenant_id: str, user_id: str, connection_id: str
     ) -> None:
-        if tenant_id == DEFAULT_TENANT_ID:
-            await self._notify("on_websocket_disconnect", user_id, connection_id)
+        await self._notify(tenant_id, "on_websocket_disconnect", user_id, connection_id)

@@ -1,8 +1,11 @@
-"""The shared plugin host: ONE process per node runs every untrusted plugin.
+"""The shared plugin host: ONE process per node runs every untrusted plugin instance,
+of every tenant.
 
 Started by the server as ``python -m roost.plugins.host`` with frames on stdin/stdout
 (see ``wire``). It imports only the plugin API and the plugins themselves, so it stays
-small. Anything a plugin prints goes to stderr, never into the frames.
+small. Anything a plugin prints goes to stderr, never into the frames. Instances are
+named by the server (``tenant/plugin``); instances of one plugin version share its
+module (see ``loader``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ STREAM_LIMIT = 1024 * 1024
 class Loaded:
     plugin: Plugin
     key: str
+    uploaded: bool  # its module came from a bundle (and is dropped with its last user)
 
 
 def describe_error(exc: BaseException) -> tuple[str, str, dict[str, Any]]:
@@ -48,10 +52,10 @@ class Host:
         if op == "load":
             return await self._load(body)
         if op == "unload":
-            return await self._unload(str(body["plugin"]))
+            return await self._unload(str(body["instance"]))
         if op == "chain":
             return await self._chain(body)
-        plugin = self._plugins[str(body["plugin"])].plugin
+        plugin = self._plugins[str(body["instance"])].plugin
         if op == "configure":
             plugin.settings = dict(body["settings"])
             await plugin.on_configuration_change()
@@ -65,20 +69,27 @@ class Host:
                 # The content stays in the server: a handle that reads it in chunks.
                 assert self.peer is not None
                 info, token = args
-                args[1] = RemoteFileContent(self.peer, str(body["plugin"]), token, info.size)
+                args[1] = RemoteFileContent(self.peer, str(body["instance"]), token, info.size)
             return await getattr(plugin, hook)(*args)
         raise ValueError(f"unknown operation {op!r}")
 
     async def _load(self, body: dict[str, Any]) -> list[str]:
         assert self.peer is not None
-        plugin_id = str(body["plugin"])
+        instance = str(body["instance"])
+        # Loaded already (a load the server gave up waiting for): the new one replaces it.
+        await self._unload(instance)
         cls = plugin_class(body["module"], body["class"], body["folder"], body["key"])
-        plugin = cls()
-        plugin.api = RemoteAPI(self.peer, plugin_id)
-        plugin.manifest = parse_manifest(body["manifest"], body["server_version"])
-        plugin.settings = dict(body["settings"])
-        await plugin.on_activate()
-        self._plugins[plugin_id] = Loaded(plugin, body["key"])
+        try:
+            plugin = cls()
+            plugin.api = RemoteAPI(self.peer, instance)
+            plugin.manifest = parse_manifest(body["manifest"], body["server_version"])
+            plugin.settings = dict(body["settings"])
+            await plugin.on_activate()
+        except BaseException:
+            if body["folder"]:
+                forget(body["key"])
+            raise
+        self._plugins[instance] = Loaded(plugin, body["key"], bool(body["folder"]))
         return sorted(implemented_hooks(cls))
 
     async def _chain(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -91,36 +102,37 @@ class Host:
         each = float(body["each_seconds"])
         failed: list[list[str]] = []
         noted = value
-        for plugin_id in body["plugins"]:
-            note: dict[str, Any] = {"at": plugin_id}
+        for instance in body["instances"]:
+            note: dict[str, Any] = {"at": instance}
             if value is not noted:
                 note["value"] = noted = value
             progress(note)
-            loaded = self._plugins.get(plugin_id)
+            loaded = self._plugins.get(instance)
             try:
                 if loaded is None:
-                    raise LookupError(f"{plugin_id} is not loaded")
+                    raise LookupError(f"{instance} is not loaded")
                 async with asyncio.timeout(each):
                     result = await getattr(loaded.plugin, hook)(value, *extra)
             except Rejected as exc:
-                return {"rejected": exc.reason, "plugin": plugin_id, "failed": failed}
+                return {"rejected": exc.reason, "instance": instance, "failed": failed}
             except Exception as exc:
-                failed.append([plugin_id, describe_error(exc)[1]])
-                if plugin_id in closed:
-                    return {"stopped": plugin_id, "failed": failed}
+                failed.append([instance, describe_error(exc)[1]])
+                if instance in closed:
+                    return {"stopped": instance, "failed": failed}
                 continue
             if isinstance(result, Post):
                 value = result
         return {"value": value, "failed": failed}
 
-    async def _unload(self, plugin_id: str) -> None:
-        loaded = self._plugins.pop(plugin_id, None)
+    async def _unload(self, instance: str) -> None:
+        loaded = self._plugins.pop(instance, None)
         if loaded is None:
             return
         try:
             await loaded.plugin.on_deactivate()
         finally:
-            forget(loaded.key)
+            if loaded.uploaded:
+                forget(loaded.key)
 
 
 async def serve() -> None:

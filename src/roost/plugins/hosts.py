@@ -1,6 +1,7 @@
 """The plugin-host processes of one node: ONE shared host for every isolated plugin
-(``ROOST_PLUGIN_HOST_MODE=shared``, the default), or one per plugin (``per_plugin``,
-Mattermost's model, kept only to measure what sharing saves)."""
+instance of every tenant (``ROOST_PLUGIN_HOST_MODE=shared``, the default), or one per
+instance (``per_plugin``, Mattermost's model of a process per plugin per deployment,
+kept only to measure what sharing saves)."""
 
 from __future__ import annotations
 
@@ -29,15 +30,15 @@ class Hosts:
         self._lock = asyncio.Lock()
         self.died = asyncio.Event()
 
-    def _key(self, plugin_id: str) -> str:
-        return plugin_id if self.mode == PER_PLUGIN else SHARED
+    def _key(self, instance: str) -> str:
+        return instance if self.mode == PER_PLUGIN else SHARED
 
     @property
     def pids(self) -> list[int]:
         return [h.pid for h in self._hosts.values() if h.pid]
 
-    async def host_for(self, plugin_id: str) -> HostProcess:
-        key = self._key(plugin_id)
+    async def host_for(self, instance: str) -> HostProcess:
+        key = self._key(instance)
         async with self._lock:
             host = self._hosts.get(key)
             if host is None:
@@ -46,12 +47,12 @@ class Hosts:
                 self._hosts[key] = host
             return host
 
-    async def release(self, plugin_id: str) -> None:
-        """A plugin stopped: its own host goes too (per-plugin mode)."""
+    async def release(self, instance: str) -> None:
+        """An instance stopped: its own host goes too (per-plugin mode)."""
         if self.mode != PER_PLUGIN:
             return
         async with self._lock:
-            host = self._hosts.pop(plugin_id, None)
+            host = self._hosts.pop(instance, None)
         if host is not None:
             await host.stop()
 

@@ -1,4 +1,5 @@
-"""The plugin API as plugins in the shared host see it: each call goes to the server."""
+"""The plugin API as plugins in the shared host see it: each call goes to the server,
+naming the instance (tenant and plugin) it is made for."""
 
 from __future__ import annotations
 
@@ -14,12 +15,12 @@ API_CALL_TIMEOUT_SECONDS = 30.0
 
 
 class RemoteAPI:
-    def __init__(self, peer: Peer, plugin_id: str) -> None:
+    def __init__(self, peer: Peer, instance: str) -> None:
         self._peer = peer
-        self._plugin_id = plugin_id
+        self._instance = instance
 
     async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        body = {"plugin": self._plugin_id, "method": method, "args": list(args), "kwargs": kwargs}
+        body = {"instance": self._instance, "method": method, "args": list(args), "kwargs": kwargs}
         try:
             return await self._peer.call("api", body, API_CALL_TIMEOUT_SECONDS)
         except RemoteError as exc:
@@ -132,9 +133,9 @@ class RemoteFileContent:
     """``FileContent`` for a plugin in the shared host: the bytes stay in the server's
     temporary file and come over in chunks as the plugin reads them."""
 
-    def __init__(self, peer: Peer, plugin_id: str, token: str, size: int) -> None:
+    def __init__(self, peer: Peer, instance: str, token: str, size: int) -> None:
         self._peer = peer
-        self._plugin_id = plugin_id
+        self._instance = instance
         self._token = token
         self._size = size
 
@@ -143,7 +144,7 @@ class RemoteFileContent:
         return self._size
 
     async def _call(self, body: dict[str, Any]) -> Any:
-        body = {"plugin": self._plugin_id, "token": self._token, **body}
+        body = {"instance": self._instance, "token": self._token, **body}
         try:
             return await self._peer.call("file", body, API_CALL_TIMEOUT_SECONDS)
         except RemoteError as exc:

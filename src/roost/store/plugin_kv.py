@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.store.dialect import insert_ignore, upsert
@@ -123,4 +123,12 @@ async def delete_expired(conn: AsyncConnection, tenant_id: str, now: int) -> int
     result = await conn.execute(
         delete(plugin_kv).where(c.tenant_id == tenant_id, c.expire_at > 0, c.expire_at <= now)
     )
+    return int(result.rowcount or 0)
+
+
+async def delete_expired_everywhere(conn: AsyncConnection, now: int) -> int:
+    """Every tenant's expired keys (ix_plugin_kv_expiring holds only keys that expire)."""
+    # The 0 is written into the statement, so the planner sees the partial index applies.
+    expiring = c.expire_at > literal_column("0")
+    result = await conn.execute(delete(plugin_kv).where(expiring, c.expire_at <= now))
     return int(result.rowcount or 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, true, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -34,6 +34,19 @@ def _columns() -> list[object]:
 async def list_plugins(conn: AsyncConnection, tenant_id: str) -> list[InstalledPlugin]:
     stmt = select(*_columns()).where(plugins.c.tenant_id == tenant_id).order_by(plugins.c.id)  # type: ignore[call-overload]
     return [_plugin(row) for row in (await conn.execute(stmt)).mappings()]
+
+
+async def list_enabled(
+    conn: AsyncConnection, tenant_id: str | None = None
+) -> list[tuple[str, InstalledPlugin]]:
+    """(tenant id, plugin) of the enabled plugins of one tenant, or of every tenant (None:
+    the plugin runtime starting; ix_plugins_enabled holds only enabled rows)."""
+    c = plugins.c
+    stmt = select(c.tenant_id, *_columns()).where(c.enabled == true())
+    if tenant_id is not None:
+        stmt = stmt.where(c.tenant_id == tenant_id)
+    stmt = stmt.order_by(c.tenant_id, c.id)
+    return [(row["tenant_id"], _plugin(row)) for row in (await conn.execute(stmt)).mappings()]
 
 
 async def get_plugin(

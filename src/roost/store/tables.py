@@ -608,3 +608,19 @@ plugin_kv = Table(
     # The sweep of expired keys.
     Index("ix_plugin_kv_expire", "tenant_id", "expire_at"),
 )
+# The plugin runtime's reads across tenants: every tenant's enabled plugins (a node
+# starting), and every tenant's expired keys (its sweep). Partial, so each holds only
+# the rows those reads want; the second alone does not lead with tenant_id.
+Index(
+    "ix_plugins_enabled",
+    plugins.c.tenant_id,
+    plugins.c.id,
+    postgresql_where=text("enabled"),
+    sqlite_where=text("enabled = 1"),  # as SQLAlchemy writes the condition there
+)
+Index(
+    "ix_plugin_kv_expiring",
+    plugin_kv.c.expire_at,
+    postgresql_where=text("expire_at > 0"),
+    sqlite_where=text("expire_at > 0"),
+)
