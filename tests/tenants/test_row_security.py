@@ -140,3 +140,34 @@ def test_the_runtime_role_cannot_lower_the_wall(deployment: Deployment) -> None:
     ):
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="must be owner"):
             _query(url, statement)
+
+
+def test_search_keeps_its_index_behind_the_wall(deployment: Deployment) -> None:
+    """Policies run before conditions whose functions are not LEAKPROOF, which keeps the
+    planner from using an index for them: the migration marks text search's functions
+    (the owner here is a superuser), so search still uses its GIN index."""
+    mine = _planted(deployment)
+    trusted = _query(
+        deployment.database_url,
+        "SELECT proname FROM pg_proc WHERE proleakproof AND oid IN "
+        "('pg_catalog.ts_match_vq(tsvector, tsquery)'::regprocedure, "
+        "'pg_catalog.to_tsvector(regconfig, text)'::regprocedure)",
+    )
+    assert sorted(r["proname"] for r in trusted) == ["to_tsvector", "ts_match_vq"]
+
+    async def plan() -> str:
+        conn = await asyncpg.connect(runtime_url(deployment.database_url))
+        try:
+            async with conn.transaction():
+                await conn.execute("SELECT set_config('roost.tenant_id', $1, true)", mine["tenant"])
+                await conn.execute("SET LOCAL enable_seqscan = off")
+                # Only the text condition: the GIN index, or (were it refused) a scan.
+                rows = await conn.fetch(
+                    "EXPLAIN SELECT id FROM posts WHERE "
+                    "to_tsvector('english', message) @@ plainto_tsquery('english', 'wall')"
+                )
+                return "\n".join(r[0] for r in rows)
+        finally:
+            await conn.close()
+
+    assert "ix_posts_message_fts" in asyncio.run(plan())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -12,7 +13,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from roost.config import Settings
 from roost.store.cluster import async_url
-from roost.store.row_security import grant_runtime_role
+from roost.store.row_security import (
+    TRUST_TEXT_SEARCH_SQL,
+    grant_runtime_role,
+    trust_text_search,
+)
+
+log = logging.getLogger("roost.store")
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -30,19 +37,27 @@ def upgrade(database_url: str, revision: str = "head", runtime_url: str = "") ->
     With a ``runtime_url`` whose role differs (PostgreSQL), that role is granted the
     row access the server needs on every table, the new ones included."""
     command.upgrade(alembic_config(database_url), revision)
-    runtime_role = _other_role(database_url, runtime_url)
-    if runtime_role:
+    if make_url(database_url).get_backend_name() in ("postgresql", "postgres"):
         # Like Alembic's env: its own loop, so callers run this off theirs.
-        asyncio.run(_grant(database_url, runtime_role))
+        asyncio.run(_after_upgrade(database_url, _other_role(database_url, runtime_url)))
 
 
-async def _grant(owner_url: str, role: str) -> None:
+async def _after_upgrade(owner_url: str, runtime_role: str) -> None:
     engine = create_async_engine(async_url(owner_url))
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(grant_runtime_role, role)
+            if runtime_role:
+                await conn.run_sync(grant_runtime_role, runtime_role)
+            trusted = await conn.run_sync(trust_text_search)
     finally:
         await engine.dispose()
+    if not trusted:
+        log.warning(
+            "search cannot use its index behind row-level security in %s: as a superuser, "
+            "run in that database: %s",
+            make_url(owner_url).database,
+            TRUST_TEXT_SEARCH_SQL,
+        )
 
 
 def _other_role(owner_url: str, runtime_url: str) -> str:
