@@ -456,6 +456,11 @@ def main() -> None:
     parser.add_argument("--sql-runs", type=int, default=400)
     parser.add_argument("--fanout-runs", type=int, default=30)
     parser.add_argument("--workers", type=int, default=1, help="server processes (via Redis)")
+    parser.add_argument(
+        "--as-owner",
+        action="store_true",
+        help="the server logs in as the superuser (no row security)",
+    )
     args = parser.parse_args()
     shape = Shape.small(args.seed) if args.small else Shape(seed=args.seed)
     print(f"machine: {machine()}; backend: postgres")
@@ -489,12 +494,13 @@ def main() -> None:
             serve_args = ["--workers", str(args.workers)]
         print(
             f"`roost serve` with {args.workers} process(es) (defaults, PostgreSQL pool 20"
-            f"{', joined through the local Redis' if args.workers > 1 else ''}); this script "
+            f"{', joined through the local Redis' if args.workers > 1 else ''}; row security "
+            f"{'not applied: superuser' if args.as_owner else 'applied'}); this script "
             "is the client, in another process on the same machine"
         )
         with (
             tempfile.TemporaryDirectory(prefix="roost-bench-") as tmp,
-            running_server(url, Path(tmp), env, serve_args) as base,
+            running_server(url, Path(tmp), env, serve_args, args.as_owner) as base,
         ):
             asyncio.run(http_reads(base, facts, args))
             before = asyncio.run(_write_stats(url))
