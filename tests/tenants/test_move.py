@@ -122,6 +122,9 @@ def test_a_tenant_can_be_made_in_another_database_and_moved_back(deployment: Dep
     post(user, channel["id"], "born in the west")
     assert rows_in(d.west_url, "users", tenant["id"]) == 1
     assert rows_in(d.database_url, "users", tenant["id"]) == 0
+    # Its health probe asks its own database and the directory's.
+    ping = expect(user.api.get("/system/ping?get_server_status=true"), 200)
+    assert ping["database_status"] == "OK"
     with d.operator() as op:
         expect(op.post(f"/tenants/{tenant['id']}/move", json={"database": ""}), 202)
     assert eventually(lambda: settled(d, tenant["id"], ""), MOVE_TIMEOUT_SECONDS)

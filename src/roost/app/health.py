@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from roost.app.errors import AppError
 from roost.cluster.bus import Bus, LocalBus
-from roost.store.database import Database, TenantReadOnly, is_unavailable
+from roost.store.database import HOME, Database, TenantReadOnly, is_unavailable
+from roost.tenants.scope import across_tenants, current_tenant
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
@@ -30,6 +31,17 @@ class Health:
         return "OK" if self._bus.connected else "UNHEALTHY"
 
     async def database_ok(self) -> bool:
+        """Whether the asking tenant's database answers, and the directory's (which every
+        request needs) when that is another one. A tenant's database being down does not
+        fail the others' probes."""
+        if not await self._answers():
+            return False
+        if self._db.database_of(current_tenant()) != HOME:
+            with across_tenants(HOME):
+                return await self._answers()
+        return True
+
+    async def _answers(self) -> bool:
         try:
             async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), self._db.read() as conn:
                 await conn.execute(text("SELECT 1"))
