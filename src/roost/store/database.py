@@ -51,6 +51,8 @@ class UnknownDatabase(LookupError):
 
 
 class Database:
+    """Every database Roost uses; ``write()``/``read()`` open the tenant in scope's."""
+
     def __init__(
         self,
         url: str,
