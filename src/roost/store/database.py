@@ -21,7 +21,15 @@ from roost.store.cluster import Cluster, async_url, is_unavailable
 from roost.store.replicas import ReplicaSet
 from roost.tenants.scope import ALL_TENANTS, current_database, current_tenant
 
-__all__ = ["AT_HOME", "HOME", "Database", "Placement", "TenantReadOnly", "async_url", "is_unavailable"]
+__all__ = [
+    "AT_HOME",
+    "HOME",
+    "Database",
+    "Placement",
+    "TenantReadOnly",
+    "async_url",
+    "is_unavailable",
+]
 
 # Row-level security reads the transaction's tenant from this setting (migration 0012).
 _ENTER_TENANT = text("SELECT set_config('roost.tenant_id', :tenant, true)")
