@@ -85,6 +85,7 @@ def build_services(settings: Settings) -> Services:
         settings.tenant_refresh_seconds,
         settings.tenant_requests_per_second,
         settings.tenant_request_burst_seconds,
+        settings.site_url,
     )
     auth = Auth(db, settings, bus, lifecycle)
     users = Users(db, bus, settings, auth, lifecycle, max_users=tenants.max_users)
@@ -96,7 +97,15 @@ def build_services(settings: Settings) -> Services:
     statuses = Statuses(db, bus)
     mentions = Mentions(db, bus)
     fanout = FanoutWorker(db, bus)
-    files = Files(db, _file_store(settings), channels, settings, lifecycle, usage.check_storage)
+    files = Files(
+        db,
+        _file_store(settings),
+        channels,
+        settings,
+        tenants.site_url,
+        lifecycle,
+        usage.check_storage,
+    )
     services = Services(
         settings=settings,
         db=db,
@@ -151,6 +160,7 @@ def _integrations(s: Services) -> Integrations:
         s.search,
         s.bots,
         s.auth,
+        s.tenants.site_url,
     )
     return build_integrations(deps)
 

@@ -18,6 +18,7 @@ from tests.cluster.conftest import cluster_env
 from tests.support.chat import channel_with, team_with
 from tests.support.client import Api, LoggedIn, create_user, expect, unique
 from tests.support.databases import postgres_database
+from tests.support.files import upload_one
 from tests.support.posting import post
 from tests.support.server import running_server
 from tests.support.ws import WsClient
@@ -254,3 +255,29 @@ def assert_soon(check: Callable[[], bool], seconds: float = 5.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "the other node did not follow"
         time.sleep(0.05)
+
+
+def test_links_roost_hands_out_name_the_tenants_own_address(deployment: Deployment) -> None:
+    """SiteURL, public file links, command response URLs and apps' callbacks are built
+    from the tenant's address, so they work there (not on the default tenant's host)."""
+    port = deployment.base.rsplit(":", 1)[1]
+    t = new_tenant(deployment)
+    user = create_user(deployment.base, host=host_of(t))
+    config = expect(user.api.get("/config/client?format=old"), 200)
+    assert config["SiteURL"] == f"http://{host_of(t)}:{port}"
+    domain = f"{t['name']}.example.net"
+    with deployment.operator() as op:
+        expect(op.put(f"/tenants/{t['id']}/domains", json={"domains": [domain]}), 200)
+    config = expect(user.api.get("/config/client?format=old"), 200)
+    assert config["SiteURL"] == f"http://{domain}:{port}"
+    # The default tenant (the base domain itself) keeps the deployment's own.
+    home = expect(Api(deployment.base, host=BASE_DOMAIN).get("/config/client?format=old"), 200)
+    assert home["SiteURL"] == deployment.base
+    # A public link of the tenant's file names its address.
+    channel = channel_with(user, team_with(user)["id"])
+    info = upload_one(user, channel["id"], "a.txt", b"linked")
+    post(user, channel["id"], "with a file", file_ids=[info["id"]])
+    link = expect(user.api.get(f"/files/{info['id']}/link"), 200)["link"]
+    assert link.startswith(f"http://{domain}:{port}/files/{info['id']}/public?h=")
+    public = httpx.get(deployment.base + link.split(f":{port}", 1)[1], headers={"Host": domain})
+    assert public.status_code == 200 and public.content == b"linked"

@@ -46,7 +46,7 @@ def client_config(req: Req) -> dict[str, str]:
         "BuildHash": "roost",
         "BuildEnterpriseReady": "false",
         "SiteName": s.site_name,
-        "SiteURL": s.site_url,
+        "SiteURL": req.services.tenants.site_url(req.tenant_id),
         "DiagnosticId": req.tenant_id,
         "DiagnosticsEnabled": "false",
         "EnableSignInWithEmail": "true",

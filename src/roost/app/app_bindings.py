@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from roost.app import errors
@@ -79,7 +80,9 @@ def checked_bindings(app: InstalledApp, data: Any) -> AppBindings:
 
 
 class BindingsCache:
-    def __init__(self, http: OutboundHttp, bus: Bus, ttl_seconds: float, site_url: str) -> None:
+    def __init__(
+        self, http: OutboundHttp, bus: Bus, ttl_seconds: float, site_url: Callable[[str], str]
+    ) -> None:
         self._http = http
         self._bus = bus
         self._ttl = ttl_seconds

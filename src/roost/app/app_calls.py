@@ -9,6 +9,7 @@ naming the acting user. Only an HTTP 200 with a CallResponse is an answer.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -39,13 +40,14 @@ def jwt_headers(app: InstalledApp, acting_user_id: str) -> dict[str, str]:
     return {JWT_HEADER: "Bearer " + jwt.encode(claims, app.secret, algorithm="HS256")}
 
 
-def base_context(app: InstalledApp, site_url: str) -> dict[str, Any]:
-    """What every call's context carries: who the app is, and how it calls back."""
+def base_context(app: InstalledApp, site_url: Callable[[str], str]) -> dict[str, Any]:
+    """What every call's context carries: who the app is, and how it calls back (its
+    tenant's address)."""
     return {
         "app_id": app.app_id,
         "bot_user_id": app.bot_user_id,
         "bot_access_token": app.bot_token,
-        "mattermost_site_url": site_url,
+        "mattermost_site_url": site_url(app.tenant_id),
         "user_agent": "roost",
     }
 

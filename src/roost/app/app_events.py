@@ -70,13 +70,18 @@ def _matches(sub: Subscription, team_id: str, channel_id: str) -> bool:
 
 class AppEvents:
     def __init__(
-        self, db: Database, bus: Bus, apps: Apps, deliveries: DeliveryQueue, site_url: str
+        self,
+        db: Database,
+        bus: Bus,
+        apps: Apps,
+        deliveries: DeliveryQueue,
+        site_url: Callable[[str], str],
     ) -> None:
         self._db = db
         self._bus = bus
         self._apps = apps
         self._deliveries = deliveries
-        self._site_url = site_url.rstrip("/")
+        self._site_url = site_url
         self._subscriptions: dict[str, list[Subscription]] = {}
         self._running: set[asyncio.Task[None]] = set()
         # Whether any app subscribes to new posts (None: not known yet); while none

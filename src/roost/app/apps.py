@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -53,7 +54,7 @@ class Apps:
         bots: Bots,
         auth: Auth,
         bindings: BindingsCache,
-        site_url: str,
+        site_url: Callable[[str], str],
     ) -> None:
         self._db = db
         self._bus = bus
@@ -61,7 +62,7 @@ class Apps:
         self._bots = bots
         self._auth = auth
         self.bindings = bindings
-        self.site_url = site_url.rstrip("/")
+        self.site_url = site_url  # tenant id -> where it is served
         self._installed: dict[str, list[InstalledApp]] = {}
         bus.subscribe(self._on_event)
 

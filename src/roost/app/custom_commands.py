@@ -5,6 +5,7 @@ minutes (``/hooks/commands/{id}``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -50,13 +51,13 @@ class CustomCommands:
         http: OutboundHttp,
         poster: IntegrationPoster,
         replies: CommandReplies,
-        site_url: str,
+        site_url: Callable[[str], str],
     ) -> None:
         self._db = db
         self._http = http
         self._poster = poster
         self._replies = replies
-        self._site_url = site_url.rstrip("/")
+        self._site_url = site_url  # tenant id -> where it is served
 
     async def execute(
         self, actor: Actor, call: CommandCall, command: Command, channel: Channel, team_name: str
@@ -79,7 +80,7 @@ class CustomCommands:
             "channel_id": call.channel_id,
             "channel_name": channel.name,
             "command": f"/{call.trigger}",
-            "response_url": f"{self._site_url}/hooks/commands/{hook.id}",
+            "response_url": f"{self._site_url(actor.tenant_id)}/hooks/commands/{hook.id}",
             "team_domain": team_name,
             "team_id": call.team_id,
             "text": call.text,

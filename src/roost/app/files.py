@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from pathlib import Path
 
 from roost.app import errors, post_access
@@ -57,13 +58,14 @@ class Files:
         store: FileStore,
         channels: Channels,
         settings: Settings,
+        site_url: Callable[[str], str],
         hooks: LifecycleHooks | None = None,
         check_storage: StorageCheck | None = None,
     ) -> None:
         self._db = db
         self.store = store
         self._channels = channels
-        self._site_url = settings.site_url.rstrip("/")
+        self._site_url = site_url  # tenant id -> where it is served
         self._links = settings.enable_public_link
         self._salt = settings.public_link_salt.encode()
         self.uploads = Uploads(
@@ -160,7 +162,8 @@ class Files:
                 "Unable to get a public link for a file that is not in a post.",
                 f"file_id={file_id}",
             )
-        return f"{self._site_url}/files/{file_id}/public?h={self._signature(file_id)}"
+        site = self._site_url(actor.tenant_id)
+        return f"{site}/files/{file_id}/public?h={self._signature(file_id)}"
 
     async def open_public(
         self, tenant_id: str, file_id: str, signature: str

@@ -4,7 +4,7 @@ and the poster. ``roost.server`` builds this and adds the post hooks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from roost.app.app_bindings import BindingsCache
@@ -72,6 +72,8 @@ class IntegrationDeps:
     search: Search
     bots: Bots
     auth: Auth
+    # Tenant id -> where it is served, for the links integrations hand out.
+    site_url: Callable[[str], str]
 
 
 def build_integrations(
@@ -92,7 +94,7 @@ def build_integrations(
     )
     poster = IntegrationPoster(deps.users, deps.posts, deps.bus, s)
     replies = CommandReplies(poster)
-    custom = CustomCommands(deps.db, http, poster, replies, s.site_url)
+    custom = CustomCommands(deps.db, http, poster, replies, deps.site_url)
     builtins: list[CommandProvider] = [
         MessageCommands(
             deps.db, deps.posts, deps.statuses, deps.direct_channels, deps.users, deps.search
@@ -102,10 +104,10 @@ def build_integrations(
     outgoing = OutgoingWebhooks(deps.db, deps.bus, deliveries, poster, s)
     deps.posts.hooks.add(ActionIds(), after=False)
     deps.posts.hooks.add(outgoing, before=False)
-    bindings = BindingsCache(http, deps.bus, s.app_bindings_ttl_seconds, s.site_url)
-    apps = Apps(deps.db, deps.bus, http, deps.bots, deps.auth, bindings, s.site_url)
+    bindings = BindingsCache(http, deps.bus, s.app_bindings_ttl_seconds, deps.site_url)
+    apps = Apps(deps.db, deps.bus, http, deps.bots, deps.auth, bindings, deps.site_url)
     app_requests = AppRequests(deps.db, http, apps)
-    app_events = AppEvents(deps.db, deps.bus, apps, deliveries, s.site_url)
+    app_events = AppEvents(deps.db, deps.bus, apps, deliveries, deps.site_url)
     deps.posts.hooks.add(app_events, before=False)
     # Apps' commands come last: built-ins, team commands and plugins win a clash.
     providers = [*providers, AppCommands(apps, app_requests)]

@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -110,8 +111,10 @@ class TenantDirectory:
         refresh_seconds: float = 30.0,
         requests_per_second: float = 0.0,
         burst_seconds: float = 2.0,
+        site_url: str = "http://localhost:8065",
     ) -> None:
         self._db = db
+        self._site = urlsplit(site_url.rstrip("/"))
         # Per node: each node admits up to a tenant's rate, so one busy tenant cannot
         # take a node's capacity from the others.
         self._default_rate = requests_per_second
@@ -223,6 +226,23 @@ class TenantDirectory:
 
     def read_only(self) -> list[str]:
         return [t for t, p in self._placements.items() if not p.writable]
+
+    def site_url(self, tenant_id: str) -> str:
+        """Where the tenant is served, for the links Roost hands out (command response
+        URLs, public file links, apps' callbacks): its first custom domain, else its
+        subdomain of the base domain, with the deployment's scheme and port; the
+        deployment's own site URL for the default tenant or without a base domain."""
+        tenant = self._by_id.get(tenant_id)
+        host = ""
+        if tenant is not None and tenant.id != DEFAULT_TENANT_ID:
+            if tenant.domains:
+                host = sorted(tenant.domains)[0]
+            elif self._base:
+                host = f"{tenant.name}.{self._base}"
+        if not host:
+            return self._site.geturl()
+        port = f":{self._site.port}" if self._site.port else ""
+        return f"{self._site.scheme}://{host}{port}{self._site.path}"
 
     def placement(self, tenant_id: str) -> Placement:
         """Where the tenant's rows are and whether they may change (every transaction
