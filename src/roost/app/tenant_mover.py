@@ -109,8 +109,14 @@ class TenantMover:
             copied = time.perf_counter()
             await self._directory.do_place(tenant_id, target)
             writable_again = time.perf_counter()
-            await asyncio.sleep(self._grace)  # readers of the source have moved on
-            await self._purge(source, tenant_id)
+            # Moved: from here a failure must not send the tenant back. Rows left in the
+            # source are never read (the directory points elsewhere) and a move back
+            # clears them before copying.
+            try:
+                await asyncio.sleep(self._grace)  # readers of the source have moved on
+                await self._purge(source, tenant_id)
+            except Exception:
+                log.exception("tenant %s moved, but its old rows in %r remain", tenant_id, source)
         log.info("tenant %s moved to %r: %d rows", tenant_id, target, rows)
         return {
             "rows": float(rows),
