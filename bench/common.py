@@ -18,10 +18,10 @@ import aiohttp
 import httpx
 
 from roost.loadtest.crowd import Crowd, load_crowd
-from roost.store import bulk
-from roost.store.database import Database
-from roost.tenants import DEFAULT_TENANT_ID
-from roost.tenants.scope import enter_tenant
+from roost.store.db import bulk
+from roost.store.db.database import Database
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import enter_tenant
 from tests.support.databases import database
 from tests.support.server import running_server
 

@@ -43,13 +43,13 @@ from pathlib import Path
 import httpx
 
 from bench.common import machine, percentile
-from roost.app.context import Actor
+from roost.app.kernel.context import Actor
 from roost.config import Settings
-from roost.plugins.bundle import read_bundle
+from roost.plugin_runtime.bundle import read_bundle
 from roost.server import build_services
-from roost.store.migrate import upgrade_async
-from roost.tenants import DEFAULT_TENANT_ID
-from roost.tenants.scope import enter_tenant
+from roost.store.db.migrate import upgrade_async
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import enter_tenant
 from tests.support.server import free_port
 
 MODES = ("in_process", "shared", "per_plugin")

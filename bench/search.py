@@ -29,10 +29,11 @@ import aiohttp
 
 from bench.common import describe, machine, percentile
 from roost.ids import new_id
-from roost.store import bulk, tables
-from roost.store.database import Database
-from roost.tenants import DEFAULT_TENANT_ID
-from roost.tenants.scope import enter_tenant
+from roost.store import tables
+from roost.store.db import bulk
+from roost.store.db.database import Database
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import enter_tenant
 from tests.support.client import create_user, expect
 from tests.support.databases import database
 from tests.support.server import running_server

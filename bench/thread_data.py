@@ -10,7 +10,7 @@ view) besides the threads they take part in anyway.
 
 Every stored counter is what Roost's own write path would have left:
 - roots: ``reply_count``, ``last_reply_at``, ``update_at``, and ``participants``: as
-  ``store/thread_fanout.py`` keeps them reply by reply, a replier not in the list is
+  ``store/posts/thread_fanout.py`` keeps them reply by reply, a replier not in the list is
   appended and only the last 100 are kept (so the most recent newcomers are last);
 - channels: ``total_msg_count(_root)``, ``last_post_at``, ``last_root_post_at``;
 - channel members (everyone who posts or follows in a channel is one): read up to some
@@ -50,8 +50,8 @@ from typing import Any
 import asyncpg
 import orjson
 
-from roost.app.passwords import hash_password
-from roost.app.tokens import token_hash
+from roost.app.accounts.passwords import hash_password
+from roost.app.accounts.tokens import token_hash
 from roost.clock import now_ms
 from roost.ids import is_valid_id
 from roost.loadtest.crowd import CROWD_PASSWORD
@@ -59,14 +59,15 @@ from roost.loadtest.seed_plan import Plan, SeedConfig, team_rows, user_rows, use
 from roost.model.channel import Channel, ChannelMember
 from roost.model.post import Post
 from roost.model.team import Team
-from roost.store import bulk, tables
-from roost.store import channel_members as member_store
-from roost.store import posts as post_store
-from roost.store.channels import channel_values
-from roost.store.database import Database
-from roost.store.migrate import upgrade_async
-from roost.tenants import DEFAULT_TENANT_ID
-from roost.tenants.scope import enter_tenant
+from roost.store import tables
+from roost.store.channels import members as member_store
+from roost.store.channels.channels import channel_values
+from roost.store.db import bulk
+from roost.store.db.database import Database
+from roost.store.db.migrate import upgrade_async
+from roost.store.posts import posts as post_store
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import enter_tenant
 from tests.support.databases import PG_ADMIN_URL
 
 DAY_MS = 86_400_000
@@ -77,7 +78,7 @@ TOKEN_SALT = "roost-bench-thread-data"
 # Mean gap between consecutive replies of an ordinary thread.
 REPLY_GAP_MS = 20 * 60_000
 COPY_CHUNK = 50_000
-# The repliers a root keeps (roost.store.thread_fanout.MAX_PARTICIPANTS).
+# The repliers a root keeps (roost.store.posts.thread_fanout.MAX_PARTICIPANTS).
 PARTICIPANTS_KEPT = 100
 
 _ZBASE32 = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"ybndrfg8ejkmcpqxot1uwisza345h769")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from bench.thread_data import Shape, bench_token
-from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenancy import DEFAULT_TENANT_ID
 
 T = DEFAULT_TENANT_ID
 PER_PAGE = 25

@@ -16,15 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bench.common import describe, percentile
 from bench.thread_facts import PER_PAGE, Facts, T
-from roost.store import channel_members as member_store
-from roost.store import post_lists as list_store
-from roost.store import posts as post_store
-from roost.store import teams as team_store
-from roost.store import threads as thread_store
-from roost.store.database import Database
-from roost.store.thread_fanout import record_replies
-from roost.tenants import DEFAULT_TENANT_ID
-from roost.tenants.scope import enter_tenant
+from roost.store.channels import members as member_store
+from roost.store.channels import teams as team_store
+from roost.store.db.database import Database
+from roost.store.posts import lists as list_store
+from roost.store.posts import posts as post_store
+from roost.store.posts import threads as thread_store
+from roost.store.posts.thread_fanout import record_replies
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import enter_tenant
 
 # SQL side by side.
 

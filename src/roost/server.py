@@ -14,50 +14,50 @@ from starlette.middleware import Middleware
 
 from roost import MATTERMOST_COMPAT_VERSION
 from roost.api import files as file_routes
-from roost.api.middleware import RoostMiddleware
+from roost.api.http.middleware import RoostMiddleware
 from roost.api.routes import all_routes, method_not_allowed, not_found, server_error
-from roost.app.auth import Auth
-from roost.app.bots import Bots
-from roost.app.channel_members import ChannelMembers
-from roost.app.channels import Channels
-from roost.app.direct_channels import DirectChannels
-from roost.app.drafts import Drafts
-from roost.app.file_sweeper import FileSweeper
-from roost.app.files import Files
-from roost.app.health import Health
-from roost.app.integrations import IntegrationDeps, Integrations, build_integrations
-from roost.app.mentions import Mentions
-from roost.app.plugins import Plugins
-from roost.app.plugins_kv import PluginKV
-from roost.app.plugins_lifecycle import LifecycleHooks
-from roost.app.post_lists import PostLists
-from roost.app.posts import Posts
-from roost.app.preferences import Preferences
-from roost.app.profile_images import ProfileImages
-from roost.app.reactions import Reactions
-from roost.app.search import Search
+from roost.app.accounts.auth import Auth
+from roost.app.accounts.bots import Bots
+from roost.app.accounts.preferences import Preferences
+from roost.app.accounts.profile_images import ProfileImages
+from roost.app.accounts.statuses import Statuses
+from roost.app.accounts.users import Users
+from roost.app.channels.channels import Channels
+from roost.app.channels.direct import DirectChannels
+from roost.app.channels.members import ChannelMembers
+from roost.app.channels.teams import Teams
+from roost.app.files.files import Files
+from roost.app.files.sweeper import FileSweeper
+from roost.app.integrations.integrations import IntegrationDeps, Integrations, build_integrations
+from roost.app.kernel.health import Health
+from roost.app.kernel.lifecycle import LifecycleHooks
+from roost.app.plugins.kv import PluginKV
+from roost.app.plugins.plugins import Plugins
+from roost.app.posts.drafts import Drafts
+from roost.app.posts.lists import PostLists
+from roost.app.posts.mentions import Mentions
+from roost.app.posts.posts import Posts
+from roost.app.posts.reactions import Reactions
+from roost.app.posts.search import Search
+from roost.app.posts.thread_fanout import FanoutWorker
+from roost.app.posts.threads import Threads
 from roost.app.services import Services
-from roost.app.statuses import Statuses
-from roost.app.teams import Teams
-from roost.app.tenant_export import TenantExport
-from roost.app.tenant_mover import TenantMover
-from roost.app.tenant_reaper import TenantReaper
-from roost.app.tenant_usage import TenantUsage
-from roost.app.tenants import TenantDirectory
-from roost.app.thread_fanout_worker import FanoutWorker
-from roost.app.threads import Threads
-from roost.app.users import Users
+from roost.app.tenants.directory import TenantDirectory
+from roost.app.tenants.export import TenantExport
+from roost.app.tenants.mover import TenantMover
+from roost.app.tenants.reaper import TenantReaper
+from roost.app.tenants.usage import TenantUsage
 from roost.bundled_plugins import catalog as bundled_catalog
 from roost.cluster.bus import Bus, LocalBus
 from roost.cluster.redis_bus import RedisBus
 from roost.cluster.redis_presence import RedisPresence
 from roost.config import Settings
 from roost.filestore import FileStore, open_store
-from roost.plugins.setup import build_plugin_runtime
+from roost.plugin_runtime.setup import build_plugin_runtime
 from roost.realtime.hub import Hub
 from roost.realtime.presence import LocalPresence, Presence
-from roost.store.database import Database
-from roost.store.migrate import migrate_all
+from roost.store.db.database import Database
+from roost.store.db.migrate import migrate_all
 
 log = logging.getLogger("roost")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from roost.cli import main
+from roost.cli.main import main
 from roost.loadtest import model
 from roost.loadtest.actions import ACTIONS
 from roost.loadtest.aggregate import signals

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from roost.store.database import Database
-from roost.store.migrate import upgrade_async
-from roost.tenants import DEFAULT_TENANT_ID
-from roost.tenants.scope import tenant_scope
+from roost.store.db.database import Database
+from roost.store.db.migrate import upgrade_async
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import tenant_scope
 from tests.support.databases import database_async
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from roost.store.database import Database, is_unavailable
-from roost.tenants import DEFAULT_TENANT_ID
-from roost.tenants.scope import tenant_scope
+from roost.store.db.database import Database, is_unavailable
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import tenant_scope
 
 
 async def test_faulty_sql_is_not_unavailability(db: Database) -> None:

@@ -7,10 +7,12 @@ from sqlalchemy import select
 from roost.clock import now_ms
 from roost.ids import new_id
 from roost.model.user import Preference, Status
-from roost.store import bulk, preferences, statuses, tables
-from roost.store.database import Database
-from roost.store.dialect import insert_ignore, upsert
-from roost.tenants import DEFAULT_TENANT_ID as T
+from roost.store import tables
+from roost.store.accounts import preferences, statuses
+from roost.store.db import bulk
+from roost.store.db.database import Database
+from roost.store.db.dialect import insert_ignore, upsert
+from roost.tenancy import DEFAULT_TENANT_ID as T
 
 
 async def test_default_tenant_exists_after_migration(db: Database) -> None:

@@ -21,8 +21,8 @@ import httpx
 from PIL import Image
 from sqlalchemy import text
 
-from roost.store.database import Database
-from roost.tenants.scope import across_tenants
+from roost.store.db.database import Database
+from roost.tenancy.scope import across_tenants
 from tests.support.client import LoggedIn, expect
 from tests.support.s3 import MotoS3
 

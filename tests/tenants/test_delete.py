@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from roost.store.database import Database
-from roost.store.tenant_purge import tenant_tables
-from roost.tenants.scope import tenant_scope
+from roost.store.db.database import Database
+from roost.store.tenants.purge import tenant_tables
+from roost.tenancy.scope import tenant_scope
 from tests.support.chat import channel_with, team_with
 from tests.support.client import Api, LoggedIn, create_user, expect
 from tests.support.files import upload_one

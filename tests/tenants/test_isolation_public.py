@@ -20,7 +20,7 @@ import pytest
 from starlette.routing import BaseRoute, Mount, Route
 
 from roost.api.routes import all_routes
-from roost.app.custom_commands import RESPONSE_URL_USES
+from roost.app.integrations.commands.custom import RESPONSE_URL_USES
 from tests.integrations.fake_app import PLUGIN, FakeApp, install
 from tests.integrations.receiver import Receiver, running_receiver
 from tests.support.chat import channel_with, team_with

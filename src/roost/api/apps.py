@@ -7,8 +7,8 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response, ok_response
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response, ok_response
 
 APPS_PLUGIN_PATH = "/plugins/com.mattermost.apps/api/v1"
 

@@ -6,9 +6,9 @@ import hmac
 
 from starlette.requests import HTTPConnection
 
-from roost.app import errors
-from roost.app.auth import Auth
-from roost.app.context import Actor
+from roost.app.accounts.auth import Auth
+from roost.app.kernel import errors
+from roost.app.kernel.context import Actor
 
 AUTH_COOKIE = "MMAUTHTOKEN"
 USER_COOKIE = "MMUSERID"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response, ok_response
-from roost.app import errors
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response, ok_response
+from roost.app.kernel import errors
 from roost.ids import is_valid_id
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response, ok_response
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response, ok_response
 
 
 async def create_command(req: Req) -> Response:

@@ -15,13 +15,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.file_responses import file_response
-from roost.api.multipart import read_multipart, unreadable
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response
-from roost.app import errors
-from roost.app.file_keys import ORIGINAL, PREVIEW, THUMBNAIL
-from roost.app.file_spool import too_large
-from roost.app.file_uploads import MAX_FILES_PER_UPLOAD, Upload
+from roost.api.http.multipart import read_multipart, unreadable
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response
+from roost.app.files.uploads import MAX_FILES_PER_UPLOAD, Upload
+from roost.app.kernel import errors
+from roost.app.kernel.upload_spool import too_large
+from roost.filestore.keys import ORIGINAL, PREVIEW, THUMBNAIL
 
 UPLOAD_PATH = "/api/v4/files"
 # Part headers and boundaries around the files of one multipart request.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from roost.api.request import Req
-from roost.app import errors
+from roost.api.http.request import Req
+from roost.app.kernel import errors
 
 
 async def admin_from_roles(req: Req, scope: str) -> bool:

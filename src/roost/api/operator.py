@@ -13,10 +13,10 @@ from typing import Any
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response
-from roost.app import errors
-from roost.tenants.scope import enter_tenant
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response
+from roost.app.kernel import errors
+from roost.tenancy.scope import enter_tenant
 
 OPERATOR_PREFIX = "/operator/v1"
 MAX_PER_PAGE = 1000

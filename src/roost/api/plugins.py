@@ -10,12 +10,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.auth import authenticate
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response, ok_response
-from roost.app import errors
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response, ok_response
+from roost.app.kernel import errors
 from roost.plugin.types import HttpRequest
-from roost.plugins.bundle import BundleError, read_bundle
-from roost.plugins.runtime import PluginRuntime
+from roost.plugin_runtime.bundle import BundleError, read_bundle
+from roost.plugin_runtime.runtime import PluginRuntime
 
 _PLUGIN_ID = re.compile(r"^[a-zA-Z0-9\-_.]{3,190}$")
 # Headers a plugin never sees: the caller's credentials (it gets the user id instead).

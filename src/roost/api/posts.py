@@ -8,11 +8,11 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.request import MAX_PER_PAGE, Req, endpoint
-from roost.api.responses import json_response, ok_response
-from roost.app import errors
-from roost.app.post_lists import ChannelPostsQuery, ThreadQuery
-from roost.app.posts import PostDraft, PostPatch
+from roost.api.http.request import MAX_PER_PAGE, Req, endpoint
+from roost.api.http.responses import json_response, ok_response
+from roost.app.kernel import errors
+from roost.app.posts.lists import ChannelPostsQuery, ThreadQuery
+from roost.app.posts.posts import PostDraft, PostPatch
 
 MAX_POST_IDS = 1000
 DEFAULT_PER_PAGE = 60

@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response, ok_response
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response, ok_response
 
 MAX_BULK_POSTS = 200
 

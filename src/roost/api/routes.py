@@ -31,11 +31,11 @@ from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
 from roost.api import webapp as web_client
 from roost.api import webhooks as webhook_routes
-from roost.api.responses import error_response
-from roost.api.router import IndexedRouter
+from roost.api.http.responses import error_response
+from roost.api.http.router import IndexedRouter
 from roost.api.websocket import websocket_endpoint
-from roost.app.errors import AppError
-from roost.app.health import unavailable_error
+from roost.app.kernel.errors import AppError
+from roost.app.kernel.health import unavailable_error
 from roost.ids import new_id
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"

@@ -6,9 +6,9 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.request import MAX_PER_PAGE, Req, endpoint
-from roost.api.responses import json_response
-from roost.app.search import DEFAULT_PER_PAGE, ChannelSearch, SearchRequest
+from roost.api.http.request import MAX_PER_PAGE, Req, endpoint
+from roost.api.http.responses import json_response
+from roost.app.posts.search import DEFAULT_PER_PAGE, ChannelSearch, SearchRequest
 
 # Mattermost's time_zone_offset is in seconds; a day either way of UTC is plenty.
 MAX_OFFSET_SECONDS = 86_400

@@ -6,9 +6,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost import MATTERMOST_COMPAT_VERSION
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response
-from roost.app import errors
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response
+from roost.app.kernel import errors
 
 
 async def ping(req: Req) -> Response:

@@ -7,10 +7,10 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response, ok_response
 from roost.api.member_roles import admin_from_roles, admin_from_scheme_roles
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response, ok_response
-from roost.app import errors
+from roost.app.kernel import errors
 from roost.ids import is_valid_id
 
 MAX_MEMBER_IDS = 1000

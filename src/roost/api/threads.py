@@ -5,10 +5,10 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.request import MAX_PER_PAGE, Req, endpoint
-from roost.api.responses import json_response, ok_response
-from roost.app import errors
-from roost.app.threads import DEFAULT_PER_PAGE, ThreadListQuery
+from roost.api.http.request import MAX_PER_PAGE, Req, endpoint
+from roost.api.http.responses import json_response, ok_response
+from roost.app.kernel import errors
+from roost.app.posts.threads import DEFAULT_PER_PAGE, ThreadListQuery
 
 PREFIX = "/users/{user_id}/teams/{team_id}/threads"
 # Times in the path and query are int64 milliseconds.

@@ -9,12 +9,12 @@ from python_multipart.multipart import parse_options_header
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.multipart import read_multipart, unreadable
-from roost.api.request import Req, endpoint
-from roost.api.responses import ok_response
-from roost.app import errors
-from roost.app.avatars import default_avatar_png
-from roost.app.profile_images import MAX_IMAGE_BYTES
+from roost.api.http.multipart import read_multipart, unreadable
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import ok_response
+from roost.app.accounts.avatars import default_avatar_png
+from roost.app.accounts.profile_images import MAX_IMAGE_BYTES
+from roost.app.kernel import errors
 
 CACHE = {"Cache-Control": "max-age=300, private"}
 

@@ -9,9 +9,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.auth import AUTH_COOKIE, CSRF_COOKIE, USER_COOKIE
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response, ok_response
-from roost.app import errors
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response, ok_response
+from roost.app.kernel import errors
 
 MAX_LOOKUP_IDS = 1000
 

@@ -10,9 +10,9 @@ import orjson
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from roost.api.request import Req, endpoint
-from roost.api.responses import json_response, ok_response
-from roost.app import errors
+from roost.api.http.request import Req, endpoint
+from roost.api.http.responses import json_response, ok_response
+from roost.app.kernel import errors
 
 FORM = "application/x-www-form-urlencoded"
 

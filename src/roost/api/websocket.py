@@ -13,8 +13,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from roost import metrics
 from roost.api.auth import authenticate
-from roost.app import errors
-from roost.app.context import Actor
+from roost.app.kernel import errors
+from roost.app.kernel.context import Actor
 from roost.app.services import Services
 from roost.clock import now_ms
 from roost.ids import is_valid_id, new_id
@@ -22,7 +22,7 @@ from roost.model.event import Broadcast, Event
 from roost.realtime.connection import Connection
 from roost.realtime.hub import Hub, event_prefix
 from roost.realtime.presence import Presence
-from roost.tenants import DEFAULT_TENANT_ID
+from roost.tenancy import DEFAULT_TENANT_ID
 
 # Client frames larger than this are refused; real clients send a few hundred bytes.
 MAX_CLIENT_FRAME = 64 * 1024

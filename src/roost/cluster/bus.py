@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Protocol
 
 from roost.model.event import Event
-from roost.tenants.scope import tenant_scope
+from roost.tenancy.scope import tenant_scope
 
 EventHandler = Callable[[Event], None]
 

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 
 import bcrypt
 
-from roost.app.tokens import token_hash
+from roost.app.accounts.tokens import token_hash
 from roost.clock import now_ms
 from roost.ids import new_id
-from roost.store import bulk, tables
-from roost.store.database import Database
-from roost.store.migrate import upgrade_async
-from roost.tenants import DEFAULT_TENANT_ID
-from roost.tenants.scope import enter_tenant
+from roost.store import tables
+from roost.store.db import bulk
+from roost.store.db.database import Database
+from roost.store.db.migrate import upgrade_async
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import enter_tenant
 
 CROWD_PASSWORD = "crowd-password-1"
 SESSION_HOURS = 24

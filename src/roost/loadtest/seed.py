@@ -1,6 +1,6 @@
 """``roost loadtest seed``: write a realistic data set straight into a Roost database.
 
-Rows go in through ``roost.store.bulk`` (COPY on PostgreSQL, multi-row inserts on
+Rows go in through ``roost.store.db.bulk`` (COPY on PostgreSQL, multi-row inserts on
 SQLite) in batches of tens of thousands, each batch one transaction, so a million
 posts take minutes, not hours. Every user shares one password hashed once.
 """
@@ -31,12 +31,13 @@ from roost.loadtest.seed_plan import (
     user_rows,
     username,
 )
-from roost.store import bulk, tables
-from roost.store import users as user_store
-from roost.store.database import Database
-from roost.store.migrate import upgrade_async
-from roost.tenants import DEFAULT_TENANT_ID
-from roost.tenants.scope import enter_tenant
+from roost.store import tables
+from roost.store.accounts import users as user_store
+from roost.store.db import bulk
+from roost.store.db.database import Database
+from roost.store.db.migrate import upgrade_async
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import enter_tenant
 
 FLUSH_ROWS = 50_000
 PROGRESS_EVERY_S = 5.0

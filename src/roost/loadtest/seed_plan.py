@@ -13,18 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from roost.app.direct_channels import direct_name, group_name
+from roost.app.channels.direct import direct_name, group_name
 from roost.ids import new_id
 from roost.loadtest.model import CHANNEL_MIX
 from roost.model.channel import Channel, ChannelMember
 from roost.model.post import Post
 from roost.model.team import Team, TeamMember
 from roost.model.user import DEFAULT_NOTIFY_PROPS, DEFAULT_TIMEZONE
-from roost.store import channel_members as member_store
-from roost.store import codec
-from roost.store import posts as post_store
-from roost.store import teams as team_store
-from roost.store.channels import channel_values
+from roost.store.channels import members as member_store
+from roost.store.channels import teams as team_store
+from roost.store.channels.channels import channel_values
+from roost.store.db import codec
+from roost.store.posts import posts as post_store
 
 DAY_MS = 86_400_000
 MAX_HOT_THREAD = 2000

@@ -1,4 +1,4 @@
-"""A post search, as parsed from Mattermost's search syntax (``app/search_terms.py``)."""
+"""A post search, as parsed from Mattermost's search syntax (``app/posts/search_terms.py``)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ ACTIVE = "active"
 SUSPENDED = "suspended"
 # Refused like a tenant that does not exist while a worker removes its data.
 DELETING = "deleting"
-# Read-only while its rows are copied to another database (app/tenant_mover.py).
+# Read-only while its rows are copied to another database (app/tenants/mover.py).
 MOVING = "moving"
 STATES = (ACTIVE, SUSPENDED)
 

@@ -512,7 +512,7 @@ tenant_domains = Table(
     Index("ix_tenant_domains_tenant", "tenant_id"),
 )
 
-# HTTP apps (app/apps.py): one row per installed app, with its bot and the secret its
+# HTTP apps (app/integrations/apps/apps.py): one row per installed app, with its bot and the secret its
 # calls are signed with; the bot's token is kept to hand to the app in each call.
 apps = Table(
     "apps",
@@ -532,7 +532,7 @@ apps = Table(
     Index("ix_apps_bot", "tenant_id", "bot_user_id", unique=True),
 )
 
-# What an app asked to hear of (app/app_events.py); empty team/channel: any.
+# What an app asked to hear of (app/integrations/apps/events.py); empty team/channel: any.
 app_subscriptions = Table(
     "app_subscriptions",
     metadata,

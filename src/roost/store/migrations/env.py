@@ -5,7 +5,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from roost.store.database import async_url
+from roost.store.db.database import async_url
 from roost.store.tables import metadata
 
 config = context.config

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from roost.store.row_security import protect, tenant_tables, unprotect
+from roost.store.db.row_security import protect, tenant_tables, unprotect
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -28,7 +28,7 @@ def upgrade() -> None:
     for table in tenant_tables(conn):
         protect(conn, table)
     # Text search's functions are marked LEAKPROOF after every migration run
-    # (store/migrate.py), so that search keeps its index behind the policies.
+    # (store/db/migrate.py), so that search keeps its index behind the policies.
 
 
 def downgrade() -> None:

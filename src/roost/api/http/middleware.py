@@ -1,0 +1,154 @@
+"""ASGI middleware: request ids, version headers, path cleaning, the request's tenant,
+body-size limits."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from roost import metrics
+from roost.api.http.responses import error_response
+from roost.app.kernel.errors import AppError
+from roost.ids import new_id
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import enter_tenant
+
+_SLASHES = re.compile(r"//+")
+# Node-level paths no tenant owns.
+_UNTENANTED = ("/operator/", "/metrics")
+RATE_REFUSAL_DELAY_SECONDS = 0.25
+# Load balancers probe a node's health by address, a host that names no tenant.
+_HEALTH_PATH = "/api/v4/system/ping"
+
+
+def _too_large(limit: int) -> AppError:
+    return AppError(
+        413,
+        "api.context.request_body_too_large.app_error",
+        f"The request body is larger than the {limit} bytes allowed.",
+    )
+
+
+class RoostMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        version_id: str,
+        max_body_bytes: int,
+        streamed_uploads: frozenset[str] = frozenset(),
+        resolve_tenant: Callable[[str], str] | None = None,
+    ) -> None:
+        self.app = app
+        # Host header -> tenant id, or AppError (404 no such tenant, 403 suspended).
+        self.resolve_tenant = resolve_tenant
+        self.version_header = version_id.encode()
+        self.max_body = max_body_bytes
+        # POSTs to these paths stream their bodies to disk and enforce their own,
+        # larger limits as the bytes arrive (file uploads): the JSON limit is not theirs.
+        self.streamed_uploads = streamed_uploads
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if "//" in path:
+            # Some clients build paths like /posts/{id}//reactions; Mattermost's mux
+            # cleans them, so do the same.
+            scope = dict(scope, path=_SLASHES.sub("/", path))
+        request_id = new_id()
+        scope["roost.request_id"] = request_id
+        if not scope["path"].startswith(_UNTENANTED):
+            tenant_id = DEFAULT_TENANT_ID
+            if self.resolve_tenant is not None:
+                try:
+                    tenant_id = scope["roost.tenant_id"] = self.resolve_tenant(
+                        _header(scope, b"host")
+                    )
+                except AppError as exc:
+                    if not (exc.status == 404 and scope["path"] == _HEALTH_PATH):
+                        await _refuse(scope, receive, send, exc, request_id)
+                        return
+            # Every transaction of this request is the tenant's, as the database sees it.
+            enter_tenant(tenant_id)
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+
+        streamed = scope["method"] == "POST" and scope["path"] in self.streamed_uploads
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_body and not streamed:
+            response = error_response(_too_large(self.max_body), request_id)
+            await response(scope, receive, send)
+            return
+
+        extra = [(b"x-request-id", request_id.encode()), (b"x-version-id", self.version_header)]
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    # Raised inside the handler's body read, so the endpoint wrapper
+                    # renders it as a 413 in Mattermost's format.
+                    raise _too_large(self.max_body)
+            return message
+
+        try:
+            await self.app(scope, receive if streamed else limited_receive, send_with_headers)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", "unmatched")
+            method = scope["method"]
+            metrics.http_requests.labels(method, template, str(status)).inc()
+            metrics.http_latency.labels(method, template).observe(time.perf_counter() - started)
+
+
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, error: AppError, request_id: str
+) -> None:
+    if error.status == 429:
+        # Over its tenant's rate: answered late, so a client retrying at once cannot
+        # turn refusals into load of their own.
+        await asyncio.sleep(RATE_REFUSAL_DELAY_SECONDS)
+    if scope["type"] == "websocket":
+        # Refused before the handshake completes: the client sees the upgrade fail.
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    response = error_response(error, request_id)
+    if error.status == 429:
+        response.headers["Retry-After"] = "1"
+    await response(scope, receive, send)
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,257 @@
+"""Logging in and out, resolving bearer tokens, personal access tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cachetools import TTLCache
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from roost.app.accounts.passwords import verify_password
+from roost.app.accounts.tokens import token_hash
+from roost.app.kernel import errors
+from roost.app.kernel.context import Actor
+from roost.app.kernel.lifecycle import LifecycleHooks
+from roost.clock import now_ms
+from roost.cluster.bus import Bus
+from roost.config import Settings
+from roost.ids import new_id
+from roost.model.event import RESYNC, Event, internal_event
+from roost.model.user import AccessToken, Session, User
+from roost.store.accounts import sessions as session_store
+from roost.store.accounts import users as user_store
+from roost.store.db.database import Database
+from roost.store.db.replicas import bind_reader
+
+# A token is looked up on every request; caching it briefly saves a query each time.
+# Logout and revocation drop entries at once; role changes show within this TTL.
+SESSION_CACHE_SECONDS = 60
+SESSION_CACHE_SIZE = 100_000
+SESSION_REVOKED = "roost_session_revoked"
+MAX_TOKEN_DESCRIPTION = 255
+ACCESS_TOKEN_ROLE = "system_user_access_token"
+
+
+class Auth:
+    def __init__(
+        self, db: Database, settings: Settings, bus: Bus, hooks: LifecycleHooks | None = None
+    ) -> None:
+        self._db = db
+        self.hooks = hooks or LifecycleHooks()
+        self._settings = settings
+        self._bus = bus
+        self._cache: TTLCache[tuple[str, str], Session] = TTLCache(
+            SESSION_CACHE_SIZE, SESSION_CACHE_SECONDS
+        )
+        # Every node drops a revoked session from its cache, not only the one revoking it.
+        bus.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if event.name == SESSION_REVOKED:
+            session_id = event.data.get("session_id")
+            token_id = event.data.get("token_id")
+            if session_id:
+                self._forget(lambda s: s.id == session_id)
+            if token_id:
+                self._forget(lambda s: s.access_token_id == token_id)
+        elif event.name == "user_updated":
+            user = event.data.get("user")
+            if isinstance(user, dict) and user.get("id"):
+                self.forget_user(str(user["id"]))
+        elif event.name == RESYNC:
+            self._cache.clear()
+
+    async def check_credentials(self, tenant_id: str, login_id: str, password: str) -> User:
+        login_id = login_id.strip().lower()
+        # From the primary: a sign-up a moment ago may not have reached the replicas.
+        async with self._db.read(primary=True) as conn:
+            if "@" in login_id:
+                user = await user_store.get_by_email(conn, tenant_id, login_id)
+            else:
+                user = await user_store.get_by_username(conn, tenant_id, login_id)
+        if user is None or user.is_bot or not await verify_password(password, user.password_hash):
+            raise errors.AppError(
+                401,
+                "api.user.login.invalid_credentials_email_username",
+                "Enter a valid email or username and/or password.",
+            )
+        if user.delete_at:
+            raise errors.AppError(
+                401,
+                "api.user.login.inactive.app_error",
+                "Login failed because your account has been deactivated.",
+            )
+        return user
+
+    async def do_login(
+        self, tenant_id: str, user: User, device_id: str = ""
+    ) -> tuple[Session, str]:
+        """Open a session for a user whose credentials were checked; returns it and its token."""
+        if self.hooks.active:
+            await self.hooks.user_will_log_in(tenant_id, user)
+        now = now_ms()
+        token = new_id()
+        session = Session(
+            id=new_id(),
+            user_id=user.id,
+            csrf_token=new_id(),
+            roles=user.roles,
+            create_at=now,
+            expires_at=now + self._settings.session_length_hours * 3_600_000,
+            last_activity_at=now,
+            device_id=device_id[:512],
+            is_bot=user.is_bot,
+            username=user.username,
+        )
+        async with self._db.write() as conn:
+            await session_store.insert_session(conn, tenant_id, session, token_hash(token))
+        return session, token
+
+    async def do_logout(self, actor: Actor) -> None:
+        async with self._db.write() as conn:
+            await session_store.delete_session(conn, actor.tenant_id, actor.session_id)
+        await self._bus.publish(
+            [internal_event(actor.tenant_id, SESSION_REVOKED, {"session_id": actor.session_id})]
+        )
+
+    async def session_for_token(self, tenant_id: str, token: str) -> Session | None:
+        """The live session or access token a bearer token stands for, if any."""
+        hashed = token_hash(token)
+        key = (tenant_id, hashed)
+        session = self._cache.get(key)
+        if session is None:
+            session = await self._load(tenant_id, hashed)
+            if session is None:
+                return None
+            self._cache[key] = session
+        if session.is_expired(now_ms()):
+            self._cache.pop(key, None)
+            return None
+        # This request reads for this user: after their own writes, from the primary.
+        bind_reader(session.user_id)
+        return session
+
+    async def _load(self, tenant_id: str, hashed: str) -> Session | None:
+        # From the primary: the token may be a second old (cached after this, so rare).
+        async with self._db.read(primary=True) as conn:
+            session = await session_store.get_session_by_token(conn, tenant_id, hashed)
+            if session is not None:
+                return session
+            found = await session_store.get_access_token_by_hash(conn, tenant_id, hashed)
+        if found is None:
+            return None
+        token, user = found
+        if not token.is_active or not self._settings.enable_user_access_tokens:
+            return None
+        # An access token acts as a session that never expires.
+        return Session(
+            id=token.id,
+            user_id=token.user_id,
+            csrf_token="",
+            roles=user.roles,
+            create_at=token.create_at,
+            expires_at=0,
+            access_token_id=token.id,
+            is_bot=user.is_bot,
+            username=user.username,
+        )
+
+    def forget_user(self, user_id: str) -> None:
+        """Drop cached sessions of a user whose roles or activity changed."""
+        self._forget(lambda s: s.user_id == user_id)
+
+    def _forget(self, match: Callable[[Session], bool]) -> None:
+        for key, session in list(self._cache.items()):
+            if match(session):
+                self._cache.pop(key, None)
+
+    # Personal access tokens.
+
+    def _check_tokens_enabled(self) -> None:
+        if not self._settings.enable_user_access_tokens:
+            raise errors.AppError(
+                501,
+                "api.user.create_user_access_token.disabled.app_error",
+                "Personal access tokens are disabled on this server.",
+            )
+
+    async def do_create_access_token(
+        self, actor: Actor, user_id: str, description: str
+    ) -> tuple[AccessToken, str]:
+        self._check_tokens_enabled()
+        if len(description) > MAX_TOKEN_DESCRIPTION or not description.strip():
+            raise errors.invalid_body_param("description")
+        async with self._db.write() as conn:
+            target = await user_store.get_user(conn, actor.tenant_id, user_id)
+            if target is None or target.delete_at:
+                raise errors.not_found("user")
+            await self._check_token_owner(conn, actor, target)
+            token_value = new_id()
+            token = AccessToken(
+                id=new_id(),
+                user_id=user_id,
+                description=description,
+                is_active=True,
+                create_at=now_ms(),
+            )
+            await session_store.insert_access_token(
+                conn, actor.tenant_id, token, token_hash(token_value)
+            )
+        return token, token_value
+
+    async def _check_token_owner(self, conn: AsyncConnection, actor: Actor, target: User) -> None:
+        if actor.is_system_admin:
+            return
+        # As in Mattermost, users manage their own tokens only once an admin grants them
+        # the system_user_access_token role.
+        if actor.user_id == target.id and ACCESS_TOKEN_ROLE in actor.roles.split():
+            return
+        # A bot's owner manages its tokens, as in Mattermost.
+        if target.is_bot:
+            bot = await user_store.get_bot(conn, actor.tenant_id, target.id)
+            if bot is not None and bot.owner_id == actor.user_id:
+                return
+        raise errors.forbidden()
+
+    async def _owned_token(self, actor: Actor, token_id: str) -> AccessToken:
+        async with self._db.read() as conn:
+            token = await session_store.get_access_token(conn, actor.tenant_id, token_id)
+            if token is None:
+                raise errors.not_found("token", "app.user_access_token.get_by_token.app_error")
+            target = await user_store.get_user(conn, actor.tenant_id, token.user_id)
+            if target is None:
+                raise errors.not_found("user")
+            await self._check_token_owner(conn, actor, target)
+        return token
+
+    async def get_access_token(self, actor: Actor, token_id: str) -> AccessToken:
+        self._check_tokens_enabled()
+        return await self._owned_token(actor, token_id)
+
+    async def list_access_tokens(
+        self, actor: Actor, user_id: str, offset: int, limit: int
+    ) -> list[AccessToken]:
+        self._check_tokens_enabled()
+        async with self._db.read() as conn:
+            target = await user_store.get_user(conn, actor.tenant_id, user_id)
+            if target is None:
+                raise errors.not_found("user")
+            await self._check_token_owner(conn, actor, target)
+            return await session_store.list_access_tokens(
+                conn, actor.tenant_id, user_id, offset, limit
+            )
+
+    async def do_set_access_token_state(self, actor: Actor, token_id: str, state: str) -> None:
+        """``state`` is revoke, disable or enable."""
+        self._check_tokens_enabled()
+        token = await self._owned_token(actor, token_id)
+        async with self._db.write() as conn:
+            if state == "revoke":
+                await session_store.delete_access_token(conn, actor.tenant_id, token.id)
+            else:
+                await session_store.set_access_token_active(
+                    conn, actor.tenant_id, token.id, state == "enable"
+                )
+        await self._bus.publish(
+            [internal_event(actor.tenant_id, SESSION_REVOKED, {"token_id": token.id})]
+        )

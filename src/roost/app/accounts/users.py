@@ -1,0 +1,335 @@
+"""Users: sign-up, profiles, lookups and deactivation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from roost.app.accounts.auth import Auth
+from roost.app.accounts.passwords import MAX_PASSWORD_BYTES, hash_password, verify_password
+from roost.app.kernel import errors, validation
+from roost.app.kernel.context import Actor
+from roost.app.kernel.lifecycle import LifecycleHooks
+from roost.app.kernel.read_cache import ReadCache
+from roost.app.tenants.directory import users_quota
+from roost.clock import now_ms
+from roost.cluster.bus import Bus
+from roost.config import Settings
+from roost.ids import new_id
+from roost.model.event import RESYNC, Broadcast, Event
+from roost.model.user import User
+from roost.store.accounts import sessions as session_store
+from roost.store.accounts import users as user_store
+from roost.store.db.database import Database
+from roost.store.tenants import directory as tenant_store
+
+PASSWORD_MIN = 5
+# Profiles kept in memory for lookups (clients fetch every poster and typist they see).
+PROFILE_CACHE_SIZE = 50_000
+ASSIGNABLE_ROLES = ("system_user", "system_admin", "system_user_access_token")
+PATCHABLE_FIELDS = (
+    "username",
+    "email",
+    "nickname",
+    "first_name",
+    "last_name",
+    "position",
+    "locale",
+)
+
+
+class Users:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        settings: Settings,
+        auth: Auth,
+        hooks: LifecycleHooks | None = None,
+        max_users: Callable[[str], int] | None = None,
+    ) -> None:
+        self._db = db
+        self.hooks = hooks or LifecycleHooks()
+        # The tenant's user limit (0: none), from the tenant directory.
+        self._max_users = max_users or (lambda _: 0)
+        self._auth = auth
+        self._bus = bus
+        self._settings = settings
+        # Shared, read-only User objects: whoever changes a user reads it from the store.
+        self._profiles: ReadCache[tuple[str, str], User] = ReadCache(PROFILE_CACHE_SIZE)
+        bus.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        if event.name == RESYNC:
+            self._profiles.clear()
+        elif event.name == "user_updated":
+            user = event.data.get("user")
+            if isinstance(user, dict) and isinstance(user.get("id"), str):
+                self._profiles.forget((event.tenant_id, user["id"]))
+
+    # Reads.
+
+    async def get(self, tenant_id: str, user_id: str) -> User:
+        found = await self.get_many(tenant_id, [user_id])
+        if not found:
+            raise errors.not_found("user", "app.user.missing_account.const")
+        return found[0]
+
+    async def get_many(self, tenant_id: str, user_ids: Sequence[str]) -> list[User]:
+        """The users that exist among the ids, in the order asked, each once."""
+        wanted = list(dict.fromkeys(user_ids))
+        cached = {uid: self._profiles.get((tenant_id, uid)) for uid in wanted}
+        missing = [uid for uid, user in cached.items() if user is None]
+        if missing:
+            token = self._profiles.token()
+            async with self._db.read() as conn:
+                loaded = await user_store.get_users(conn, tenant_id, missing)
+            self._profiles.fill(token, (((tenant_id, u.id), u) for u in loaded))
+            cached.update((u.id, u) for u in loaded)
+        return [user for user in cached.values() if user is not None]
+
+    async def get_by_username(self, tenant_id: str, username: str) -> User:
+        async with self._db.read() as conn:
+            user = await user_store.get_by_username(conn, tenant_id, username)
+        if user is None:
+            raise errors.not_found("user", "app.user.missing_account.const")
+        return user
+
+    async def get_by_usernames(self, tenant_id: str, usernames: Sequence[str]) -> list[User]:
+        async with self._db.read() as conn:
+            return await user_store.get_by_usernames(conn, tenant_id, usernames)
+
+    async def get_by_email(self, tenant_id: str, email: str) -> User:
+        async with self._db.read() as conn:
+            user = await user_store.get_by_email(conn, tenant_id, email)
+        if user is None:
+            raise errors.not_found("user", "app.user.missing_account.const")
+        return user
+
+    async def list(self, tenant_id: str, **filters: Any) -> list[User]:
+        async with self._db.read() as conn:
+            return await user_store.list_users(conn, tenant_id, **filters)
+
+    # Changes.
+
+    def check_new_user(self, user: User, password: str) -> None:
+        if not validation.is_valid_username(user.username):
+            raise errors.AppError(
+                400,
+                "model.user.is_valid.username.app_error",
+                "Username must begin with a letter and contain between 1 and 64 lowercase "
+                "characters made up of numbers, letters, and the symbols '.', '-', and '_'.",
+            )
+        if not validation.is_valid_email(user.email):
+            raise errors.AppError(400, "model.user.is_valid.email.app_error", "Invalid email.")
+        self.check_password(password)
+        self._check_profile_fields(user)
+
+    def check_password(self, password: str) -> None:
+        if len(password) < PASSWORD_MIN or len(password.encode()) > MAX_PASSWORD_BYTES:
+            raise errors.AppError(
+                400,
+                "model.user.is_valid.pwd.app_error",
+                f"Your password must contain between {PASSWORD_MIN} and "
+                f"{MAX_PASSWORD_BYTES} characters.",
+            )
+
+    def _check_profile_fields(self, user: User) -> None:
+        for name in ("nickname", "first_name", "last_name"):
+            value = getattr(user, name)
+            if len(value) > validation.NAME_FIELD_MAX or validation.has_control_chars(value):
+                raise errors.invalid_body_param(name)
+        if len(user.position) > validation.POSITION_MAX:
+            raise errors.invalid_body_param("position")
+        if len(user.locale) > 5:
+            raise errors.invalid_body_param("locale")
+
+    async def do_create_user(
+        self,
+        tenant_id: str,
+        *,
+        username: str,
+        email: str,
+        password: str,
+        first_name: str = "",
+        last_name: str = "",
+        nickname: str = "",
+        position: str = "",
+        locale: str = "en",
+        system_admin: bool = False,
+        is_bot: bool = False,
+        actor: Actor | None = None,
+    ) -> User:
+        """Create a user. The very first user of a tenant becomes a system admin."""
+        now = now_ms()
+        user = User(
+            id=new_id(),
+            username=username.strip().lower(),
+            email=email.strip().lower(),
+            create_at=now,
+            update_at=now,
+            first_name=first_name,
+            last_name=last_name,
+            nickname=nickname,
+            position=position,
+            locale=locale or "en",
+            last_password_update=now,
+            is_bot=is_bot,
+        )
+        if is_bot:
+            if not validation.is_valid_username(user.username):
+                raise errors.invalid_body_param("username")
+        else:
+            self.check_new_user(user, password)
+            if actor is None and not self._settings.enable_open_server:
+                raise errors.AppError(
+                    501,
+                    "api.user.create_user.no_open_server",
+                    "This server does not allow open signups.",
+                )
+            user.password_hash = await hash_password(password, self._settings.password_hash_cost)
+        async with self._db.write() as conn:
+            limit = 0 if is_bot else self._max_users(tenant_id)
+            if limit:
+                # One signup at a time per tenant, so concurrent ones cannot overshoot.
+                await tenant_store.lock_tenant(conn, tenant_id)
+                if await user_store.count_people(conn, tenant_id) >= limit:
+                    raise users_quota(limit)
+            if await user_store.get_by_username(conn, tenant_id, user.username):
+                raise errors.AppError(
+                    400,
+                    "app.user.save.username_exists.app_error",
+                    "An account with that username already exists.",
+                )
+            if await user_store.get_by_email(conn, tenant_id, user.email):
+                raise errors.AppError(
+                    400,
+                    "app.user.save.email_exists.app_error",
+                    "An account with that email already exists.",
+                )
+            first = not is_bot and await user_store.count_users(conn, tenant_id) == 0
+            if first or system_admin:
+                user.roles = "system_user system_admin"
+            await user_store.insert_user(conn, tenant_id, user)
+        await self._bus.publish([Event(tenant_id, "new_user", {"user_id": user.id})])
+        if self.hooks.active:
+            self.hooks.notify(lambda h: h.user_created(tenant_id, user))
+        return user
+
+    def check_can_edit(self, actor: Actor, user_id: str) -> None:
+        if actor.user_id != user_id and not actor.is_system_admin:
+            raise errors.forbidden()
+
+    async def do_patch_user(self, actor: Actor, user_id: str, patch: dict[str, Any]) -> User:
+        self.check_can_edit(actor, user_id)
+        async with self._db.write() as conn:
+            user = await user_store.get_user(conn, actor.tenant_id, user_id)
+            if user is None:
+                raise errors.not_found("user", "app.user.missing_account.const")
+            if user.is_bot and "username" in patch and not actor.is_system_admin:
+                raise errors.forbidden()
+            for name in PATCHABLE_FIELDS:
+                if name in patch and patch[name] is not None:
+                    value = str(patch[name])
+                    setattr(
+                        user,
+                        name,
+                        value.strip().lower() if name in ("username", "email") else value,
+                    )
+            if isinstance(patch.get("props"), dict):
+                user.props = {str(k): str(v) for k, v in patch["props"].items()}
+            if isinstance(patch.get("notify_props"), dict):
+                user.notify_props.update({str(k): str(v) for k, v in patch["notify_props"].items()})
+            if isinstance(patch.get("timezone"), dict):
+                user.timezone.update({str(k): str(v) for k, v in patch["timezone"].items()})
+            if not validation.is_valid_username(user.username):
+                raise errors.invalid_body_param("username")
+            if not user.is_bot and not validation.is_valid_email(user.email):
+                raise errors.AppError(400, "model.user.is_valid.email.app_error", "Invalid email.")
+            self._check_profile_fields(user)
+            other = await user_store.get_by_username(conn, actor.tenant_id, user.username)
+            if other is not None and other.id != user.id:
+                raise errors.AppError(
+                    400,
+                    "app.user.save.username_exists.app_error",
+                    "An account with that username already exists.",
+                )
+            other = await user_store.get_by_email(conn, actor.tenant_id, user.email)
+            if other is not None and other.id != user.id:
+                raise errors.AppError(
+                    400,
+                    "app.user.save.email_exists.app_error",
+                    "An account with that email already exists.",
+                )
+            user.update_at = now_ms()
+            await user_store.update_user(conn, actor.tenant_id, user)
+        # Cached sessions carry the username (the sender name of posts).
+        self._auth.forget_user(user_id)
+        await self.publish_updated(actor.tenant_id, user)
+        return user
+
+    async def do_update_roles(self, actor: Actor, user_id: str, roles: str) -> User:
+        if not actor.is_system_admin:
+            raise errors.forbidden()
+        wanted = roles.split()
+        if "system_user" not in wanted or any(r not in ASSIGNABLE_ROLES for r in wanted):
+            raise errors.invalid_body_param("roles")
+        async with self._db.write() as conn:
+            user = await user_store.get_user(conn, actor.tenant_id, user_id)
+            if user is None:
+                raise errors.not_found("user", "app.user.missing_account.const")
+            user.roles = " ".join(r for r in ASSIGNABLE_ROLES if r in wanted)
+            user.update_at = now_ms()
+            await user_store.update_user(conn, actor.tenant_id, user)
+        self._auth.forget_user(user_id)
+        await self.publish_updated(actor.tenant_id, user)
+        return user
+
+    async def do_set_active(self, actor: Actor, user_id: str, active: bool) -> User:
+        self.check_can_edit(actor, user_id)
+        if active and not actor.is_system_admin:
+            raise errors.forbidden()
+        async with self._db.write() as conn:
+            user = await user_store.get_user(conn, actor.tenant_id, user_id)
+            if user is None:
+                raise errors.not_found("user", "app.user.missing_account.const")
+            now = now_ms()
+            user.delete_at = 0 if active else now
+            user.update_at = now
+            await user_store.update_user(conn, actor.tenant_id, user)
+            if not active:
+                await session_store.delete_user_sessions(conn, actor.tenant_id, user_id)
+        self._auth.forget_user(user_id)
+        await self.publish_updated(actor.tenant_id, user)
+        return user
+
+    async def do_update_password(self, actor: Actor, user_id: str, current: str, new: str) -> None:
+        self.check_can_edit(actor, user_id)
+        self.check_password(new)
+        async with self._db.read() as conn:
+            user = await user_store.get_user(conn, actor.tenant_id, user_id)
+        if user is None:
+            raise errors.not_found("user", "app.user.missing_account.const")
+        if actor.user_id == user_id and not await verify_password(current, user.password_hash):
+            raise errors.AppError(
+                400,
+                "api.user.check_user_password.invalid.app_error",
+                "Login failed because of invalid password.",
+            )
+        user.password_hash = await hash_password(new, self._settings.password_hash_cost)
+        user.last_password_update = user.update_at = now_ms()
+        async with self._db.write() as conn:
+            await user_store.update_user(conn, actor.tenant_id, user)
+        await self.publish_updated(actor.tenant_id, user)
+
+    async def profile_changed(self, tenant_id: str, user_id: str) -> None:
+        """Announce a change made to a user's profile elsewhere (a bot's description)."""
+        async with self._db.read() as conn:
+            user = await user_store.get_user(conn, tenant_id, user_id)
+        if user is not None:
+            await self.publish_updated(tenant_id, user)
+
+    async def publish_updated(self, tenant_id: str, user: User) -> None:
+        await self._bus.publish(
+            [Event(tenant_id, "user_updated", {"user": user.to_dict()}, Broadcast())]
+        )

@@ -1,0 +1,288 @@
+"""Slash commands: managing a team's custom commands, and running ``/trigger text``.
+
+A trigger is looked up in order: the built-ins, the team's custom commands, then each
+``CommandProvider`` (plugins) as added; the first to answer wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from roost.app.integrations.access import check_can_manage, is_team_member
+from roost.app.integrations.commands.builtin import team_name
+from roost.app.integrations.commands.custom import CustomCommands
+from roost.app.integrations.commands.providers import CommandProvider
+from roost.app.integrations.commands.replies import CommandReplies
+from roost.app.integrations.fields import bool_field, text_field, url_field
+from roost.app.kernel import errors
+from roost.app.kernel.context import Actor
+from roost.app.posts import access as post_access
+from roost.clock import now_ms
+from roost.config import Settings
+from roost.ids import is_valid_id, new_id
+from roost.model.command import CommandCall, CommandResponse, ProvidedCommand
+from roost.model.slash_command import METHOD_GET, METHOD_POST, Command
+from roost.store.db.database import Database
+from roost.store.integrations import commands as command_store
+
+TRIGGER_MAX = 128
+COMMAND_MAX = 4096
+_TRIGGER = re.compile(r"^[^\s/][^\s]*$")
+
+
+def command_not_found() -> errors.AppError:
+    return errors.AppError(404, "app.command.get.app_error", "Unable to find the command.")
+
+
+def disabled() -> errors.AppError:
+    return errors.AppError(
+        501, "api.command.disabled.app_error", "Commands have been disabled by the system admin."
+    )
+
+
+def _provided_as_command(provided: ProvidedCommand, team_id: str) -> dict[str, Any]:
+    return {
+        "id": "",
+        "token": "",
+        "team_id": team_id,
+        "trigger": provided.trigger,
+        "display_name": provided.display_name,
+        "description": provided.description,
+        "auto_complete": provided.auto_complete,
+        "auto_complete_desc": provided.description,
+        "auto_complete_hint": provided.hint,
+        "method": "",
+        "url": "",
+        "username": "",
+        "icon_url": "",
+        "create_at": 0,
+        "update_at": 0,
+        "delete_at": 0,
+        "creator_id": "",
+    }
+
+
+class Commands:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        builtins: Sequence[CommandProvider],
+        custom: CustomCommands,
+        replies: CommandReplies,
+        providers: Sequence[CommandProvider] = (),
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._builtins = list(builtins)
+        self._custom = custom
+        self._replies = replies
+        # Asked after the built-ins and custom commands, in order (plugins add theirs).
+        self.providers: list[CommandProvider] = list(providers)
+
+    def _check_enabled(self) -> None:
+        if not self._settings.enable_commands:
+            raise disabled()
+
+    def _provided(self, tenant_id: str) -> list[ProvidedCommand]:
+        return [c for p in (*self._builtins, *self.providers) for c in p.commands(tenant_id)]
+
+    # Managing custom commands.
+
+    def _apply(self, command: Command, body: dict[str, Any]) -> None:
+        trigger = text_field(body, "trigger", TRIGGER_MAX).strip().lower()
+        if not _TRIGGER.match(trigger):
+            raise errors.AppError(
+                400, "model.command.is_valid.trigger.app_error", "Invalid trigger."
+            )
+        method = text_field(body, "method", 1, METHOD_POST).upper() or METHOD_POST
+        if method not in (METHOD_POST, METHOD_GET):
+            raise errors.AppError(400, "model.command.is_valid.method.app_error", "Invalid method.")
+        command.trigger = trigger
+        command.method = method
+        command.url = url_field(body, "url")
+        command.username = text_field(body, "username", 255)
+        command.icon_url = text_field(body, "icon_url", 1024)
+        command.auto_complete = bool_field(body, "auto_complete")
+        command.auto_complete_desc = text_field(body, "auto_complete_desc", 1024)
+        command.auto_complete_hint = text_field(body, "auto_complete_hint", 1024)
+        command.display_name = text_field(body, "display_name", 64)
+        command.description = text_field(body, "description", 128)
+
+    async def _check_trigger_free(
+        self, conn: AsyncConnection, actor: Actor, command: Command
+    ) -> None:
+        taken = any(p.trigger == command.trigger for p in self._provided(actor.tenant_id))
+        other = await command_store.by_trigger(
+            conn, actor.tenant_id, command.team_id, command.trigger
+        )
+        if taken or (other is not None and other.id != command.id):
+            raise errors.AppError(
+                400,
+                "api.command.duplicate_trigger.app_error",
+                "This trigger word is already in use.",
+            )
+
+    async def do_create(self, actor: Actor, body: dict[str, Any]) -> Command:
+        self._check_enabled()
+        team_id = body.get("team_id")
+        if not isinstance(team_id, str) or not is_valid_id(team_id):
+            raise errors.invalid_body_param("team_id")
+        now = now_ms()
+        command = Command(
+            id=new_id(),
+            token=new_id(),
+            creator_id=actor.user_id,
+            team_id=team_id,
+            trigger="",
+            url="",
+            create_at=now,
+            update_at=now,
+        )
+        self._apply(command, body)
+        async with self._db.write() as conn:
+            await check_can_manage(conn, actor, team_id)
+            await self._check_trigger_free(conn, actor, command)
+            await command_store.insert_command(conn, actor.tenant_id, command)
+        return command
+
+    async def _managed(self, conn: AsyncConnection, actor: Actor, command_id: str) -> Command:
+        command = await command_store.get_command(conn, actor.tenant_id, command_id)
+        if command is None:
+            raise command_not_found()
+        await check_can_manage(conn, actor, command.team_id)
+        return command
+
+    async def get(self, actor: Actor, command_id: str) -> Command:
+        self._check_enabled()
+        async with self._db.read() as conn:
+            return await self._managed(conn, actor, command_id)
+
+    async def do_update(self, actor: Actor, command_id: str, body: dict[str, Any]) -> Command:
+        self._check_enabled()
+        if body.get("id") not in (None, command_id):
+            raise errors.invalid_body_param("id")
+        async with self._db.write() as conn:
+            command = await self._managed(conn, actor, command_id)
+            self._apply(command, body)
+            await self._check_trigger_free(conn, actor, command)
+            command.update_at = now_ms()
+            await command_store.update_command(conn, actor.tenant_id, command)
+        return command
+
+    async def do_regen_token(self, actor: Actor, command_id: str) -> str:
+        self._check_enabled()
+        async with self._db.write() as conn:
+            command = await self._managed(conn, actor, command_id)
+            command.token, command.update_at = new_id(), now_ms()
+            await command_store.update_command(conn, actor.tenant_id, command)
+        return command.token
+
+    async def do_delete(self, actor: Actor, command_id: str) -> None:
+        self._check_enabled()
+        async with self._db.write() as conn:
+            command = await self._managed(conn, actor, command_id)
+            command.delete_at = command.update_at = now_ms()
+            await command_store.update_command(conn, actor.tenant_id, command)
+
+    async def listing(self, actor: Actor, team_id: str, custom_only: bool) -> list[dict[str, Any]]:
+        """Custom commands with their tokens for those who manage them; otherwise the
+        triggers a team member may use (built-ins included, tokens left out)."""
+        self._check_enabled()
+        async with self._db.read() as conn:
+            if custom_only:
+                await check_can_manage(conn, actor, team_id)
+                return [
+                    c.to_dict()
+                    for c in await command_store.team_commands(conn, actor.tenant_id, team_id)
+                ]
+            if not actor.is_system_admin and not await is_team_member(conn, actor, team_id):
+                raise errors.forbidden()
+            custom = await command_store.team_commands(conn, actor.tenant_id, team_id)
+        listed = [_provided_as_command(p, team_id) for p in self._provided(actor.tenant_id)]
+        return listed + [{**c.to_dict(), "token": ""} for c in custom]
+
+    async def autocomplete(self, actor: Actor, team_id: str) -> list[dict[str, Any]]:
+        return [c for c in await self.listing(actor, team_id, False) if c["auto_complete"]]
+
+    async def suggestions(self, actor: Actor, team_id: str, typed: str) -> list[dict[str, str]]:
+        """Mattermost's AutocompleteSuggestion for what the user has typed so far."""
+        typed = typed.removeprefix("/").lower()
+        if " " in typed:
+            return []
+        found = []
+        for command in await self.autocomplete(actor, team_id):
+            if command["trigger"].startswith(typed):
+                found.append(
+                    {
+                        "Complete": command["trigger"],
+                        "Suggestion": "/" + command["trigger"],
+                        "Hint": command["auto_complete_hint"],
+                        "Description": command["auto_complete_desc"],
+                        "IconData": "",
+                    }
+                )
+        return found
+
+    # Running.
+
+    async def do_execute(self, actor: Actor, body: dict[str, Any]) -> CommandResponse:
+        self._check_enabled()
+        typed = body.get("command")
+        if not isinstance(typed, str) or not typed.startswith("/") or len(typed) > COMMAND_MAX:
+            raise errors.invalid_body_param("command")
+        channel_id = body.get("channel_id")
+        if not isinstance(channel_id, str) or not is_valid_id(channel_id):
+            raise errors.invalid_body_param("channel_id")
+        root_id = body.get("root_id") or body.get("parent_id") or ""
+        if not isinstance(root_id, str) or (root_id and not is_valid_id(root_id)):
+            raise errors.invalid_body_param("root_id")
+        trigger, _, text = typed[1:].partition(" ")
+        async with self._db.read() as conn:
+            access = await post_access.load(conn, actor, channel_id)
+            post_access.check_read(actor, access)
+        channel = access.channel
+        team_id = channel.team_id or str(body.get("team_id") or "")
+        call = CommandCall(
+            tenant_id=actor.tenant_id,
+            user_id=actor.user_id,
+            channel_id=channel_id,
+            team_id=team_id if is_valid_id(team_id) else "",
+            command=typed,
+            trigger=trigger.lower(),
+            text=text.strip(),
+            root_id=root_id,
+            parent_id=root_id,
+        )
+        for provider in self._builtins:
+            answer = await provider.execute(actor, call)
+            if answer is not None:
+                return await self._answered(actor, call, answer)
+        if call.team_id:
+            async with self._db.read() as conn:
+                command = await command_store.by_trigger(
+                    conn, actor.tenant_id, call.team_id, call.trigger
+                )
+            if command is not None:
+                name = await team_name(self._db, actor.tenant_id, call.team_id)
+                answer = await self._custom.execute(actor, call, command, channel, name)
+                return await self._answered(actor, call, answer)
+        for provider in self.providers:
+            answer = await provider.execute(actor, call)
+            if answer is not None:
+                return await self._answered(actor, call, answer)
+        raise errors.AppError(
+            404,
+            "api.command.execute_command.not_found.app_error",
+            f"Command with a trigger of '/{call.trigger}' not found.",
+        )
+
+    async def _answered(
+        self, actor: Actor, call: CommandCall, answer: CommandResponse
+    ) -> CommandResponse:
+        await self._replies.deliver(actor, call.channel_id, call.root_id, answer)
+        return answer

@@ -1,0 +1,20 @@
+"""The seam between the slash-command service and whatever answers a trigger besides
+it: plugins register commands through a provider; the command service asks each
+provider in order and the first answer wins."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from roost.app.kernel.context import Actor
+from roost.model.command import CommandCall, CommandResponse, ProvidedCommand
+
+
+class CommandProvider(Protocol):
+    def commands(self, tenant_id: str) -> list[ProvidedCommand]:
+        """The triggers this provider answers now (may change as plugins come and go)."""
+        ...
+
+    async def execute(self, actor: Actor, call: CommandCall) -> CommandResponse | None:
+        """The response, or None when the trigger is not this provider's."""
+        ...

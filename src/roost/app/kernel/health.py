@@ -1,0 +1,70 @@
+"""Whether the pieces this node depends on answer."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import text
+
+from roost.app.kernel.errors import AppError
+from roost.cluster.bus import Bus, LocalBus
+from roost.store.db.database import HOME, Database, TenantReadOnly, is_unavailable
+from roost.tenancy.scope import across_tenants, current_tenant
+
+CHECK_TIMEOUT_SECONDS = 2.0
+
+
+class Health:
+    def __init__(self, db: Database, bus: Bus) -> None:
+        self._db = db
+        self._bus = bus
+
+    def replicas_status(self) -> str:
+        """The read replicas' state; "" when there are none."""
+        replicas = self._db.replicas
+        return replicas.status() if replicas is not None else ""
+
+    def redis_status(self) -> str:
+        """ "OK" or "UNHEALTHY" when nodes are joined through Redis; "" when they are not."""
+        if isinstance(self._bus, LocalBus):
+            return ""
+        return "OK" if self._bus.connected else "UNHEALTHY"
+
+    async def database_ok(self) -> bool:
+        """Whether the asking tenant's database answers, and the directory's (which every
+        request needs) when that is another one. A tenant's database being down does not
+        fail the others' probes."""
+        if not await self._answers():
+            return False
+        if self._db.database_of(current_tenant()) != HOME:
+            with across_tenants(HOME):
+                return await self._answers()
+        return True
+
+    async def _answers(self) -> bool:
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), self._db.read() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
+
+def unavailable_error(error: BaseException) -> AppError | None:
+    """The 503 to answer when a request failed because the database is out of reach, or
+    its tenant is read-only while it moves to another database."""
+    if isinstance(error, TenantReadOnly):
+        return AppError(
+            503,
+            "api.tenant.read_only.app_error",
+            "This organisation is being moved to another database: it can be read, and "
+            "changes are refused until the move ends. Try again shortly.",
+        )
+    if not is_unavailable(error):
+        return None
+    return AppError(
+        503,
+        "api.context.database_unavailable.app_error",
+        "The database is unavailable; try again shortly.",
+        detailed=type(error).__name__,
+    )

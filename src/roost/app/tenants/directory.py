@@ -1,0 +1,424 @@
+"""The tenant directory: which organisation a request's host names, and the operator's
+changes to the set of organisations.
+
+Every node holds the whole directory in memory (a tenant is a few hundred bytes), so
+resolving a request's tenant is two dictionary lookups and never a query. A change on
+one node reaches the others through an internal bus event, and every node also reloads
+on a timer, which covers changes made by the `roost tenant` command on a single node
+without Redis.
+
+Resolution, for a host with its port removed and lower-cased:
+1. a custom domain mapped to a tenant names that tenant;
+2. with ``ROOST_TENANT_BASE_DOMAIN`` (say chat.example.com), ``acme.chat.example.com``
+   names the tenant called ``acme``, the base domain itself the default tenant, and any
+   other host no tenant (404);
+3. without it, every other host is the default tenant: a single-tenant install needs
+   no configuration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from roost.app.kernel.errors import AppError, invalid_param
+from roost.app.kernel.rate_limits import TokenBuckets
+from roost.clock import now_ms
+from roost.cluster.bus import Bus
+from roost.ids import new_id
+from roost.model.event import Event, internal_event
+from roost.model.tenant import ACTIVE, DELETING, MOVING, STATES, SUSPENDED, Tenant
+from roost.store.db.database import AT_HOME, Database, Placement
+from roost.store.tenants import directory as tenant_store
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import across_tenants
+
+log = logging.getLogger(__name__)
+
+TENANTS_CHANGED = "roost_tenants_changed"
+# A DNS label: the tenant's name is its subdomain.
+NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+DISPLAY_NAME_MAX = 128
+MAX_DOMAINS = 20
+# Names a deployment's own hosts commonly use.
+RESERVED_NAMES = frozenset({"www", "api", "admin", "operator", "static", "mail"})
+# The largest value each limit may be set to.
+LIMIT_MAXIMA: dict[str, float] = {
+    "requests_per_second": 1_000_000.0,
+    "max_users": 10_000_000,
+    "max_storage_bytes": 2**62,
+    "max_posts_per_day": 1_000_000_000,
+}
+
+
+def no_such_tenant() -> AppError:
+    return AppError(404, "api.tenant.not_found.app_error", "No organisation is served here.")
+
+
+def _placement_of(tenant: Tenant) -> Placement:
+    return Placement(tenant.database, tenant.state != MOVING)
+
+
+def moving() -> AppError:
+    return AppError(
+        409, "api.tenant.moving.app_error", "The tenant is being moved; try again when it is done."
+    )
+
+
+def suspended() -> AppError:
+    return AppError(
+        403, "api.tenant.suspended.app_error", "This organisation is suspended by its operator."
+    )
+
+
+def rate_limited() -> AppError:
+    return AppError(
+        429,
+        "api.tenant.rate_limited.app_error",
+        "This organisation is sending more requests than its limit allows; retry shortly.",
+    )
+
+
+def users_quota(limit: int) -> AppError:
+    return AppError(
+        403,
+        "api.tenant.quota.users.app_error",
+        f"This organisation has reached its limit of {limit} users.",
+    )
+
+
+def _host_name(host: str) -> str:
+    host = host.strip().lower().rstrip(".")
+    if host.startswith("["):  # an IPv6 literal, [::1]:8065
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+class TenantDirectory:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        base_domain: str = "",
+        refresh_seconds: float = 30.0,
+        requests_per_second: float = 0.0,
+        burst_seconds: float = 2.0,
+        site_url: str = "http://localhost:8065",
+    ) -> None:
+        self._db = db
+        self._site = urlsplit(site_url.rstrip("/"))
+        # Per node: each node admits up to a tenant's rate, so one busy tenant cannot
+        # take a node's capacity from the others.
+        self._default_rate = requests_per_second
+        self._burst_seconds = burst_seconds
+        self._buckets = TokenBuckets(1.0, 1)
+        # Requests admitted per tenant since the usage writer last took them.
+        self._requests: dict[str, int] = {}
+        self._bus = bus
+        self._base = base_domain.strip().lower().strip(".")
+        self._refresh_seconds = refresh_seconds
+        self._by_id: dict[str, Tenant] = {}
+        self._by_name: dict[str, Tenant] = {}
+        self._by_domain: dict[str, Tenant] = {}
+        # Only tenants away from the directory's database, or read-only, are listed.
+        self._placements: dict[str, Placement] = {}
+        db.place_with(self.placement, self.read_only)
+        self._reloading: set[asyncio.Task[Tenant | None]] = set()
+        self._timer: asyncio.Task[None] | None = None
+        bus.subscribe(self._on_event)
+
+    # The directory is every tenant's: its reads and writes span them (domains are
+    # unique across tenants, the reload reads them all).
+
+    @contextlib.asynccontextmanager
+    async def _across_read(self) -> AsyncIterator[AsyncConnection]:
+        with across_tenants():
+            async with self._db.read() as conn:
+                yield conn
+
+    @contextlib.asynccontextmanager
+    async def _across_write(self) -> AsyncIterator[AsyncConnection]:
+        with across_tenants():
+            async with self._db.write() as conn:
+                yield conn
+
+    # Lifecycle.
+
+    async def start(self) -> None:
+        await self.reload()
+        self._timer = asyncio.create_task(self._refresh())
+
+    async def close(self) -> None:
+        for task in (self._timer, *self._reloading):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def reload(self) -> None:
+        async with self._across_read() as conn:
+            found = await tenant_store.all_tenants(conn)
+        self._by_id = {t.id: t for t in found}
+        self._by_name = {t.name: t for t in found}
+        self._by_domain = {d: t for t in found for d in t.domains}
+        self._placements = {t.id: _placement_of(t) for t in found if _placement_of(t) != AT_HOME}
+
+    async def reload_one(self, tenant_id: str) -> Tenant | None:
+        """Re-read one tenant (after a change): the cost does not grow with the number
+        of tenants."""
+        async with self._across_read() as conn:
+            found = await tenant_store.all_tenants(conn, tenant_id)
+        old = self._by_id.pop(tenant_id, None)
+        if old is not None:
+            self._by_name.pop(old.name, None)
+            for domain in old.domains:
+                self._by_domain.pop(domain, None)
+        self._placements.pop(tenant_id, None)
+        for tenant in found:
+            self._by_id[tenant.id] = tenant
+            self._by_name[tenant.name] = tenant
+            self._by_domain.update(dict.fromkeys(tenant.domains, tenant))
+            if _placement_of(tenant) != AT_HOME:
+                self._placements[tenant.id] = _placement_of(tenant)
+        return found[0] if found else None
+
+    async def _refresh(self) -> None:
+        while True:
+            await asyncio.sleep(self._refresh_seconds)
+            try:
+                await self.reload()
+            except Exception:
+                log.warning("could not reload the tenant directory", exc_info=True)
+
+    def _on_event(self, event: Event) -> None:
+        if event.name != TENANTS_CHANGED:
+            return
+        task = asyncio.create_task(self.reload_one(str(event.data.get("tenant_id", ""))))
+        self._reloading.add(task)
+        task.add_done_callback(self._reloading.discard)
+
+    # Resolution (every request: memory only).
+
+    def resolve(self, host: str) -> str:
+        """The id of the active tenant ``host`` names; AppError 404 or 403 otherwise."""
+        name = _host_name(host)
+        tenant = self._by_domain.get(name)
+        if tenant is None:
+            if not self._base or name == self._base:
+                tenant = self._by_id.get(DEFAULT_TENANT_ID)
+            elif name.endswith("." + self._base):
+                tenant = self._by_name.get(name[: -len(self._base) - 1])
+            if tenant is None:
+                if not self._base and not self._by_id:
+                    return DEFAULT_TENANT_ID  # directory not loaded yet (start-up)
+                raise no_such_tenant()
+        if tenant.state not in (ACTIVE, MOVING):  # a moving tenant reads (writes: 503)
+            raise no_such_tenant() if tenant.state == DELETING else suspended()
+        return tenant.id
+
+    def read_only(self) -> list[str]:
+        return [t for t, p in self._placements.items() if not p.writable]
+
+    def site_url(self, tenant_id: str) -> str:
+        """Where the tenant is served, for the links Roost hands out (command response
+        URLs, public file links, apps' callbacks): its first custom domain, else its
+        subdomain of the base domain, with the deployment's scheme and port; the
+        deployment's own site URL for the default tenant or without a base domain."""
+        tenant = self._by_id.get(tenant_id)
+        host = ""
+        if tenant is not None and tenant.id != DEFAULT_TENANT_ID:
+            if tenant.domains:
+                host = sorted(tenant.domains)[0]
+            elif self._base:
+                host = f"{tenant.name}.{self._base}"
+        if not host:
+            return self._site.geturl()
+        port = f":{self._site.port}" if self._site.port else ""
+        return f"{self._site.scheme}://{host}{port}{self._site.path}"
+
+    def placement(self, tenant_id: str) -> Placement:
+        """Where the tenant's rows are and whether they may change (every transaction
+        asks: memory only)."""
+        return self._placements.get(tenant_id, AT_HOME)
+
+    def admit(self, host: str) -> str:
+        """``resolve``, then the tenant's request rate: AppError 429 beyond it."""
+        tenant_id = self.resolve(host)
+        tenant = self._by_id.get(tenant_id)
+        rate = (tenant.requests_per_second if tenant else 0.0) or self._default_rate
+        if rate and not self._buckets.take(tenant_id, rate, max(1.0, rate * self._burst_seconds)):
+            raise rate_limited()
+        self._requests[tenant_id] = self._requests.get(tenant_id, 0) + 1
+        return tenant_id
+
+    def take_request_counts(self) -> dict[str, int]:
+        """The requests admitted per tenant since the last call (for app/tenants/usage.py)."""
+        counts, self._requests = self._requests, {}
+        return counts
+
+    def restore_request_counts(self, counts: dict[str, int]) -> None:
+        """Counts that could not be written: kept for the next attempt."""
+        for tenant_id, n in counts.items():
+            self._requests[tenant_id] = self._requests.get(tenant_id, 0) + n
+
+    def max_users(self, tenant_id: str) -> int:
+        """The most users (bots aside) the tenant may have; 0: no limit."""
+        tenant = self._by_id.get(tenant_id)
+        return tenant.max_users if tenant else 0
+
+    def max_storage_bytes(self, tenant_id: str) -> int:
+        tenant = self._by_id.get(tenant_id)
+        return tenant.max_storage_bytes if tenant else 0
+
+    def max_posts_per_day(self, tenant_id: str) -> int:
+        tenant = self._by_id.get(tenant_id)
+        return tenant.max_posts_per_day if tenant else 0
+
+    def post_limited(self) -> list[str]:
+        """Tenants with a posts-per-day limit."""
+        return [t.id for t in self._by_id.values() if t.max_posts_per_day]
+
+    # The operator's view.
+
+    def get(self, tenant_id: str) -> Tenant:
+        tenant = self._by_id.get(tenant_id) or self._by_name.get(tenant_id)
+        if tenant is None:
+            raise AppError(404, "api.tenant.get.app_error", "Unable to find the tenant.")
+        return tenant
+
+    def page_of(self, page: int, per_page: int) -> list[Tenant]:
+        ordered = sorted(self._by_id.values(), key=lambda t: (t.create_at, t.id))
+        return ordered[page * per_page : (page + 1) * per_page]
+
+    @property
+    def count(self) -> int:
+        return len(self._by_id)
+
+    # Changes.
+
+    def check_name(self, name: str) -> None:
+        if not NAME.match(name) or name in RESERVED_NAMES:
+            raise invalid_param("name")
+
+    def check_domains(self, domains: list[str]) -> list[str]:
+        cleaned = sorted({d.strip().lower().rstrip(".") for d in domains})
+        if len(cleaned) > MAX_DOMAINS or not all(DOMAIN.match(d) for d in cleaned):
+            raise invalid_param("domains")
+        if self._base and any(d == self._base or d.endswith("." + self._base) for d in cleaned):
+            # Names under the base domain are the tenants' own subdomains.
+            raise invalid_param("domains")
+        return cleaned
+
+    async def do_create(
+        self, name: str, display_name: str, domains: list[str], database: str = ""
+    ) -> Tenant:
+        name = name.strip().lower()
+        self.check_name(name)
+        if len(display_name) > DISPLAY_NAME_MAX:
+            raise invalid_param("display_name")
+        if database not in self._db.names():
+            raise invalid_param("database")
+        cleaned = self.check_domains(domains)
+        now = now_ms()
+        tenant = Tenant(new_id(), name, display_name or name, ACTIVE, now, now, cleaned)
+        tenant.database = database
+        async with self._across_write() as conn:
+            if not await tenant_store.insert_tenant(conn, tenant):
+                raise AppError(400, "api.tenant.create.name_taken.app_error", "That name is taken.")
+            if not await tenant_store.set_domains(conn, tenant.id, cleaned):
+                raise _domain_taken()
+        return await self._changed(tenant.id)
+
+    async def do_set_domains(self, tenant_id: str, domains: list[str]) -> Tenant:
+        tenant = self.get(tenant_id)
+        cleaned = self.check_domains(domains)
+        async with self._across_write() as conn:
+            if not await tenant_store.set_domains(conn, tenant.id, cleaned):
+                raise _domain_taken()
+        return await self._changed(tenant.id)
+
+    async def do_set_state(self, tenant_id: str, state: str) -> Tenant:
+        if state not in STATES:
+            raise invalid_param("state")
+        tenant = self.get(tenant_id)
+        if tenant.state == DELETING:
+            raise no_such_tenant()
+        if tenant.state == MOVING:
+            raise moving()
+        async with self._across_write() as conn:
+            await tenant_store.set_state(conn, tenant.id, state, now_ms())
+        return await self._changed(tenant.id)
+
+    async def do_set_moving(self, tenant_id: str) -> Tenant:
+        """Read-only on every node from now on (app/tenants/mover.py)."""
+        async with self._across_write() as conn:
+            await tenant_store.set_state(conn, tenant_id, MOVING, now_ms())
+        return await self._changed(tenant_id)
+
+    async def do_place(self, tenant_id: str, database: str) -> Tenant:
+        """The tenant's rows are in ``database`` now, and may change again."""
+        async with self._across_write() as conn:
+            await tenant_store.set_placement(conn, tenant_id, database, ACTIVE, now_ms())
+        return await self._changed(tenant_id)
+
+    async def do_set_limits(self, tenant_id: str, limits: dict[str, float]) -> Tenant:
+        """A tenant's own limits (names as in ``Tenant.to_dict()["limits"]``; those not
+        given stay); 0: the deployment's default rate, or no limit."""
+        tenant = self.get(tenant_id)
+        changed = replace(tenant)
+        for name, value in limits.items():
+            top = LIMIT_MAXIMA.get(name)
+            if top is None:
+                raise invalid_param(name)
+            if not 0 <= value <= top:
+                raise invalid_param(name)
+            setattr(changed, name, float(value) if name == "requests_per_second" else int(value))
+        async with self._across_write() as conn:
+            await tenant_store.set_limits(conn, changed, now_ms())
+        return await self._changed(tenant.id)
+
+    async def do_delete(self, tenant_id: str) -> Tenant:
+        """Mark the tenant for deletion: from now on it answers like one that does not
+        exist, and the reaper (app/tenants/reaper.py) removes its data."""
+        tenant = self.get(tenant_id)
+        if tenant.id == DEFAULT_TENANT_ID:
+            raise AppError(
+                400, "api.tenant.delete.default.app_error", "The default tenant cannot be deleted."
+            )
+        if tenant.state == MOVING:
+            raise moving()
+        async with self._across_write() as conn:
+            await tenant_store.set_state(conn, tenant.id, DELETING, now_ms())
+        return await self._changed(tenant.id)
+
+    async def forget(self, tenant_id: str) -> None:
+        """The tenant's data and row are gone: drop it here and on every node."""
+        await self.reload_one(tenant_id)
+        await self._bus.publish([internal_event("", TENANTS_CHANGED, {"tenant_id": tenant_id})])
+
+    async def do_suspend(self, tenant_id: str) -> Tenant:
+        return await self.do_set_state(tenant_id, SUSPENDED)
+
+    async def do_resume(self, tenant_id: str) -> Tenant:
+        return await self.do_set_state(tenant_id, ACTIVE)
+
+    async def _changed(self, tenant_id: str) -> Tenant:
+        """This node sees the change at once; the others when the event reaches them."""
+        tenant = await self.reload_one(tenant_id)
+        assert tenant is not None
+        await self._bus.publish([internal_event("", TENANTS_CHANGED, {"tenant_id": tenant_id})])
+        return tenant
+
+
+def _domain_taken() -> AppError:
+    return AppError(
+        400, "api.tenant.domains.taken.app_error", "A domain is already another tenant's."
+    )

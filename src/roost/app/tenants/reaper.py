@@ -1,0 +1,90 @@
+"""Removing deleted tenants' data: files, then every tenant-scoped table, in bounded
+batches, each in a short transaction of its own, so the rest of the deployment never
+waits on a large tenant going away.
+
+Every node runs a reaper: it wakes when told (the node that took the delete) and polls
+otherwise, so a deletion left by a node that stopped is finished by another. Two nodes
+working on the same tenant only repeat deletes that find nothing. The tenant's directory
+row goes last; until then the tenant answers like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from roost.app.tenants.directory import TenantDirectory
+from roost.filestore import FileStore
+from roost.filestore.keys import all_keys
+from roost.store.db.database import Database
+from roost.store.tenants import purge as tenant_purge
+from roost.tenancy.scope import across_tenants, tenant_scope
+
+log = logging.getLogger("roost.tenancy")
+
+
+class TenantReaper:
+    def __init__(
+        self,
+        db: Database,
+        store: FileStore,
+        directory: TenantDirectory,
+        batch: int,
+        interval_seconds: float,
+    ) -> None:
+        self._db = db
+        self._store = store
+        self._directory = directory
+        self._batch = batch
+        self._interval = interval_seconds
+        self._wake = asyncio.Event()
+        self.rows_deleted = 0
+
+    def nudge(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._interval)
+            self._wake.clear()
+            try:
+                await self.reap()
+            except Exception:
+                log.exception("removing deleted tenants failed; retrying")
+
+    async def reap(self) -> int:
+        """Remove every tenant marked for deletion; returns how many were finished."""
+        with across_tenants():
+            async with self._db.read(primary=True) as conn:
+                doomed = await tenant_purge.deleting(conn)
+        for tenant_id in doomed:
+            with tenant_scope(tenant_id):
+                await self._purge(tenant_id)
+        return len(doomed)
+
+    async def _purge(self, tenant_id: str) -> None:
+        # Files first: their objects, then their rows (a store failure leaves the rows,
+        # so the next round finds the objects again).
+        while True:
+            async with self._db.read(primary=True) as conn:
+                ids = await tenant_purge.file_ids(conn, tenant_id, self._batch)
+            if not ids:
+                break
+            await self._store.delete([k for f in ids for k in all_keys(tenant_id, f)])
+            async with self._db.write() as conn:
+                await tenant_purge.forget_files(conn, tenant_id, ids)
+        for table in tenant_purge.tenant_tables():
+            while True:
+                async with self._db.write() as conn:
+                    deleted = await tenant_purge.delete_batch(conn, table, tenant_id, self._batch)
+                self.rows_deleted += deleted
+                if deleted < self._batch:
+                    break
+                await asyncio.sleep(0)  # let requests in between batches
+        with across_tenants():  # the directory's own rows
+            async with self._db.write() as conn:
+                await tenant_purge.remove_tenant(conn, tenant_id)
+        await self._directory.forget(tenant_id)
+        log.info("tenant %s deleted", tenant_id)

@@ -1,0 +1,5 @@
+"""``python -m roost.cli``: the same command as ``roost``."""
+
+from roost.cli.main import main
+
+main()

@@ -1,0 +1,158 @@
+"""The ``roost`` command: serve, migrate, user, version."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import click
+
+from roost import MATTERMOST_COMPAT_VERSION, __version__
+from roost.config import Settings, load_settings
+from roost.model.user import User
+
+
+@click.group()
+def main() -> None:
+    """Roost, a team-chat server that speaks Mattermost's API v4."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default 0.0.0.0).")
+@click.option("--port", default=None, type=int, help="Port to listen on (default 8065).")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port. More than one needs PostgreSQL and "
+    "ROOST_REDIS_URL, which carries events between them as between nodes.",
+)
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Run the server: the API, the WebSocket and the web client."""
+    import uvicorn
+
+    settings = load_settings()
+    if workers > 1:
+        if not settings.redis_url or settings.effective_database_url.startswith("sqlite"):
+            raise click.UsageError(
+                "--workers above 1 needs ROOST_DATABASE_URL (PostgreSQL) and ROOST_REDIS_URL"
+            )
+        from roost.store.db.migrate import upgrade_all
+
+        upgrade_all(settings)
+        _share_metrics_between_workers()
+        target: object = "roost.server:app_for_worker"
+    else:
+        from roost.server import create_app
+
+        target = create_app(settings)
+    uvicorn.run(
+        target,  # type: ignore[arg-type]
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
+        host=host or settings.host,
+        port=port if port is not None else settings.port,
+        log_level=settings.log_level,
+        loop="uvloop" if sys.platform != "win32" else "asyncio",
+        http="httptools",
+        ws="websockets-sansio",
+        ws_max_size=64 * 1024,
+        access_log=False,
+        timeout_keep_alive=settings.http_keepalive_seconds,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
+
+
+def _share_metrics_between_workers() -> None:
+    """Workers write their metrics to files in one fresh folder, so that a scrape of any
+    of them reports the whole node (prometheus_client's multiprocess mode)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from roost.metrics import MULTIPROCESS_ENV
+
+    folder = tempfile.mkdtemp(prefix="roost-metrics-")
+    os.environ[MULTIPROCESS_ENV] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from roost.store.db.migrate import upgrade_all
+
+    settings = load_settings()
+    upgrade_all(settings)
+    click.echo("database is up to date")
+
+
+@main.command()
+def version() -> None:
+    """Print Roost's version and the Mattermost API version it speaks."""
+    click.echo(f"roost {__version__} (Mattermost API compatible with {MATTERMOST_COMPAT_VERSION})")
+
+
+@main.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("create")
+@click.option("--email", required=True)
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--system-admin", is_flag=True, default=False)
+def user_create(email: str, username: str, password: str, system_admin: bool) -> None:
+    """Create a user (the first user of a server is always a system admin)."""
+    from roost.app.kernel.errors import AppError
+
+    settings = load_settings()
+    try:
+        user_obj = asyncio.run(_create_user(settings, email, username, password, system_admin))
+    except AppError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"created user {user_obj.username} ({user_obj.id}) roles={user_obj.roles}")
+
+
+async def _create_user(
+    settings: Settings, email: str, username: str, password: str, system_admin: bool
+) -> User:
+    from roost.server import build_services
+    from roost.store.db.migrate import migrate_all
+    from roost.tenancy import DEFAULT_TENANT_ID
+    from roost.tenancy.scope import enter_tenant
+
+    enter_tenant(DEFAULT_TENANT_ID)  # this command's one task works for it
+    await migrate_all(settings)
+    services = build_services(settings)
+    try:
+        return await services.users.do_create_user(
+            DEFAULT_TENANT_ID,
+            username=username,
+            email=email,
+            password=password,
+            system_admin=system_admin,
+            actor=None,
+        )
+    finally:
+        await services.db.close()
+
+
+from roost.cli.loadtest import loadtest  # noqa: E402  (its own module; registered here)
+
+main.add_command(loadtest)
+
+from roost.cli.tenants import tenant  # noqa: E402  (its own module; registered here)
+
+main.add_command(tenant)
+from roost.cli.plugins import plugin  # noqa: E402  (its own module; registered here)
+
+main.add_command(plugin)
+
+
+if __name__ == "__main__":
+    main()
