@@ -44,9 +44,9 @@ import httpx
 
 from bench.common import machine, percentile
 from roost.app.kernel.context import Actor
+from roost.compose import build_services
 from roost.config import Settings
 from roost.plugin_runtime.bundle import read_bundle
-from roost.server import build_services
 from roost.store.db.migrate import upgrade_async
 from roost.tenancy import DEFAULT_TENANT_ID
 from roost.tenancy.scope import enter_tenant

@@ -121,7 +121,7 @@ def user_create(email: str, username: str, password: str, system_admin: bool) ->
 async def _create_user(
     settings: Settings, email: str, username: str, password: str, system_admin: bool
 ) -> User:
-    from roost.server import build_services
+    from roost.compose import build_services
     from roost.store.db.migrate import migrate_all
     from roost.tenancy import DEFAULT_TENANT_ID
     from roost.tenancy.scope import enter_tenant

@@ -27,7 +27,7 @@ def _run(action: Callable[[Any, Any], Awaitable[T]]) -> T:
     from roost.tenancy.scope import tenant_scope
 
     async def main() -> T:
-        from roost.server import build_services
+        from roost.compose import build_services
         from roost.store.db.migrate import migrate_all
 
         settings = load_settings()

@@ -25,7 +25,7 @@ def _run(action: Callable[[TenantDirectory], Awaitable[T]]) -> T:
 
 def _run_with(action: Callable[[Services], Awaitable[T]]) -> T:
     from roost.app.kernel.errors import AppError
-    from roost.server import build_services
+    from roost.compose import build_services
     from roost.store.db.migrate import migrate_all
 
     settings = load_settings()

@@ -17,7 +17,9 @@ from typing import Any
 from roost.app.files.names import clean_name, extension, mime_type
 from roost.app.kernel.context import Actor
 from roost.app.kernel.errors import AppError
+from roost.app.kernel.lifecycle import LifecycleHook
 from roost.app.kernel.upload_spool import Spool
+from roost.app.posts.hooks import PostHook
 from roost.app.posts.posts import Posts
 from roost.model.channel import Channel
 from roost.model.post import Post, Reaction
@@ -44,7 +46,7 @@ def _unavailable(plugin_id: str) -> AppError:
     )
 
 
-class PluginHooks:
+class PluginHooks(PostHook, LifecycleHook):
     def __init__(self, runtime: PluginRuntime, posts: Posts) -> None:
         self._rt = runtime.dispatch
         self._files = runtime.files

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from cachetools import LRUCache
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
+from roost.app.kernel.read_cache import ReadCache
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
@@ -169,10 +169,9 @@ class Channels:
         self.hooks = hooks or LifecycleHooks()
         self._bus = bus
         self.typing_member_limit = typing_member_limit
-        self._members: LRUCache[tuple[str, str], frozenset[str]] = LRUCache(MEMBER_CACHE_SIZE)
-        self._meta: LRUCache[tuple[str, str], Channel] = LRUCache(META_CACHE_SIZE)
-        # Bumped on every invalidation: a read that raced one is not cached.
-        self._epoch = 0
+        # A read that raced an invalidation is not cached (ReadCache's token).
+        self._members: ReadCache[tuple[str, str], frozenset[str]] = ReadCache(MEMBER_CACHE_SIZE)
+        self._meta: ReadCache[tuple[str, str], Channel] = ReadCache(META_CACHE_SIZE)
         # Membership events also arrive from other nodes once the bus spans them.
         bus.subscribe(self._on_event)
 
@@ -184,11 +183,10 @@ class Channels:
         cached = self._members.get(key)
         if cached is not None:
             return cached
-        epoch = self._epoch
+        token = self._members.token()
         async with self._db.read() as conn:
             ids = frozenset(await channel_store.member_user_ids(conn, tenant_id, channel_id))
-        if epoch == self._epoch:
-            self._members[key] = ids
+        self._members.fill(token, [(key, ids)])
         return ids
 
     async def meta(self, tenant_id: str, channel_id: str) -> Channel | None:
@@ -198,22 +196,21 @@ class Channels:
         cached = self._meta.get(key)
         if cached is not None:
             return cached
-        epoch = self._epoch
+        token = self._meta.token()
         async with self._db.read() as conn:
             channel = await channel_store.get_channel(conn, tenant_id, channel_id)
-        if channel is not None and epoch == self._epoch:
-            self._meta[key] = channel
+        if channel is not None:
+            self._meta.fill(token, [(key, channel)])
         return channel
 
     def invalidate(self, tenant_id: str, channel_id: str | None = None) -> None:
         """Forget one channel's members, or (no id) every channel's."""
-        self._epoch += 1
         if channel_id is None:
             self._members.clear()
             self._meta.clear()
         else:
-            self._members.pop((tenant_id, channel_id), None)
-            self._meta.pop((tenant_id, channel_id), None)
+            self._members.forget((tenant_id, channel_id))
+            self._meta.forget((tenant_id, channel_id))
 
     def _on_event(self, event: Event) -> None:
         if event.name == RESYNC or event.name == "leave_team":

@@ -26,6 +26,7 @@ from roost.app.integrations.posts import IntegrationMessage, IntegrationPoster
 from roost.app.integrations.slack_format import check_attachments
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
+from roost.app.posts.hooks import PostHook
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
@@ -71,7 +72,7 @@ def disabled() -> errors.AppError:
     )
 
 
-class OutgoingWebhooks:
+class OutgoingWebhooks(PostHook):
     def __init__(
         self,
         db: Database,
@@ -249,18 +250,6 @@ class OutgoingWebhooks:
         await self._bus.publish([internal_event(tenant_id, HOOKS_CHANGED, {"team_id": team_id})])
 
     # Firing (a PostHook: only has_posted does anything).
-
-    async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
-        return post
-
-    async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post:
-        return new
-
-    async def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
-        return None
-
-    async def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
-        return None
 
     @property
     def wants_after(self) -> bool:

@@ -20,6 +20,7 @@ from roost.app.integrations.slack_format import check_attachments, give_action_i
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.posts import access as post_access
+from roost.app.posts.hooks import PostHook
 from roost.app.posts.posts import PostPatch, Posts
 from roost.ids import is_valid_id, new_id
 from roost.model.channel import Channel
@@ -53,7 +54,7 @@ def find_action(post: Post, action_id: str) -> dict[str, Any] | None:
     return None
 
 
-class ActionIds:
+class ActionIds(PostHook):
     """A PostHook giving every action in a post's attachments an id."""
 
     async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
@@ -64,15 +65,6 @@ class ActionIds:
 
     async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post:
         return await self.will_post(actor, new, channel)
-
-    async def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
-        return None
-
-    async def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
-        return None
-
-    async def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
-        return None
 
 
 class PostActions:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from roost.app.kernel.upload_spool import Spool
 from roost.model.channel import Channel
@@ -23,44 +23,52 @@ from roost.model.user import User
 log = logging.getLogger(__name__)
 
 
-class LifecycleHook(Protocol):
-    async def user_will_log_in(self, tenant_id: str, user: User) -> None: ...
+class LifecycleHook:
+    """One participant; override what it needs (the defaults do nothing)."""
+
+    async def user_will_log_in(self, tenant_id: str, user: User) -> None:
+        return None
 
     async def file_will_be_uploaded(
         self, tenant_id: str, user_id: str, channel_id: str, spool: Spool
-    ) -> None: ...
+    ) -> None:
+        return None
 
-    async def user_created(self, tenant_id: str, user: User) -> None: ...
+    async def user_created(self, tenant_id: str, user: User) -> None:
+        return None
 
-    async def reaction_added(self, tenant_id: str, reaction: Reaction) -> None: ...
+    async def reaction_added(self, tenant_id: str, reaction: Reaction) -> None:
+        return None
 
-    async def reaction_removed(self, tenant_id: str, reaction: Reaction) -> None: ...
+    async def reaction_removed(self, tenant_id: str, reaction: Reaction) -> None:
+        return None
 
-    async def channel_created(self, tenant_id: str, channel: Channel) -> None: ...
+    async def channel_created(self, tenant_id: str, channel: Channel) -> None:
+        return None
 
     async def joined_channel(
         self, tenant_id: str, channel_id: str, user_id: str, actor_id: str
-    ) -> None: ...
+    ) -> None:
+        return None
 
     async def left_channel(
         self, tenant_id: str, channel_id: str, user_id: str, actor_id: str
-    ) -> None: ...
+    ) -> None:
+        return None
 
-    async def joined_team(
-        self, tenant_id: str, team_id: str, user_id: str, actor_id: str
-    ) -> None: ...
+    async def joined_team(self, tenant_id: str, team_id: str, user_id: str, actor_id: str) -> None:
+        return None
 
-    async def left_team(
-        self, tenant_id: str, team_id: str, user_id: str, actor_id: str
-    ) -> None: ...
+    async def left_team(self, tenant_id: str, team_id: str, user_id: str, actor_id: str) -> None:
+        return None
 
-    async def websocket_connected(
-        self, tenant_id: str, user_id: str, connection_id: str
-    ) -> None: ...
+    async def websocket_connected(self, tenant_id: str, user_id: str, connection_id: str) -> None:
+        return None
 
     async def websocket_disconnected(
         self, tenant_id: str, user_id: str, connection_id: str
-    ) -> None: ...
+    ) -> None:
+        return None
 
 
 Call = Callable[[LifecycleHook], Coroutine[Any, Any, None]]
@@ -75,8 +83,9 @@ class LifecycleHooks:
         self._hooks: list[LifecycleHook] = []
         self._running: set[asyncio.Task[None]] = set()
 
-    def add(self, hook: LifecycleHook) -> None:
-        self._hooks.append(hook)
+    def set(self, hooks: list[LifecycleHook]) -> None:
+        """The hooks, in their declared order (``roost.compose``)."""
+        self._hooks = list(hooks)
 
     @property
     def active(self) -> bool:

@@ -2,13 +2,13 @@
 (which may change or reject a post before it is written) and integrations such as
 outgoing webhooks (which react after it is written).
 
-``Posts`` holds one ``PostHooks``; the composition root adds each hook in order. With
-no hook added, nothing here costs more than a length check on the hot path, and a hook
-added for one side only (before the write, or after it) costs nothing on the other. A
-hook that is always added but often idle (plugins, when none is enabled) says so with a
-``wants_after`` property, read before each post: False, and no task is made for it. A
-hook idle for some tenants only (plugins, enabled per tenant) may also have a
-``wants_after_in(tenant_id)`` method: False, and that tenant's posts make no task for it.
+``Posts`` holds one ``PostHooks``; the composition root (``roost.compose``) sets the
+hooks in their declared order. With no hook, nothing here costs more than a length check
+on the hot path, and a hook that overrides one side only (before the write, or after it)
+costs nothing on the other. A hook that is always present but often idle (plugins, when
+none is enabled) says so with ``wants_after``, read before each post: False, and no task
+is made for it; one idle for some tenants only (plugins, enabled per tenant) answers
+``wants_after_in(tenant_id)``: False, and that tenant's posts make no task for it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any, Protocol
+from typing import Any
 
 from roost.app.kernel.context import Actor
 from roost.model.channel import Channel
@@ -25,25 +25,52 @@ from roost.model.post import Post
 log = logging.getLogger(__name__)
 
 
-class PostHook(Protocol):
-    """One participant. ``will_*`` run before the write, in the request, in the order the
-    hooks were added, each seeing the post the previous one returned; raising
+class PostHook:
+    """One participant; override the methods it needs (the defaults change nothing).
+    ``will_*`` run before the write, in the request, in the order the hooks are
+    declared (``roost.compose``), each seeing the post the previous one returned; raising
     ``AppError`` rejects the post with that error. ``has_*`` run after the commit, off
     the request path, on the node that made the change (never once per node).
 
-    Optionally, ``wants_after`` (a bool property, cheap): False when ``has_*`` would do
-    nothing right now, so no task is scheduled for it; and ``wants_after_in(tenant_id)``
-    (cheap): the same for one tenant's posts."""
+    A hook takes part on the sides whose methods it overrides: one that overrides no
+    ``will_*`` costs nothing before the write, one that overrides no ``has_*`` makes no
+    task after it. ``wants_after`` (cheap): False when ``has_*`` would do nothing right
+    now, so no task is made; ``wants_after_in(tenant_id)`` (cheap): the same for one
+    tenant's posts."""
 
-    async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post: ...
+    @property
+    def wants_after(self) -> bool:
+        return True
 
-    async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post: ...
+    def wants_after_in(self, tenant_id: str) -> bool:
+        return True
 
-    async def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None: ...
+    async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
+        return post
 
-    async def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None: ...
+    async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post:
+        return new
 
-    async def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None: ...
+    async def has_posted(self, actor: Actor, post: Post, channel: Channel) -> None:
+        return None
+
+    async def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
+        return None
+
+    async def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
+        return None
+
+
+def _changes_posts(kind: type[PostHook]) -> bool:
+    return kind.will_post is not PostHook.will_post or kind.will_update is not PostHook.will_update
+
+
+def _hears_of_posts(kind: type[PostHook]) -> bool:
+    return (
+        kind.has_posted is not PostHook.has_posted
+        or kind.has_updated is not PostHook.has_updated
+        or kind.has_deleted is not PostHook.has_deleted
+    )
 
 
 class PostHooks:
@@ -52,13 +79,11 @@ class PostHooks:
         self._after: list[PostHook] = []
         self._running: set[asyncio.Task[None]] = set()
 
-    def add(self, hook: PostHook, before: bool = True, after: bool = True) -> None:
-        """Add a hook; ``before=False`` or ``after=False`` for one that only needs one
-        side, so posts do not pay for calls that do nothing (a task per post)."""
-        if before:
-            self._before.append(hook)
-        if after:
-            self._after.append(hook)
+    def set(self, hooks: list[PostHook]) -> None:
+        """The hooks, in their declared order (``roost.compose``); each takes part on
+        the sides it overrides, so posts do not pay for calls that do nothing."""
+        self._before = [h for h in hooks if _changes_posts(type(h))]
+        self._after = [h for h in hooks if _hears_of_posts(type(h))]
 
     @property
     def changes(self) -> bool:
@@ -112,7 +137,6 @@ class PostHooks:
 
 
 def _wants_after(hook: PostHook, tenant_id: str | None = None) -> bool:
-    if not getattr(hook, "wants_after", True):
+    if not hook.wants_after:
         return False
-    in_tenant = getattr(hook, "wants_after_in", None) if tenant_id is not None else None
-    return in_tenant is None or bool(in_tenant(tenant_id))
+    return tenant_id is None or hook.wants_after_in(tenant_id)

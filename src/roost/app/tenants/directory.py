@@ -35,9 +35,10 @@ from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.event import Event, internal_event
 from roost.model.tenant import ACTIVE, DELETING, MOVING, STATES, SUSPENDED, Tenant
-from roost.store.db.database import AT_HOME, Database, Placement
+from roost.store.db.database import Database
 from roost.store.tenants import directory as tenant_store
 from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.placement import Placement, Placements
 from roost.tenancy.scope import across_tenants
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class TenantDirectory:
         self,
         db: Database,
         bus: Bus,
+        placements: Placements,
         base_domain: str = "",
         refresh_seconds: float = 30.0,
         requests_per_second: float = 0.0,
@@ -128,9 +130,8 @@ class TenantDirectory:
         self._by_id: dict[str, Tenant] = {}
         self._by_name: dict[str, Tenant] = {}
         self._by_domain: dict[str, Tenant] = {}
-        # Only tenants away from the directory's database, or read-only, are listed.
-        self._placements: dict[str, Placement] = {}
-        db.place_with(self.placement, self.read_only)
+        # What the database router reads: written here as tenants load and change.
+        self._placements = placements
         self._reloading: set[asyncio.Task[Tenant | None]] = set()
         self._timer: asyncio.Task[None] | None = None
         bus.subscribe(self._on_event)
@@ -169,7 +170,7 @@ class TenantDirectory:
         self._by_id = {t.id: t for t in found}
         self._by_name = {t.name: t for t in found}
         self._by_domain = {d: t for t in found for d in t.domains}
-        self._placements = {t.id: _placement_of(t) for t in found if _placement_of(t) != AT_HOME}
+        self._placements.replace((t.id, _placement_of(t)) for t in found)
 
     async def reload_one(self, tenant_id: str) -> Tenant | None:
         """Re-read one tenant (after a change): the cost does not grow with the number
@@ -181,13 +182,12 @@ class TenantDirectory:
             self._by_name.pop(old.name, None)
             for domain in old.domains:
                 self._by_domain.pop(domain, None)
-        self._placements.pop(tenant_id, None)
+        self._placements.set(tenant_id, None)
         for tenant in found:
             self._by_id[tenant.id] = tenant
             self._by_name[tenant.name] = tenant
             self._by_domain.update(dict.fromkeys(tenant.domains, tenant))
-            if _placement_of(tenant) != AT_HOME:
-                self._placements[tenant.id] = _placement_of(tenant)
+            self._placements.set(tenant.id, _placement_of(tenant))
         return found[0] if found else None
 
     async def _refresh(self) -> None:
@@ -225,7 +225,7 @@ class TenantDirectory:
         return tenant.id
 
     def read_only(self) -> list[str]:
-        return [t for t, p in self._placements.items() if not p.writable]
+        return self._placements.read_only()
 
     def site_url(self, tenant_id: str) -> str:
         """Where the tenant is served, for the links Roost hands out (command response
@@ -247,7 +247,7 @@ class TenantDirectory:
     def placement(self, tenant_id: str) -> Placement:
         """Where the tenant's rows are and whether they may change (every transaction
         asks: memory only)."""
-        return self._placements.get(tenant_id, AT_HOME)
+        return self._placements.of(tenant_id)
 
     def admit(self, host: str) -> str:
         """``resolve``, then the tenant's request rate: AppError 429 beyond it."""

@@ -10,15 +10,15 @@ its writes are refused here, whoever makes them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from roost.store.db.engines import Cluster, async_url, is_unavailable
 from roost.store.db.replicas import ReplicaSet
+from roost.tenancy.placement import AT_HOME, HOME, Placement, Placements
 from roost.tenancy.scope import ALL_TENANTS, current_database, current_tenant
 
 __all__ = [
@@ -33,17 +33,6 @@ __all__ = [
 
 # Row-level security reads the transaction's tenant from this setting (migration 0012).
 _ENTER_TENANT = text("SELECT set_config('roost.tenant_id', :tenant, true)")
-
-HOME = ""  # the directory's database
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    database: str = HOME
-    writable: bool = True
-
-
-AT_HOME = Placement()
 
 
 class TenantReadOnly(Exception):
@@ -68,11 +57,12 @@ class Database:
         replica_urls: Sequence[str] = (),
         replica_max_lag_seconds: float = 5.0,
         shard_urls: Mapping[str, str] | None = None,
+        placements: Placements | None = None,
     ) -> None:
         self.home = Cluster(url, pool_size, replica_urls, replica_max_lag_seconds)
         self.shards = {name: Cluster(u, pool_size) for name, u in (shard_urls or {}).items()}
-        self._place: Callable[[str], Placement] = lambda _tenant: AT_HOME
-        self._read_only: Callable[[], Collection[str]] = frozenset
+        # Written by the tenant directory; everyone is at home without one (tools, tests).
+        self.placements = placements if placements is not None else Placements()
 
     # The directory's database, as single-database code knows it.
 
@@ -94,17 +84,9 @@ class Database:
 
     # Placement.
 
-    def place_with(
-        self, placement: Callable[[str], Placement], read_only: Callable[[], Collection[str]]
-    ) -> None:
-        """Where each tenant's rows are, whether they may change, and which may not
-        (the directory's)."""
-        self._place = placement
-        self._read_only = read_only
-
     def read_only_tenants(self) -> Collection[str]:
         """Tenants whose rows must not change now: queues that span tenants skip them."""
-        return self._read_only()
+        return self.placements.read_only()
 
     def names(self) -> list[str]:
         """Every database by name: '' (the directory's) first."""
@@ -119,16 +101,16 @@ class Database:
             raise UnknownDatabase(name) from None
 
     def database_of(self, tenant_id: str) -> str:
-        return self._place(tenant_id).database
+        return self.placements.of(tenant_id).database
 
     def writable(self, tenant_id: str) -> bool:
-        return self._place(tenant_id).writable
+        return self.placements.of(tenant_id).writable
 
     def _route(self, writing: bool) -> tuple[Cluster, str]:
         tenant = current_tenant()
         if tenant == ALL_TENANTS:
             return self.cluster(current_database()), tenant
-        placement = self._place(tenant)
+        placement = self.placements.of(tenant)
         if writing and not placement.writable:
             raise TenantReadOnly(tenant)
         return self.cluster(placement.database), tenant

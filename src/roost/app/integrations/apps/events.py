@@ -32,6 +32,7 @@ from roost.app.integrations.outbound import OutboundError
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.posts import access as post_access
+from roost.app.posts.hooks import PostHook
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import is_valid_id, new_id
@@ -75,7 +76,7 @@ def _matches(sub: Subscription, team_id: str, channel_id: str) -> bool:
     )
 
 
-class AppEvents:
+class AppEvents(PostHook):
     def __init__(
         self,
         db: Database,
@@ -306,15 +307,3 @@ class AppEvents:
             post.user_id,
             lambda: {"post": post.to_dict(), "channel": channel.to_dict()},
         )
-
-    async def will_post(self, actor: Actor, post: Post, channel: Channel) -> Post:
-        return post
-
-    async def will_update(self, actor: Actor, new: Post, old: Post, channel: Channel) -> Post:
-        return new
-
-    async def has_updated(self, actor: Actor, new: Post, old: Post, channel: Channel) -> None:
-        return None
-
-    async def has_deleted(self, actor: Actor, post: Post, channel: Channel) -> None:
-        return None

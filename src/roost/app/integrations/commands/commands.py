@@ -1,7 +1,8 @@
 """Slash commands: managing a team's custom commands, and running ``/trigger text``.
 
-A trigger is looked up in order: the built-ins, the team's custom commands, then each
-``CommandProvider`` (plugins) as added; the first to answer wins.
+A trigger is offered to each ``CommandProvider`` in the precedence order that
+``roost.compose`` declares (plugins, apps, the team's custom commands, built-ins); the
+first to answer wins.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app.integrations.access import check_can_manage, is_team_member
-from roost.app.integrations.commands.builtin import team_name
-from roost.app.integrations.commands.custom import CustomCommands
 from roost.app.integrations.commands.providers import CommandProvider
 from roost.app.integrations.commands.replies import CommandReplies
 from roost.app.integrations.fields import bool_field, text_field, url_field
@@ -67,29 +66,23 @@ def _provided_as_command(provided: ProvidedCommand, team_id: str) -> dict[str, A
 
 
 class Commands:
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        builtins: Sequence[CommandProvider],
-        custom: CustomCommands,
-        replies: CommandReplies,
-        providers: Sequence[CommandProvider] = (),
-    ) -> None:
+    def __init__(self, db: Database, settings: Settings, replies: CommandReplies) -> None:
         self._db = db
         self._settings = settings
-        self._builtins = list(builtins)
-        self._custom = custom
         self._replies = replies
-        # Asked after the built-ins and custom commands, in order (plugins add theirs).
-        self.providers: list[CommandProvider] = list(providers)
+        # Who answers a trigger, asked in this order: set by roost.compose.
+        self._providers: list[CommandProvider] = []
+
+    def set_providers(self, providers: Sequence[CommandProvider]) -> None:
+        """The providers in precedence order: the first that answers a trigger wins."""
+        self._providers = list(providers)
 
     def _check_enabled(self) -> None:
         if not self._settings.enable_commands:
             raise disabled()
 
     def _provided(self, tenant_id: str) -> list[ProvidedCommand]:
-        return [c for p in (*self._builtins, *self.providers) for c in p.commands(tenant_id)]
+        return [c for p in self._providers for c in p.commands(tenant_id)]
 
     # Managing custom commands.
 
@@ -258,20 +251,7 @@ class Commands:
             root_id=root_id,
             parent_id=root_id,
         )
-        for provider in self._builtins:
-            answer = await provider.execute(actor, call)
-            if answer is not None:
-                return await self._answered(actor, call, answer)
-        if call.team_id:
-            async with self._db.read() as conn:
-                command = await command_store.by_trigger(
-                    conn, actor.tenant_id, call.team_id, call.trigger
-                )
-            if command is not None:
-                name = await team_name(self._db, actor.tenant_id, call.team_id)
-                answer = await self._custom.execute(actor, call, command, channel, name)
-                return await self._answered(actor, call, answer)
-        for provider in self.providers:
+        for provider in self._providers:
             answer = await provider.execute(actor, call)
             if answer is not None:
                 return await self._answered(actor, call, answer)

@@ -19,9 +19,11 @@ from roost.app.kernel.context import Actor
 from roost.clock import now_ms
 from roost.ids import is_valid_id, new_id
 from roost.model.channel import Channel
-from roost.model.command import EPHEMERAL, CommandCall, CommandResponse
+from roost.model.command import EPHEMERAL, CommandCall, CommandResponse, ProvidedCommand
 from roost.model.slash_command import METHOD_GET, Command, CommandWebhook
 from roost.model.webhook import FORM_CONTENT
+from roost.store.channels import channels as channel_store
+from roost.store.channels import teams as team_store
 from roost.store.db.database import Database
 from roost.store.integrations import commands as command_store
 
@@ -149,3 +151,31 @@ class CustomCommands:
         await self._replies.deliver(
             actor, hook.channel_id, hook.root_id, response, command.username, command.icon_url
         )
+
+
+class TeamCommands:
+    """The team's custom commands as one slash-command provider, so the order in which
+    providers are asked is declared in one place (``roost.compose``). They are listed
+    from the store with their teams, not through ``commands()``."""
+
+    def __init__(self, db: Database, custom: CustomCommands) -> None:
+        self._db = db
+        self._custom = custom
+
+    def commands(self, tenant_id: str) -> list[ProvidedCommand]:
+        return []
+
+    async def execute(self, actor: Actor, call: CommandCall) -> CommandResponse | None:
+        if not call.team_id:
+            return None
+        async with self._db.read() as conn:
+            command = await command_store.by_trigger(
+                conn, actor.tenant_id, call.team_id, call.trigger
+            )
+            if command is None:
+                return None
+            channel = await channel_store.get_channel(conn, actor.tenant_id, call.channel_id)
+            team = await team_store.get_team(conn, actor.tenant_id, call.team_id)
+        if channel is None:
+            return None
+        return await self._custom.execute(actor, call, command, channel, team.name if team else "")

@@ -1,0 +1,391 @@
+"""The one place that builds a node: every service from the settings, the hooks and
+slash-command providers in their declared order, and the background components in the
+order they start (they stop in reverse).
+
+Everything else receives what it needs from here; no module registers itself on another
+module's seam. Three orders are decided here and nowhere else:
+
+- ``POST_HOOKS``: who sees a post before it is written (each may change or reject it,
+  in this order) and who hears of it after the commit.
+- ``COMMAND_PRECEDENCE``: who answers a slash-command trigger that several could
+  answer. As in Mattermost, plugins override team commands and team commands override
+  built-ins; Roost's HTTP apps (Mattermost runs apps inside a plugin) come right after
+  the plugins. A team command cannot be created over a trigger already in use, so a clash
+  only arises when a plugin or app registers its trigger later.
+- the components list: what starts first and stops last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from roost import MATTERMOST_COMPAT_VERSION
+from roost.app.accounts.auth import Auth
+from roost.app.accounts.bots import Bots
+from roost.app.accounts.preferences import Preferences
+from roost.app.accounts.profile_images import ProfileImages
+from roost.app.accounts.statuses import Statuses
+from roost.app.accounts.users import Users
+from roost.app.channels.channels import Channels
+from roost.app.channels.direct import DirectChannels
+from roost.app.channels.members import ChannelMembers
+from roost.app.channels.teams import Teams
+from roost.app.files.files import Files
+from roost.app.files.sweeper import FileSweeper
+from roost.app.integrations.apps.apps import Apps
+from roost.app.integrations.apps.bindings import BindingsCache
+from roost.app.integrations.apps.commands import AppCommands
+from roost.app.integrations.apps.events import AppEvents
+from roost.app.integrations.apps.requests import AppRequests
+from roost.app.integrations.commands.builtin import MessageCommands
+from roost.app.integrations.commands.builtin_channel import ChannelCommands
+from roost.app.integrations.commands.commands import Commands
+from roost.app.integrations.commands.custom import CustomCommands, TeamCommands
+from roost.app.integrations.commands.providers import CommandProvider
+from roost.app.integrations.commands.replies import CommandReplies
+from roost.app.integrations.deliveries import DeliveryQueue
+from roost.app.integrations.incoming_webhooks import IncomingWebhooks
+from roost.app.integrations.integrations import Integrations
+from roost.app.integrations.outbound import OutboundHttp
+from roost.app.integrations.outbound_policy import OutboundPolicy
+from roost.app.integrations.outgoing_webhooks import OutgoingWebhooks
+from roost.app.integrations.post_actions import ActionIds, PostActions
+from roost.app.integrations.posts import IntegrationPoster
+from roost.app.kernel.health import Health
+from roost.app.kernel.lifecycle import LifecycleHooks
+from roost.app.plugins.kv import PluginKV
+from roost.app.plugins.plugins import Plugins
+from roost.app.posts.drafts import Drafts
+from roost.app.posts.hooks import PostHook
+from roost.app.posts.lists import PostLists
+from roost.app.posts.mentions import Mentions
+from roost.app.posts.posts import Posts
+from roost.app.posts.reactions import Reactions
+from roost.app.posts.search import Search
+from roost.app.posts.thread_fanout import FanoutWorker
+from roost.app.posts.threads import Threads
+from roost.app.services import Services
+from roost.app.tenants.directory import TenantDirectory
+from roost.app.tenants.export import TenantExport
+from roost.app.tenants.mover import TenantMover
+from roost.app.tenants.reaper import TenantReaper
+from roost.app.tenants.usage import TenantUsage
+from roost.bundled_plugins import catalog as bundled_catalog
+from roost.cluster.bus import Bus, LocalBus
+from roost.cluster.redis_bus import RedisBus
+from roost.cluster.redis_presence import RedisPresence
+from roost.config import Settings
+from roost.filestore import FileStore, open_store
+from roost.plugin_runtime.hooks import PluginHooks
+from roost.plugin_runtime.runtime import PluginRuntime
+from roost.realtime.hub import Hub
+from roost.realtime.presence import LocalPresence, Presence
+from roost.store.db.database import Database
+from roost.tenancy.placement import Placements
+
+# How often the hub drops WebSocket sessions past their resume window.
+HUB_SWEEP_SECONDS = 10.0
+
+
+@dataclass(slots=True)
+class Component:
+    """Something a node runs for as long as it serves: started in the components' order,
+    stopped in reverse. ``start``/``stop`` may be omitted."""
+
+    name: str
+    start: Callable[[], Awaitable[None]] | None = None
+    stop: Callable[[], Awaitable[None]] | None = None
+
+
+def worker(name: str, run: Callable[[], Awaitable[None]]) -> Component:
+    """A background loop: a task made at start, cancelled (and awaited) at stop."""
+    task: asyncio.Task[None] | None = None
+
+    async def start() -> None:
+        nonlocal task
+        task = asyncio.ensure_future(run())
+
+    async def stop() -> None:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return Component(name, start, stop)
+
+
+@dataclass(slots=True)
+class Node:
+    """What one server process runs."""
+
+    services: Services
+    hub: Hub
+    presence: Presence
+    plugins: PluginRuntime | None
+    components: list[Component] = field(default_factory=list)
+
+
+def build_services(settings: Settings) -> Services:
+    """Every use-case service with its hooks and command providers in place, plugins
+    excepted (``build_node`` adds them; the command line has no plugin runtime)."""
+    placements = Placements()
+    replica_urls = [u.strip() for u in settings.database_replica_urls.split(",") if u.strip()]
+    db = Database(
+        settings.effective_database_url,
+        settings.database_pool_size,
+        replica_urls,
+        settings.replica_max_lag_seconds,
+        settings.shard_urls,
+        placements,
+    )
+    bus: Bus = (
+        RedisBus(settings.redis_url, settings.redis_prefix) if settings.redis_url else LocalBus()
+    )
+    lifecycle = LifecycleHooks()
+    tenants = TenantDirectory(
+        db,
+        bus,
+        placements,
+        settings.tenant_base_domain,
+        settings.tenant_refresh_seconds,
+        settings.tenant_requests_per_second,
+        settings.tenant_request_burst_seconds,
+        settings.site_url,
+    )
+    auth = Auth(db, settings, bus, lifecycle)
+    users = Users(db, bus, settings, auth, lifecycle, max_users=tenants.max_users)
+    usage = TenantUsage(db, tenants, settings.tenant_usage_flush_seconds)
+    typing_limit = (
+        settings.max_notifications_per_channel if settings.enable_user_typing_messages else 0
+    )
+    channels = Channels(db, bus, typing_limit, lifecycle)
+    statuses = Statuses(db, bus)
+    mentions = Mentions(db, bus)
+    fanout = FanoutWorker(db, bus)
+    files = Files(
+        db,
+        _file_store(settings),
+        channels,
+        settings,
+        tenants.site_url,
+        lifecycle,
+        usage.check_storage,
+    )
+    services = Services(
+        settings=settings,
+        db=db,
+        bus=bus,
+        auth=auth,
+        users=users,
+        bots=Bots(db, settings, users, auth),
+        preferences=Preferences(db, bus),
+        statuses=statuses,
+        channels=channels,
+        drafts=Drafts(db, bus, settings, channels),
+        channel_members=ChannelMembers(db, bus, channels),
+        direct_channels=DirectChannels(db, bus, channels),
+        teams=Teams(db, bus, channels),
+        health=Health(db, bus),
+        posts=Posts(db, bus, settings, statuses, channels, mentions, fanout, usage=usage),
+        threads=Threads(db, bus, users, channels, mentions, fanout),
+        fanout=fanout,
+        search=Search(db),
+        post_lists=PostLists(db, users),
+        reactions=Reactions(db, bus, channels, lifecycle),
+        files=files,
+        tenants=tenants,
+        profile_images=ProfileImages(db, files.store, users, settings.max_image_pixels),
+        tenant_reaper=TenantReaper(
+            db, files.store, tenants, settings.tenant_delete_batch, settings.tenant_reap_seconds
+        ),
+        tenant_usage=usage,
+        tenant_export=TenantExport(db, tenants),
+        tenant_mover=TenantMover(
+            db, tenants, settings.tenant_move_grace_seconds, settings.tenant_delete_batch
+        ),
+        plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
+        plugin_kv=PluginKV(db),
+        lifecycle=lifecycle,
+    )
+    services.integrations = _integrations(services)
+    _declare_order(services, plugins=None)
+    return services
+
+
+def _integrations(s: Services) -> Integrations:
+    """The integration services share one outbound client (every call to an integration
+    passes its policy) and one poster."""
+    cfg = s.settings
+    http = OutboundHttp(
+        OutboundPolicy(cfg.outbound_allowed_hosts),
+        cfg.outbound_timeout_seconds,
+        cfg.outbound_max_response_bytes,
+    )
+    deliveries = DeliveryQueue(
+        s.db,
+        http,
+        cfg.delivery_max_attempts,
+        cfg.delivery_retry_base_seconds,
+        cfg.outbound_timeout_seconds,
+    )
+    site_url = s.tenants.site_url
+    poster = IntegrationPoster(s.users, s.posts, s.bus, cfg)
+    replies = CommandReplies(poster)
+    custom = CustomCommands(s.db, http, poster, replies, site_url)
+    bindings = BindingsCache(http, s.bus, cfg.app_bindings_ttl_seconds, site_url)
+    apps = Apps(s.db, s.bus, http, s.bots, s.auth, bindings, site_url)
+    app_requests = AppRequests(s.db, http, apps)
+    return Integrations(
+        outbound=http,
+        deliveries=deliveries,
+        incoming_webhooks=IncomingWebhooks(s.db, s.direct_channels, poster, cfg),
+        outgoing_webhooks=OutgoingWebhooks(s.db, s.bus, deliveries, poster, cfg),
+        commands=Commands(s.db, cfg, replies),
+        custom_commands=custom,
+        post_actions=PostActions(s.db, http, s.posts, poster),
+        post_action_ids=ActionIds(),
+        apps=apps,
+        app_requests=app_requests,
+        app_commands=AppCommands(apps, app_requests),
+        app_events=AppEvents(s.db, s.bus, apps, deliveries, site_url),
+        builtin_commands=[
+            MessageCommands(s.db, s.posts, s.statuses, s.direct_channels, s.users, s.search),
+            ChannelCommands(s.db, s.channels, s.channel_members, s.users),
+        ],
+    )
+
+
+def post_hooks(s: Services, plugins: PluginHooks | None) -> list[PostHook]:
+    """POST_HOOKS, in this order. Before the write: action ids are given to the post's
+    buttons, then plugins may change or reject the post. After the commit: outgoing
+    webhooks, apps' post subscriptions, then plugins. (A hook takes part on the sides
+    whose methods it overrides.)"""
+    i = s.integrations
+    return [
+        i.post_action_ids,
+        i.outgoing_webhooks,
+        i.app_events,
+        *([plugins] if plugins is not None else []),
+    ]
+
+
+def command_precedence(s: Services, plugins: PluginRuntime | None) -> list[CommandProvider]:
+    """COMMAND_PRECEDENCE: the first provider that answers a trigger wins (see the
+    module's docstring for why this order)."""
+    i = s.integrations
+    return [
+        *([plugins.commands] if plugins is not None else []),
+        i.app_commands,
+        TeamCommands(s.db, i.custom_commands),
+        *i.builtin_commands,
+    ]
+
+
+def _declare_order(s: Services, plugins: PluginRuntime | None) -> None:
+    plugin_hooks = PluginHooks(plugins, s.posts) if plugins is not None else None
+    s.posts.hooks.set(post_hooks(s, plugin_hooks))
+    s.lifecycle.set([plugin_hooks] if plugin_hooks is not None else [])
+    s.integrations.commands.set_providers(command_precedence(s, plugins))
+
+
+def build_node(settings: Settings) -> Node:
+    """A whole server process: the services, the WebSocket hub and presence, plugins
+    when enabled, and the components in the order they start."""
+    services = build_services(settings)
+    hub = Hub(
+        settings.websocket_send_queue,
+        settings.websocket_replay_buffer,
+        settings.websocket_resume_seconds,
+    )
+    services.bus.subscribe(hub.dispatch)
+    plugins = PluginRuntime(services) if settings.plugins_enable else None
+    if plugins is not None:
+        _declare_order(services, plugins)
+    presence: Presence = (
+        RedisPresence(settings.redis_url, settings.redis_prefix, services.bus.node_id)
+        if isinstance(services.bus, RedisBus)
+        else LocalPresence()
+    )
+    node = Node(services, hub, presence, plugins)
+    node.components = components(node)
+    return node
+
+
+def components(node: Node) -> list[Component]:
+    """The order a node starts in; it stops in reverse. The database first and last;
+    the bus before anything that publishes; workers once what they use is up; plugins
+    last, so they start against a running node and stop before anything they call."""
+    s = node.services
+    settings = s.settings
+
+    async def sweep_hub() -> None:
+        while True:
+            await asyncio.sleep(HUB_SWEEP_SECONDS)
+            node.hub.sweep()
+
+    file_sweeper = FileSweeper(
+        s.db,
+        s.files.store,
+        s.files.uploads.temp_dir,
+        settings.file_orphan_age_seconds,
+        settings.file_sweep_interval_seconds,
+    )
+    listed = [
+        Component("database", s.db.start, s.db.close),
+        Component("tenant directory", s.tenants.start, s.tenants.close),
+        Component("bus", s.bus.start, s.bus.close),
+        Component("presence", node.presence.start, node.presence.close),
+        Component("files", s.files.start, s.files.close),
+        Component("integrations", stop=s.integrations.close),
+        Component("post hooks", stop=s.posts.hooks.drain),
+        Component("tenant mover", stop=s.tenant_mover.close),
+        worker("hub sweeper", sweep_hub),
+        worker("file sweeper", file_sweeper.run),
+        worker("thread fan-out", s.fanout.run),
+        worker("delivery queue", s.integrations.deliveries.run),
+        worker("tenant reaper", s.tenant_reaper.run),
+        worker("tenant usage", s.tenant_usage.run),
+    ]
+    if node.plugins is not None:
+        runtime = node.plugins
+
+        async def start_plugins() -> None:
+            runtime.start()
+
+        listed.append(Component("plugins", start_plugins, runtime.close))
+    return listed
+
+
+async def start_all(parts: Sequence[Component]) -> list[Component]:
+    """Start in order; on a failure stop what already started (in reverse) and raise."""
+    started: list[Component] = []
+    try:
+        for part in parts:
+            if part.start is not None:
+                await part.start()
+            started.append(part)
+    except BaseException:
+        await stop_all(started)
+        raise
+    return started
+
+
+async def stop_all(parts: Sequence[Component]) -> None:
+    for part in reversed(parts):
+        if part.stop is not None:
+            await part.stop()
+
+
+def _file_store(settings: Settings) -> FileStore:
+    return open_store(
+        settings.file_store,
+        settings.data_dir,
+        endpoint_url=settings.file_s3_endpoint,
+        region=settings.file_s3_region,
+        access_key_id=settings.file_s3_access_key_id,
+        secret_access_key=settings.file_s3_secret_access_key,
+        path_style=settings.file_s3_path_style,
+    )
