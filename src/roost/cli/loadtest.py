@@ -284,6 +284,11 @@ def _weights(pairs: tuple[str, ...]) -> dict[str, float]:
 @click.option("--random-seed", default=None, type=int)
 def run_command(**opts: Any) -> None:
     """Simulate users against a server: bounded (--users, --duration) or --find-max."""
+    from roost.loadtest.extras import missing_message, missing_modules
+
+    missing = missing_modules()
+    if missing:
+        raise click.ClickException(missing_message(missing))
     from roost.loadtest.runner import run_and_write
 
     cfg = _run_config(opts)

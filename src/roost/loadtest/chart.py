@@ -1,18 +1,20 @@
-"""A PNG of the run over time: users on top, request latency and rate below."""
+"""A PNG of the run over time: users on top, request latency and rate below.
+
+matplotlib comes with the ``loadtest`` extra and is imported only when a chart is drawn,
+so a server that never runs a load test does not need it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display here; must precede pyplot
-
-import matplotlib.pyplot as plt
-
 
 def write_chart(report: dict[str, Any], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display here; must precede pyplot
+    import matplotlib.pyplot as plt
+
     timeline = report["timeline"]
     t = [p["t"] for p in timeline]
     fig, (users_ax, lat_ax) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)

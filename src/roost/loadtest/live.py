@@ -1,15 +1,16 @@
 """Progress while a run goes: a live rich panel on a terminal, a line every few seconds
-otherwise (logs, CI), or nothing."""
+otherwise (logs, CI), or nothing.
+
+rich comes with the ``loadtest`` extra and is imported only by the live panel."""
 
 from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from rich.console import Console, Group
-from rich.live import Live
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from roost.loadtest.aggregate import Aggregate
 from roost.loadtest.coordinator import Sample
@@ -55,11 +56,18 @@ class PlainDisplay:
 
 class RichDisplay:
     def __init__(self, console: Console | None = None) -> None:
+        from rich.console import Console
+        from rich.live import Live
+
         self.console = console or Console(stderr=True)
         self._live = Live(console=self.console, refresh_per_second=2, transient=False)
         self._live.start()
 
     def update(self, sample: Sample, agg: Aggregate, note: str) -> None:
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
         w = sample.window
         head = Table.grid(padding=(0, 2))
         for _ in range(4):

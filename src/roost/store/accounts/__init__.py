@@ -1,0 +1,1 @@
+"""SQL for users, sessions and tokens, preferences and statuses."""

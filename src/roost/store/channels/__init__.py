@@ -1,0 +1,1 @@
+"""SQL for teams, channels and channel members (read state, mention counts)."""

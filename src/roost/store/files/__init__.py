@@ -1,0 +1,1 @@
+"""SQL for ``file_infos``: uploads, attaching them to posts, orphans."""

@@ -1,0 +1,1 @@
+"""SQL for webhooks, custom commands, the outbound delivery queue and HTTP apps."""

@@ -1,0 +1,1 @@
+"""Alembic migrations, run by every server start and by ``roost migrate``."""
