@@ -64,9 +64,7 @@ def plugin_source(trigger: str) -> str:
     return ANSWERING_PLUGIN.replace("{trigger}", trigger)
 
 
-def test_plugin_then_app_then_team_command(
-    admin: LoggedIn, room: Room, receiver: Receiver
-) -> None:
+def test_plugin_then_app_then_team_command(admin: LoggedIn, room: Room, receiver: Receiver) -> None:
     trigger = f"clash{uuid.uuid4().hex[:8]}"
     team_url = path()
     receiver.answer_json(team_url, {"response_type": "ephemeral", "text": "from the team"})

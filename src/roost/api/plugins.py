@@ -23,6 +23,14 @@ _HIDDEN_HEADERS = frozenset({"authorization", "cookie", "x-csrf-token", "matterm
 MAX_FORM_FIELDS = 8
 
 
+async def _settle(req: Req, tenant_id: str) -> None:
+    """Answer once this node has stopped what the change stopped (as Mattermost's
+    remove and disable do), so the admin's next request never meets the old plugin."""
+    runtime: PluginRuntime | None = req.raw.app.state.plugins
+    if runtime is not None:
+        await runtime.settle(tenant_id, req.services.settings.plugin_http_timeout_seconds)
+
+
 def _runtime(req: Req) -> PluginRuntime:
     runtime: PluginRuntime | None = req.raw.app.state.plugins
     if runtime is None:
@@ -108,6 +116,7 @@ async def upload(req: Req) -> Response:
 async def remove(req: Req) -> Response:
     actor = await req.actor()
     await req.services.plugins.do_remove(actor, _plugin_id(req))
+    await _settle(req, actor.tenant_id)
     return ok_response()
 
 
@@ -121,6 +130,7 @@ async def enable(req: Req) -> Response:
 async def disable(req: Req) -> Response:
     actor = await req.actor()
     await req.services.plugins.do_set_enabled(actor, _plugin_id(req), False)
+    await _settle(req, actor.tenant_id)
     return ok_response()
 
 
