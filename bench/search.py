@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from sqlalchemy import DefaultClause
 
 from bench.common import describe, machine, percentile
 from roost.ids import new_id
@@ -168,7 +169,11 @@ async def load(url: str, corpus: Corpus, team_id: str, searcher_id: str) -> dict
                 await conn.exec_driver_sql("DROP INDEX IF EXISTS ix_posts_message_fts")
             users = [
                 {
-                    **{c.name: c.server_default.arg for c in tables.users.c if c.server_default},
+                    **{
+                        c.name: c.server_default.arg
+                        for c in tables.users.c
+                        if isinstance(c.server_default, DefaultClause)
+                    },
                     "tenant_id": DEFAULT_TENANT_ID,
                     "id": uid,
                     "username": name,

@@ -26,6 +26,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -46,7 +47,9 @@ class Org:
     channel_id: str
 
 
-async def _json(session: aiohttp.ClientSession, method: str, url: str, **kw: object) -> dict:
+async def _json(
+    session: aiohttp.ClientSession, method: str, url: str, **kw: object
+) -> dict[str, Any]:
     async with session.request(method, url, **kw) as r:  # type: ignore[arg-type]
         body = await r.json(content_type=None)
         if r.status >= 300:

@@ -404,7 +404,7 @@ def replies_to_followed_thread(base: str, facts: Facts, args: argparse.Namespace
         f"    replies not announced to every follower within 10 s: {incomplete}; "
         f"events for another user on a socket: {others}"
     )
-    return 2 * args.replies + 1
+    return 2 * int(args.replies) + 1
 
 
 def print_write_stats(before: dict[str, int], after: dict[str, int], replies: int) -> None:

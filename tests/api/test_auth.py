@@ -68,9 +68,9 @@ def test_xhr_login_sets_cookies_and_cookie_auth_needs_csrf(
         # A write with the cookie but neither CSRF header nor XHR marker is refused.
         patch = {"nickname": "cookie"}
         assert browser.put("/users/me/patch", json=patch).status_code == 401
-        ok = browser.put(
-            "/users/me/patch", json=patch, headers={"X-CSRF-Token": cookies["MMCSRF"].value}
-        )
+        csrf = cookies["MMCSRF"].value
+        assert csrf is not None
+        ok = browser.put("/users/me/patch", json=patch, headers={"X-CSRF-Token": csrf})
         assert ok.status_code == 200
         ok = browser.put(
             "/users/me/patch", json=patch, headers={"X-Requested-With": "XMLHttpRequest"}

@@ -75,7 +75,7 @@ def test_add_member_bad_bodies(admin: LoggedIn, make_user: UserFactory) -> None:
     team = team_with(owner, gone)
     channel = make_channel(owner, team["id"])
     cid = channel["id"]
-    for body in (
+    bodies: list[dict[str, object]] = [
         {},
         {"user_id": "bad"},
         {"user_id": 5},
@@ -83,7 +83,8 @@ def test_add_member_bad_bodies(admin: LoggedIn, make_user: UserFactory) -> None:
         {"user_ids": ["bad"]},
         {"user_ids": []},
         {"user_id": owner.id, "post_root_id": "bad"},
-    ):
+    ]
+    for body in bodies:
         r = owner.api.post(f"/channels/{cid}/members", body)
         assert r.status_code == 400, body
     assert owner.api.post(f"/channels/{cid}/members", ["x"]).status_code == 400

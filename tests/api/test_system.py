@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 
 from tests.support.client import Api, LoggedIn, expect
@@ -61,7 +63,7 @@ def test_oversized_body_is_413(server: str, admin: LoggedIn) -> None:
 
 
 def test_oversized_chunked_body_is_413(server: str, admin: LoggedIn) -> None:
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks() -> Iterator[bytes]:
         for _ in range(11):
             yield b"x" * (1024 * 1024)
 

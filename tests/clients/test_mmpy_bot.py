@@ -109,7 +109,7 @@ def test_mmpy_bot_answers_a_message(
         # A direct message reaches it too (its WebSocket is up now), answered in the DM.
         dm = expect(user.api.post("/channels/direct", [user.id, bot["user_id"]]), 201)
         question = post(user, dm["id"], "ping direct")
-        replies: list[dict[str, Any]] = []
+        replies = []
         for _ in range(int(ANSWER_WITHIN_SECONDS / 0.2)):
             replies = [p for p in thread_of(user, question["id"]) if p["id"] != question["id"]]
             if replies:

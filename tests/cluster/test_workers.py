@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -17,9 +18,13 @@ from tests.support.client import create_user
 from tests.support.databases import postgres_database
 from tests.support.posting import post
 from tests.support.server import running_server
-from tests.support.ws import WsClient
+from tests.support.ws import Frame, WsClient
 
 SOCKETS = 8
+
+
+def carries(text: str) -> Callable[[Frame], bool]:
+    return lambda frame: text in frame["data"]["post"]
 
 
 def test_every_socket_gets_every_post_whichever_process_holds_it(tmp_path: Path) -> None:
@@ -36,7 +41,7 @@ def test_every_socket_gets_every_post_whichever_process_holds_it(tmp_path: Path)
             for n in range(3):
                 post(alice, channel["id"], f"message {n}")
                 for ws in sockets:
-                    got = ws.wait_for("posted", lambda f, n=n: f"message {n}" in f["data"]["post"])
+                    got = ws.wait_for("posted", carries(f"message {n}"))
                     assert got["broadcast"]["channel_id"] == channel["id"]
             # A scrape of either process reports the whole node: every post counted once.
             text = httpx.get(f"{base}/metrics").text

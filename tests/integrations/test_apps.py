@@ -171,7 +171,7 @@ def test_form_lookup_and_submit(hooks: HookServer, room: Room, receiver: Receive
 
 def test_app_slash_commands(hooks: HookServer, room: Room, receiver: Receiver) -> None:
     trigger = f"t{new_app_id()}"
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "city", "type": "text", "is_required": True, "position": 1},
         {"name": "units", "type": "static_select"},
         {"name": "alerts", "type": "bool"},

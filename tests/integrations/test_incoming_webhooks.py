@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import httpx
 from matterhook import Attachment, Webhook
@@ -15,9 +16,10 @@ from tests.support.client import LoggedIn, expect
 from tests.support.posting import Room, page
 
 
-def latest(user: LoggedIn, channel_id: str) -> dict:
+def latest(user: LoggedIn, channel_id: str) -> dict[str, Any]:
     listed = page(user, channel_id, per_page=1)
-    return listed["posts"][listed["order"][0]]
+    found: dict[str, Any] = listed["posts"][listed["order"][0]]
+    return found
 
 
 def send(hooks: HookServer, hook_id: str, **kw: object) -> httpx.Response:

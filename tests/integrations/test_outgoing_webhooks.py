@@ -18,10 +18,13 @@ def outgoing_hook(owner: LoggedIn, team_id: str, **fields: Any) -> dict[str, Any
     return hook
 
 
-def wait_for_post(user: LoggedIn, channel_id: str, message: str, timeout: float = 10.0) -> dict:
+def wait_for_post(
+    user: LoggedIn, channel_id: str, message: str, timeout: float = 10.0
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for found in page(user, channel_id)["posts"].values():
+        posts: dict[str, dict[str, Any]] = page(user, channel_id)["posts"]
+        for found in posts.values():
             if found["message"] == message:
                 return found
         time.sleep(0.1)

@@ -8,7 +8,7 @@ import tarfile
 import textwrap
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,7 +21,7 @@ def manifest(plugin_id: str, **fields: Any) -> dict[str, Any]:
     return {"id": plugin_id, "name": plugin_id, "version": "0.1.0", **fields}
 
 
-def tar_gz(files: dict[str, bytes | str], top: str = "") -> bytes:
+def tar_gz(files: Mapping[str, bytes | str], top: str = "") -> bytes:
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as archive:
         for name, content in files.items():

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -92,8 +93,15 @@ def test_shared_key_value_store_and_cluster_events(
     # An uploaded bundle is stored once and unpacked by every node.
     expect(upload(admin, bundle("test.cluster", CLUSTER_EVENTS)), 201)
     expect(admin.api.post("/plugins/test.cluster/enable"), 200)
+
+    def running(node: LoggedIn) -> bool:
+        return status(node, "test.cluster").get("state") == 2
+
+    def gone(node: LoggedIn) -> bool:
+        return status(node, "test.cluster") == {}
+
     for node in (admin, admin_2):
-        assert eventually(lambda n=node: status(n, "test.cluster").get("state") == 2, 5)
+        assert eventually(partial(running, node), 5)
 
     def call(node: int, path: str, body: object = None) -> httpx.Response:
         url = f"{plugin_cluster.nodes[node]}/plugins/test.cluster{path}"
@@ -110,7 +118,7 @@ def test_shared_key_value_store_and_cluster_events(
 
     expect(admin_2.api.delete("/plugins/test.cluster"), 200)
     for node in (admin, admin_2):
-        assert eventually(lambda n=node: status(n, "test.cluster") == {}, 5)
+        assert eventually(partial(gone, node), 5)
 
 
 def test_statuses_cover_every_node(plugin_cluster: Cluster, admin: LoggedIn) -> None:
@@ -124,9 +132,15 @@ def test_statuses_cover_every_node(plugin_cluster: Cluster, admin: LoggedIn) -> 
         listed = expect(node.api.get("/plugins/statuses"), 200)
         return [r for r in listed if r["plugin_id"] == "test.everywhere"]
 
+    def on_both(node: LoggedIn) -> bool:
+        return [r["state"] for r in rows(node)] == [2, 2]
+
+    def on_neither(node: LoggedIn) -> bool:
+        return rows(node) == []
+
     try:
         for node in (admin, admin_2):
-            assert eventually(lambda n=node: [r["state"] for r in rows(n)] == [2, 2], 5)
+            assert eventually(partial(on_both, node), 5)
             nodes = {r["cluster_id"] for r in rows(node)}
             assert len(nodes) == 2
         # Each node lists itself first: the two answers name the same two nodes.
@@ -138,4 +152,4 @@ def test_statuses_cover_every_node(plugin_cluster: Cluster, admin: LoggedIn) -> 
     finally:
         expect(admin_2.api.delete("/plugins/test.everywhere"), 200)
     for node in (admin, admin_2):
-        assert eventually(lambda n=node: rows(n) == [], 5)
+        assert eventually(partial(on_neither, node), 5)

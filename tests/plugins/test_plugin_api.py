@@ -97,7 +97,9 @@ def test_kv_compare_and_set_under_concurrent_writers(
 
 
 def test_kv_expiry_delete_if_absent_and_limits(plugin_server: str, plugin_admin: LoggedIn) -> None:
-    call = lambda path, body=None: _call(plugin_server, "test.kv", path, body)  # noqa: E731
+    def call(path: str, body: object = None) -> httpx.Response:
+        return _call(plugin_server, "test.kv", path, body)
+
     with running(plugin_admin, "test.kv", KV):
         call("/clear")
         assert call("/set", {"key": "short", "value": "v", "seconds": 1}).json() == "ok"

@@ -86,8 +86,8 @@ class WsClient:
     ) -> Frame:
         """The first unread event of that name (matching predicate); others stay unread."""
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-        for i, frame in enumerate(self._unread):
-            if frame.get("event") == event and (predicate is None or predicate(frame)):
+        for i, unread in enumerate(self._unread):
+            if unread.get("event") == event and (predicate is None or predicate(unread)):
                 return self._unread.pop(i)
         while True:
             left = deadline - time.monotonic()
@@ -106,8 +106,8 @@ class WsClient:
 
     def wait_for_reply(self, match: Callable[[Frame], bool], timeout: float | None = None) -> Frame:
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-        for i, frame in enumerate(self._unread):
-            if "seq_reply" in frame and match(frame):
+        for i, unread in enumerate(self._unread):
+            if "seq_reply" in unread and match(unread):
                 return self._unread.pop(i)
         while True:
             left = deadline - time.monotonic()
@@ -121,8 +121,8 @@ class WsClient:
 
     def assert_no_event(self, event: str, within: float = 0.5) -> None:
         deadline = time.monotonic() + within
-        for frame in self._unread:
-            assert frame.get("event") != event, f"unexpected {event}: {frame}"
+        for unread in self._unread:
+            assert unread.get("event") != event, f"unexpected {event}: {unread}"
         while (left := deadline - time.monotonic()) > 0:
             frame = self._read(left)
             if frame is None:

@@ -36,7 +36,7 @@ def routes_with_ids() -> list[tuple[str, str]]:
 
 
 def answer(user: LoggedIn, method: str, path: str) -> tuple[int, str, str]:
-    body = None if method in ("GET", "DELETE") else {}
+    body: dict[str, object] | None = None if method in ("GET", "DELETE") else {}
     r = user.api.http.request(method, path, json=body)
     error = ""
     if r.headers.get("content-type", "").startswith("application/json"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import httpx
@@ -278,8 +279,11 @@ def test_isolated_instances_of_many_tenants_share_the_host_not_their_data(
     def seen(org: Org) -> Any:
         return plugin_call(d, org, "GET", "/plugins/test.recorder/seen").json()
 
+    def heard_own_post(org: Org) -> bool:
+        return bool(seen(org) == [f"posted:from {org.host}"])
+
     for org in (a, b):
-        assert eventually(lambda o=org: seen(o) == [f"posted:from {o.host}"]), seen(org)
+        assert eventually(partial(heard_own_post, org)), seen(org)
     # Users are the tenant's: another tenant's token is nobody here.
     me = plugin_call(d, b, "GET", "/plugins/test.recorder/whoami").json()
     assert me == {"user_id": b.admin.id, "username": b.admin.username}

@@ -75,7 +75,7 @@ if __name__ == "__main__":
     if args.write:
         manifest = write_manifest(args.write)
         print(
-            f"bundle: {manifest['gzip_total_bytes']} bytes gzipped, source {manifest['source_hash'][:12]}"
+            f"bundle: {manifest['gzip_total_bytes']} bytes gzipped, source {str(manifest['source_hash'])[:12]}"
         )
     else:
         print(source_hash())

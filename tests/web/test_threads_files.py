@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from tests.support.client import expect as expect_status
 from tests.support.client import unique
@@ -160,9 +160,10 @@ def test_drop_and_paste_files_into_the_composer(people: TwoPeople) -> None:
 def test_too_many_files_at_once_are_refused_before_uploading(people: TwoPeople) -> None:
     member = people.member_page
     people.open(member, "town-square")
-    member.get_by_label("Attach files").set_input_files(
-        [{"name": f"f{i}.txt", "mimeType": "text/plain", "buffer": b"x"} for i in range(11)]
-    )
+    files: list[FilePayload] = [
+        {"name": f"f{i}.txt", "mimeType": "text/plain", "buffer": b"x"} for i in range(11)
+    ]
+    member.get_by_label("Attach files").set_input_files(files)
     expect(member.locator(".composer .error")).to_have_text("At most 10 files on one message.")
     expect(member.locator(".pending-files")).to_have_count(0)
 

@@ -9,7 +9,11 @@ from collections.abc import Callable
 from websockets.sync.client import connect
 
 from tests.support.client import LoggedIn, expect
-from tests.support.ws import WsClient
+from tests.support.ws import Frame, WsClient
+
+
+def status_is(status: str) -> Callable[[Frame], bool]:
+    return lambda frame: frame["data"]["status"] == status
 
 
 def test_challenge_gets_hello_then_ok(server: str, make_user: Callable[..., LoggedIn]) -> None:
@@ -66,7 +70,7 @@ def test_seq_increases_by_one_and_status_events(
         ws.wait_for("hello")
         for status in ("away", "dnd", "online"):
             expect(user.api.put("/users/me/status", {"user_id": user.id, "status": status}), 200)
-            event = ws.wait_for("status_change", lambda f, s=status: f["data"]["status"] == s)
+            event = ws.wait_for("status_change", status_is(status))
             assert event["data"]["user_id"] == user.id
         seqs = [f["seq"] for f in ws.frames if "seq" in f and "event" in f]
         assert seqs == list(range(len(seqs)))
@@ -120,7 +124,7 @@ def test_resume_replays_missed_events_without_hello(
         expect(user.api.put("/users/me/status", {"user_id": user.id, "status": status}), 200)
     resume_from = online["seq"] + 1
     with WsClient(server, user.token, connection_id=conn_id, sequence_number=resume_from) as again:
-        missed = []
+        missed: list[Frame] = []
         while not missed or missed[-1]["data"]["status"] != "dnd":
             missed.append(again.wait_for("status_change"))
         assert [f["seq"] for f in missed] == list(range(resume_from, resume_from + len(missed)))

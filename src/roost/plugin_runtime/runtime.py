@@ -208,14 +208,14 @@ class PluginRuntime:
         if self._reconciling is None or self._reconciling.done():
             self._reconciling = asyncio.create_task(self._reconcile_loop())
 
-    async def settle(self, tenant_id: str, timeout: float) -> None:
-        """Re-read the tenant's plugins and wait (at most ``timeout``) until this node
+    async def settle(self, tenant_id: str, wait_seconds: float) -> None:
+        """Re-read the tenant's plugins and wait (at most ``wait_seconds``) until this node
         has acted on them: an admin's disable or remove returns once the plugin has
         stopped here (other nodes follow as they hear of it through the bus)."""
         self.request_reconcile(tenant_id)
         if self._reconciling is not None:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._reconciling), timeout)
+                await asyncio.wait_for(asyncio.shield(self._reconciling), wait_seconds)
 
     async def _reconcile_loop(self) -> None:
         while self._dirty_all or self._dirty:

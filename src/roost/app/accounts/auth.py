@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cachetools import TTLCache
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app.accounts.passwords import verify_password
 from roost.app.accounts.tokens import token_hash
@@ -20,6 +19,7 @@ from roost.model.event import RESYNC, Event, internal_event
 from roost.model.user import AccessToken, Session, User
 from roost.store.accounts import sessions as session_store
 from roost.store.accounts import users as user_store
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.db.replicas import bind_reader
 

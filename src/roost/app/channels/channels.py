@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
@@ -26,6 +25,7 @@ from roost.model.team import Team, TeamMember
 from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
 from roost.store.channels import teams as team_store
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 
 MAX_TYPING_PARENT = 26

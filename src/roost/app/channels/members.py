@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app.channels.channels import (
     TOWN_SQUARE,
@@ -28,6 +27,7 @@ from roost.store.accounts import users as user_store
 from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
 from roost.store.channels import teams as team_store
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.posts import threads as thread_store
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.model.file import FileInfo
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.files import files as file_store
 
 

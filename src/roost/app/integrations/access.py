@@ -3,11 +3,10 @@ the team's admins, as Mattermost's default permissions have it."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.store.channels import teams as team_store
+from roost.store.db.database import Connection as AsyncConnection
 
 
 async def check_can_manage(conn: AsyncConnection, actor: Actor, team_id: str) -> None:

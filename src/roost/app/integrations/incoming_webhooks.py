@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.channels.channels import can_read, channel_not_found
 from roost.app.channels.direct import DirectChannels
 from roost.app.integrations.access import check_can_manage
@@ -27,6 +25,7 @@ from roost.model.channel import Channel
 from roost.model.webhook import IncomingWebhook
 from roost.store.accounts import users as user_store
 from roost.store.channels import channels as channel_store
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.integrations import webhooks as hook_store
 

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 import orjson
 from cachetools import TTLCache
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app.channels.channels import channel_not_found
 from roost.app.integrations.access import check_can_manage
@@ -44,6 +43,7 @@ from roost.model.webhook import (
 )
 from roost.store.channels import channels as channel_store
 from roost.store.channels import teams as team_store
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.integrations import webhooks as hook_store
 from roost.tenancy.scope import across_tenants

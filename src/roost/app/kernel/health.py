@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import text
-
 from roost.app.kernel.errors import AppError
 from roost.cluster.bus import Bus, LocalBus
 from roost.store.db.database import HOME, Database, TenantReadOnly, is_unavailable
@@ -43,8 +41,8 @@ class Health:
 
     async def _answers(self) -> bool:
         try:
-            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), self._db.read() as conn:
-                await conn.execute(text("SELECT 1"))
+            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+                await self._db.ping()
         except Exception:
             return False
         return True

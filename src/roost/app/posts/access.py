@@ -7,12 +7,11 @@ admins may delete others' posts; team and system admins may edit them.
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.model.channel import OPEN
 from roost.model.post import Post
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.posts import access as access_store
 from roost.store.posts.access import ChannelAccess
 

@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost import MATTERMOST_COMPAT_VERSION
 from roost.app.accounts.users import Users
 from roost.app.files.attach import in_post_order
@@ -21,6 +19,7 @@ from roost.app.kernel.context import Actor
 from roost.app.posts import access as post_access
 from roost.model.post import Post, PostList
 from roost.store.channels import channels as channel_store
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.files import files as file_store
 from roost.store.posts import lists as list_store

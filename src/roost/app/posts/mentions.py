@@ -14,13 +14,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.kernel.read_cache import ReadCache
 from roost.app.posts.text import mention_words, strip_code
 from roost.cluster.bus import Bus
 from roost.model.channel import DIRECT
 from roost.model.event import RESYNC, Event
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.posts import access as access_store
 

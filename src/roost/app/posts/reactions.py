@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.channels.channels import Channels
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
@@ -16,6 +14,7 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import is_valid_id
 from roost.model.post import Post, Reaction
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.posts import posts as post_store
 from roost.store.posts import reactions as reaction_store

@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.channels.channels import team_membership
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
@@ -25,6 +23,7 @@ from roost.model.post import Post, PostList
 from roost.model.search import ParsedSearch
 from roost.store.accounts import users as user_store
 from roost.store.channels import channels as channel_store
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.files import files as file_store
 from roost.store.files.files import FileSearch

@@ -17,11 +17,10 @@ import contextlib
 import logging
 from dataclasses import replace
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.posts.thread_events import thread_updated_events
 from roost.cluster.bus import Bus
 from roost.model.event import Event
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.posts import posts as post_store
 from roost.store.posts import thread_fanout as fanout_store

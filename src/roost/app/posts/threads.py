@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.accounts.users import Users
 from roost.app.channels.channels import Channels, team_membership
 from roost.app.kernel import errors
@@ -30,6 +28,7 @@ from roost.cluster.bus import Bus
 from roost.model.channel import DIRECT
 from roost.model.post import Post
 from roost.model.thread import ThreadMembership, thread_response
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.posts import access as access_store
 from roost.store.posts import posts as post_store

@@ -26,8 +26,6 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.kernel.errors import AppError, invalid_param
 from roost.app.kernel.rate_limits import TokenBuckets
 from roost.clock import now_ms
@@ -35,6 +33,7 @@ from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.event import Event, internal_event
 from roost.model.tenant import ACTIVE, DELETING, MOVING, STATES, SUSPENDED, Tenant
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.tenants import directory as tenant_store
 from roost.tenancy import DEFAULT_TENANT_ID

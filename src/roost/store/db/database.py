@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
+from typing import TypeAlias
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -24,6 +25,7 @@ from roost.tenancy.scope import ALL_TENANTS, current_database, current_tenant
 __all__ = [
     "AT_HOME",
     "HOME",
+    "Connection",
     "Database",
     "Placement",
     "TenantReadOnly",
@@ -33,6 +35,11 @@ __all__ = [
 
 # Row-level security reads the transaction's tenant from this setting (migration 0012).
 _ENTER_TENANT = text("SELECT set_config('roost.tenant_id', :tenant, true)")
+
+
+# The connection ``write()`` and ``read()`` hand out, named here so that the app layer
+# can pass one along without importing SQLAlchemy (SQL stays in roost.store).
+Connection: TypeAlias = AsyncConnection
 
 
 class TenantReadOnly(Exception):
@@ -153,6 +160,12 @@ class Database:
         row security; SQLite has none). Batches that span tenants narrow per tenant."""
         if conn.dialect.name == "postgresql":
             await conn.execute(_ENTER_TENANT, {"tenant": tenant})
+
+    async def ping(self) -> None:
+        """One round trip to the database of the tenant in scope; raises when it does not
+        answer (health probes)."""
+        async with self.read() as conn:
+            await conn.execute(text("SELECT 1"))
 
     async def start(self) -> None:
         for name in self.names():

@@ -13,7 +13,6 @@ import asyncio
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.app.integrations.access import is_team_member
 from roost.app.integrations.apps.apps import Apps
@@ -27,6 +26,7 @@ from roost.model.app import LOCATIONS, InstalledApp
 from roost.store.accounts import users as user_store
 from roost.store.channels import channels as channel_store
 from roost.store.channels import teams as team_store
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.posts import posts as post_store
 

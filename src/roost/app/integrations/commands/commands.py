@@ -11,8 +11,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from roost.app.integrations.access import check_can_manage, is_team_member
 from roost.app.integrations.commands.providers import CommandProvider
 from roost.app.integrations.commands.replies import CommandReplies
@@ -25,6 +23,7 @@ from roost.config import Settings
 from roost.ids import is_valid_id, new_id
 from roost.model.command import CommandCall, CommandResponse, ProvidedCommand
 from roost.model.slash_command import METHOD_GET, METHOD_POST, Command
+from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.integrations import commands as command_store
 
