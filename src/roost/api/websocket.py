@@ -19,6 +19,7 @@ from roost.app.services import Services
 from roost.clock import now_ms
 from roost.ids import is_valid_id, new_id
 from roost.model.event import Broadcast, Event
+from roost.model.events import HELLO
 from roost.realtime.connection import Connection
 from roost.realtime.hub import Hub, event_prefix
 from roost.realtime.presence import Presence
@@ -102,7 +103,7 @@ class SocketSession:
             conn.attach()
             hello = Event(
                 actor.tenant_id,
-                "hello",
+                HELLO,
                 {
                     "server_version": self.version,
                     "connection_id": conn.id,

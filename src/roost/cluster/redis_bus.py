@@ -23,7 +23,8 @@ from redis.exceptions import RedisError
 from roost import metrics
 from roost.cluster.bus import EventHandler, LocalBus
 from roost.ids import new_id
-from roost.model.event import RESYNC, Broadcast, Event, PerUser
+from roost.model.event import Broadcast, Event, PerUser
+from roost.model.events import RESYNC
 
 log = logging.getLogger("roost.cluster")
 

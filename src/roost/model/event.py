@@ -68,10 +68,8 @@ class Event:
 
 
 # Recipients of an event meant for the nodes, not for any client: cache invalidations.
+# Their names are in ``model.events``, with the client events'.
 NOBODY: frozenset[str] = frozenset()
-# Delivered to this node's subscribers when its link to the other nodes came back after a
-# gap: events may have been missed, so every cache starts over.
-RESYNC = "roost_resync"
 
 
 def internal_event(tenant_id: str, name: str, data: dict[str, Any]) -> Event:

@@ -22,9 +22,8 @@ from typing import Any
 from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.event import Event, internal_event
+from roost.model.events import PLUGIN_STATUSES_ANSWER, PLUGIN_STATUSES_WANTED
 
-STATUSES_WANTED = "plugin_statuses_wanted"
-STATUSES_ANSWER = "plugin_statuses_answer"
 ANSWER_TIMEOUT_SECONDS = 1.0
 
 # plugin id -> the node's status of the tenant's instance (``Status.to_dict``)
@@ -55,7 +54,7 @@ class ClusterStatuses:
 
     async def announce(self) -> None:
         """Say this node is here (the others answer, so it learns of them too)."""
-        await self._publish("", STATUSES_WANTED, {"request": ""})
+        await self._publish("", PLUGIN_STATUSES_WANTED, {"request": ""})
 
     async def gather(self, tenant_id: str) -> list[NodeStates]:
         """Every node's states of the tenant's instances: this node's first, then the
@@ -69,7 +68,7 @@ class ClusterStatuses:
         asking = _Asking(set(self._peers))
         self._asking[request] = asking
         try:
-            await self._publish(tenant_id, STATUSES_WANTED, {"request": request})
+            await self._publish(tenant_id, PLUGIN_STATUSES_WANTED, {"request": request})
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(ANSWER_TIMEOUT_SECONDS):
                     await asking.done.wait()
@@ -81,18 +80,18 @@ class ClusterStatuses:
         return nodes
 
     def on_event(self, event: Event) -> None:
-        if event.name not in (STATUSES_WANTED, STATUSES_ANSWER):
+        if event.name not in (PLUGIN_STATUSES_WANTED, PLUGIN_STATUSES_ANSWER):
             return
         origin = str(event.data.get("origin", ""))
         if not origin or origin == self._node:
             return
         tenant_id = event.tenant_id
-        if event.name == STATUSES_WANTED:
+        if event.name == PLUGIN_STATUSES_WANTED:
             self._peers[origin] = time.monotonic()
             answer = {"request": event.data.get("request", ""), "to": origin}
             answer["states"] = self._local(tenant_id)
-            self._later(self._publish(tenant_id, STATUSES_ANSWER, answer))
-        elif event.name == STATUSES_ANSWER and event.data.get("to") == self._node:
+            self._later(self._publish(tenant_id, PLUGIN_STATUSES_ANSWER, answer))
+        elif event.name == PLUGIN_STATUSES_ANSWER and event.data.get("to") == self._node:
             self._peers[origin] = time.monotonic()
             asking = self._asking.get(str(event.data.get("request", "")))
             if asking is None:

@@ -22,12 +22,11 @@ from typing import Any
 
 from roost import metrics
 from roost.app.kernel.errors import AppError
-from roost.app.plugins.plugins import PLUGINS_CHANGED
 from roost.app.services import Services
-from roost.app.tenants.directory import TENANTS_CHANGED
 from roost.ids import new_id
 from roost.model.command import CommandCall, CommandResponse
-from roost.model.event import RESYNC, Event
+from roost.model.event import Event
+from roost.model.events import PLUGIN_CLUSTER_EVENT, PLUGINS_CHANGED, RESYNC, TENANTS_CHANGED
 from roost.model.plugin import UPLOADED, InstalledPlugin
 from roost.model.tenant import DELETING
 from roost.plugin.base import Rejected
@@ -40,7 +39,7 @@ from roost.plugin_runtime.dispatch import Dispatch
 from roost.plugin_runtime.file_content import FileLoans
 from roost.plugin_runtime.host_client import HostProcess
 from roost.plugin_runtime.hosts import Hosts
-from roost.plugin_runtime.server_api import API_METHODS, PLUGIN_CLUSTER_EVENT, ServerAPI
+from roost.plugin_runtime.server_api import API_METHODS, ServerAPI
 from roost.plugin_runtime.state import (
     HookFailed,
     Running,

@@ -24,6 +24,7 @@ from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.posts.posts import PostDraft, PostPatch
 from roost.model.event import Broadcast, Event, internal_event
+from roost.model.events import PLUGIN_CLUSTER_EVENT, custom_event
 from roost.plugin.base import APIError
 from roost.plugin.types import Channel, Command, Post, User
 from roost.plugin_runtime import convert
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from roost.app.services import Services
     from roost.plugin_runtime.commands import PluginCommands
 
-PLUGIN_CLUSTER_EVENT = "plugin_cluster_event"
 EVENT_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 EVENT_PAYLOAD_MAX_BYTES = 64 * 1024
 SYSTEM_ADMIN = "system_admin"
@@ -243,7 +243,7 @@ class ServerAPI:
         elif channel_id:
             recipients = await self._s.channels.member_ids(self.tenant_id, channel_id)
         broadcast = Broadcast(recipients=recipients, user_id=user_id, channel_id=channel_id)
-        name = f"custom_{self._plugin_id}_{event}"
+        name = custom_event(self._plugin_id, event)
         await self._s.bus.publish([Event(self.tenant_id, name, payload, broadcast)])
 
     @_in_tenant

@@ -15,7 +15,8 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
 from roost.ids import new_id
-from roost.model.event import RESYNC, Event, internal_event
+from roost.model.event import Event, internal_event
+from roost.model.events import RESYNC, SESSION_REVOKED, USER_UPDATED
 from roost.model.user import AccessToken, Session, User
 from roost.store.accounts import sessions as session_store
 from roost.store.accounts import users as user_store
@@ -27,7 +28,6 @@ from roost.store.db.replicas import bind_reader
 # Logout and revocation drop entries at once; role changes show within this TTL.
 SESSION_CACHE_SECONDS = 60
 SESSION_CACHE_SIZE = 100_000
-SESSION_REVOKED = "roost_session_revoked"
 MAX_TOKEN_DESCRIPTION = 255
 ACCESS_TOKEN_ROLE = "system_user_access_token"
 
@@ -54,7 +54,7 @@ class Auth:
                 self._forget(lambda s: s.id == session_id)
             if token_id:
                 self._forget(lambda s: s.access_token_id == token_id)
-        elif event.name == "user_updated":
+        elif event.name == USER_UPDATED:
             user = event.data.get("user")
             if isinstance(user, dict) and user.get("id"):
                 self.forget_user(str(user["id"]))

@@ -10,6 +10,7 @@ from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.cluster.bus import Bus
 from roost.model.event import Broadcast, Event
+from roost.model.events import PREFERENCES_CHANGED, PREFERENCES_DELETED
 from roost.model.user import Preference
 from roost.store.accounts import preferences as pref_store
 from roost.store.db.database import Database
@@ -50,14 +51,14 @@ class Preferences:
         self.check_preferences(user_id, prefs)
         async with self._db.write() as conn:
             await pref_store.save_preferences(conn, actor.tenant_id, prefs)
-        await self._announce(actor, user_id, "preferences_changed", prefs)
+        await self._announce(actor, user_id, PREFERENCES_CHANGED, prefs)
 
     async def do_delete(self, actor: Actor, user_id: str, prefs: Sequence[Preference]) -> None:
         self._check_owner(actor, user_id)
         self.check_preferences(user_id, prefs)
         async with self._db.write() as conn:
             await pref_store.delete_preferences(conn, actor.tenant_id, user_id, prefs)
-        await self._announce(actor, user_id, "preferences_deleted", prefs)
+        await self._announce(actor, user_id, PREFERENCES_DELETED, prefs)
 
     async def _announce(
         self, actor: Actor, user_id: str, name: str, prefs: Sequence[Preference]

@@ -9,7 +9,8 @@ from roost.app.kernel.context import Actor
 from roost.app.kernel.read_cache import ReadCache
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
-from roost.model.event import RESYNC, Broadcast, Event
+from roost.model.event import Broadcast, Event
+from roost.model.events import RESYNC, STATUS_CHANGE
 from roost.model.user import Status
 from roost.store.accounts import statuses as status_store
 from roost.store.db.database import Database
@@ -32,7 +33,7 @@ class Statuses:
     def _on_event(self, event: Event) -> None:
         if event.name == RESYNC:
             self._cache.clear()
-        elif event.name == "status_change":
+        elif event.name == STATUS_CHANGE:
             user_id = event.data.get("user_id")
             if isinstance(user_id, str):
                 self._cache.forget((event.tenant_id, user_id))
@@ -102,7 +103,7 @@ class Statuses:
         broadcast = Broadcast(recipients=frozenset({status.user_id}), user_id=status.user_id)
         event = Event(
             tenant_id,
-            "status_change",
+            STATUS_CHANGE,
             {"status": status.status, "user_id": status.user_id},
             broadcast,
         )

@@ -16,7 +16,8 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
 from roost.ids import new_id
-from roost.model.event import RESYNC, Broadcast, Event
+from roost.model.event import Broadcast, Event
+from roost.model.events import NEW_USER, RESYNC, USER_UPDATED
 from roost.model.user import User
 from roost.store.accounts import sessions as session_store
 from roost.store.accounts import users as user_store
@@ -62,7 +63,7 @@ class Users:
     def _on_event(self, event: Event) -> None:
         if event.name == RESYNC:
             self._profiles.clear()
-        elif event.name == "user_updated":
+        elif event.name == USER_UPDATED:
             user = event.data.get("user")
             if isinstance(user, dict) and isinstance(user.get("id"), str):
                 self._profiles.forget((event.tenant_id, user["id"]))
@@ -211,7 +212,7 @@ class Users:
             if first or system_admin:
                 user.roles = "system_user system_admin"
             await user_store.insert_user(conn, tenant_id, user)
-        await self._bus.publish([Event(tenant_id, "new_user", {"user_id": user.id})])
+        await self._bus.publish([Event(tenant_id, NEW_USER, {"user_id": user.id})])
         if self.hooks.active:
             self.hooks.notify(lambda h: h.user_created(tenant_id, user))
         return user
@@ -331,5 +332,5 @@ class Users:
 
     async def publish_updated(self, tenant_id: str, user: User) -> None:
         await self._bus.publish(
-            [Event(tenant_id, "user_updated", {"user": user.to_dict()}, Broadcast())]
+            [Event(tenant_id, USER_UPDATED, {"user": user.to_dict()}, Broadcast())]
         )

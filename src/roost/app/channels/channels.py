@@ -20,7 +20,20 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.channel import OPEN, PRIVATE, Channel, ChannelMember
-from roost.model.event import RESYNC, Broadcast, Event
+from roost.model.event import Broadcast, Event
+from roost.model.events import (
+    CHANNEL_CREATED,
+    CHANNEL_DELETED,
+    CHANNEL_RESTORED,
+    CHANNEL_UPDATED,
+    DIRECT_ADDED,
+    GROUP_ADDED,
+    LEAVE_TEAM,
+    RESYNC,
+    TYPING,
+    USER_ADDED,
+    USER_REMOVED,
+)
 from roost.model.team import Team, TeamMember
 from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
@@ -41,12 +54,12 @@ OFF_TOPIC = "off-topic"
 DEFAULT_CHANNELS = ((TOWN_SQUARE, "Town Square"), (OFF_TOPIC, "Off-Topic"))
 
 # Events after which a channel's own row (name, type, archive state) may have changed.
-_CHANNEL_ROW_EVENTS = frozenset({"channel_updated", "channel_deleted", "channel_restored"})
+_CHANNEL_ROW_EVENTS = frozenset({CHANNEL_UPDATED, CHANNEL_DELETED, CHANNEL_RESTORED})
 META_CACHE_SIZE = 20_000
 
 # Events after which a channel's member set may have changed.
 _MEMBERSHIP_EVENTS = frozenset(
-    {"user_added", "user_removed", "direct_added", "group_added", "channel_created"}
+    {USER_ADDED, USER_REMOVED, DIRECT_ADDED, GROUP_ADDED, CHANNEL_CREATED}
 )
 
 
@@ -213,7 +226,7 @@ class Channels:
             self._meta.forget((tenant_id, channel_id))
 
     def _on_event(self, event: Event) -> None:
-        if event.name == RESYNC or event.name == "leave_team":
+        if event.name == RESYNC or event.name == LEAVE_TEAM:
             self.invalidate(event.tenant_id)
         elif event.name in _MEMBERSHIP_EVENTS or event.name in _CHANNEL_ROW_EVENTS:
             channel_id = event.broadcast.channel_id or event.data.get("channel_id")
@@ -380,7 +393,7 @@ class Channels:
             [
                 Event(
                     actor.tenant_id,
-                    "channel_created",
+                    CHANNEL_CREATED,
                     {"channel_id": channel.id, "team_id": team_id},
                     Broadcast(
                         recipients=frozenset({actor.user_id}),
@@ -462,7 +475,7 @@ class Channels:
             [
                 Event(
                     tenant_id,
-                    "channel_updated",
+                    CHANNEL_UPDATED,
                     {"channel": payload},
                     Broadcast(recipients=recipients, channel_id=channel.id),
                 )
@@ -507,7 +520,7 @@ class Channels:
             [
                 Event(
                     actor.tenant_id,
-                    "channel_deleted",
+                    CHANNEL_DELETED,
                     {"channel_id": channel.id, "delete_at": channel.delete_at},
                     Broadcast(
                         recipients=recipients, channel_id=channel.id, team_id=channel.team_id
@@ -542,7 +555,7 @@ class Channels:
             [
                 Event(
                     actor.tenant_id,
-                    "channel_restored",
+                    CHANNEL_RESTORED,
                     {"channel_id": channel.id},
                     Broadcast(
                         recipients=recipients, channel_id=channel.id, team_id=channel.team_id
@@ -581,6 +594,6 @@ class Channels:
             omit_users=frozenset({actor.user_id}),
         )
         event = Event(
-            actor.tenant_id, "typing", {"parent_id": parent_id, "user_id": actor.user_id}, broadcast
+            actor.tenant_id, TYPING, {"parent_id": parent_id, "user_id": actor.user_id}, broadcast
         )
         await self._bus.publish([event])

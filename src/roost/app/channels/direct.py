@@ -19,6 +19,7 @@ from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.channel import DIRECT, GROUP, Channel
 from roost.model.event import Broadcast, Event
+from roost.model.events import DIRECT_ADDED, GROUP_ADDED
 from roost.store.accounts import users as user_store
 from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
@@ -85,7 +86,7 @@ class DirectChannels:
             [
                 Event(
                     actor.tenant_id,
-                    "direct_added",
+                    DIRECT_ADDED,
                     {"creator_id": actor.user_id, "teammate_id": teammate},
                     Broadcast(recipients=frozenset(ids), channel_id=channel.id),
                 )
@@ -141,7 +142,7 @@ class DirectChannels:
             [
                 Event(
                     actor.tenant_id,
-                    "group_added",
+                    GROUP_ADDED,
                     {"teammate_ids": orjson.dumps(ids).decode()},
                     Broadcast(recipients=frozenset(ids), channel_id=channel.id),
                 )

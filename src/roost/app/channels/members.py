@@ -23,6 +23,12 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.model.channel import DIRECT, GROUP, OPEN, Channel, ChannelMember
 from roost.model.event import Broadcast, Event
+from roost.model.events import (
+    CHANNEL_MEMBER_UPDATED,
+    MULTIPLE_CHANNELS_VIEWED,
+    USER_ADDED,
+    USER_REMOVED,
+)
 from roost.store.accounts import users as user_store
 from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
@@ -58,7 +64,7 @@ def user_added_events(
 ) -> list[Event]:
     broadcast = Broadcast(recipients=recipients, channel_id=channel.id)
     return [
-        Event(tenant_id, "user_added", {"user_id": uid, "team_id": channel.team_id}, broadcast)
+        Event(tenant_id, USER_ADDED, {"user_id": uid, "team_id": channel.team_id}, broadcast)
         for uid in new_user_ids
     ]
 
@@ -231,13 +237,13 @@ class ChannelMembers:
             [
                 Event(
                     actor.tenant_id,
-                    "user_removed",
+                    USER_REMOVED,
                     {"user_id": user_id, "remover_id": actor.user_id},
                     Broadcast(recipients=remaining, channel_id=channel.id),
                 ),
                 Event(
                     actor.tenant_id,
-                    "user_removed",
+                    USER_REMOVED,
                     {"channel_id": channel.id, "remover_id": actor.user_id},
                     Broadcast(recipients=frozenset({user_id}), user_id=user_id),
                 ),
@@ -323,7 +329,7 @@ class ChannelMembers:
             [
                 Event(
                     tenant_id,
-                    "channel_member_updated",
+                    CHANNEL_MEMBER_UPDATED,
                     {"channelMember": payload},
                     Broadcast(recipients=frozenset({member.user_id}), user_id=member.user_id),
                 )
@@ -356,7 +362,7 @@ class ChannelMembers:
                 [
                     Event(
                         actor.tenant_id,
-                        "multiple_channels_viewed",
+                        MULTIPLE_CHANNELS_VIEWED,
                         {"channel_times": times},
                         Broadcast(recipients=frozenset({user_id}), user_id=user_id),
                     )

@@ -24,6 +24,13 @@ from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.channel import Channel
 from roost.model.event import Broadcast, Event
+from roost.model.events import (
+    ADDED_TO_TEAM,
+    DELETE_TEAM,
+    LEAVE_TEAM,
+    MEMBERROLE_UPDATED,
+    UPDATE_TEAM,
+)
 from roost.model.team import Team, TeamMember
 from roost.store.accounts import users as user_store
 from roost.store.channels import channels as channel_store
@@ -377,7 +384,7 @@ class Teams:
             team.update_at = now_ms()
             await team_store.update_team(conn, actor.tenant_id, team)
             audience = await self._audience(conn, actor.tenant_id, team)
-        await self._publish_team(actor.tenant_id, "update_team", team, audience)
+        await self._publish_team(actor.tenant_id, UPDATE_TEAM, team, audience)
         return team
 
     async def do_set_privacy(self, actor: Actor, team_id: str, privacy: str) -> Team:
@@ -395,7 +402,7 @@ class Teams:
             audience = await self._audience(conn, actor.tenant_id, team)
             team.delete_at = team.update_at = now_ms()
             await team_store.update_team(conn, actor.tenant_id, team)
-        await self._publish_team(actor.tenant_id, "delete_team", team, audience)
+        await self._publish_team(actor.tenant_id, DELETE_TEAM, team, audience)
 
     async def _audience(
         self, conn: AsyncConnection, tenant_id: str, team: Team
@@ -515,7 +522,7 @@ class Teams:
         events = [
             Event(
                 tenant_id,
-                "added_to_team",
+                ADDED_TO_TEAM,
                 {"team_id": team.id, "user_id": user_id},
                 Broadcast(recipients=frozenset({user_id}), user_id=user_id),
             )
@@ -555,7 +562,7 @@ class Teams:
             [
                 Event(
                     actor.tenant_id,
-                    "leave_team",
+                    LEAVE_TEAM,
                     {"user_id": user_id, "team_id": team_id},
                     Broadcast(recipients=audience, team_id=team_id),
                 )
@@ -584,7 +591,7 @@ class Teams:
             [
                 Event(
                     actor.tenant_id,
-                    "memberrole_updated",
+                    MEMBERROLE_UPDATED,
                     {"member": payload},
                     Broadcast(recipients=frozenset({user_id}), user_id=user_id),
                 )

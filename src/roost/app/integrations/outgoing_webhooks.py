@@ -32,7 +32,8 @@ from roost.config import Settings
 from roost.ids import is_valid_id, new_id
 from roost.model.channel import OPEN, Channel
 from roost.model.delivery import Delivery
-from roost.model.event import RESYNC, Event, internal_event
+from roost.model.event import Event, internal_event
+from roost.model.events import HOOKS_CHANGED, RESYNC
 from roost.model.post import SYSTEM_TYPE_PREFIX, Post
 from roost.model.webhook import (
     FORM_CONTENT,
@@ -49,7 +50,6 @@ from roost.store.integrations import webhooks as hook_store
 from roost.tenancy.scope import across_tenants
 
 KIND = "outgoing_webhook"
-HOOKS_CHANGED = "roost_outgoing_hooks_changed"
 MAX_TRIGGER_WORDS = 100
 MAX_CALLBACK_URLS = 10
 TRIGGER_WORD_MAX = 128

@@ -27,6 +27,7 @@ from roost.cluster.bus import Bus
 from roost.config import Settings
 from roost.ids import new_id
 from roost.model.event import Broadcast, Event
+from roost.model.events import EPHEMERAL_MESSAGE
 from roost.model.post import EPHEMERAL_TYPE, Post
 
 SLACK_ATTACHMENT_TYPE = "slack_attachment"
@@ -120,5 +121,5 @@ class IntegrationPoster:
             recipients=frozenset({user_id}), channel_id=message.channel_id, user_id=user_id
         )
         data = {"post": orjson.dumps(post.to_dict()).decode()}
-        await self._bus.publish([Event(tenant_id, "ephemeral_message", data, broadcast)])
+        await self._bus.publish([Event(tenant_id, EPHEMERAL_MESSAGE, data, broadcast)])
         return post

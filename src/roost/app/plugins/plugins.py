@@ -18,14 +18,13 @@ from roost.app.kernel.context import Actor
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.model.event import internal_event
+from roost.model.events import PLUGINS_CHANGED
 from roost.model.plugin import BUNDLED, UPLOADED, InstalledPlugin
 from roost.plugin.manifest import Manifest, ManifestError, check_settings, parse_manifest
 from roost.store.db.database import Database
 from roost.store.plugins import plugins as plugin_store
 from roost.tenancy import DEFAULT_TENANT_ID
 from roost.tenancy.scope import across_tenants
-
-PLUGINS_CHANGED = "plugins_changed"
 
 Catalog = Callable[[], Mapping[str, Manifest]]
 

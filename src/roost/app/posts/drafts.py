@@ -15,6 +15,7 @@ from roost.config import Settings
 from roost.ids import is_valid_id
 from roost.model.draft import Draft
 from roost.model.event import Broadcast, Event
+from roost.model.events import DRAFT_CREATED, DRAFT_DELETED, DRAFT_UPDATED
 from roost.store.db.database import Database
 from roost.store.posts import drafts as draft_store
 
@@ -67,7 +68,7 @@ class Drafts:
             if existing is not None:
                 draft.create_at = existing.create_at
             await draft_store.save_draft(conn, actor.tenant_id, draft)
-        name = "draft_updated" if existing is not None else "draft_created"
+        name = DRAFT_UPDATED if existing is not None else DRAFT_CREATED
         await self._announce(actor, name, draft)
         return draft
 
@@ -88,7 +89,7 @@ class Drafts:
                 await draft_store.delete_draft(conn, actor.tenant_id, user_id, channel_id, root_id)
         # Deleting what is not there is not an error: clients delete after every send.
         if draft is not None:
-            await self._announce(actor, "draft_deleted", draft)
+            await self._announce(actor, DRAFT_DELETED, draft)
 
     async def _announce(self, actor: Actor, name: str, draft: Draft) -> None:
         broadcast = Broadcast(recipients=frozenset({actor.user_id}), user_id=actor.user_id)

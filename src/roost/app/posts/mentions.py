@@ -18,7 +18,18 @@ from roost.app.kernel.read_cache import ReadCache
 from roost.app.posts.text import mention_words, strip_code
 from roost.cluster.bus import Bus
 from roost.model.channel import DIRECT
-from roost.model.event import RESYNC, Event
+from roost.model.event import Event
+from roost.model.events import (
+    CHANNEL_CREATED,
+    CHANNEL_MEMBER_UPDATED,
+    DIRECT_ADDED,
+    GROUP_ADDED,
+    LEAVE_TEAM,
+    RESYNC,
+    USER_ADDED,
+    USER_REMOVED,
+    USER_UPDATED,
+)
 from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.posts import access as access_store
@@ -32,10 +43,8 @@ _WORD = re.compile(r"[\w][\w.'\-]*", re.UNICODE)
 _TRAILING = ".'-"
 
 # Events after which a channel's index may be stale: who is in it, their settings.
-_ALL_CHANNELS = frozenset({"channel_member_updated", RESYNC, "leave_team"})
-_ONE_CHANNEL = frozenset(
-    {"user_added", "user_removed", "direct_added", "group_added", "channel_created"}
-)
+_ALL_CHANNELS = frozenset({CHANNEL_MEMBER_UPDATED, RESYNC, LEAVE_TEAM})
+_ONE_CHANNEL = frozenset({USER_ADDED, USER_REMOVED, DIRECT_ADDED, GROUP_ADDED, CHANNEL_CREATED})
 
 
 def user_mention_keys(first_name: str, notify_props: dict[str, Any]) -> set[str]:
@@ -164,7 +173,7 @@ class Mentions:
         self._indexed.clear()
 
     def _on_event(self, event: Event) -> None:
-        if event.name == "user_updated":
+        if event.name == USER_UPDATED:
             user = event.data.get("user")
             if not isinstance(user, dict):
                 self._clear()

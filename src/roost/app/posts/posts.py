@@ -38,6 +38,7 @@ from roost.config import Settings
 from roost.ids import is_valid_id, new_id
 from roost.model.channel import DIRECT
 from roost.model.event import Broadcast, Event
+from roost.model.events import EPHEMERAL_MESSAGE, POST_DELETED, POST_EDITED, POSTED
 from roost.model.file import FileInfo
 from roost.model.post import (
     CLIENT_TYPES,
@@ -394,7 +395,7 @@ class Posts:
         if any(f.is_image for f in post.files or ()):
             data["image"] = "true"
         broadcast = Broadcast(recipients=members, channel_id=channel.id)
-        return Event(actor.tenant_id, "posted", data, broadcast)
+        return Event(actor.tenant_id, POSTED, data, broadcast)
 
     async def _mark_online(self, actor: Actor) -> None:
         key = (actor.tenant_id, actor.user_id)
@@ -439,7 +440,7 @@ class Posts:
             recipients=frozenset({user_id}), channel_id=channel_id, user_id=user_id
         )
         data = {"post": orjson.dumps(post.to_dict()).decode()}
-        await self._bus.publish([Event(actor.tenant_id, "ephemeral_message", data, broadcast)])
+        await self._bus.publish([Event(actor.tenant_id, EPHEMERAL_MESSAGE, data, broadcast)])
         return post
 
     # Changing.
@@ -535,7 +536,7 @@ class Posts:
             if post.root_id:
                 await post_store.touch_post(conn, actor.tenant_id, post.root_id, post.update_at)
             await decorate(conn, actor.tenant_id, [post])
-        await self._bus.publish([await self._channel_event(actor, "post_edited", post)])
+        await self._bus.publish([await self._channel_event(actor, POST_EDITED, post)])
         return post
 
     async def do_delete_post(self, actor: Actor, post_id: str) -> None:
@@ -577,7 +578,7 @@ class Posts:
         post.delete_at = now
         post.update_at = now
         post.props = dict(post.props, deleteBy=actor.user_id)
-        event = await self._channel_event(actor, "post_deleted", post, {"delete_by": actor.user_id})
+        event = await self._channel_event(actor, POST_DELETED, post, {"delete_by": actor.user_id})
         await self._bus.publish([*flushed, event])
         if self.hooks.watches:
             self.hooks.has_deleted(actor, post, access.channel)

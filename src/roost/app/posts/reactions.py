@@ -13,6 +13,7 @@ from roost.app.posts.events import reaction_event
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import is_valid_id
+from roost.model.events import REACTION_ADDED, REACTION_REMOVED
 from roost.model.post import Post, Reaction
 from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
@@ -104,7 +105,7 @@ class Reactions:
             await reaction_store.save(conn, tenant, reaction)
             await post_store.set_has_reactions(conn, tenant, post_id, True, now)
         await self._bus.publish(
-            [await reaction_event(self._channels, tenant, "reaction_added", reaction)]
+            [await reaction_event(self._channels, tenant, REACTION_ADDED, reaction)]
         )
         if self.hooks.active:
             self.hooks.notify(lambda h: h.reaction_added(tenant, reaction))
@@ -137,7 +138,7 @@ class Reactions:
                 update_at=now,
                 delete_at=now,
             )
-            event = await reaction_event(self._channels, tenant, "reaction_removed", reaction)
+            event = await reaction_event(self._channels, tenant, REACTION_REMOVED, reaction)
             await self._bus.publish([event])
             if self.hooks.active:
                 self.hooks.notify(lambda h: h.reaction_removed(tenant, reaction))

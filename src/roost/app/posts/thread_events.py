@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from roost.model.event import Broadcast, Event, PerUser
+from roost.model.events import THREAD_FOLLOW_CHANGED, THREAD_READ_CHANGED, THREAD_UPDATED
 from roost.model.post import Post
 from roost.model.thread import ThreadMembership
 from roost.store.posts.thread_fanout import ThreadFanout
@@ -71,7 +72,7 @@ def thread_updated_events(
             }
         broadcast = Broadcast(recipients=frozenset(tails), team_id=team_id)
         per_user = PerUser("thread", tails, extra)
-        events.append(Event(tenant_id, "thread_updated", {"thread": shared}, broadcast, per_user))
+        events.append(Event(tenant_id, THREAD_UPDATED, {"thread": shared}, broadcast, per_user))
     return events
 
 
@@ -92,17 +93,17 @@ def read_changed_event(
         "channel_id": channel_id,
     }
     broadcast = _to_user(tenant_id, membership.user_id, membership.team_id)
-    return Event(tenant_id, "thread_read_changed", data, broadcast)
+    return Event(tenant_id, THREAD_READ_CHANGED, data, broadcast)
 
 
 def team_read_event(tenant_id: str, user_id: str, team_id: str, timestamp: int) -> Event:
     """Every thread in the team read: the event carries no thread id."""
     broadcast = _to_user(tenant_id, user_id, team_id)
-    return Event(tenant_id, "thread_read_changed", {"timestamp": timestamp}, broadcast)
+    return Event(tenant_id, THREAD_READ_CHANGED, {"timestamp": timestamp}, broadcast)
 
 
 def follow_changed_event(
     tenant_id: str, user_id: str, team_id: str, root: Post, state: bool
 ) -> Event:
     data = {"thread_id": root.id, "state": state, "reply_count": root.reply_count}
-    return Event(tenant_id, "thread_follow_changed", data, _to_user(tenant_id, user_id, team_id))
+    return Event(tenant_id, THREAD_FOLLOW_CHANGED, data, _to_user(tenant_id, user_id, team_id))

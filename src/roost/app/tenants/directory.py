@@ -32,6 +32,7 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.event import Event, internal_event
+from roost.model.events import TENANTS_CHANGED
 from roost.model.tenant import ACTIVE, DELETING, MOVING, STATES, SUSPENDED, Tenant
 from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
@@ -42,7 +43,6 @@ from roost.tenancy.scope import across_tenants
 
 log = logging.getLogger(__name__)
 
-TENANTS_CHANGED = "roost_tenants_changed"
 # A DNS label: the tenant's name is its subdomain.
 NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")

@@ -28,14 +28,14 @@ from roost.app.kernel.context import Actor
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.model.app import InstalledApp
-from roost.model.event import RESYNC, Event, internal_event
+from roost.model.event import Event, internal_event
+from roost.model.events import APPS_CHANGED, RESYNC
 from roost.store.accounts import users as user_store
 from roost.store.db.database import Database
 from roost.store.integrations import apps as app_store
 
 log = logging.getLogger("roost.integrations")
 
-APPS_CHANGED = "roost_apps_changed"
 # HS256 keys shorter than the hash (32 bytes) are weak (RFC 7518 section 3.2).
 SECRET_MIN = 32
 SECRET_MAX = 128

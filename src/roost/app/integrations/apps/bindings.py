@@ -22,11 +22,11 @@ from roost.app.integrations.outbound import OutboundHttp
 from roost.app.kernel import errors
 from roost.cluster.bus import Bus
 from roost.model.app import AppBindings, InstalledApp
-from roost.model.event import RESYNC, Event, internal_event
+from roost.model.event import Event, internal_event
+from roost.model.events import BINDINGS_CHANGED, RESYNC
 
 log = logging.getLogger("roost.integrations")
 
-BINDINGS_CHANGED = "roost_app_bindings_changed"
 # An app's bindings: at most this many, nested at most this deep (a command, its
 # sub-commands, theirs); an answer beyond either is refused, and logged.
 MAX_BINDINGS = 200

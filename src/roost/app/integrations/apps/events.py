@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from roost.app.integrations.access import is_team_member
-from roost.app.integrations.apps.apps import APPS_CHANGED, Apps
+from roost.app.integrations.apps.apps import Apps
 from roost.app.integrations.apps.calls import (
     base_context,
     call_url,
@@ -36,6 +36,7 @@ from roost.app.posts.hooks import PostHook
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import is_valid_id, new_id
+from roost.model import events
 from roost.model.app import (
     CHANNEL_CREATED,
     POST_CREATED,
@@ -47,7 +48,7 @@ from roost.model.app import (
 )
 from roost.model.channel import Channel
 from roost.model.delivery import Delivery
-from roost.model.event import RESYNC, Event, internal_event
+from roost.model.event import Event, internal_event
 from roost.model.post import SYSTEM_TYPE_PREFIX, Post
 from roost.store.db.database import Database
 from roost.store.integrations import apps as app_store
@@ -56,17 +57,16 @@ from roost.tenancy.scope import across_tenants
 log = logging.getLogger("roost.integrations")
 
 KIND = "app_event"
-SUBSCRIPTIONS_CHANGED = "roost_app_subscriptions_changed"
 MAX_SUBSCRIPTIONS_PER_APP = 100
 # Which scope each subject needs: a channel the bot is in, a team it is in, or none.
 _CHANNEL_SCOPED = (USER_JOINED_CHANNEL, POST_CREATED)
 _TEAM_SCOPED = (USER_JOINED_TEAM, CHANNEL_CREATED)
 # Bus events (published by the node making the change) and the subject each is.
 _SUBJECT_OF = {
-    "new_user": USER_CREATED,
-    "user_added": USER_JOINED_CHANNEL,
-    "added_to_team": USER_JOINED_TEAM,
-    "channel_created": CHANNEL_CREATED,
+    events.NEW_USER: USER_CREATED,
+    events.USER_ADDED: USER_JOINED_CHANNEL,
+    events.ADDED_TO_TEAM: USER_JOINED_TEAM,
+    events.CHANNEL_CREATED: CHANNEL_CREATED,
 }
 
 
@@ -165,13 +165,13 @@ class AppEvents(PostHook):
             return await app_store.list_subscriptions(conn, actor.tenant_id, app.app_id)
 
     async def _changed(self, tenant_id: str) -> None:
-        await self._bus.publish([internal_event(tenant_id, SUBSCRIPTIONS_CHANGED, {})])
+        await self._bus.publish([internal_event(tenant_id, events.SUBSCRIPTIONS_CHANGED, {})])
 
     def _on_event(self, event: Event) -> None:
-        if event.name in (SUBSCRIPTIONS_CHANGED, APPS_CHANGED):
+        if event.name in (events.SUBSCRIPTIONS_CHANGED, events.APPS_CHANGED):
             self._subscriptions.pop(event.tenant_id, None)
             self._some = True
-        elif event.name == RESYNC:
+        elif event.name == events.RESYNC:
             self._subscriptions.clear()
             self._some = None
 

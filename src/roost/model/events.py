@@ -1,0 +1,149 @@
+"""Every event name Roost publishes on its bus, in one place.
+
+Two kinds share the bus. Client events go out over the WebSocket under the names
+Mattermost's clients listen for, so each value here is a wire string and must not
+change. Internal events are for the nodes only (cache invalidations, cluster
+requests): they are published with no recipients (``model.event.internal_event``)
+and never reach a client.
+
+Names are plain constants rather than an enum so that ``Event.name`` stays a ``str``:
+plugins publish names of their own (``custom_event``) and the bus carries whatever
+name it is given.
+"""
+
+from __future__ import annotations
+
+# Client events, by what they are about. Only the ones Roost sends are listed;
+# Mattermost has more (``channel_viewed``, ``plugin_enabled``, ...) that Roost never
+# emits.
+
+# The connection: the first event on every socket.
+HELLO = "hello"
+
+# Posts and reactions, to the post's channel (``ephemeral_message`` to one user).
+POSTED = "posted"
+POST_EDITED = "post_edited"
+POST_DELETED = "post_deleted"
+EPHEMERAL_MESSAGE = "ephemeral_message"
+REACTION_ADDED = "reaction_added"
+REACTION_REMOVED = "reaction_removed"
+
+# Collapsed threads, to the followers (or the one user whose read state changed).
+THREAD_UPDATED = "thread_updated"
+THREAD_READ_CHANGED = "thread_read_changed"
+THREAD_FOLLOW_CHANGED = "thread_follow_changed"
+
+# Channels and their members.
+CHANNEL_CREATED = "channel_created"
+CHANNEL_UPDATED = "channel_updated"
+CHANNEL_DELETED = "channel_deleted"
+CHANNEL_RESTORED = "channel_restored"
+CHANNEL_MEMBER_UPDATED = "channel_member_updated"
+MULTIPLE_CHANNELS_VIEWED = "multiple_channels_viewed"
+USER_ADDED = "user_added"
+USER_REMOVED = "user_removed"
+DIRECT_ADDED = "direct_added"
+GROUP_ADDED = "group_added"
+TYPING = "typing"
+
+# Teams and their members.
+ADDED_TO_TEAM = "added_to_team"
+LEAVE_TEAM = "leave_team"
+UPDATE_TEAM = "update_team"
+DELETE_TEAM = "delete_team"
+MEMBERROLE_UPDATED = "memberrole_updated"
+
+# Users: accounts, statuses, preferences.
+NEW_USER = "new_user"
+USER_UPDATED = "user_updated"
+STATUS_CHANGE = "status_change"
+PREFERENCES_CHANGED = "preferences_changed"
+PREFERENCES_DELETED = "preferences_deleted"
+
+# Drafts, to their author's other sessions.
+DRAFT_CREATED = "draft_created"
+DRAFT_UPDATED = "draft_updated"
+DRAFT_DELETED = "draft_deleted"
+
+
+def custom_event(plugin_id: str, event: str) -> str:
+    """The wire name of an event a plugin publishes: Mattermost prefixes it so that
+    two plugins (or a plugin and the server) cannot send the same name."""
+    return f"custom_{plugin_id}_{event}"
+
+
+CLIENT_EVENTS = frozenset(
+    {
+        HELLO,
+        POSTED,
+        POST_EDITED,
+        POST_DELETED,
+        EPHEMERAL_MESSAGE,
+        REACTION_ADDED,
+        REACTION_REMOVED,
+        THREAD_UPDATED,
+        THREAD_READ_CHANGED,
+        THREAD_FOLLOW_CHANGED,
+        CHANNEL_CREATED,
+        CHANNEL_UPDATED,
+        CHANNEL_DELETED,
+        CHANNEL_RESTORED,
+        CHANNEL_MEMBER_UPDATED,
+        MULTIPLE_CHANNELS_VIEWED,
+        USER_ADDED,
+        USER_REMOVED,
+        DIRECT_ADDED,
+        GROUP_ADDED,
+        TYPING,
+        ADDED_TO_TEAM,
+        LEAVE_TEAM,
+        UPDATE_TEAM,
+        DELETE_TEAM,
+        MEMBERROLE_UPDATED,
+        NEW_USER,
+        USER_UPDATED,
+        STATUS_CHANGE,
+        PREFERENCES_CHANGED,
+        PREFERENCES_DELETED,
+        DRAFT_CREATED,
+        DRAFT_UPDATED,
+        DRAFT_DELETED,
+    }
+)
+
+# Internal events: node to node, never to a client.
+
+# Delivered to this node's subscribers when its link to the other nodes came back after a
+# gap: events may have been missed, so every cache starts over.
+RESYNC = "roost_resync"
+
+# Cache invalidations, published by the node that made the change.
+SESSION_REVOKED = "roost_session_revoked"  # a session or access token: drop it from caches
+TENANTS_CHANGED = "roost_tenants_changed"  # one tenant's directory row (data: tenant_id)
+HOOKS_CHANGED = "roost_outgoing_hooks_changed"  # a team's outgoing webhooks (data: team_id)
+APPS_CHANGED = "roost_apps_changed"  # an HTTP app installed, changed or removed
+BINDINGS_CHANGED = "roost_app_bindings_changed"  # an HTTP app's bindings
+SUBSCRIPTIONS_CHANGED = "roost_app_subscriptions_changed"  # HTTP apps' event subscriptions
+PLUGINS_CHANGED = "plugins_changed"  # a tenant's installed or enabled plugins
+
+# Plugins across the cluster: a plugin's message to its instances on the other nodes, and
+# the request and answers behind ``/api/v4/plugins/statuses``.
+PLUGIN_CLUSTER_EVENT = "plugin_cluster_event"
+PLUGIN_STATUSES_WANTED = "plugin_statuses_wanted"
+PLUGIN_STATUSES_ANSWER = "plugin_statuses_answer"
+
+INTERNAL_EVENTS = frozenset(
+    {
+        RESYNC,
+        SESSION_REVOKED,
+        TENANTS_CHANGED,
+        HOOKS_CHANGED,
+        APPS_CHANGED,
+        BINDINGS_CHANGED,
+        SUBSCRIPTIONS_CHANGED,
+        PLUGINS_CHANGED,
+        PLUGIN_CLUSTER_EVENT,
+        PLUGIN_STATUSES_WANTED,
+        PLUGIN_STATUSES_ANSWER,
+    }
+)
