@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from roost.store.db.engines import Cluster, async_url, is_unavailable
+from roost.store.db.engines import Cluster, async_url
+from roost.store.db.errors import TenantReadOnly, is_unavailable
 from roost.store.db.replicas import ReplicaSet
 from roost.tenancy.scope import ALL_TENANTS, current_database, current_tenant
 
@@ -44,14 +45,6 @@ class Placement:
 
 
 AT_HOME = Placement()
-
-
-class TenantReadOnly(Exception):
-    """A write for a tenant that is being moved between databases."""
-
-    def __init__(self, tenant_id: str) -> None:
-        super().__init__(f"tenant {tenant_id} is read-only while it moves")
-        self.tenant_id = tenant_id
 
 
 class UnknownDatabase(LookupError):
