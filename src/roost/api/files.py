@@ -15,12 +15,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.file_responses import file_response
-from roost.api.http.multipart import read_multipart, unreadable
+from roost.api.http.multipart import read_multipart
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response
+from roost.app.files.errors import upload_unreadable
 from roost.app.files.uploads import MAX_FILES_PER_UPLOAD, Upload
 from roost.app.kernel import errors
-from roost.app.kernel.upload_spool import too_large
+from roost.app.kernel.errors import upload_too_large
 from roost.filestore.keys import ORIGINAL, PREVIEW, THUMBNAIL
 
 UPLOAD_PATH = "/api/v4/files"
@@ -61,7 +62,7 @@ def _declared_length(req: Req) -> int | None:
     try:
         return int(raw) if raw is not None else None
     except ValueError:
-        raise unreadable("bad Content-Length") from None
+        raise upload_unreadable("bad Content-Length") from None
 
 
 async def upload_files(req: Req) -> Response:
@@ -70,7 +71,7 @@ async def upload_files(req: Req) -> Response:
     media, options = parse_options_header(req.raw.headers.get("content-type", ""))
     declared = _declared_length(req)
     if declared == 0:
-        raise unreadable("Content-Length should not be 0")
+        raise upload_unreadable("Content-Length should not be 0")
     upload = uploads.begin(actor)
     try:
         channel_id = req.query_str("channel_id", max_len=64)
@@ -79,17 +80,17 @@ async def upload_files(req: Req) -> Response:
         if media == b"multipart/form-data":
             boundary = options.get(b"boundary")
             if not boundary:
-                raise unreadable("multipart/form-data without a boundary")
+                raise upload_unreadable("multipart/form-data without a boundary")
             most = MAX_FILES_PER_UPLOAD * uploads.max_file_size + MULTIPART_OVERHEAD_BYTES
             if declared is not None and declared > most:
-                raise too_large("(request)", most)
+                raise upload_too_large("(request)", most)
             await read_multipart(req.raw.stream(), boundary, _FormParts(upload))
         else:
             await _read_raw(req, upload, media, declared)
         uploaded = await upload.finish()
     except ClientDisconnect:
         # Nobody is left to read this; what matters is that nothing was kept.
-        raise unreadable("the client went away before the upload finished") from None
+        raise upload_unreadable("the client went away before the upload finished") from None
     finally:
         upload.discard()
     body = {
@@ -103,16 +104,14 @@ async def _read_raw(req: Req, upload: Upload, media: bytes, declared: int | None
     """One file as the whole body, named by ``?filename=`` (Mattermost's simple upload)."""
     filename = req.query_str("filename", max_len=1024)
     if not filename:
-        raise errors.AppError(
-            400,
-            "api.context.invalid_param.app_error",
-            "Invalid or missing filename parameter.",
+        raise errors.invalid_param(
+            "filename",
             "send multipart/form-data, or the file as the body with ?channel_id=&filename=",
         )
     if media == FORM_URLENCODED or media.startswith(b"multipart/"):
-        raise unreadable(f"a raw upload cannot be {media.decode('latin-1')}")
+        raise upload_unreadable(f"a raw upload cannot be {media.decode('latin-1')}")
     if declared is not None and declared > upload.uploads.max_file_size:
-        raise too_large(filename, upload.uploads.max_file_size)
+        raise upload_too_large(filename, upload.uploads.max_file_size)
     client_id = req.query_str("client_id", max_len=128)
     if client_id:
         upload.add_client_id(client_id)

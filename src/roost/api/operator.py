@@ -13,6 +13,7 @@ from typing import Any
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from roost.api.http.errors import page_not_found
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response
 from roost.app.kernel import errors
@@ -25,9 +26,7 @@ MAX_PER_PAGE = 1000
 def _check_operator(req: Req) -> None:
     token = req.services.settings.operator_token
     if not token:
-        raise errors.AppError(
-            404, "api.context.404.app_error", "Sorry, we could not find the page."
-        )
+        raise page_not_found()
     given = req.raw.headers.get("authorization", "")
     scheme, _, value = given.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(value.encode(), token.encode()):

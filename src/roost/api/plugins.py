@@ -13,6 +13,15 @@ from roost.api.auth import authenticate
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response, ok_response
 from roost.app.kernel import errors
+from roost.app.plugins.errors import (
+    plugin_bundle_invalid,
+    plugin_bundle_too_large,
+    plugin_file_missing,
+    plugin_invalid_response,
+    plugin_not_running,
+    plugin_uploads_disabled,
+    plugins_disabled,
+)
 from roost.plugin.types import HttpRequest
 from roost.plugin_runtime.bundle import BundleError, read_bundle
 from roost.plugin_runtime.runtime import PluginRuntime
@@ -34,9 +43,7 @@ async def _settle(req: Req, tenant_id: str) -> None:
 def _runtime(req: Req) -> PluginRuntime:
     runtime: PluginRuntime | None = req.raw.app.state.plugins
     if runtime is None:
-        raise errors.AppError(
-            501, "app.plugin.disabled.app_error", "Plugins have been disabled on this server."
-        )
+        raise plugins_disabled()
     return runtime
 
 
@@ -77,11 +84,7 @@ async def upload(req: Req) -> Response:
     _runtime(req)
     settings = req.services.settings
     if not settings.plugin_enable_uploads:
-        raise errors.AppError(
-            501,
-            "app.plugin.upload_disabled.app_error",
-            "Plugins and/or plugin uploads have been disabled.",
-        )
+        raise plugin_uploads_disabled()
     try:
         form = await req.raw.form(max_files=1, max_fields=MAX_FORM_FIELDS)
     except Exception:
@@ -89,26 +92,18 @@ async def upload(req: Req) -> Response:
     try:
         file = form.get("plugin")
         if not isinstance(file, UploadFile):
-            raise errors.AppError(
-                400, "api.plugin.upload.file.app_error", "Missing the plugin file in the form."
-            )
+            raise plugin_file_missing()
         limit = settings.plugin_max_bundle_bytes
         data = await file.read(limit + 1)
         if len(data) > limit:
-            raise errors.AppError(
-                413,
-                "api.plugin.upload.file_too_large.app_error",
-                f"A plugin bundle is at most {limit} bytes.",
-            )
+            raise plugin_bundle_too_large(limit)
         force, trusted = _flag(form.get("force")), _flag(form.get("trusted"))
     finally:
         await form.close()
     try:
         manifest = await asyncio.to_thread(read_bundle, data, plugins.server_version, limit)
     except BundleError as exc:
-        raise errors.AppError(
-            400, "app.plugin.extract.app_error", f"Invalid plugin bundle: {exc}"
-        ) from None
+        raise plugin_bundle_invalid(exc) from None
     await plugins.do_install(actor, manifest, data, force=force, trusted=trusted)
     return json_response(manifest.to_dict(), 201)
 
@@ -170,14 +165,10 @@ async def serve(req: Req) -> Response:
     )
     response = await runtime.serve_http(req.tenant_id, plugin_id, request)
     if response is None:
-        raise errors.AppError(
-            404, "api.plugin.serve_http.not_found.app_error", "The plugin is not running."
-        )
+        raise plugin_not_running()
     status = response.status if isinstance(response.status, int) else 0
     if not 200 <= status <= 599:
-        raise errors.AppError(
-            502, "app.plugin.serve_http.app_error", "The plugin gave an invalid response."
-        )
+        raise plugin_invalid_response()
     headers = {str(k): str(v) for k, v in (response.headers or {}).items()}
     body = response.body if isinstance(response.body, bytes) else b""
     media_type = response.content_type if isinstance(response.content_type, str) else None

@@ -31,11 +31,10 @@ from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
 from roost.api import webapp as web_client
 from roost.api import webhooks as webhook_routes
+from roost.api.http import errors as http_errors
 from roost.api.http.responses import error_response
 from roost.api.http.router import IndexedRouter
 from roost.api.websocket import websocket_endpoint
-from roost.app.kernel.errors import AppError
-from roost.app.kernel.health import unavailable_error
 from roost.ids import new_id
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
@@ -94,17 +93,15 @@ def _request_id(request: Request) -> str:
 
 
 async def not_found(request: Request, _: Exception) -> Response:
-    error = AppError(404, "api.context.404.app_error", "Sorry, we could not find the page.")
+    error = http_errors.page_not_found()
     return error_response(error, _request_id(request))
 
 
 async def method_not_allowed(request: Request, _: Exception) -> Response:
-    error = AppError(405, "api.context.405.app_error", "Method not allowed.")
+    error = http_errors.method_not_allowed()
     return error_response(error, _request_id(request))
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    error = unavailable_error(exc) or AppError(
-        500, "api.context.500.app_error", "An internal error occurred."
-    )
+    error = http_errors.from_store(exc) or http_errors.internal_error()
     return error_response(error, _request_id(request))

@@ -6,9 +6,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost import MATTERMOST_COMPAT_VERSION
+from roost.api.http.errors import (
+    client_config_format_unsupported,
+    client_license_format_unsupported,
+)
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response
-from roost.app.kernel import errors
 
 
 async def ping(req: Req) -> Response:
@@ -94,23 +97,13 @@ def client_config(req: Req) -> dict[str, str]:
 
 async def get_client_config(req: Req) -> Response:
     if req.query_str("format", "old") != "old":
-        raise errors.AppError(
-            501,
-            "api.config.client.old_format.app_error",
-            "New format for the client configuration is not supported yet. "
-            "Please specify format=old in the query string.",
-        )
+        raise client_config_format_unsupported()
     return json_response(client_config(req))
 
 
 async def get_client_license(req: Req) -> Response:
     if req.query_str("format", "old") != "old":
-        raise errors.AppError(
-            501,
-            "api.license.client.old_format.app_error",
-            "New format for the client license is not supported yet. "
-            "Please specify format=old in the query string.",
-        )
+        raise client_license_format_unsupported()
     return json_response({"IsLicensed": "false"})
 
 

@@ -9,12 +9,13 @@ from python_multipart.multipart import parse_options_header
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.http.multipart import read_multipart, unreadable
+from roost.api.http.multipart import read_multipart
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import ok_response
 from roost.app.accounts.avatars import default_avatar_png
+from roost.app.accounts.errors import image_too_large
 from roost.app.accounts.profile_images import MAX_IMAGE_BYTES
-from roost.app.kernel import errors
+from roost.app.files.errors import upload_unreadable
 
 CACHE = {"Cache-Control": "max-age=300, private"}
 
@@ -38,11 +39,7 @@ class _ImagePart:
             return
         self.data += data
         if len(self.data) > MAX_IMAGE_BYTES:
-            raise errors.AppError(
-                413,
-                "api.user.upload_profile_user.too_large.app_error",
-                f"The image is larger than {MAX_IMAGE_BYTES} bytes.",
-            )
+            raise image_too_large(MAX_IMAGE_BYTES)
 
     async def file_end(self) -> None:
         self._reading = False
@@ -69,7 +66,7 @@ async def set_image(req: Req) -> Response:
     media, options = parse_options_header(req.raw.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if media != b"multipart/form-data" or not boundary:
-        raise unreadable("expected multipart/form-data with an 'image' file")
+        raise upload_unreadable("expected multipart/form-data with an 'image' file")
     part = _ImagePart()
     await read_multipart(req.raw.stream(), boundary, part)
     await req.services.profile_images.do_set(actor, user_id, bytes(part.data))

@@ -12,29 +12,22 @@ from starlette.routing import Route
 
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response, ok_response
+from roost.app.integrations.errors import webhook_payload_too_large
 from roost.app.kernel import errors
 
 FORM = "application/x-www-form-urlencoded"
-
-
-def _too_large(limit: int) -> errors.AppError:
-    return errors.AppError(
-        413,
-        "api.incoming_webhook.too_large.app_error",
-        f"The payload is larger than {limit} bytes.",
-    )
 
 
 async def _payload(req: Req, limit: int) -> Any:
     """JSON, or a form whose ``payload`` field is JSON (as Slack's hooks take)."""
     declared = req.raw.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
+        raise webhook_payload_too_large(limit)
     body = b""
     async for chunk in req.raw.stream():
         body += chunk
         if len(body) > limit:
-            raise _too_large(limit)
+            raise webhook_payload_too_large(limit)
     if req.raw.headers.get("content-type", "").split(";")[0].strip() == FORM:
         fields = parse_qs(body.decode(errors="replace"))
         if "payload" not in fields:

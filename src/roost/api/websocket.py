@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from roost import metrics
 from roost.api.auth import authenticate
+from roost.api.http.errors import unknown_websocket_action
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.services import Services
@@ -230,9 +231,7 @@ class SocketSession:
         assert self.actor is not None and self.conn is not None
         handler = ACTIONS.get(action)
         if handler is None:
-            raise errors.AppError(
-                400, "api.web_socket_router.bad_action.app_error", "Unknown WebSocket action."
-            )
+            raise unknown_websocket_action()
         return await handler(self, self.actor, data)
 
     async def _ping(self, _: Actor, __: dict[str, Any]) -> Any:

@@ -16,9 +16,9 @@ from typing import Any
 
 from roost.app.files.names import clean_name, extension, mime_type
 from roost.app.kernel.context import Actor
-from roost.app.kernel.errors import AppError
 from roost.app.kernel.lifecycle import LifecycleHook
 from roost.app.kernel.upload_spool import Spool
+from roost.app.plugins.errors import rejected_by_plugin, required_plugin_unavailable
 from roost.app.posts.hooks import PostHook
 from roost.app.posts.posts import Posts
 from roost.model.channel import Channel
@@ -30,20 +30,6 @@ from roost.plugin_runtime import convert
 from roost.plugin_runtime.file_content import SpoolContent
 from roost.plugin_runtime.runtime import PluginRuntime
 from roost.plugin_runtime.state import HookFailed, Running
-
-
-def _rejected(what: str, reason: str) -> AppError:
-    # Mattermost's error id for a rejection is the message itself.
-    message = f"{what} rejected by plugin. {reason}".strip()
-    return AppError(400, message, message)
-
-
-def _unavailable(plugin_id: str) -> AppError:
-    return AppError(
-        503,
-        "app.plugin.hook_failed.app_error",
-        f"The plugin {plugin_id} did not answer and is required; please try again.",
-    )
 
 
 class PluginHooks(PostHook, LifecycleHook):
@@ -66,9 +52,9 @@ class PluginHooks(PostHook, LifecycleHook):
                 end += 1
             outcome = await self._rt.invoke_chain(chain[i:end], hook, value, *extra)
             if outcome.rejected is not None:
-                raise _rejected("Post", outcome.rejected)
+                raise rejected_by_plugin("Post", outcome.rejected)
             if outcome.stopped:
-                raise _unavailable(outcome.stopped)
+                raise required_plugin_unavailable(outcome.stopped)
             if isinstance(outcome.value, t.Post):
                 value = outcome.value
             i = end
@@ -78,21 +64,21 @@ class PluginHooks(PostHook, LifecycleHook):
         try:
             result = await self._rt.invoke(running, hook, value, *extra)
         except Rejected as exc:
-            raise _rejected("Post", exc.reason) from None
+            raise rejected_by_plugin("Post", exc.reason) from None
         except HookFailed:
             if self._rt.fail_closed(running.id, hook):
-                raise _unavailable(running.id) from None
+                raise required_plugin_unavailable(running.id) from None
             return value
         return result if isinstance(result, t.Post) else value
 
     def _apply(self, post: Post, changed: t.Post) -> Post:
         if changed.props != post.props:
             if not isinstance(changed.props, dict):
-                raise _rejected("Post", "the plugin returned invalid props")
+                raise rejected_by_plugin("Post", "the plugin returned invalid props")
             self._posts.check_props(changed.props)
             post.props = changed.props
         if not isinstance(changed.message, str):
-            raise _rejected("Post", "the plugin returned an invalid message")
+            raise rejected_by_plugin("Post", "the plugin returned an invalid message")
         post.message = changed.message
         return post
 
@@ -150,10 +136,10 @@ class PluginHooks(PostHook, LifecycleHook):
             try:
                 await self._rt.invoke(running, hook, convert.user(user))
             except Rejected as exc:
-                raise _rejected("Login", exc.reason) from None
+                raise rejected_by_plugin("Login", exc.reason) from None
             except HookFailed:
                 if self._rt.fail_closed(running.id, hook):
-                    raise _unavailable(running.id) from None
+                    raise required_plugin_unavailable(running.id) from None
 
     async def file_will_be_uploaded(
         self, tenant_id: str, user_id: str, channel_id: str, spool: Spool
@@ -175,14 +161,14 @@ class PluginHooks(PostHook, LifecycleHook):
                 with self._files.lend(running.key, SpoolContent(spool), in_process) as content:
                     result = await self._rt.invoke(running, hook, info, content, long=True)
             except Rejected as exc:
-                raise _rejected("File", exc.reason) from None
+                raise rejected_by_plugin("File", exc.reason) from None
             except HookFailed:
                 if self._rt.fail_closed(running.id, hook):
-                    raise _unavailable(running.id) from None
+                    raise required_plugin_unavailable(running.id) from None
                 continue
             if isinstance(result, t.FileInfo) and result.name != spool.name:
                 if not isinstance(result.name, str):
-                    raise _rejected("File", "the plugin returned an invalid name")
+                    raise rejected_by_plugin("File", "the plugin returned an invalid name")
                 spool.name = clean_name(result.name)
 
     async def user_created(self, tenant_id: str, user: User) -> None:

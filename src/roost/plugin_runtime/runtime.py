@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from roost import metrics
+from roost.app.integrations.errors import command_failed
 from roost.app.kernel.errors import AppError
+from roost.app.plugins.errors import plugin_failed_to_answer, plugin_no_response
 from roost.app.services import Services
 from roost.ids import new_id
 from roost.model.command import CommandCall, CommandResponse
@@ -483,11 +485,9 @@ class PluginRuntime:
         try:
             response = await self.dispatch.invoke(running, "serve_http", request, long=True)
         except (HookFailed, Rejected):
-            raise AppError(
-                502, "app.plugin.serve_http.app_error", "The plugin failed to answer."
-            ) from None
+            raise plugin_failed_to_answer() from None
         if not isinstance(response, HttpResponse):
-            raise AppError(502, "app.plugin.serve_http.app_error", "The plugin gave no response.")
+            raise plugin_no_response()
         return response
 
     async def _execute_command(
@@ -499,11 +499,7 @@ class PluginRuntime:
         try:
             response = await self.dispatch.invoke(running, "execute_command", call, long=True)
         except (HookFailed, Rejected):
-            raise AppError(
-                500,
-                "api.command.execute_command.failed.app_error",
-                f"Command with a trigger of '/{call.trigger}' failed.",
-            ) from None
+            raise command_failed(call.trigger) from None
         return response if isinstance(response, CommandResponse) else CommandResponse()
 
     async def _serve_api(self, op: str, body: dict[str, Any]) -> Any:

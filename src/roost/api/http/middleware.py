@@ -11,6 +11,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost import metrics
+from roost.api.http.errors import body_too_large
 from roost.api.http.responses import error_response
 from roost.app.kernel.errors import AppError
 from roost.ids import new_id
@@ -23,14 +24,6 @@ _UNTENANTED = ("/operator/", "/metrics")
 RATE_REFUSAL_DELAY_SECONDS = 0.25
 # Load balancers probe a node's health by address, a host that names no tenant.
 _HEALTH_PATH = "/api/v4/system/ping"
-
-
-def _too_large(limit: int) -> AppError:
-    return AppError(
-        413,
-        "api.context.request_body_too_large.app_error",
-        f"The request body is larger than the {limit} bytes allowed.",
-    )
 
 
 class RoostMiddleware:
@@ -82,7 +75,7 @@ class RoostMiddleware:
         streamed = scope["method"] == "POST" and scope["path"] in self.streamed_uploads
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body and not streamed:
-            response = error_response(_too_large(self.max_body), request_id)
+            response = error_response(body_too_large(self.max_body), request_id)
             await response(scope, receive, send)
             return
 
@@ -107,7 +100,7 @@ class RoostMiddleware:
                 if received > self.max_body:
                     # Raised inside the handler's body read, so the endpoint wrapper
                     # renders it as a 413 in Mattermost's format.
-                    raise _too_large(self.max_body)
+                    raise body_too_large(self.max_body)
             return message
 
         try:
@@ -132,8 +125,6 @@ async def _refuse(
         await send({"type": "websocket.close", "code": 1008})
         return
     response = error_response(error, request_id)
-    if error.status == 429:
-        response.headers["Retry-After"] = "1"
     await response(scope, receive, send)
 
 

@@ -14,7 +14,7 @@ from typing import Protocol
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from roost.app.kernel import errors
+from roost.app.files.errors import form_value_too_large, upload_unreadable
 
 # Form fields (channel_id, client_ids) are ids: Mattermost reads at most 10 KB of one.
 MAX_FIELD_BYTES = 10 * 1024
@@ -27,15 +27,6 @@ class PartHandler(Protocol):
     async def file_start(self, name: str, filename: str, content_type: str) -> None: ...
     async def file_data(self, data: bytes) -> None: ...
     async def file_end(self) -> None: ...
-
-
-def unreadable(detailed: str) -> errors.AppError:
-    return errors.AppError(
-        400,
-        "api.file.upload_file.read_request.app_error",
-        "Unable to upload file(s). Error reading or parsing request data.",
-        detailed,
-    )
 
 
 def _text(raw: bytes) -> str:
@@ -116,12 +107,12 @@ async def read_multipart(
         try:
             parser.write(chunk)
         except MultipartParseError as exc:
-            raise unreadable(str(exc)) from None
+            raise upload_unreadable(str(exc)) from None
         for kind, payload in events:
             part = await _handle(kind, payload, part, handler)
         events.clear()
     if not ended:
-        raise unreadable("the multipart body ended before its closing boundary")
+        raise upload_unreadable("the multipart body ended before its closing boundary")
 
 
 async def _handle(kind: str, payload: bytes, part: _Part, handler: PartHandler) -> _Part:
@@ -144,12 +135,7 @@ async def _handle(kind: str, payload: bytes, part: _Part, handler: PartHandler) 
         else:
             part.value += payload
             if len(part.value) > MAX_FIELD_BYTES:
-                raise errors.AppError(
-                    400,
-                    "api.file.upload_file.read_form_value.app_error",
-                    f"Unable to upload file(s). Error reading the value for {part.field_name}.",
-                    f"form fields are at most {MAX_FIELD_BYTES} bytes",
-                )
+                raise form_value_too_large(part.field_name, MAX_FIELD_BYTES)
     elif kind == "part_end":
         if part.filename is not None:
             await handler.file_end()

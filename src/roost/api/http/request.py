@@ -13,10 +13,10 @@ from starlette.responses import Response
 
 from roost import metrics
 from roost.api.auth import authenticate
+from roost.api.http import errors as http_errors
 from roost.api.http.responses import error_response
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
-from roost.app.kernel.health import unavailable_error
 from roost.app.services import Services
 from roost.ids import is_valid_id, new_id
 from roost.tenancy import DEFAULT_TENANT_ID
@@ -177,15 +177,12 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         except Exception as exc:
             # A database that is down or restarting is a 503 the client may retry,
             # not an internal error.
-            unavailable = unavailable_error(exc)
+            unavailable = http_errors.from_store(exc)
             if unavailable is None:
                 raise
-            if unavailable.status == 503 and unavailable.error_id.startswith("api.tenant."):
-                response = error_response(unavailable, req.request_id)
-                response.headers["Retry-After"] = "5"
-                return response
-            metrics.db_unavailable.inc()
-            log.warning("%s %s: database unavailable (%s)", raw.method, raw.url.path, exc)
+            if unavailable.error_id == errors.DATABASE_UNAVAILABLE:
+                metrics.db_unavailable.inc()
+                log.warning("%s %s: database unavailable (%s)", raw.method, raw.url.path, exc)
             return error_response(unavailable, req.request_id)
 
     run.__name__ = handler.__name__

@@ -30,4 +30,7 @@ def error_response(error: AppError, request_id: str) -> Response:
         "request_id": request_id,
         "status_code": error.status,
     }
-    return json_response(body, status=error.status)
+    headers = None
+    if error.retry_after is not None:
+        headers = {"Retry-After": f"{error.retry_after:g}"}
+    return json_response(body, status=error.status, headers=headers)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from cachetools import TTLCache
 
+from roost.app.accounts.errors import access_tokens_disabled, invalid_credentials, login_inactive
 from roost.app.accounts.passwords import verify_password
 from roost.app.accounts.tokens import token_hash
 from roost.app.kernel import errors
@@ -70,17 +71,9 @@ class Auth:
             else:
                 user = await user_store.get_by_username(conn, tenant_id, login_id)
         if user is None or user.is_bot or not await verify_password(password, user.password_hash):
-            raise errors.AppError(
-                401,
-                "api.user.login.invalid_credentials_email_username",
-                "Enter a valid email or username and/or password.",
-            )
+            raise invalid_credentials()
         if user.delete_at:
-            raise errors.AppError(
-                401,
-                "api.user.login.inactive.app_error",
-                "Login failed because your account has been deactivated.",
-            )
+            raise login_inactive()
         return user
 
     async def do_login(
@@ -169,11 +162,7 @@ class Auth:
 
     def _check_tokens_enabled(self) -> None:
         if not self._settings.enable_user_access_tokens:
-            raise errors.AppError(
-                501,
-                "api.user.create_user_access_token.disabled.app_error",
-                "Personal access tokens are disabled on this server.",
-            )
+            raise access_tokens_disabled()
 
     async def do_create_access_token(
         self, actor: Actor, user_id: str, description: str

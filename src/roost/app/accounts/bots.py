@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from roost.app.accounts.auth import Auth
+from roost.app.accounts.errors import bot_creation_disabled
 from roost.app.accounts.users import Users
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
@@ -27,11 +28,7 @@ class Bots:
 
     def _check_enabled(self) -> None:
         if not self._settings.enable_bot_account_creation:
-            raise errors.AppError(
-                501,
-                "api.bot.create_disabled",
-                "Bot creation has been disabled.",
-            )
+            raise bot_creation_disabled()
 
     def check_fields(self, display_name: str, description: str) -> None:
         if len(display_name) > DISPLAY_NAME_MAX or validation.has_control_chars(display_name):

@@ -9,8 +9,13 @@ import io
 from PIL import Image, UnidentifiedImageError
 
 from roost.app.accounts.avatars import SIZE, default_avatar_png
+from roost.app.accounts.errors import (
+    image_missing,
+    image_too_large,
+    image_too_many_pixels,
+    image_undecodable,
+)
 from roost.app.accounts.users import Users
-from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.clock import now_ms
 from roost.filestore import FileStore
@@ -25,25 +30,12 @@ def image_key(tenant_id: str, user_id: str) -> str:
     return f"{tenant_id}/users/{user_id}/profile.png"
 
 
-def _not_an_image(detailed: str = "") -> errors.AppError:
-    return errors.AppError(
-        400,
-        "api.user.upload_profile_user.decode.app_error",
-        "Could not decode profile image.",
-        detailed,
-    )
-
-
 def _square_png(data: bytes, max_pixels: int) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > max_pixels:
-                raise errors.AppError(
-                    400,
-                    "api.user.upload_profile_user.too_large.app_error",
-                    f"The image has more than {max_pixels} pixels.",
-                )
+                raise image_too_many_pixels(max_pixels)
             side = min(width, height)
             left, top = (width - side) // 2, (height - side) // 2
             square = image.convert("RGBA").crop((left, top, left + side, top + side))
@@ -51,7 +43,7 @@ def _square_png(data: bytes, max_pixels: int) -> bytes:
             square.resize((SIZE, SIZE), Image.Resampling.LANCZOS).save(out, format="PNG")
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise _not_an_image(str(exc)) from None
+        raise image_undecodable(str(exc)) from None
 
 
 class ProfileImages:
@@ -75,15 +67,9 @@ class ProfileImages:
     async def do_set(self, actor: Actor, user_id: str, data: bytes) -> None:
         self._users.check_can_edit(actor, user_id)
         if not data:
-            raise errors.AppError(
-                400, "api.user.upload_profile_user.no_file.app_error", "No file under 'image'."
-            )
+            raise image_missing()
         if len(data) > MAX_IMAGE_BYTES:
-            raise errors.AppError(
-                413,
-                "api.user.upload_profile_user.too_large.app_error",
-                f"The image is larger than {MAX_IMAGE_BYTES} bytes.",
-            )
+            raise image_too_large(MAX_IMAGE_BYTES)
         user = await self._users.get(actor.tenant_id, user_id)
         png = await asyncio.to_thread(_square_png, data, self._max_pixels)
         await self._store.put_bytes(image_key(actor.tenant_id, user.id), png, "image/png")

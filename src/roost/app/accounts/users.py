@@ -6,12 +6,21 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from roost.app.accounts.auth import Auth
+from roost.app.accounts.errors import (
+    email_exists,
+    invalid_email,
+    invalid_password_length,
+    invalid_username,
+    open_signup_disabled,
+    username_exists,
+    wrong_password,
+)
 from roost.app.accounts.passwords import MAX_PASSWORD_BYTES, hash_password, verify_password
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.kernel.read_cache import ReadCache
-from roost.app.tenants.directory import users_quota
+from roost.app.tenants.errors import users_quota
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
@@ -115,25 +124,15 @@ class Users:
 
     def check_new_user(self, user: User, password: str) -> None:
         if not validation.is_valid_username(user.username):
-            raise errors.AppError(
-                400,
-                "model.user.is_valid.username.app_error",
-                "Username must begin with a letter and contain between 1 and 64 lowercase "
-                "characters made up of numbers, letters, and the symbols '.', '-', and '_'.",
-            )
+            raise invalid_username()
         if not validation.is_valid_email(user.email):
-            raise errors.AppError(400, "model.user.is_valid.email.app_error", "Invalid email.")
+            raise invalid_email()
         self.check_password(password)
         self._check_profile_fields(user)
 
     def check_password(self, password: str) -> None:
         if len(password) < PASSWORD_MIN or len(password.encode()) > MAX_PASSWORD_BYTES:
-            raise errors.AppError(
-                400,
-                "model.user.is_valid.pwd.app_error",
-                f"Your password must contain between {PASSWORD_MIN} and "
-                f"{MAX_PASSWORD_BYTES} characters.",
-            )
+            raise invalid_password_length(PASSWORD_MIN, MAX_PASSWORD_BYTES)
 
     def _check_profile_fields(self, user: User) -> None:
         for name in ("nickname", "first_name", "last_name"):
@@ -183,11 +182,7 @@ class Users:
         else:
             self.check_new_user(user, password)
             if actor is None and not self._settings.enable_open_server:
-                raise errors.AppError(
-                    501,
-                    "api.user.create_user.no_open_server",
-                    "This server does not allow open signups.",
-                )
+                raise open_signup_disabled()
             user.password_hash = await hash_password(password, self._settings.password_hash_cost)
         async with self._db.write() as conn:
             limit = 0 if is_bot else self._max_users(tenant_id)
@@ -197,17 +192,9 @@ class Users:
                 if await user_store.count_people(conn, tenant_id) >= limit:
                     raise users_quota(limit)
             if await user_store.get_by_username(conn, tenant_id, user.username):
-                raise errors.AppError(
-                    400,
-                    "app.user.save.username_exists.app_error",
-                    "An account with that username already exists.",
-                )
+                raise username_exists()
             if await user_store.get_by_email(conn, tenant_id, user.email):
-                raise errors.AppError(
-                    400,
-                    "app.user.save.email_exists.app_error",
-                    "An account with that email already exists.",
-                )
+                raise email_exists()
             first = not is_bot and await user_store.count_users(conn, tenant_id) == 0
             if first or system_admin:
                 user.roles = "system_user system_admin"
@@ -246,22 +233,14 @@ class Users:
             if not validation.is_valid_username(user.username):
                 raise errors.invalid_body_param("username")
             if not user.is_bot and not validation.is_valid_email(user.email):
-                raise errors.AppError(400, "model.user.is_valid.email.app_error", "Invalid email.")
+                raise invalid_email()
             self._check_profile_fields(user)
             other = await user_store.get_by_username(conn, actor.tenant_id, user.username)
             if other is not None and other.id != user.id:
-                raise errors.AppError(
-                    400,
-                    "app.user.save.username_exists.app_error",
-                    "An account with that username already exists.",
-                )
+                raise username_exists()
             other = await user_store.get_by_email(conn, actor.tenant_id, user.email)
             if other is not None and other.id != user.id:
-                raise errors.AppError(
-                    400,
-                    "app.user.save.email_exists.app_error",
-                    "An account with that email already exists.",
-                )
+                raise email_exists()
             user.update_at = now_ms()
             await user_store.update_user(conn, actor.tenant_id, user)
         # Cached sessions carry the username (the sender name of posts).
@@ -312,11 +291,7 @@ class Users:
         if user is None:
             raise errors.not_found("user", "app.user.missing_account.const")
         if actor.user_id == user_id and not await verify_password(current, user.password_hash):
-            raise errors.AppError(
-                400,
-                "api.user.check_user_password.invalid.app_error",
-                "Login failed because of invalid password.",
-            )
+            raise wrong_password()
         user.password_hash = await hash_password(new, self._settings.password_hash_cost)
         user.last_password_update = user.update_at = now_ms()
         async with self._db.write() as conn:

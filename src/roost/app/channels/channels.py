@@ -12,6 +12,21 @@ from typing import Any
 
 import orjson
 
+from roost.app.channels.errors import (
+    channel_name_taken,
+    channel_not_archived,
+    delete_default_channel,
+    delete_deleted_channel,
+    delete_direct_channel,
+    invalid_channel_display_name,
+    invalid_channel_header,
+    invalid_channel_name,
+    invalid_channel_purpose,
+    invalid_channel_type,
+    invalid_default_channel_update,
+    rename_direct_channel,
+    update_deleted_channel,
+)
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
@@ -143,31 +158,17 @@ def _text(patch: Mapping[str, Any], name: str) -> str | None:
 
 def check_channel_fields(channel: Channel) -> None:
     if channel.type not in (OPEN, PRIVATE) and not channel.is_direct_or_group:
-        raise errors.AppError(400, "model.channel.is_valid.type.app_error", "Invalid type.")
+        raise invalid_channel_type()
     if not channel.is_direct_or_group:
         if not validation.is_valid_url_name(channel.name, 1, CHANNEL_NAME_MAX):
-            raise errors.AppError(
-                400,
-                "model.channel.is_valid.2_or_more.app_error",
-                "Name must be 1 to 64 lowercase alphanumeric characters, '-' or '_'.",
-            )
+            raise invalid_channel_name()
         display = channel.display_name.strip()
         if not display or len(channel.display_name) > DISPLAY_NAME_MAX:
-            raise errors.AppError(
-                400, "model.channel.is_valid.display_name.app_error", "Invalid display name."
-            )
+            raise invalid_channel_display_name()
     if len(channel.header) > HEADER_MAX:
-        raise errors.AppError(400, "model.channel.is_valid.header.app_error", "Invalid header.")
+        raise invalid_channel_header()
     if len(channel.purpose) > PURPOSE_MAX:
-        raise errors.AppError(400, "model.channel.is_valid.purpose.app_error", "Invalid purpose.")
-
-
-def name_taken() -> errors.AppError:
-    return errors.AppError(
-        400,
-        "store.sql_channel.save_channel.exists.app_error",
-        "A channel with that name already exists on the same team.",
-    )
+        raise invalid_channel_purpose()
 
 
 class Channels:
@@ -364,7 +365,7 @@ class Channels:
             raise errors.invalid_param("display_name")
         kind = fields.get("type", OPEN)
         if kind not in (OPEN, PRIVATE):
-            raise errors.AppError(400, "model.channel.is_valid.type.app_error", "Invalid type.")
+            raise invalid_channel_type()
         now = now_ms()
         channel = Channel(
             id=new_id(),
@@ -384,7 +385,7 @@ class Channels:
             if await team_membership(conn, actor, team_id) is None:
                 raise errors.forbidden()
             if not await channel_store.insert_channel(conn, actor.tenant_id, channel):
-                raise name_taken()
+                raise channel_name_taken()
             await member_store.insert_members(
                 conn, actor.tenant_id, [new_member(channel, actor.user_id, now, admin=True)]
             )
@@ -427,11 +428,7 @@ class Channels:
             if member is None and not await is_channel_admin(conn, actor, channel):
                 raise errors.forbidden()
             if channel.delete_at:
-                raise errors.AppError(
-                    400,
-                    "api.channel.update_channel.deleted.app_error",
-                    "The channel has been archived or deleted.",
-                )
+                raise update_deleted_channel()
             changed = self._apply_patch(channel, patch)
             check_channel_fields(channel)
             if "name" in changed:
@@ -439,7 +436,7 @@ class Channels:
                     conn, actor.tenant_id, channel.team_id, channel.name
                 )
                 if other is not None and other.id != channel.id:
-                    raise name_taken()
+                    raise channel_name_taken()
             channel.update_at = now_ms()
             await channel_store.update_channel(conn, actor.tenant_id, channel)
         await self.publish_updated(actor.tenant_id, channel)
@@ -453,17 +450,9 @@ class Channels:
             if value is None or value == getattr(channel, name):
                 continue
             if name in ("display_name", "name") and channel.is_direct_or_group:
-                raise errors.AppError(
-                    400,
-                    "api.channel.patch_update_channel.forbidden.app_error",
-                    "Direct and group channels cannot be renamed.",
-                )
+                raise rename_direct_channel()
             if name == "name" and channel.name == TOWN_SQUARE:
-                raise errors.AppError(
-                    400,
-                    "api.channel.update_channel.tried.app_error",
-                    "Tried to perform an invalid update of the default channel.",
-                )
+                raise invalid_default_channel_update()
             setattr(channel, name, value)
             changed.add(name)
         return changed
@@ -496,23 +485,11 @@ class Channels:
             if member is None and not await is_channel_admin(conn, actor, channel):
                 raise errors.forbidden()
             if channel.is_direct_or_group:
-                raise errors.AppError(
-                    400,
-                    "api.channel.delete_channel.type.invalid",
-                    "Direct and group message channels cannot be deleted.",
-                )
+                raise delete_direct_channel()
             if channel.name == TOWN_SQUARE:
-                raise errors.AppError(
-                    400,
-                    "api.channel.delete_channel.cannot.app_error",
-                    "Unable to delete the default channel town-square.",
-                )
+                raise delete_default_channel()
             if channel.delete_at:
-                raise errors.AppError(
-                    400,
-                    "api.channel.delete_channel.deleted.app_error",
-                    "The channel has been archived or deleted.",
-                )
+                raise delete_deleted_channel()
             channel.delete_at = channel.update_at = now_ms()
             await channel_store.update_channel(conn, actor.tenant_id, channel)
             recipients = await self._audience(conn, actor.tenant_id, channel)
@@ -542,11 +519,7 @@ class Channels:
             if not actor.is_system_admin and not (team_member and team_member.scheme_admin):
                 raise errors.forbidden()
             if not channel.delete_at:
-                raise errors.AppError(
-                    400,
-                    "api.channel.restore_channel.restored.app_error",
-                    "The channel is not archived.",
-                )
+                raise channel_not_archived()
             channel.delete_at = 0
             channel.update_at = now_ms()
             await channel_store.update_channel(conn, actor.tenant_id, channel)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import orjson
 
 from roost.app.channels.channels import Channels, new_member
+from roost.app.channels.errors import direct_invalid_user, group_bad_size, group_bad_user
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.clock import now_ms
@@ -62,11 +63,7 @@ class DirectChannels:
         async with self._db.write() as conn:
             found = await user_store.get_users(conn, actor.tenant_id, ids)
             if len(found) != len(ids):
-                raise errors.AppError(
-                    400,
-                    "api.channel.create_direct_channel.invalid_user.app_error",
-                    "Invalid user ID for direct channel creation.",
-                )
+                raise direct_invalid_user()
             created = await channel_store.insert_channel(conn, actor.tenant_id, channel)
             if created:
                 await member_store.insert_members(
@@ -98,21 +95,12 @@ class DirectChannels:
         """The group channel of these users plus the caller, created if new."""
         ids = sorted({*user_ids, actor.user_id})
         if not GROUP_MIN_USERS <= len(ids) <= GROUP_MAX_USERS:
-            raise errors.AppError(
-                400,
-                "api.channel.create_group.bad_size.app_error",
-                f"Group message channels must contain between {GROUP_MIN_USERS} and "
-                f"{GROUP_MAX_USERS} users.",
-            )
+            raise group_bad_size(GROUP_MIN_USERS, GROUP_MAX_USERS)
         now = now_ms()
         async with self._db.write() as conn:
             found = await user_store.get_users(conn, actor.tenant_id, ids)
             if len(found) != len(ids) or any(u.delete_at for u in found):
-                raise errors.AppError(
-                    400,
-                    "api.channel.create_group.bad_user.app_error",
-                    "One of the provided users does not exist.",
-                )
+                raise group_bad_user()
             channel = Channel(
                 id=new_id(),
                 team_id="",

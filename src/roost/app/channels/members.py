@@ -17,6 +17,15 @@ from roost.app.channels.channels import (
     new_member,
     team_membership,
 )
+from roost.app.channels.errors import (
+    add_deactivated_user,
+    add_to_deleted_channel,
+    add_to_direct_channel,
+    add_user_not_in_team,
+    direct_channel_roles,
+    remove_from_default_channel,
+    remove_from_direct_channel,
+)
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.clock import now_ms
@@ -170,17 +179,9 @@ class ChannelMembers:
         self, conn: AsyncConnection, actor: Actor, channel: Channel, user_ids: Sequence[str]
     ) -> None:
         if channel.type in (DIRECT, GROUP):
-            raise errors.AppError(
-                400,
-                "api.channel.add_user_to_channel.type.app_error",
-                "Users cannot be added to direct or group message channels.",
-            )
+            raise add_to_direct_channel()
         if channel.delete_at:
-            raise errors.AppError(
-                400,
-                "api.channel.add_user.to.channel.failed.deleted.app_error",
-                "The channel has been archived or deleted.",
-            )
+            raise add_to_deleted_channel()
         if actor.is_system_admin:
             return
         if channel.type == OPEN:
@@ -199,17 +200,9 @@ class ChannelMembers:
         if user is None:
             raise errors.not_found("user", "app.user.missing_account.const")
         if user.delete_at:
-            raise errors.AppError(
-                400,
-                "api.channel.add_user.to.channel.failed.deleted.app_error",
-                "The user has been deactivated.",
-            )
+            raise add_deactivated_user()
         if await team_store.get_active_member(conn, tenant_id, channel.team_id, user_id) is None:
-            raise errors.AppError(
-                403,
-                "api.channel.add_user.to.channel.failed.app_error",
-                "The user is not a member of the channel's team.",
-            )
+            raise add_user_not_in_team()
 
     # Leaving and removing.
 
@@ -257,17 +250,9 @@ class ChannelMembers:
     @staticmethod
     def _check_removable(channel: Channel, leaving: bool) -> None:
         if channel.type == DIRECT or (channel.type == GROUP and not leaving):
-            raise errors.AppError(
-                400,
-                "api.channel.remove_user_from_channel.direct.app_error",
-                "Users cannot be removed from direct or group message channels.",
-            )
+            raise remove_from_direct_channel()
         if channel.name == TOWN_SQUARE and channel.team_id:
-            raise errors.AppError(
-                400,
-                "api.channel.remove.default.app_error",
-                "Unable to remove a user from the default channel town-square.",
-            )
+            raise remove_from_default_channel()
 
     # A member's own settings and roles.
 
@@ -308,11 +293,7 @@ class ChannelMembers:
             if not await is_channel_admin(conn, actor, channel):
                 raise errors.forbidden()
             if channel.is_direct_or_group:
-                raise errors.AppError(
-                    400,
-                    "api.channel.update_channel_member_roles.changing_guest_role.app_error",
-                    "Direct and group message channels have no roles to change.",
-                )
+                raise direct_channel_roles()
             member = await channel_store.get_member(conn, actor.tenant_id, channel_id, user_id)
             if member is None:
                 raise member_not_found()

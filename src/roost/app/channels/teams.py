@@ -16,6 +16,18 @@ from roost.app.channels.channels import (
     new_member,
     team_not_found,
 )
+from roost.app.channels.errors import (
+    invalid_team_display_name,
+    invalid_team_email,
+    invalid_team_field,
+    invalid_team_name,
+    invalid_team_name_characters,
+    invalid_team_type,
+    invite_not_found,
+    join_deactivated_user,
+    reserved_team_name,
+    team_name_taken,
+)
 from roost.app.channels.members import user_added_events
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
@@ -89,33 +101,23 @@ def team_name_missing() -> errors.AppError:
 
 def check_team_name(name: str) -> None:
     if not TEAM_NAME_MIN <= len(name) <= TEAM_NAME_MAX:
-        raise errors.AppError(400, "model.team.is_valid.name.app_error", "Invalid name.")
+        raise invalid_team_name()
     if not _TEAM_NAME.match(name):
-        raise errors.AppError(
-            400,
-            "model.team.is_valid.characters.app_error",
-            "Name must be 2 or more lowercase alphanumeric characters.",
-        )
+        raise invalid_team_name_characters()
     if name.startswith(RESERVED_TEAM_PREFIXES):
-        raise errors.AppError(
-            400, "model.team.is_valid.reserved.app_error", "This URL is unavailable."
-        )
+        raise reserved_team_name()
 
 
 def check_team_fields(team: Team) -> None:
     if not team.display_name.strip() or len(team.display_name) > DISPLAY_NAME_MAX:
-        raise errors.AppError(
-            400, "model.team.is_valid.display_name.app_error", "Invalid display name."
-        )
+        raise invalid_team_display_name()
     if team.type not in (OPEN_TEAM, INVITE_TEAM):
-        raise errors.AppError(400, "model.team.is_valid.type.app_error", "Invalid type.")
+        raise invalid_team_type()
     for name, limit in PATCHABLE_TEXT.items():
         if name != "display_name" and len(getattr(team, name)) > limit:
-            raise errors.AppError(
-                400, f"model.team.is_valid.{name}.app_error", f"Invalid {name.replace('_', ' ')}."
-            )
+            raise invalid_team_field(name)
     if team.email and not validation.is_valid_email(team.email):
-        raise errors.AppError(400, "model.team.is_valid.email.app_error", "Invalid email.")
+        raise invalid_team_email()
 
 
 def is_open(team: Team) -> bool:
@@ -326,7 +328,7 @@ class Teams:
             raise errors.invalid_body_param("name")
         kind = fields.get("type", OPEN_TEAM)
         if kind not in (OPEN_TEAM, INVITE_TEAM):
-            raise errors.AppError(400, "model.team.is_valid.type.app_error", "Invalid type.")
+            raise invalid_team_type()
         now = now_ms()
         team = Team(
             id=new_id(),
@@ -346,11 +348,7 @@ class Teams:
         check_team_fields(team)
         async with self._db.write() as conn:
             if not await team_store.insert_team(conn, actor.tenant_id, team):
-                raise errors.AppError(
-                    400,
-                    "app.team.save.existing.app_error",
-                    "A team with that name already exists.",
-                )
+                raise team_name_taken()
             for channel in default_channels(team.id, actor.user_id, now):
                 await channel_store.insert_channel(conn, actor.tenant_id, channel)
             joined = await self._join(conn, actor.tenant_id, team, actor.user_id, now, admin=True)
@@ -441,11 +439,7 @@ class Teams:
                 if user is None:
                     raise errors.not_found("user", "app.user.missing_account.const")
                 if user.delete_at:
-                    raise errors.AppError(
-                        400,
-                        "app.team.join_user_to_team.deactivated.app_error",
-                        "The user has been deactivated.",
-                    )
+                    raise join_deactivated_user()
             for user_id in user_ids:
                 results.append(await self._join(conn, actor.tenant_id, team, user_id, now))
         for joined in results:
@@ -459,11 +453,7 @@ class Teams:
         async with self._db.write() as conn:
             team = await team_store.get_team_by_invite(conn, actor.tenant_id, invite_id)
             if team is None or team.delete_at:
-                raise errors.AppError(
-                    404,
-                    "app.team.get_by_invite_id.finding.app_error",
-                    "Unable to find the team for that invite link.",
-                )
+                raise invite_not_found()
             joined = await self._join(conn, actor.tenant_id, team, actor.user_id, now)
         await self._publish_joined(actor.tenant_id, team, joined)
         self._notify_joined(actor, team, joined)

@@ -10,21 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from roost.app.files.errors import not_attachable
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.model.file import FileInfo
 from roost.store.db.database import Connection as AsyncConnection
 from roost.store.files import files as file_store
-
-
-def not_attachable(file_ids: Sequence[str]) -> errors.AppError:
-    return errors.AppError(
-        400,
-        "app.file_info.attach_to_post.app_error",
-        "Unable to attach the files to the post: each must be your own upload in this "
-        "channel, not already in a post.",
-        "file_ids: " + ", ".join(file_ids),
-    )
 
 
 async def attachable(

@@ -17,8 +17,17 @@ from pathlib import Path
 
 from roost.app.channels.channels import Channels
 from roost.app.files.attach import in_post_order
+from roost.app.files.errors import (
+    file_content_missing,
+    no_preview,
+    no_thumbnail,
+    public_link_invalid,
+    public_link_not_in_post,
+    public_links_disabled,
+    storage_failed,
+)
 from roost.app.files.previews import Previewer
-from roost.app.files.uploads import StorageCheck, Uploads, storage_failed
+from roost.app.files.uploads import StorageCheck, Uploads
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
@@ -36,20 +45,6 @@ UPLOAD_TEMP_DIR = Path("tmp") / "uploads"
 
 def file_not_found() -> errors.AppError:
     return errors.not_found("file_info")
-
-
-def _no_content(file_id: str) -> errors.AppError:
-    # The row is there but the object is not (removed behind Roost's back).
-    return errors.AppError(
-        404, "api.file.file_reader.app_error", "Unable to find the file's content.", file_id
-    )
-
-
-def _links_disabled() -> errors.AppError:
-    # Current Mattermost answers 403 here (older servers said 501).
-    return errors.AppError(
-        403, "api.file.get_public_link.disabled.app_error", "Public links have been disabled."
-    )
 
 
 class Files:
@@ -112,19 +107,9 @@ class Files:
         """The file's info and content: the original, or its thumbnail or preview."""
         info = await self.get_info(actor, file_id)
         if variant == THUMBNAIL and not info.has_thumbnail:
-            raise errors.AppError(
-                400,
-                "api.file.get_file_thumbnail.no_thumbnail.app_error",
-                "File doesn't have a thumbnail image.",
-                f"file_id={file_id}",
-            )
+            raise no_thumbnail(file_id)
         if variant == PREVIEW and not info.has_thumbnail:
-            raise errors.AppError(
-                400,
-                "api.file.get_file_preview.no_preview.app_error",
-                "File doesn't have a preview image.",
-                f"file_id={file_id}",
-            )
+            raise no_preview(file_id)
         return info, await self._open(actor.tenant_id, info, variant)
 
     async def _open(self, tenant_id: str, info: FileInfo, variant: str) -> Blob:
@@ -133,7 +118,7 @@ class Files:
         except FileStoreError as exc:
             raise storage_failed(exc) from exc
         if blob is None:
-            raise _no_content(info.id)
+            raise file_content_missing(info.id)
         return blob
 
     async def for_post(self, actor: Actor, post_id: str) -> list[FileInfo]:
@@ -154,15 +139,10 @@ class Files:
 
     async def public_link(self, actor: Actor, file_id: str) -> str:
         if not self._links:
-            raise _links_disabled()
+            raise public_links_disabled()
         info = await self.get_info(actor, file_id)
         if not info.post_id:
-            raise errors.AppError(
-                400,
-                "api.file.get_public_link.no_post.app_error",
-                "Unable to get a public link for a file that is not in a post.",
-                f"file_id={file_id}",
-            )
+            raise public_link_not_in_post(file_id)
         site = self._site_url(actor.tenant_id)
         return f"{site}/files/{file_id}/public?h={self._signature(file_id)}"
 
@@ -171,13 +151,11 @@ class Files:
     ) -> tuple[FileInfo, Blob]:
         """A file through its public link: no session, the signature is the key."""
         if not self._links:
-            raise _links_disabled()
+            raise public_links_disabled()
         async with self._db.read() as conn:
             info = await file_store.get(conn, tenant_id, file_id)
         if info is None or not info.post_id:
             raise file_not_found()
         if not signature or not hmac.compare_digest(signature, self._signature(file_id)):
-            raise errors.AppError(
-                400, "api.file.get_file.public_invalid.app_error", "The public link is invalid."
-            )
+            raise public_link_invalid()
         return info, await self._open(tenant_id, info, ORIGINAL)

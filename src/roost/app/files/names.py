@@ -12,7 +12,7 @@ import mimetypes
 import re
 import unicodedata
 
-from roost.app.kernel import errors
+from roost.app.files.errors import bad_file_name
 
 MAX_NAME_CHARS = 255
 OCTET_STREAM = "application/octet-stream"
@@ -34,21 +34,15 @@ _EXTRA_TYPES = {
 }
 
 
-def bad_name(detailed: str) -> errors.AppError:
-    return errors.AppError(
-        400, "api.file.upload_file.bad_filename.app_error", "Invalid file name.", detailed
-    )
-
-
 def clean_name(raw: str) -> str:
     name = _SEPARATORS.split(raw)[-1]
     name = "".join(
         ch for ch in name if unicodedata.category(ch) != "Cc" and ch not in _BIDI
     ).strip()
     if name in ("", ".", ".."):
-        raise bad_name("the file name is empty once path and control characters are removed")
+        raise bad_file_name("the file name is empty once path and control characters are removed")
     if len(name) > MAX_NAME_CHARS:
-        raise bad_name(f"file names are at most {MAX_NAME_CHARS} characters")
+        raise bad_file_name(f"file names are at most {MAX_NAME_CHARS} characters")
     return name
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from roost.app.files.errors import image_too_many_pixels
 from roost.app.kernel import errors
 
 log = logging.getLogger("roost.files")
@@ -61,12 +62,7 @@ class TooManyPixels(Exception):
 
 def too_many_pixels(name: str, found: TooManyPixels, limit: int) -> errors.AppError:
     size = f" ({found.width} by {found.height} pixels)" if found.width else ""
-    return errors.AppError(
-        400,
-        "api.file.upload_file.large_image_detailed.app_error",
-        f"{name} dimensions{size} exceed the limits.",
-        f"images may have at most {limit} pixels",
-    )
+    return image_too_many_pixels(name, size, limit)
 
 
 def may_be_image(ext: str, declared_type: str) -> bool:

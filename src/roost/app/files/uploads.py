@@ -18,6 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from roost.app.channels.channels import Channels
+from roost.app.files.errors import (
+    file_empty,
+    storage_failed,
+    upload_client_ids_mismatch,
+    upload_multiple_channels,
+    upload_to_archived_channel,
+    upload_too_many_files,
+)
 from roost.app.files.names import OCTET_STREAM, clean_name, extension, mime_type
 from roost.app.files.previews import (
     RASTER_EXTENSIONS,
@@ -45,21 +53,6 @@ log = logging.getLogger("roost.files")
 MAX_FILES_PER_UPLOAD = 10
 MAX_CLIENT_ID_CHARS = 128
 JPEG = "image/jpeg"
-
-
-def storage_failed(exc: FileStoreError) -> errors.AppError:
-    return errors.AppError(
-        503,
-        "api.file.storage.app_error",
-        "The file store is not available; try again.",
-        str(exc),
-    )
-
-
-def _empty(name: str) -> errors.AppError:
-    return errors.AppError(
-        400, "api.file.upload_file.empty.app_error", f"The file {name} is empty.", name
-    )
 
 
 @dataclass(slots=True)
@@ -118,11 +111,7 @@ class Uploads:
         if channel is None:
             raise errors.forbidden()
         if channel.delete_at:
-            raise errors.AppError(
-                400,
-                "api.file.upload_file.archived_channel.app_error",
-                "The channel is archived; files cannot be uploaded to it.",
-            )
+            raise upload_to_archived_channel()
 
     async def let_hooks_see(self, actor: Actor, channel_id: str, spools: list[Spool]) -> None:
         """Plugins may refuse each file, rename it or change its content (in place, in
@@ -221,11 +210,7 @@ class Upload:
 
     async def set_channel(self, channel_id: str) -> None:
         if self.channel_id and self.channel_id != channel_id:
-            raise errors.AppError(
-                400,
-                "api.file.upload_file.multiple_channel_ids.app_error",
-                "Unable to upload files: the request names more than one channel.",
-            )
+            raise upload_multiple_channels()
         if not is_valid_id(channel_id):
             raise errors.invalid_param("channel_id")
         self.channel_id = channel_id
@@ -237,11 +222,7 @@ class Upload:
 
     async def begin_file(self, raw_name: str, declared_type: str) -> None:
         if len(self.spools) >= MAX_FILES_PER_UPLOAD:
-            raise errors.AppError(
-                400,
-                "api.file.upload_file.too_many_files.app_error",
-                f"At most {MAX_FILES_PER_UPLOAD} files may be uploaded at once.",
-            )
+            raise upload_too_many_files(MAX_FILES_PER_UPLOAD)
         name = clean_name(raw_name)
         if self.channel_id and not self._channel_checked:
             # Known before the first file: refuse now, not after reading it all.
@@ -263,7 +244,7 @@ class Upload:
         if spool.size == 0:
             # A zero-byte attachment is nearly always a mistake (a folder dropped in,
             # a read that failed); Mattermost refuses an empty body too.
-            raise _empty(spool.name)
+            raise file_empty(spool.name)
 
     async def finish(self) -> Uploaded:
         """The whole request has arrived: check it, then store every file."""
@@ -272,12 +253,7 @@ class Upload:
         if not self.spools:
             raise errors.invalid_param("files")
         if self.client_ids and len(self.client_ids) != len(self.spools):
-            raise errors.AppError(
-                400,
-                "api.file.upload_file.incorrect_number_of_client_ids.app_error",
-                f"Unable to upload files: {len(self.client_ids)} client ids for "
-                f"{len(self.spools)} files.",
-            )
+            raise upload_client_ids_mismatch(len(self.client_ids), len(self.spools))
         if not self._channel_checked:
             await self._check_channel()
         await self.uploads.let_hooks_see(self.actor, self.channel_id, self.spools)

@@ -12,6 +12,15 @@ from typing import Any
 from roost.app.channels.channels import can_read, channel_not_found
 from roost.app.channels.direct import DirectChannels
 from roost.app.integrations.access import check_can_manage
+from roost.app.integrations.errors import (
+    incoming_webhook_not_found,
+    incoming_webhooks_disabled,
+    webhook_channel_locked,
+    webhook_channel_not_found,
+    webhook_rate_limited,
+    webhook_text_missing,
+    webhook_user_not_found,
+)
 from roost.app.integrations.fields import bool_field, text_field
 from roost.app.integrations.posts import IntegrationMessage, IntegrationPoster
 from roost.app.integrations.slack_format import check_attachments
@@ -36,20 +45,6 @@ ICON_URL_MAX = 1024
 CHANNEL_NAME_MAX = 64
 
 
-def hook_not_found() -> errors.AppError:
-    return errors.AppError(
-        404, "app.webhooks.get_incoming.app_error", "Unable to find the webhook."
-    )
-
-
-def disabled() -> errors.AppError:
-    return errors.AppError(
-        501,
-        "api.incoming_webhook.disabled.app_error",
-        "Incoming webhooks have been disabled by the system admin.",
-    )
-
-
 class IncomingWebhooks:
     def __init__(
         self,
@@ -68,7 +63,7 @@ class IncomingWebhooks:
 
     def _check_enabled(self) -> None:
         if not self._settings.enable_incoming_webhooks:
-            raise disabled()
+            raise incoming_webhooks_disabled()
 
     async def _hook_channel(self, conn: AsyncConnection, actor: Actor, channel_id: str) -> Channel:
         """A team channel the caller can read and manage integrations of."""
@@ -117,7 +112,7 @@ class IncomingWebhooks:
     async def _managed(self, conn: AsyncConnection, actor: Actor, hook_id: str) -> IncomingWebhook:
         hook = await hook_store.get_incoming(conn, actor.tenant_id, hook_id)
         if hook is None:
-            raise hook_not_found()
+            raise incoming_webhook_not_found()
         await check_can_manage(conn, actor, hook.team_id)
         return hook
 
@@ -167,19 +162,15 @@ class IncomingWebhooks:
         """A payload posted to /hooks/{id}: checked, then made a post."""
         self._check_enabled()
         if not is_valid_id(hook_id):
-            raise hook_not_found()
+            raise incoming_webhook_not_found()
         if not self._rates.take(f"{tenant_id}:{hook_id}"):
-            raise errors.AppError(
-                429,
-                "api.incoming_webhook.rate_limited.app_error",
-                "Too many messages to this webhook; slow down.",
-            )
+            raise webhook_rate_limited()
         text = payload.get("text") or ""
         if not isinstance(text, str):
             raise errors.invalid_body_param("text")
         attachments = check_attachments(payload.get("attachments"))
         if not text.strip() and not attachments:
-            raise errors.AppError(400, "web.incoming_webhook.text.app_error", "No text specified.")
+            raise webhook_text_missing()
         props = payload.get("props") or {}
         if not isinstance(props, dict):
             raise errors.invalid_body_param("props")
@@ -189,7 +180,7 @@ class IncomingWebhooks:
         async with self._db.read() as conn:
             hook = await hook_store.get_incoming(conn, tenant_id, hook_id)
         if hook is None:
-            raise hook_not_found()
+            raise incoming_webhook_not_found()
         actor = await self._poster.acting_as(tenant_id, hook.user_id)
         channel_id = await self._target_channel(actor, hook, payload.get("channel"))
         message = IntegrationMessage(
@@ -213,11 +204,7 @@ class IncomingWebhooks:
         else:
             target = await self._named_target(actor, hook, override.removeprefix("#"))
         if hook.channel_locked and target != hook.channel_id:
-            raise errors.AppError(
-                403,
-                "web.incoming_webhook.channel_locked.app_error",
-                "This webhook is not permitted to post to the requested channel.",
-            )
+            raise webhook_channel_locked()
         return target
 
     async def _named_target(self, actor: Actor, hook: IncomingWebhook, name: str) -> str:
@@ -226,18 +213,14 @@ class IncomingWebhooks:
                 conn, actor.tenant_id, hook.team_id, name
             )
         if channel is None or channel.delete_at:
-            raise errors.AppError(
-                404, "web.incoming_webhook.channel.app_error", "Couldn't find the channel."
-            )
+            raise webhook_channel_not_found()
         return channel.id
 
     async def _direct_target(self, actor: Actor, hook: IncomingWebhook, username: str) -> str:
         async with self._db.read() as conn:
             user = await user_store.get_by_username(conn, actor.tenant_id, username)
         if user is None or user.delete_at:
-            raise errors.AppError(
-                404, "web.incoming_webhook.user.app_error", "Couldn't find the user."
-            )
+            raise webhook_user_not_found()
         if hook.channel_locked:
             return ""  # never the hook's channel: the lock check refuses it
         channel = await self._direct.do_create_direct(actor, actor.user_id, user.id)

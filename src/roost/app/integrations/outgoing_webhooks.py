@@ -19,6 +19,12 @@ from cachetools import TTLCache
 from roost.app.channels.channels import channel_not_found
 from roost.app.integrations.access import check_can_manage
 from roost.app.integrations.deliveries import DeliveryQueue
+from roost.app.integrations.errors import (
+    outgoing_webhook_channel_not_open,
+    outgoing_webhook_no_trigger,
+    outgoing_webhook_not_found,
+    outgoing_webhooks_disabled,
+)
 from roost.app.integrations.fields import str_list_field, text_field, url_field
 from roost.app.integrations.outbound import OutboundResponse
 from roost.app.integrations.posts import IntegrationMessage, IntegrationPoster
@@ -56,20 +62,6 @@ TRIGGER_WORD_MAX = 128
 CACHE_SIZE = 10_000
 CACHE_SECONDS = 300.0
 COMMENT = "comment"
-
-
-def hook_not_found() -> errors.AppError:
-    return errors.AppError(
-        404, "app.webhooks.get_outgoing.app_error", "Unable to find the webhook."
-    )
-
-
-def disabled() -> errors.AppError:
-    return errors.AppError(
-        501,
-        "api.outgoing_webhook.disabled.app_error",
-        "Outgoing webhooks have been disabled by the system admin.",
-    )
 
 
 class OutgoingWebhooks(PostHook):
@@ -120,7 +112,7 @@ class OutgoingWebhooks(PostHook):
 
     def _check_enabled(self) -> None:
         if not self._settings.enable_outgoing_webhooks:
-            raise disabled()
+            raise outgoing_webhooks_disabled()
 
     # Managing.
 
@@ -153,17 +145,9 @@ class OutgoingWebhooks(PostHook):
             if channel is None or channel.team_id != hook.team_id:
                 raise channel_not_found()
             if channel.type != OPEN:
-                raise errors.AppError(
-                    403,
-                    "api.webhooks.create_outgoing.not_open.app_error",
-                    "Outgoing webhooks can only be created for public channels.",
-                )
+                raise outgoing_webhook_channel_not_open()
         elif not hook.trigger_words:
-            raise errors.AppError(
-                400,
-                "api.webhooks.create_outgoing.triggers.app_error",
-                "Either trigger_words or channel_id must be set.",
-            )
+            raise outgoing_webhook_no_trigger()
         hook.channel_id = channel_id
 
     async def do_create(self, actor: Actor, body: dict[str, Any]) -> OutgoingWebhook:
@@ -190,7 +174,7 @@ class OutgoingWebhooks(PostHook):
     async def _managed(self, conn: AsyncConnection, actor: Actor, hook_id: str) -> OutgoingWebhook:
         hook = await hook_store.get_outgoing(conn, actor.tenant_id, hook_id)
         if hook is None:
-            raise hook_not_found()
+            raise outgoing_webhook_not_found()
         await check_can_manage(conn, actor, hook.team_id)
         return hook
 

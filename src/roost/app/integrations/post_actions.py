@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from roost.app.integrations.errors import action_failed, action_not_found
 from roost.app.integrations.outbound import OutboundError, OutboundHttp
 from roost.app.integrations.outbound_policy import is_valid_url
 from roost.app.integrations.posts import IntegrationMessage, IntegrationPoster
@@ -33,15 +34,6 @@ from roost.store.posts import posts as post_store
 # Props an action's update keeps from the post it changes.
 KEPT_PROPS = ("override_username", "override_icon_url")
 OPTION_MAX = 1024
-
-
-def _action_failed(why: str) -> errors.AppError:
-    return errors.AppError(
-        400,
-        "api.post.do_action.action_integration.app_error",
-        "The action's integration did not answer as expected.",
-        why,
-    )
 
 
 def find_action(post: Post, action_id: str) -> dict[str, Any] | None:
@@ -94,9 +86,7 @@ class PostActions:
         action = find_action(post, action_id)
         integration = action.get("integration") if action else None
         if not isinstance(integration, dict) or not is_valid_url(str(integration.get("url", ""))):
-            raise errors.AppError(
-                404, "api.post.do_action.action_id.app_error", "Unable to find the action."
-            )
+            raise action_not_found()
         assert action is not None
         context = integration.get("context")
         context = dict(context) if isinstance(context, dict) else {}
@@ -124,9 +114,9 @@ class PostActions:
                 content_type=JSON_CONTENT,
             )
         except OutboundError as exc:
-            raise _action_failed(str(exc)) from None
+            raise action_failed(str(exc)) from None
         if response.status != 200:
-            raise _action_failed(f"answered {response.status}")
+            raise action_failed(f"answered {response.status}")
         answer = self._answer(response.body)
         await self._apply(actor, post, answer)
         out: dict[str, Any] = {"status": "OK", "trigger_id": trigger_id}
@@ -141,9 +131,9 @@ class PostActions:
         try:
             answer = orjson.loads(body)
         except orjson.JSONDecodeError:
-            raise _action_failed("the answer is not JSON") from None
+            raise action_failed("the answer is not JSON") from None
         if not isinstance(answer, dict):
-            raise _action_failed("the answer is not a JSON object")
+            raise action_failed("the answer is not a JSON object")
         return answer
 
     async def _apply(self, actor: Actor, post: Post, answer: dict[str, Any]) -> None:
@@ -164,11 +154,11 @@ class PostActions:
         """The integration changes its own post: as the post's author."""
         message = update.get("message")
         if message is not None and not isinstance(message, str):
-            raise _action_failed("update.message is not text")
+            raise action_failed("update.message is not text")
         props = update.get("props")
         if props is not None:
             if not isinstance(props, dict):
-                raise _action_failed("update.props is not an object")
+                raise action_failed("update.props is not an object")
             props = dict(props)
             attachments = check_attachments(props.get("attachments"))
             if attachments:

@@ -14,12 +14,12 @@ from typing import Any
 import orjson
 
 from roost.app.accounts.users import Users
+from roost.app.integrations.errors import integration_owner_inactive
 from roost.app.integrations.slack_format import (
     give_action_ids,
     parse_attachments,
     slack_to_markdown,
 )
-from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.posts.posts import PostDraft, Posts
 from roost.clock import now_ms
@@ -57,11 +57,7 @@ class IntegrationPoster:
         """The owner of an integration, as the actor its posts are made by."""
         user = await self._users.get(tenant_id, user_id)
         if user.delete_at:
-            raise errors.AppError(
-                403,
-                "api.webhook.owner_inactive.app_error",
-                "The integration's owner is deactivated.",
-            )
+            raise integration_owner_inactive()
         return Actor(tenant_id, user.id, user.roles, is_bot=user.is_bot, username=user.username)
 
     def _content(self, message: IntegrationMessage) -> tuple[str, dict[str, Any]]:

@@ -1,20 +1,37 @@
-"""Errors the app layer raises; the API renders them in Mattermost's error format."""
+"""Errors the app layer raises; the API renders them in Mattermost's error format.
+
+``AppError`` is built only in the ``errors`` modules: this one holds the generic
+request errors, and each domain's (``roost.app.<domain>.errors``, ``roost.api.http.errors``)
+holds its Mattermost error ids as named factories (tests/unit/app/test_error_catalogue.py
+checks it)."""
 
 from __future__ import annotations
 
 
 class AppError(Exception):
-    def __init__(self, status: int, error_id: str, message: str, detailed: str = "") -> None:
+    def __init__(
+        self,
+        status: int,
+        error_id: str,
+        message: str,
+        detailed: str = "",
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.error_id = error_id
         self.message = message
         self.detailed = detailed
+        # Seconds a client should wait before retrying: the API sends it as Retry-After.
+        self.retry_after = retry_after
 
 
-def invalid_param(name: str) -> AppError:
+def invalid_param(name: str, detailed: str = "") -> AppError:
     return AppError(
-        400, "api.context.invalid_param.app_error", f"Invalid or missing {name} parameter."
+        400,
+        "api.context.invalid_param.app_error",
+        f"Invalid or missing {name} parameter.",
+        detailed,
     )
 
 
@@ -51,4 +68,26 @@ def unauthorized() -> AppError:
         401,
         "api.context.session_expired.app_error",
         "Invalid or expired session, please login again.",
+    )
+
+
+def upload_too_large(name: str, limit: int) -> AppError:
+    return AppError(
+        413,
+        "api.file.upload_file.too_large_detailed.app_error",
+        f"Unable to upload file {name}: it is larger than the {limit} bytes allowed.",
+    )
+
+
+DATABASE_UNAVAILABLE = "api.context.database_unavailable.app_error"
+
+
+def database_unavailable(cause: str) -> AppError:
+    """The database is out of reach (``cause`` names the driver's error): a 503 the client
+    may retry."""
+    return AppError(
+        503,
+        DATABASE_UNAVAILABLE,
+        "The database is unavailable; try again shortly.",
+        detailed=cause,
     )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from roost.app.kernel.errors import AppError
 from roost.cluster.bus import Bus, LocalBus
-from roost.store.db.database import HOME, Database, TenantReadOnly, is_unavailable
+from roost.store.db.database import HOME, Database
 from roost.tenancy.scope import across_tenants, current_tenant
 
 CHECK_TIMEOUT_SECONDS = 2.0
@@ -46,23 +45,3 @@ class Health:
         except Exception:
             return False
         return True
-
-
-def unavailable_error(error: BaseException) -> AppError | None:
-    """The 503 to answer when a request failed because the database is out of reach, or
-    its tenant is read-only while it moves to another database."""
-    if isinstance(error, TenantReadOnly):
-        return AppError(
-            503,
-            "api.tenant.read_only.app_error",
-            "This organisation is being moved to another database: it can be read, and "
-            "changes are refused until the move ends. Try again shortly.",
-        )
-    if not is_unavailable(error):
-        return None
-    return AppError(
-        503,
-        "api.context.database_unavailable.app_error",
-        "The database is unavailable; try again shortly.",
-        detailed=type(error).__name__,
-    )

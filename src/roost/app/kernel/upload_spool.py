@@ -14,19 +14,11 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from roost.app.kernel import errors
+from roost.app.kernel.errors import upload_too_large
 
 # Small network chunks are gathered into writes this large: fewer thread hand-offs.
 FLUSH_BYTES = 1024 * 1024
 TEMP_PREFIX = "upload-"
-
-
-def too_large(name: str, limit: int) -> errors.AppError:
-    return errors.AppError(
-        413,
-        "api.file.upload_file.too_large_detailed.app_error",
-        f"Unable to upload file {name}: it is larger than the {limit} bytes allowed.",
-    )
 
 
 class Spool:
@@ -48,7 +40,7 @@ class Spool:
     async def write(self, data: bytes) -> None:
         self.size += len(data)
         if self.size > self._limit:
-            raise too_large(self.name, self._limit)
+            raise upload_too_large(self.name, self._limit)
         self._pending.append(data)
         self._pending_bytes += len(data)
         if self._pending_bytes >= FLUSH_BYTES:
@@ -71,7 +63,7 @@ class Spool:
         """New content for the finished file (a plugin changed it): written beside the
         old one, then moved over it, so a failure leaves the old content whole."""
         if len(data) > self._limit:
-            raise too_large(self.name, self._limit)
+            raise upload_too_large(self.name, self._limit)
         await asyncio.to_thread(_write_over, self.path, data)
         self.size = len(data)
 

@@ -6,6 +6,7 @@ back, and a replica a moment behind would make it fail for nothing."""
 from __future__ import annotations
 
 from roost.app.kernel import errors
+from roost.app.plugins.errors import kv_key_invalid, kv_value_too_large
 from roost.clock import now_ms
 from roost.store.db.database import Database
 from roost.store.plugins import kv as kv_store
@@ -19,16 +20,12 @@ LIST_MAX_PER_PAGE = 1000
 
 def _check_key(key: str) -> None:
     if not isinstance(key, str) or not 0 < len(key) <= KEY_MAX:
-        raise errors.AppError(
-            400, "app.plugin.kv.key.app_error", f"A key is 1 to {KEY_MAX} characters."
-        )
+        raise kv_key_invalid(KEY_MAX)
 
 
 def _check_value(value: bytes) -> None:
     if not isinstance(value, bytes) or len(value) > VALUE_MAX_BYTES:
-        raise errors.AppError(
-            413, "app.plugin.kv.value.app_error", f"A value is bytes, at most {VALUE_MAX_BYTES}."
-        )
+        raise kv_value_too_large(VALUE_MAX_BYTES)
 
 
 def _expire_at(seconds: int, now: int) -> int:

@@ -15,6 +15,14 @@ from collections.abc import Callable, Mapping
 
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
+from roost.app.plugins.errors import (
+    invalid_plugin_settings,
+    plugin_id_bundled,
+    plugin_id_installed,
+    plugin_not_installed,
+    remove_bundled_plugin,
+    trusted_plugin_tenant,
+)
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.model.event import internal_event
@@ -27,14 +35,6 @@ from roost.tenancy import DEFAULT_TENANT_ID
 from roost.tenancy.scope import across_tenants
 
 Catalog = Callable[[], Mapping[str, Manifest]]
-
-
-def not_installed() -> errors.AppError:
-    return errors.AppError(404, "app.plugin.not_installed.app_error", "Plugin is not installed.")
-
-
-def invalid_settings(exc: ManifestError) -> errors.AppError:
-    return errors.AppError(400, "app.plugin.settings.app_error", f"Invalid settings: {exc}")
 
 
 class Plugins:
@@ -88,7 +88,7 @@ class Plugins:
         for plugin in await self.installed(tenant_id):
             if plugin.id == plugin_id:
                 return plugin
-        raise not_installed()
+        raise plugin_not_installed()
 
     async def bundle(self, tenant_id: str, plugin_id: str, sha256: str) -> bytes | None:
         async with self._db.read(primary=True) as conn:
@@ -108,26 +108,13 @@ class Plugins:
         if trusted and actor.tenant_id != DEFAULT_TENANT_ID:
             # A trusted plugin runs inside the server process, with its access to every
             # tenant's data: only the deployment's own (default) tenant may say so.
-            raise errors.AppError(
-                403,
-                "app.plugin.trusted_tenant.app_error",
-                "Only the default tenant may install trusted plugins; install it untrusted "
-                "to run it isolated.",
-            )
+            raise trusted_plugin_tenant()
         if manifest.id in self._bundled():
-            raise errors.AppError(
-                400,
-                "app.plugin.install_id_bundled.app_error",
-                "Unable to install plugin. A bundled plugin has the same ID.",
-            )
+            raise plugin_id_bundled()
         async with self._db.write() as conn:
             existing = await plugin_store.get_plugin(conn, actor.tenant_id, manifest.id)
             if existing is not None and not force:
-                raise errors.AppError(
-                    400,
-                    "app.plugin.install_id.app_error",
-                    "Unable to install plugin. A plugin with the same ID is already installed.",
-                )
+                raise plugin_id_installed()
             kept = existing.settings if existing is not None else {}
             known = {s.key for s in manifest.settings}
             plugin = InstalledPlugin(
@@ -154,7 +141,7 @@ class Plugins:
             elif not await plugin_store.set_enabled(
                 conn, actor.tenant_id, plugin_id, enabled, plugin.update_at
             ):
-                raise not_installed()
+                raise plugin_not_installed()
         await self._changed(actor.tenant_id, plugin_id)
 
     async def do_set_settings(
@@ -165,12 +152,12 @@ class Plugins:
         try:
             plugin.settings = check_settings(self.manifest(plugin), dict(values))
         except ManifestError as exc:
-            raise invalid_settings(exc) from None
+            raise invalid_plugin_settings(exc) from None
         plugin.update_at = now_ms()
         async with self._db.write() as conn:
             current = await plugin_store.get_plugin(conn, actor.tenant_id, plugin_id)
             if current is None and plugin.source != BUNDLED:
-                raise not_installed()
+                raise plugin_not_installed()
             if current is not None:
                 plugin.enabled = current.enabled
             await plugin_store.save_plugin(conn, actor.tenant_id, plugin)
@@ -182,14 +169,10 @@ class Plugins:
         installing it again finds its data."""
         self.check_manage(actor)
         if plugin_id in self._bundled():
-            raise errors.AppError(
-                400,
-                "app.plugin.remove_bundled.app_error",
-                "Bundled plugins cannot be removed; disable it instead.",
-            )
+            raise remove_bundled_plugin()
         async with self._db.write() as conn:
             if not await plugin_store.delete_plugin(conn, actor.tenant_id, plugin_id):
-                raise not_installed()
+                raise plugin_not_installed()
         await self._changed(actor.tenant_id, plugin_id)
 
     async def _changed(self, tenant_id: str, plugin_id: str) -> None:

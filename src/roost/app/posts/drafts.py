@@ -9,6 +9,7 @@ import orjson
 from roost.app.channels.channels import Channels
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
+from roost.app.posts.errors import draft_too_long
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import Settings
@@ -32,11 +33,7 @@ class Drafts:
 
     def check_draft(self, draft: Draft) -> None:
         if len(draft.message) > self._settings.max_post_size:
-            raise errors.AppError(
-                400,
-                "model.draft.is_valid.message_length.app_error",
-                f"The draft is longer than {self._settings.max_post_size} characters.",
-            )
+            raise draft_too_long(self._settings.max_post_size)
         if draft.root_id and not is_valid_id(draft.root_id):
             raise errors.invalid_body_param("root_id")
         if len(draft.file_ids) > MAX_FILE_IDS or not all(

@@ -17,6 +17,7 @@ from roost.app.files.attach import in_post_order
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.posts import access as post_access
+from roost.app.posts.errors import too_many_post_ids
 from roost.model.post import Post, PostList
 from roost.store.channels import channels as channel_store
 from roost.store.db.database import Connection as AsyncConnection
@@ -84,11 +85,7 @@ class PostLists:
         if not post_ids:
             raise errors.invalid_param("post_ids")
         if len(post_ids) > MAX_IDS:
-            raise errors.AppError(
-                400,
-                "api.post.posts_by_ids.invalid_body.request_error",
-                f"Too many post ids; at most {MAX_IDS}.",
-            )
+            raise too_many_post_ids(MAX_IDS)
         async with self._db.read() as conn:
             found = await post_store.get_posts(conn, actor.tenant_id, post_ids)
             readable = await post_access.readable_channels(

@@ -20,9 +20,18 @@ from cachetools import TTLCache
 from roost.app.accounts.statuses import Statuses
 from roost.app.channels.channels import Channels
 from roost.app.files import attach as file_attach
+from roost.app.files.errors import not_attachable
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.posts import access as post_access
+from roost.app.posts.errors import (
+    channel_archived,
+    invalid_post_type,
+    invalid_root_id,
+    message_too_long,
+    root_in_other_channel,
+    update_system_message,
+)
 from roost.app.posts.events import post_event
 from roost.app.posts.hooks import PostHooks
 from roost.app.posts.lists import decorate
@@ -93,16 +102,6 @@ class PostPatch:
     props: dict[str, Any] | None = None
 
 
-def _message_too_long() -> errors.AppError:
-    return errors.AppError(
-        400, "model.post.is_valid.message_length.app_error", "Invalid Message property length."
-    )
-
-
-def _archived(error_id: str) -> errors.AppError:
-    return errors.AppError(400, error_id, "The channel is archived; its posts cannot change.")
-
-
 class Posts:
     def __init__(
         self,
@@ -139,7 +138,7 @@ class Posts:
 
     def check_message(self, message: str) -> None:
         if len(message) > self._max_message:
-            raise _message_too_long()
+            raise message_too_long()
 
     def check_file_ids(self, file_ids: list[str]) -> None:
         if len(file_ids) > MAX_FILE_IDS or not all(is_valid_id(f) for f in file_ids):
@@ -162,9 +161,7 @@ class Posts:
         if draft.type.startswith(SYSTEM_TYPE_PREFIX):
             raise errors.invalid_param("post.type")
         if draft.type not in CLIENT_TYPES and not draft.type.startswith(CUSTOM_TYPE_PREFIX):
-            raise errors.AppError(
-                400, "model.post.is_valid.type.app_error", "Invalid type.", draft.type
-            )
+            raise invalid_post_type(draft.type)
         if len(draft.pending_post_id) > PENDING_POST_ID_MAX:
             raise errors.invalid_body_param("pending_post_id")
         self.check_message(draft.message)
@@ -259,7 +256,7 @@ class Posts:
             await self._writer.write(actor.tenant_id, item)
         except NotAttachable as exc:
             # Another post (or the sweep) took a file since it was checked.
-            raise file_attach.not_attachable(exc.file_ids) from None
+            raise not_attachable(exc.file_ids) from None
         if self._usage is not None:
             self._usage.count_post(actor.tenant_id)
 
@@ -309,7 +306,7 @@ class Posts:
         if access is None or not post_access.can_write(actor, access):
             raise errors.forbidden()
         if access.channel.delete_at:
-            raise _archived("api.post.create_post.can_not_post_to_deleted.error")
+            raise channel_archived("api.post.create_post.can_not_post_to_deleted.error")
 
     async def _member_access(
         self, actor: Actor, channel_id: str, members: frozenset[str]
@@ -344,15 +341,9 @@ class Posts:
         root = await post_store.get_post(conn, actor.tenant_id, draft.root_id)
         if root is None or not root.is_root:
             # A missing, deleted or non-root parent: Mattermost's "Invalid RootId".
-            raise errors.AppError(
-                400, "api.post.create_post.root_id.app_error", "Invalid RootId parameter."
-            )
+            raise invalid_root_id()
         if root.channel_id != draft.channel_id:
-            raise errors.AppError(
-                400,
-                "api.post.create_post.channel_root_id.app_error",
-                "Invalid ChannelId for RootId parameter.",
-            )
+            raise root_in_other_channel()
         return root
 
     async def _find_mentions(
@@ -486,13 +477,9 @@ class Posts:
         post, access = await self._load_for_change(actor, post_id)
         post_access.check_edit(actor, access, post)
         if post.type.startswith(SYSTEM_TYPE_PREFIX):
-            raise errors.AppError(
-                400,
-                "api.post.update_post.system_message.app_error",
-                "Cannot update a system message.",
-            )
+            raise update_system_message()
         if access.channel.delete_at:
-            raise _archived(f"{where}.can_not_update_post_in_deleted.error")
+            raise channel_archived(f"{where}.can_not_update_post_in_deleted.error")
         hooked = self.hooks.changes or self.hooks.watches
         old = replace(post, props=dict(post.props)) if hooked else post
         now = now_ms()
@@ -523,7 +510,7 @@ class Posts:
         post, access = await self._load_for_change(actor, post_id)
         post_access.check_read(actor, access)
         if access.channel.delete_at:
-            raise _archived("api.post.patch_post.can_not_update_post_in_deleted.error")
+            raise channel_archived("api.post.patch_post.can_not_update_post_in_deleted.error")
         if post.is_pinned == pinned:
             return
         post.is_pinned = pinned
@@ -547,7 +534,7 @@ class Posts:
             access = await post_access.load(conn, actor, post.channel_id)
         post_access.check_delete(actor, access, post)
         if access.channel.delete_at:
-            raise _archived("api.post.delete_post.can_not_delete_post_in_deleted.error")
+            raise channel_archived("api.post.delete_post.can_not_delete_post_in_deleted.error")
         now = now_ms()
         mentioned: Mentioned | None = None
         if post.root_id:

@@ -9,6 +9,12 @@ from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.posts import access as post_access
+from roost.app.posts.errors import (
+    invalid_emoji_name,
+    reaction_channel_archived,
+    reaction_for_other_user,
+    too_many_reactions,
+)
 from roost.app.posts.events import reaction_event
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
@@ -30,14 +36,6 @@ MAX_BULK_POSTS = 200
 
 def is_valid_emoji_name(name: str) -> bool:
     return 0 < len(name) <= EMOJI_NAME_MAX and bool(_EMOJI_NAME.match(name))
-
-
-def _archived() -> errors.AppError:
-    return errors.AppError(
-        403,
-        "api.reaction.save.archived_channel.app_error",
-        "You cannot react to posts in an archived channel.",
-    )
 
 
 class Reactions:
@@ -64,34 +62,24 @@ class Reactions:
         if not is_valid_id(post_id):
             raise errors.invalid_body_param("post_id")
         if not is_valid_emoji_name(emoji_name):
-            raise errors.AppError(
-                400, "model.reaction.is_valid.emoji_name.app_error", "Invalid emoji name."
-            )
+            raise invalid_emoji_name()
 
     async def do_add(self, actor: Actor, user_id: str, post_id: str, emoji_name: str) -> Reaction:
         self.check_reaction(user_id, post_id, emoji_name)
         if user_id != actor.user_id:
-            raise errors.AppError(
-                403,
-                "api.reaction.save_reaction.user_id.app_error",
-                "You cannot save reactions for other users.",
-            )
+            raise reaction_for_other_user()
         tenant = actor.tenant_id
         async with self._db.read() as conn:
             post, access = await self._post_and_access(conn, actor, post_id)
             post_access.check_write(actor, access)
             if access.channel.delete_at:
-                raise _archived()
+                raise reaction_channel_archived()
             existing = await reaction_store.get(conn, tenant, post_id, user_id, emoji_name)
             if existing is not None and not existing.delete_at:
                 return existing  # already there: adding again changes nothing
             names = await reaction_store.live_emoji_names(conn, tenant, post_id)
         if emoji_name not in names and len(names) >= MAX_EMOJI_PER_POST:
-            raise errors.AppError(
-                400,
-                "app.reaction.save.save.too_many_reactions",
-                f"A post can have at most {MAX_EMOJI_PER_POST} different emoji.",
-            )
+            raise too_many_reactions(MAX_EMOJI_PER_POST)
         now = now_ms()
         reaction = Reaction(
             user_id=user_id,
@@ -121,7 +109,7 @@ class Reactions:
         if user_id != actor.user_id and not actor.is_system_admin:
             raise errors.forbidden()
         if access.channel.delete_at:
-            raise _archived()
+            raise reaction_channel_archived()
         now = now_ms()
         async with self._db.write() as conn:
             removed = await reaction_store.remove(conn, tenant, post_id, user_id, emoji_name, now)

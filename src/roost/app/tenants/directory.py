@@ -26,8 +26,18 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from roost.app.kernel.errors import AppError, invalid_param
+from roost.app.kernel.errors import invalid_param
 from roost.app.kernel.rate_limits import TokenBuckets
+from roost.app.tenants.errors import (
+    delete_default_tenant,
+    domain_taken,
+    moving,
+    no_such_tenant,
+    rate_limited,
+    suspended,
+    tenant_name_taken,
+    tenant_not_found,
+)
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
@@ -59,40 +69,8 @@ LIMIT_MAXIMA: dict[str, float] = {
 }
 
 
-def no_such_tenant() -> AppError:
-    return AppError(404, "api.tenant.not_found.app_error", "No organisation is served here.")
-
-
 def _placement_of(tenant: Tenant) -> Placement:
     return Placement(tenant.database, tenant.state != MOVING)
-
-
-def moving() -> AppError:
-    return AppError(
-        409, "api.tenant.moving.app_error", "The tenant is being moved; try again when it is done."
-    )
-
-
-def suspended() -> AppError:
-    return AppError(
-        403, "api.tenant.suspended.app_error", "This organisation is suspended by its operator."
-    )
-
-
-def rate_limited() -> AppError:
-    return AppError(
-        429,
-        "api.tenant.rate_limited.app_error",
-        "This organisation is sending more requests than its limit allows; retry shortly.",
-    )
-
-
-def users_quota(limit: int) -> AppError:
-    return AppError(
-        403,
-        "api.tenant.quota.users.app_error",
-        f"This organisation has reached its limit of {limit} users.",
-    )
 
 
 def _host_name(host: str) -> str:
@@ -290,7 +268,7 @@ class TenantDirectory:
     def get(self, tenant_id: str) -> Tenant:
         tenant = self._by_id.get(tenant_id) or self._by_name.get(tenant_id)
         if tenant is None:
-            raise AppError(404, "api.tenant.get.app_error", "Unable to find the tenant.")
+            raise tenant_not_found()
         return tenant
 
     def page_of(self, page: int, per_page: int) -> list[Tenant]:
@@ -331,9 +309,9 @@ class TenantDirectory:
         tenant.database = database
         async with self._across_write() as conn:
             if not await tenant_store.insert_tenant(conn, tenant):
-                raise AppError(400, "api.tenant.create.name_taken.app_error", "That name is taken.")
+                raise tenant_name_taken()
             if not await tenant_store.set_domains(conn, tenant.id, cleaned):
-                raise _domain_taken()
+                raise domain_taken()
         return await self._changed(tenant.id)
 
     async def do_set_domains(self, tenant_id: str, domains: list[str]) -> Tenant:
@@ -341,7 +319,7 @@ class TenantDirectory:
         cleaned = self.check_domains(domains)
         async with self._across_write() as conn:
             if not await tenant_store.set_domains(conn, tenant.id, cleaned):
-                raise _domain_taken()
+                raise domain_taken()
         return await self._changed(tenant.id)
 
     async def do_set_state(self, tenant_id: str, state: str) -> Tenant:
@@ -389,9 +367,7 @@ class TenantDirectory:
         exist, and the reaper (app/tenants/reaper.py) removes its data."""
         tenant = self.get(tenant_id)
         if tenant.id == DEFAULT_TENANT_ID:
-            raise AppError(
-                400, "api.tenant.delete.default.app_error", "The default tenant cannot be deleted."
-            )
+            raise delete_default_tenant()
         if tenant.state == MOVING:
             raise moving()
         async with self._across_write() as conn:
@@ -415,9 +391,3 @@ class TenantDirectory:
         assert tenant is not None
         await self._bus.publish([internal_event("", TENANTS_CHANGED, {"tenant_id": tenant_id})])
         return tenant
-
-
-def _domain_taken() -> AppError:
-    return AppError(
-        400, "api.tenant.domains.taken.app_error", "A domain is already another tenant's."
-    )

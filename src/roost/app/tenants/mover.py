@@ -21,8 +21,9 @@ import contextlib
 import logging
 import time
 
-from roost.app.kernel.errors import AppError, invalid_param
+from roost.app.kernel.errors import invalid_param
 from roost.app.tenants.directory import TenantDirectory
+from roost.app.tenants.errors import move_default_tenant, move_in_state, move_to_same_database
 from roost.model.tenant import ACTIVE, MOVING, Tenant
 from roost.store.db.database import Database
 from roost.store.tenants import copy as tenant_copy
@@ -55,19 +56,11 @@ class TenantMover:
         if target not in self._db.names():
             raise invalid_param("database")
         if tenant.id == DEFAULT_TENANT_ID:
-            raise AppError(
-                400,
-                "api.tenant.move.default.app_error",
-                "The default tenant stays in the directory's database.",
-            )
+            raise move_default_tenant()
         if tenant.state not in (ACTIVE, MOVING):
-            raise AppError(
-                409, "api.tenant.move.state.app_error", f"A {tenant.state} tenant cannot be moved."
-            )
+            raise move_in_state(tenant.state)
         if tenant.database == target and tenant.state == ACTIVE:
-            raise AppError(
-                409, "api.tenant.move.same.app_error", "The tenant is already in that database."
-            )
+            raise move_to_same_database()
         return tenant
 
     async def do_start_move(self, tenant_ref: str, target: str) -> Tenant:

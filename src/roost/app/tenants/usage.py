@@ -17,8 +17,9 @@ import logging
 import time
 from typing import Any
 
-from roost.app.kernel.errors import AppError, invalid_param
+from roost.app.kernel.errors import invalid_param
 from roost.app.tenants.directory import TenantDirectory
+from roost.app.tenants.errors import posts_quota, storage_quota
 from roost.store.db.database import Database
 from roost.store.tenants import usage as usage_store
 from roost.tenancy.scope import across_tenants, tenant_scope
@@ -30,23 +31,6 @@ MAX_DAYS = 366
 
 def today() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-
-
-def posts_quota(limit: int) -> AppError:
-    return AppError(
-        429,
-        "api.tenant.quota.posts.app_error",
-        f"This organisation has made its {limit} posts allowed today (UTC); posting resumes "
-        "tomorrow.",
-    )
-
-
-def storage_quota(limit: int) -> AppError:
-    return AppError(
-        413,
-        "api.tenant.quota.storage.app_error",
-        f"This organisation's files would take more than its {limit} bytes of storage.",
-    )
 
 
 class TenantUsage:

@@ -17,7 +17,8 @@ from typing import TypeAlias
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from roost.store.db.engines import Cluster, async_url, is_unavailable
+from roost.store.db.engines import Cluster, async_url
+from roost.store.db.errors import TenantReadOnly, is_unavailable
 from roost.store.db.replicas import ReplicaSet
 from roost.tenancy.placement import AT_HOME, HOME, Placement, Placements
 from roost.tenancy.scope import ALL_TENANTS, current_database, current_tenant
@@ -40,14 +41,6 @@ _ENTER_TENANT = text("SELECT set_config('roost.tenant_id', :tenant, true)")
 # The connection ``write()`` and ``read()`` hand out, named here so that the app layer
 # can pass one along without importing SQLAlchemy (SQL stays in roost.store).
 Connection: TypeAlias = AsyncConnection
-
-
-class TenantReadOnly(Exception):
-    """A write for a tenant that is being moved between databases."""
-
-    def __init__(self, tenant_id: str) -> None:
-        super().__init__(f"tenant {tenant_id} is read-only while it moves")
-        self.tenant_id = tenant_id
 
 
 class UnknownDatabase(LookupError):

@@ -7,17 +7,17 @@ which database it talks to. Which tenant a transaction is for is ``database.py``
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, exc
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from roost import metrics
+from roost.store.db.errors import is_unavailable
 from roost.store.db.replicas import Replica, ReplicaSet
 
 
@@ -34,22 +34,6 @@ def async_url(url: str) -> str:
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 POOL_WAIT_SECONDS = 10.0
-
-
-def is_unavailable(error: BaseException) -> bool:
-    """Whether an error means the database could not be reached (down, restarting,
-    unreachable, or every connection busy), rather than a fault in a statement."""
-    if isinstance(error, exc.TimeoutError | OSError | ConnectionError):
-        return True
-    if isinstance(error, exc.DBAPIError):
-        if error.connection_invalidated or isinstance(error.orig, OSError):
-            return True
-        if isinstance(error.orig, sqlite3.Error):
-            # SQLite reports faulty SQL as OperationalError too: only these mean "away".
-            text = str(error.orig).lower()
-            return any(s in text for s in ("locked", "unable to open", "disk i/o", "busy"))
-        return isinstance(error, exc.OperationalError | exc.InterfaceError)
-    return False
 
 
 class Cluster:

@@ -21,6 +21,14 @@ from roost.app.accounts.bots import Bots
 from roost.app.integrations.apps.bindings import BindingsCache
 from roost.app.integrations.apps.calls import base_context, request_body, send
 from roost.app.integrations.apps.manifest import check_manifest
+from roost.app.integrations.errors import (
+    app_bot_only,
+    app_installed,
+    app_not_found,
+    app_username_taken,
+    manifest_not_json,
+    manifest_unfetchable,
+)
 from roost.app.integrations.fields import url_field
 from roost.app.integrations.outbound import OutboundError, OutboundHttp
 from roost.app.kernel import errors
@@ -39,10 +47,6 @@ log = logging.getLogger("roost.integrations")
 # HS256 keys shorter than the hash (32 bytes) are weak (RFC 7518 section 3.2).
 SECRET_MIN = 32
 SECRET_MAX = 128
-
-
-def app_not_found() -> errors.AppError:
-    return errors.AppError(404, "apps.get.not_found", "The app is not installed.")
 
 
 class Apps:
@@ -96,9 +100,7 @@ class Apps:
         for app in await self.installed(actor.tenant_id):
             if app.bot_user_id == actor.user_id:
                 return app
-        raise errors.AppError(
-            403, "apps.bot_only", "Only an installed app's bot may do this, with its token."
-        )
+        raise app_bot_only()
 
     # Managing (system admins).
 
@@ -112,7 +114,7 @@ class Apps:
         manifest = check_manifest(await self._fetch_manifest(manifest_url))
         app_id = manifest["app_id"]
         if any(a.app_id == app_id for a in await self.installed(actor.tenant_id)):
-            raise errors.AppError(400, "apps.install.exists", f"The app {app_id} is installed.")
+            raise app_installed(app_id)
         bot_user_id = await self._bot_for(actor, manifest)
         token, token_value = await self._auth.do_create_access_token(
             actor, bot_user_id, f"app {app_id}"
@@ -142,22 +144,13 @@ class Apps:
         try:
             response = await self._http.request("GET", url)
         except OutboundError as exc:
-            raise errors.AppError(
-                400, "apps.install.manifest", "Could not fetch the manifest.", str(exc)
-            ) from None
+            raise manifest_unfetchable(str(exc)) from None
         if response.status != 200:
-            raise errors.AppError(
-                400,
-                "apps.install.manifest",
-                "Could not fetch the manifest.",
-                f"answered {response.status}",
-            )
+            raise manifest_unfetchable(f"answered {response.status}")
         try:
             return orjson.loads(response.body)
         except orjson.JSONDecodeError:
-            raise errors.AppError(
-                400, "apps.install.manifest", "The manifest is not JSON."
-            ) from None
+            raise manifest_not_json() from None
 
     async def _bot_for(self, actor: Actor, manifest: dict[str, Any]) -> str:
         """The app's bot: a new one, or the one an earlier install of it left disabled."""
@@ -170,11 +163,7 @@ class Apps:
             )
             return bot.user_id
         if not existing.is_bot:
-            raise errors.AppError(
-                400,
-                "apps.install.username_taken",
-                f"A user named {app_id} exists; the app's bot needs that name.",
-            )
+            raise app_username_taken(app_id)
         await self._bots.do_set_enabled(actor, existing.id, True)
         return existing.id
 

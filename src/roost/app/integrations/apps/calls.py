@@ -15,8 +15,8 @@ from typing import Any
 import jwt
 import orjson
 
+from roost.app.integrations.errors import app_call_failed
 from roost.app.integrations.outbound import OutboundError, OutboundHttp
-from roost.app.kernel import errors
 from roost.model.app import InstalledApp
 
 JWT_HEADER = "Mattermost-App-Authorization"
@@ -24,12 +24,6 @@ JWT_SECONDS = 15 * 60
 RESPONSE_TYPES = ("ok", "error", "form", "navigate")
 EXPANDABLE = ("acting_user", "channel", "team", "post", "root_post", "user")
 NONE_LEVELS = ("", "none")
-
-
-def app_failed(app_id: str, why: str) -> errors.AppError:
-    return errors.AppError(
-        500, "apps.call.failed", f"The app {app_id} did not answer the call.", why
-    )
 
 
 def jwt_headers(app: InstalledApp, acting_user_id: str) -> dict[str, str]:
@@ -83,18 +77,18 @@ async def send(
             headers=jwt_headers(app, acting_user_id),
         )
     except OutboundError as exc:
-        raise app_failed(app.app_id, str(exc)) from None
+        raise app_call_failed(app.app_id, str(exc)) from None
     if response.status != 200:
-        raise app_failed(app.app_id, f"answered {response.status}")
+        raise app_call_failed(app.app_id, f"answered {response.status}")
     try:
         answer = orjson.loads(response.body) if response.body.strip() else {}
     except orjson.JSONDecodeError:
-        raise app_failed(app.app_id, "the answer is not JSON") from None
+        raise app_call_failed(app.app_id, "the answer is not JSON") from None
     if not isinstance(answer, dict):
-        raise app_failed(app.app_id, "the answer is not a CallResponse")
+        raise app_call_failed(app.app_id, "the answer is not a CallResponse")
     answer.setdefault("type", "ok")
     if answer["type"] not in RESPONSE_TYPES:
-        raise app_failed(app.app_id, f"unknown response type {answer['type']!r}")
+        raise app_call_failed(app.app_id, f"unknown response type {answer['type']!r}")
     return answer
 
 

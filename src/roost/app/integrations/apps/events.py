@@ -28,6 +28,7 @@ from roost.app.integrations.apps.calls import (
 from roost.app.integrations.apps.manifest import check_call
 from roost.app.integrations.apps.requests import expand_context
 from roost.app.integrations.deliveries import DeliveryQueue
+from roost.app.integrations.errors import subscription_not_found, too_many_subscriptions
 from roost.app.integrations.outbound import OutboundError
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
@@ -143,11 +144,7 @@ class AppEvents(PostHook):
                 (h.subject, h.team_id, h.channel_id) == (sub.subject, sub.team_id, sub.channel_id)
                 for h in held
             ):
-                raise errors.AppError(
-                    400,
-                    "apps.subscribe.too_many",
-                    f"An app may hold at most {MAX_SUBSCRIPTIONS_PER_APP} subscriptions.",
-                )
+                raise too_many_subscriptions(MAX_SUBSCRIPTIONS_PER_APP)
             await app_store.put_subscription(conn, sub)
         await self._changed(actor.tenant_id)
 
@@ -156,7 +153,7 @@ class AppEvents(PostHook):
         async with self._db.write() as conn:
             found = await app_store.delete_subscription(conn, sub)
         if not found:
-            raise errors.AppError(404, "apps.unsubscribe.not_found", "No such subscription.")
+            raise subscription_not_found()
         await self._changed(actor.tenant_id)
 
     async def listing(self, actor: Actor) -> list[Subscription]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from roost.app.integrations.errors import manifest_invalid
 from roost.app.integrations.fields import text_field, url_field
 from roost.app.kernel import errors
 from roost.model.app import LOCATIONS
@@ -16,24 +17,18 @@ MAX_PERMISSIONS = 16
 CALL_PATH_MAX = 512
 
 
-def _bad(field: str, why: str) -> errors.AppError:
-    return errors.AppError(
-        400, "apps.manifest.invalid", f"The app's manifest is not valid: {field}: {why}."
-    )
-
-
 def check_call(value: Any, field: str) -> dict[str, Any] | None:
     """A Call (``{path, expand, state}``); None when absent."""
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise _bad(field, "not an object")
+        raise manifest_invalid(field, "not an object")
     path = value.get("path")
     if not isinstance(path, str) or not path.startswith("/") or len(path) > CALL_PATH_MAX:
-        raise _bad(f"{field}.path", "a path starting with /")
+        raise manifest_invalid(f"{field}.path", "a path starting with /")
     expand = value.get("expand") or {}
     if not isinstance(expand, dict) or not all(isinstance(v, str) for v in expand.values()):
-        raise _bad(f"{field}.expand", "an object of levels")
+        raise manifest_invalid(f"{field}.expand", "an object of levels")
     call: dict[str, Any] = {"path": path, "expand": expand}
     if "state" in value:
         call["state"] = value["state"]
@@ -43,13 +38,15 @@ def check_call(value: Any, field: str) -> dict[str, Any] | None:
 def check_manifest(data: Any) -> dict[str, Any]:
     """The manifest as Roost keeps it (unknown fields dropped)."""
     if not isinstance(data, dict):
-        raise _bad("manifest", "not a JSON object")
+        raise manifest_invalid("manifest", "not a JSON object")
     app_id = data.get("app_id")
     if not isinstance(app_id, str) or not _APP_ID.match(app_id):
-        raise _bad("app_id", "3-32 lower-case letters, digits, '.', '-' or '_', first a letter")
+        raise manifest_invalid(
+            "app_id", "3-32 lower-case letters, digits, '.', '-' or '_', first a letter"
+        )
     http = data.get("http")
     if not isinstance(http, dict):
-        raise _bad("http", "an object with root_url")
+        raise manifest_invalid("http", "an object with root_url")
     try:
         root_url = url_field(http, "root_url").rstrip("/")
         fields = {name: text_field(data, name, 1024) for name in ("homepage_url", "icon")}
@@ -57,16 +54,16 @@ def check_manifest(data: Any) -> dict[str, Any]:
         description = text_field(data, "description", 1024)
         version = text_field(data, "version", 64)
     except errors.AppError as exc:
-        raise _bad("manifest", exc.message) from None
+        raise manifest_invalid("manifest", exc.message) from None
     use_jwt = http.get("use_jwt", True)
     if not isinstance(use_jwt, bool):
-        raise _bad("http.use_jwt", "true or false")
+        raise manifest_invalid("http.use_jwt", "true or false")
     permissions = data.get("requested_permissions") or []
     if not isinstance(permissions, list) or len(permissions) > MAX_PERMISSIONS:
-        raise _bad("requested_permissions", f"a list of at most {MAX_PERMISSIONS}")
+        raise manifest_invalid("requested_permissions", f"a list of at most {MAX_PERMISSIONS}")
     locations = data.get("requested_locations") or list(LOCATIONS)
     if not isinstance(locations, list) or not all(loc in LOCATIONS for loc in locations):
-        raise _bad("requested_locations", f"some of {', '.join(LOCATIONS)}")
+        raise manifest_invalid("requested_locations", f"some of {', '.join(LOCATIONS)}")
     manifest: dict[str, Any] = {
         "app_id": app_id,
         "version": version,

@@ -14,6 +14,14 @@ from typing import Any
 from roost.app.integrations.access import check_can_manage, is_team_member
 from roost.app.integrations.commands.providers import CommandProvider
 from roost.app.integrations.commands.replies import CommandReplies
+from roost.app.integrations.errors import (
+    command_not_found,
+    command_trigger_not_found,
+    commands_disabled,
+    duplicate_trigger,
+    invalid_command_method,
+    invalid_command_trigger,
+)
 from roost.app.integrations.fields import bool_field, text_field, url_field
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
@@ -30,16 +38,6 @@ from roost.store.integrations import commands as command_store
 TRIGGER_MAX = 128
 COMMAND_MAX = 4096
 _TRIGGER = re.compile(r"^[^\s/][^\s]*$")
-
-
-def command_not_found() -> errors.AppError:
-    return errors.AppError(404, "app.command.get.app_error", "Unable to find the command.")
-
-
-def disabled() -> errors.AppError:
-    return errors.AppError(
-        501, "api.command.disabled.app_error", "Commands have been disabled by the system admin."
-    )
 
 
 def _provided_as_command(provided: ProvidedCommand, team_id: str) -> dict[str, Any]:
@@ -78,7 +76,7 @@ class Commands:
 
     def _check_enabled(self) -> None:
         if not self._settings.enable_commands:
-            raise disabled()
+            raise commands_disabled()
 
     def _provided(self, tenant_id: str) -> list[ProvidedCommand]:
         return [c for p in self._providers for c in p.commands(tenant_id)]
@@ -88,12 +86,10 @@ class Commands:
     def _apply(self, command: Command, body: dict[str, Any]) -> None:
         trigger = text_field(body, "trigger", TRIGGER_MAX).strip().lower()
         if not _TRIGGER.match(trigger):
-            raise errors.AppError(
-                400, "model.command.is_valid.trigger.app_error", "Invalid trigger."
-            )
+            raise invalid_command_trigger()
         method = text_field(body, "method", 1, METHOD_POST).upper() or METHOD_POST
         if method not in (METHOD_POST, METHOD_GET):
-            raise errors.AppError(400, "model.command.is_valid.method.app_error", "Invalid method.")
+            raise invalid_command_method()
         command.trigger = trigger
         command.method = method
         command.url = url_field(body, "url")
@@ -113,11 +109,7 @@ class Commands:
             conn, actor.tenant_id, command.team_id, command.trigger
         )
         if taken or (other is not None and other.id != command.id):
-            raise errors.AppError(
-                400,
-                "api.command.duplicate_trigger.app_error",
-                "This trigger word is already in use.",
-            )
+            raise duplicate_trigger()
 
     async def do_create(self, actor: Actor, body: dict[str, Any]) -> Command:
         self._check_enabled()
@@ -254,11 +246,7 @@ class Commands:
             answer = await provider.execute(actor, call)
             if answer is not None:
                 return await self._answered(actor, call, answer)
-        raise errors.AppError(
-            404,
-            "api.command.execute_command.not_found.app_error",
-            f"Command with a trigger of '/{call.trigger}' not found.",
-        )
+        raise command_trigger_not_found(call.trigger)
 
     async def _answered(
         self, actor: Actor, call: CommandCall, answer: CommandResponse

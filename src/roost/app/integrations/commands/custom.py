@@ -12,6 +12,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import orjson
 
 from roost.app.integrations.commands.replies import CommandReplies, response_from_dict
+from roost.app.integrations.errors import command_failed, response_url_invalid
 from roost.app.integrations.outbound import OutboundError, OutboundHttp
 from roost.app.integrations.posts import IntegrationPoster
 from roost.app.kernel import errors
@@ -29,15 +30,6 @@ from roost.store.integrations import commands as command_store
 
 RESPONSE_URL_SECONDS = 30 * 60
 RESPONSE_URL_USES = 5
-
-
-def _failed(trigger: str, why: str) -> errors.AppError:
-    return errors.AppError(
-        500,
-        "api.command.execute_command.failed.app_error",
-        f"Command with a trigger of '/{trigger}' failed.",
-        why,
-    )
 
 
 def _with_query(url: str, query: str) -> str:
@@ -107,9 +99,9 @@ class CustomCommands:
                     headers=headers,
                 )
         except OutboundError as exc:
-            raise _failed(call.trigger, str(exc)) from None
+            raise command_failed(call.trigger, str(exc)) from None
         if response.status != 200:
-            raise _failed(call.trigger, f"answered {response.status}")
+            raise command_failed(call.trigger, f"answered {response.status}")
         answer = self._parse(response.body, response.content_type)
         answer.username = answer.username or command.username
         answer.icon_url = answer.icon_url or command.icon_url
@@ -129,11 +121,7 @@ class CustomCommands:
 
     async def do_respond(self, tenant_id: str, hook_id: str, data: Any) -> None:
         """A delayed answer posted to a command's response_url."""
-        not_found = errors.AppError(
-            404,
-            "app.command_webhook.try_use.invalid.app_error",
-            "The response URL is unknown, expired or used up.",
-        )
+        not_found = response_url_invalid()
         if not is_valid_id(hook_id):
             raise not_found
         response = response_from_dict(data)

@@ -1,0 +1,76 @@
+"""Errors of HTTP itself (no route, wrong method, body too large, unknown WebSocket action), in Mattermost's error format."""
+
+from __future__ import annotations
+
+from roost.app.kernel import errors as kernel_errors
+from roost.app.kernel.errors import AppError
+from roost.app.tenants import errors as tenant_errors
+from roost.store.db.errors import DatabaseUnavailable, TenantReadOnly, as_store_error
+
+
+def body_too_large(limit: int) -> AppError:
+    return AppError(
+        413,
+        "api.context.request_body_too_large.app_error",
+        f"The request body is larger than the {limit} bytes allowed.",
+    )
+
+
+def page_not_found() -> AppError:
+    return AppError(
+        404,
+        "api.context.404.app_error",
+        "Sorry, we could not find the page.",
+    )
+
+
+def method_not_allowed() -> AppError:
+    return AppError(
+        405,
+        "api.context.405.app_error",
+        "Method not allowed.",
+    )
+
+
+def internal_error() -> AppError:
+    return AppError(
+        500,
+        "api.context.500.app_error",
+        "An internal error occurred.",
+    )
+
+
+def client_config_format_unsupported() -> AppError:
+    return AppError(
+        501,
+        "api.config.client.old_format.app_error",
+        "New format for the client configuration is not supported yet. Please specify format=old in the query string.",
+    )
+
+
+def client_license_format_unsupported() -> AppError:
+    return AppError(
+        501,
+        "api.license.client.old_format.app_error",
+        "New format for the client license is not supported yet. Please specify format=old in the query string.",
+    )
+
+
+def unknown_websocket_action() -> AppError:
+    return AppError(
+        400,
+        "api.web_socket_router.bad_action.app_error",
+        "Unknown WebSocket action.",
+    )
+
+
+def from_store(error: BaseException) -> AppError | None:
+    """The answer to a request that failed in the store and may be retried: the database
+    is out of reach, or the tenant is read-only while it moves to another database.
+    None for anything else (a fault, answered 500)."""
+    store_error = as_store_error(error)
+    if isinstance(store_error, TenantReadOnly):
+        return tenant_errors.read_only()
+    if isinstance(store_error, DatabaseUnavailable):
+        return kernel_errors.database_unavailable(store_error.cause_name)
+    return None

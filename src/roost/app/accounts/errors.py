@@ -1,0 +1,126 @@
+"""The accounts domain's errors (users, logins, tokens, bots, profile images) and their Mattermost ids."""
+
+from __future__ import annotations
+
+from roost.app.kernel.errors import AppError
+
+
+def image_too_large(max_image_bytes: int) -> AppError:
+    return AppError(
+        413,
+        "api.user.upload_profile_user.too_large.app_error",
+        f"The image is larger than {max_image_bytes} bytes.",
+    )
+
+
+def invalid_credentials() -> AppError:
+    return AppError(
+        401,
+        "api.user.login.invalid_credentials_email_username",
+        "Enter a valid email or username and/or password.",
+    )
+
+
+def login_inactive() -> AppError:
+    return AppError(
+        401,
+        "api.user.login.inactive.app_error",
+        "Login failed because your account has been deactivated.",
+    )
+
+
+def access_tokens_disabled() -> AppError:
+    return AppError(
+        501,
+        "api.user.create_user_access_token.disabled.app_error",
+        "Personal access tokens are disabled on this server.",
+    )
+
+
+def bot_creation_disabled() -> AppError:
+    return AppError(
+        501,
+        "api.bot.create_disabled",
+        "Bot creation has been disabled.",
+    )
+
+
+def image_undecodable(detailed: str = "") -> AppError:
+    return AppError(
+        400,
+        "api.user.upload_profile_user.decode.app_error",
+        "Could not decode profile image.",
+        detailed,
+    )
+
+
+def image_missing() -> AppError:
+    return AppError(
+        400,
+        "api.user.upload_profile_user.no_file.app_error",
+        "No file under 'image'.",
+    )
+
+
+def image_too_many_pixels(max_pixels: int) -> AppError:
+    return AppError(
+        400,
+        "api.user.upload_profile_user.too_large.app_error",
+        f"The image has more than {max_pixels} pixels.",
+    )
+
+
+def invalid_username() -> AppError:
+    return AppError(
+        400,
+        "model.user.is_valid.username.app_error",
+        "Username must begin with a letter and contain between 1 and 64 lowercase characters made up of numbers, letters, and the symbols '.', '-', and '_'.",
+    )
+
+
+def invalid_email() -> AppError:
+    return AppError(
+        400,
+        "model.user.is_valid.email.app_error",
+        "Invalid email.",
+    )
+
+
+def invalid_password_length(password_min: int, max_password_bytes: int) -> AppError:
+    return AppError(
+        400,
+        "model.user.is_valid.pwd.app_error",
+        f"Your password must contain between {password_min} and {max_password_bytes} characters.",
+    )
+
+
+def wrong_password() -> AppError:
+    return AppError(
+        400,
+        "api.user.check_user_password.invalid.app_error",
+        "Login failed because of invalid password.",
+    )
+
+
+def open_signup_disabled() -> AppError:
+    return AppError(
+        501,
+        "api.user.create_user.no_open_server",
+        "This server does not allow open signups.",
+    )
+
+
+def username_exists() -> AppError:
+    return AppError(
+        400,
+        "app.user.save.username_exists.app_error",
+        "An account with that username already exists.",
+    )
+
+
+def email_exists() -> AppError:
+    return AppError(
+        400,
+        "app.user.save.email_exists.app_error",
+        "An account with that email already exists.",
+    )

@@ -1,0 +1,96 @@
+"""The posts domain's errors (posts, drafts, reactions) and their Mattermost ids."""
+
+from __future__ import annotations
+
+from roost.app.kernel.errors import AppError
+
+
+def draft_too_long(max_post_size: int) -> AppError:
+    return AppError(
+        400,
+        "model.draft.is_valid.message_length.app_error",
+        f"The draft is longer than {max_post_size} characters.",
+    )
+
+
+def too_many_post_ids(max_ids: int) -> AppError:
+    return AppError(
+        400,
+        "api.post.posts_by_ids.invalid_body.request_error",
+        f"Too many post ids; at most {max_ids}.",
+    )
+
+
+def message_too_long() -> AppError:
+    return AppError(
+        400, "model.post.is_valid.message_length.app_error", "Invalid Message property length."
+    )
+
+
+def channel_archived(error_id: str) -> AppError:
+    return AppError(400, error_id, "The channel is archived; its posts cannot change.")
+
+
+def invalid_post_type(detailed: str) -> AppError:
+    return AppError(
+        400,
+        "model.post.is_valid.type.app_error",
+        "Invalid type.",
+        detailed,
+    )
+
+
+def invalid_root_id() -> AppError:
+    return AppError(
+        400,
+        "api.post.create_post.root_id.app_error",
+        "Invalid RootId parameter.",
+    )
+
+
+def root_in_other_channel() -> AppError:
+    return AppError(
+        400,
+        "api.post.create_post.channel_root_id.app_error",
+        "Invalid ChannelId for RootId parameter.",
+    )
+
+
+def update_system_message() -> AppError:
+    return AppError(
+        400,
+        "api.post.update_post.system_message.app_error",
+        "Cannot update a system message.",
+    )
+
+
+def reaction_channel_archived() -> AppError:
+    return AppError(
+        403,
+        "api.reaction.save.archived_channel.app_error",
+        "You cannot react to posts in an archived channel.",
+    )
+
+
+def invalid_emoji_name() -> AppError:
+    return AppError(
+        400,
+        "model.reaction.is_valid.emoji_name.app_error",
+        "Invalid emoji name.",
+    )
+
+
+def reaction_for_other_user() -> AppError:
+    return AppError(
+        403,
+        "api.reaction.save_reaction.user_id.app_error",
+        "You cannot save reactions for other users.",
+    )
+
+
+def too_many_reactions(max_emoji_per_post: int) -> AppError:
+    return AppError(
+        400,
+        "app.reaction.save.save.too_many_reactions",
+        f"A post can have at most {max_emoji_per_post} different emoji.",
+    )
