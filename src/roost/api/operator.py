@@ -23,7 +23,7 @@ MAX_PER_PAGE = 1000
 
 
 def _check_operator(req: Req) -> None:
-    token = req.services.settings.operator_token
+    token = req.services.settings.tenancy.operator_token
     if not token:
         raise errors.AppError(
             404, "api.context.404.app_error", "Sorry, we could not find the page."
