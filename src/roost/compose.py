@@ -132,34 +132,35 @@ def build_services(settings: Settings) -> Services:
     """Every use-case service with its hooks and command providers in place, plugins
     excepted (``build_node`` adds them; the command line has no plugin runtime)."""
     placements = Placements()
-    replica_urls = [u.strip() for u in settings.database_replica_urls.split(",") if u.strip()]
+    database, tenancy, realtime = settings.database, settings.tenancy, settings.realtime
+    cluster = settings.cluster
     db = Database(
-        settings.effective_database_url,
-        settings.database_pool_size,
-        replica_urls,
-        settings.replica_max_lag_seconds,
-        settings.shard_urls,
+        database.effective_database_url,
+        database.database_pool_size,
+        database.replica_urls,
+        database.replica_max_lag_seconds,
+        database.shard_urls,
         placements,
     )
     bus: Bus = (
-        RedisBus(settings.redis_url, settings.redis_prefix) if settings.redis_url else LocalBus()
+        RedisBus(cluster.redis_url, cluster.redis_prefix) if cluster.redis_url else LocalBus()
     )
     lifecycle = LifecycleHooks()
     tenants = TenantDirectory(
         db,
         bus,
         placements,
-        settings.tenant_base_domain,
-        settings.tenant_refresh_seconds,
-        settings.tenant_requests_per_second,
-        settings.tenant_request_burst_seconds,
-        settings.site_url,
+        tenancy.tenant_base_domain,
+        tenancy.tenant_refresh_seconds,
+        tenancy.tenant_requests_per_second,
+        tenancy.tenant_request_burst_seconds,
+        settings.serving.site_url,
     )
-    auth = Auth(db, settings, bus, lifecycle)
-    users = Users(db, bus, settings, auth, lifecycle, max_users=tenants.max_users)
-    usage = TenantUsage(db, tenants, settings.tenant_usage_flush_seconds)
+    auth = Auth(db, settings.accounts, bus, lifecycle)
+    users = Users(db, bus, settings.accounts, auth, lifecycle, max_users=tenants.max_users)
+    usage = TenantUsage(db, tenants, tenancy.tenant_usage_flush_seconds)
     typing_limit = (
-        settings.max_notifications_per_channel if settings.enable_user_typing_messages else 0
+        realtime.max_notifications_per_channel if realtime.enable_user_typing_messages else 0
     )
     channels = Channels(db, bus, typing_limit, lifecycle)
     statuses = Statuses(db, bus)
@@ -169,7 +170,8 @@ def build_services(settings: Settings) -> Services:
         db,
         _file_store(settings),
         channels,
-        settings,
+        settings.files,
+        database.data_dir,
         tenants.site_url,
         lifecycle,
         usage.check_storage,
@@ -180,16 +182,16 @@ def build_services(settings: Settings) -> Services:
         bus=bus,
         auth=auth,
         users=users,
-        bots=Bots(db, settings, users, auth),
+        bots=Bots(db, settings.accounts, users, auth),
         preferences=Preferences(db, bus),
         statuses=statuses,
         channels=channels,
-        drafts=Drafts(db, bus, settings, channels),
+        drafts=Drafts(db, bus, settings.posts, channels),
         channel_members=ChannelMembers(db, bus, channels),
         direct_channels=DirectChannels(db, bus, channels),
         teams=Teams(db, bus, channels),
         health=Health(db, bus),
-        posts=Posts(db, bus, settings, statuses, channels, mentions, fanout, usage=usage),
+        posts=Posts(db, bus, settings.posts, statuses, channels, mentions, fanout, usage=usage),
         threads=Threads(db, bus, users, channels, mentions, fanout),
         fanout=fanout,
         search=Search(db),
@@ -197,14 +199,14 @@ def build_services(settings: Settings) -> Services:
         reactions=Reactions(db, bus, channels, lifecycle),
         files=files,
         tenants=tenants,
-        profile_images=ProfileImages(db, files.store, users, settings.max_image_pixels),
+        profile_images=ProfileImages(db, files.store, users, settings.files.max_image_pixels),
         tenant_reaper=TenantReaper(
-            db, files.store, tenants, settings.tenant_delete_batch, settings.tenant_reap_seconds
+            db, files.store, tenants, tenancy.tenant_delete_batch, tenancy.tenant_reap_seconds
         ),
         tenant_usage=usage,
         tenant_export=TenantExport(db, tenants),
         tenant_mover=TenantMover(
-            db, tenants, settings.tenant_move_grace_seconds, settings.tenant_delete_batch
+            db, tenants, tenancy.tenant_move_grace_seconds, tenancy.tenant_delete_batch
         ),
         plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
         plugin_kv=PluginKV(db),
@@ -218,7 +220,7 @@ def build_services(settings: Settings) -> Services:
 def _integrations(s: Services) -> Integrations:
     """The integration services share one outbound client (every call to an integration
     passes its policy) and one poster."""
-    cfg = s.settings
+    cfg = s.settings.integrations
     http = OutboundHttp(
         OutboundPolicy(cfg.outbound_allowed_hosts),
         cfg.outbound_timeout_seconds,
@@ -296,16 +298,18 @@ def build_node(settings: Settings) -> Node:
     when enabled, and the components in the order they start."""
     services = build_services(settings)
     hub = Hub(
-        settings.websocket_send_queue,
-        settings.websocket_replay_buffer,
-        settings.websocket_resume_seconds,
+        settings.realtime.websocket_send_queue,
+        settings.realtime.websocket_replay_buffer,
+        settings.realtime.websocket_resume_seconds,
     )
     services.bus.subscribe(hub.dispatch)
-    plugins = PluginRuntime(services) if settings.plugins_enable else None
+    plugins = PluginRuntime(services) if settings.plugins.plugins_enable else None
     if plugins is not None:
         _declare_order(services, plugins)
     presence: Presence = (
-        RedisPresence(settings.redis_url, settings.redis_prefix, services.bus.node_id)
+        RedisPresence(
+            settings.cluster.redis_url, settings.cluster.redis_prefix, services.bus.node_id
+        )
         if isinstance(services.bus, RedisBus)
         else LocalPresence()
     )
@@ -319,7 +323,7 @@ def components(node: Node) -> list[Component]:
     the bus before anything that publishes; workers once what they use is up; plugins
     last, so they start against a running node and stop before anything they call."""
     s = node.services
-    settings = s.settings
+    settings = s.settings.files
 
     async def sweep_hub() -> None:
         while True:
@@ -381,11 +385,11 @@ async def stop_all(parts: Sequence[Component]) -> None:
 
 def _file_store(settings: Settings) -> FileStore:
     return open_store(
-        settings.file_store,
-        settings.data_dir,
-        endpoint_url=settings.file_s3_endpoint,
-        region=settings.file_s3_region,
-        access_key_id=settings.file_s3_access_key_id,
-        secret_access_key=settings.file_s3_secret_access_key,
-        path_style=settings.file_s3_path_style,
+        settings.files.file_store,
+        settings.database.data_dir,
+        endpoint_url=settings.files.file_s3_endpoint,
+        region=settings.files.file_s3_region,
+        access_key_id=settings.files.file_s3_access_key_id,
+        secret_access_key=settings.files.file_s3_secret_access_key,
+        path_style=settings.files.file_s3_path_style,
     )

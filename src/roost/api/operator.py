@@ -24,7 +24,7 @@ MAX_PER_PAGE = 1000
 
 
 def _check_operator(req: Req) -> None:
-    token = req.services.settings.operator_token
+    token = req.services.settings.tenancy.operator_token
     if not token:
         raise page_not_found()
     given = req.raw.headers.get("authorization", "")

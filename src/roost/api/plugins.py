@@ -82,7 +82,7 @@ async def upload(req: Req) -> Response:
     plugins = req.services.plugins
     plugins.check_manage(actor)
     _runtime(req)
-    settings = req.services.settings
+    settings = req.services.settings.plugins
     if not settings.plugin_enable_uploads:
         raise plugin_uploads_disabled()
     try:

@@ -67,7 +67,7 @@ def api_routes() -> list[BaseRoute]:
 
 
 async def prometheus_metrics(request: Request) -> Response:
-    if not request.app.state.services.settings.metrics_enabled:
+    if not request.app.state.services.settings.serving.metrics_enabled:
         return await not_found(request, LookupError())
     return Response(metrics.exposition(), media_type=PROMETHEUS_TEXT)
 

@@ -42,7 +42,7 @@ async def _payload(req: Req, limit: int) -> Any:
 
 
 async def receive_incoming(req: Req) -> Response:
-    settings = req.services.settings
+    settings = req.services.settings.integrations
     payload = await _payload(req, settings.incoming_webhook_max_bytes)
     if not isinstance(payload, dict):
         raise errors.invalid_body_param("payload", "expected a JSON object")
@@ -53,7 +53,7 @@ async def receive_incoming(req: Req) -> Response:
 
 
 async def receive_command_response(req: Req) -> Response:
-    payload = await _payload(req, req.services.settings.incoming_webhook_max_bytes)
+    payload = await _payload(req, req.services.settings.integrations.incoming_webhook_max_bytes)
     await req.services.integrations.custom_commands.do_respond(
         req.tenant_id, req.path_str("hook_id", 64), payload
     )

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from roost import metrics
-from roost.config import Settings
+from roost.config import PluginSettings
 from roost.plugin.base import Rejected
 from roost.plugin_runtime.hosts import Hosts
 from roost.plugin_runtime.rpc import PeerClosed, RemoteError
@@ -38,7 +38,7 @@ _NONE: list[Running] = []  # never changed: what a tenant without the hook gets
 
 
 class Dispatch:
-    def __init__(self, settings: Settings, hosts: Hosts, give_up: GiveUp) -> None:
+    def __init__(self, settings: PluginSettings, hosts: Hosts, give_up: GiveUp) -> None:
         s = settings
         self._timeout = s.plugin_hook_timeout_seconds
         self._long_timeout = s.plugin_http_timeout_seconds

@@ -68,9 +68,9 @@ def _mode(running: Running) -> str:
 
 class PluginRuntime:
     def __init__(self, services: Services) -> None:
-        s = services.settings
+        s = services.settings.plugins
         self._services = services
-        self._folder = Path(s.data_dir) / "plugins"
+        self._folder = Path(services.settings.database.data_dir) / "plugins"
         self._timeout = s.plugin_hook_timeout_seconds
         self._poll_seconds = s.plugin_health_check_seconds
         self.node_id = new_id()

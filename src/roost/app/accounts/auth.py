@@ -14,7 +14,7 @@ from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
-from roost.config import Settings
+from roost.config import AccountSettings
 from roost.ids import new_id
 from roost.model.event import Event, internal_event
 from roost.model.events import RESYNC, SESSION_REVOKED, USER_UPDATED
@@ -35,7 +35,7 @@ ACCESS_TOKEN_ROLE = "system_user_access_token"
 
 class Auth:
     def __init__(
-        self, db: Database, settings: Settings, bus: Bus, hooks: LifecycleHooks | None = None
+        self, db: Database, settings: AccountSettings, bus: Bus, hooks: LifecycleHooks | None = None
     ) -> None:
         self._db = db
         self.hooks = hooks or LifecycleHooks()

@@ -10,7 +10,7 @@ from roost.app.accounts.users import Users
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
 from roost.clock import now_ms
-from roost.config import Settings
+from roost.config import AccountSettings
 from roost.model.user import Bot
 from roost.store.accounts import users as user_store
 from roost.store.db.database import Database
@@ -20,7 +20,7 @@ DISPLAY_NAME_MAX = 64
 
 
 class Bots:
-    def __init__(self, db: Database, settings: Settings, users: Users, auth: Auth) -> None:
+    def __init__(self, db: Database, settings: AccountSettings, users: Users, auth: Auth) -> None:
         self._db = db
         self._settings = settings
         self._users = users

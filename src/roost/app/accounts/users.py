@@ -23,7 +23,7 @@ from roost.app.kernel.read_cache import ReadCache
 from roost.app.tenants.errors import users_quota
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
-from roost.config import Settings
+from roost.config import AccountSettings
 from roost.ids import new_id
 from roost.model.event import Broadcast, Event
 from roost.model.events import NEW_USER, RESYNC, USER_UPDATED
@@ -53,7 +53,7 @@ class Users:
         self,
         db: Database,
         bus: Bus,
-        settings: Settings,
+        settings: AccountSettings,
         auth: Auth,
         hooks: LifecycleHooks | None = None,
         max_users: Callable[[str], int] | None = None,

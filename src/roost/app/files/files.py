@@ -32,7 +32,7 @@ from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.posts import access as post_access
-from roost.config import Settings
+from roost.config import FileSettings
 from roost.filestore import Blob, FileStore, FileStoreError
 from roost.filestore.keys import ORIGINAL, PREVIEW, THUMBNAIL, object_key
 from roost.model.file import FileInfo
@@ -53,7 +53,8 @@ class Files:
         db: Database,
         store: FileStore,
         channels: Channels,
-        settings: Settings,
+        settings: FileSettings,
+        data_dir: Path,
         site_url: Callable[[str], str],
         hooks: LifecycleHooks | None = None,
         check_storage: StorageCheck | None = None,
@@ -69,7 +70,7 @@ class Files:
             store,
             channels,
             Previewer(settings.max_image_pixels),
-            settings.data_dir / UPLOAD_TEMP_DIR,
+            data_dir / UPLOAD_TEMP_DIR,
             settings.max_file_size,
             hooks,
             check_storage,

@@ -28,7 +28,7 @@ from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.kernel.rate_limits import TokenBuckets
 from roost.clock import now_ms
-from roost.config import Settings
+from roost.config import IntegrationSettings
 from roost.ids import is_valid_id, new_id
 from roost.model.channel import Channel
 from roost.model.webhook import IncomingWebhook
@@ -51,7 +51,7 @@ class IncomingWebhooks:
         db: Database,
         direct_channels: DirectChannels,
         poster: IntegrationPoster,
-        settings: Settings,
+        settings: IntegrationSettings,
     ) -> None:
         self._db = db
         self._direct = direct_channels

@@ -34,7 +34,7 @@ from roost.app.kernel.context import Actor
 from roost.app.posts.hooks import PostHook
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
-from roost.config import Settings
+from roost.config import IntegrationSettings
 from roost.ids import is_valid_id, new_id
 from roost.model.channel import OPEN, Channel
 from roost.model.delivery import Delivery
@@ -71,7 +71,7 @@ class OutgoingWebhooks(PostHook):
         bus: Bus,
         deliveries: DeliveryQueue,
         poster: IntegrationPoster,
-        settings: Settings,
+        settings: IntegrationSettings,
     ) -> None:
         self._db = db
         self._bus = bus

@@ -24,7 +24,7 @@ from roost.app.kernel.context import Actor
 from roost.app.posts.posts import PostDraft, Posts
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
-from roost.config import Settings
+from roost.config import IntegrationSettings
 from roost.ids import new_id
 from roost.model.event import Broadcast, Event
 from roost.model.events import EPHEMERAL_MESSAGE
@@ -47,7 +47,7 @@ class IntegrationMessage:
 
 
 class IntegrationPoster:
-    def __init__(self, users: Users, posts: Posts, bus: Bus, settings: Settings) -> None:
+    def __init__(self, users: Users, posts: Posts, bus: Bus, settings: IntegrationSettings) -> None:
         self._users = users
         self._posts = posts
         self._bus = bus

@@ -12,7 +12,7 @@ from roost.app.kernel.context import Actor
 from roost.app.posts.errors import draft_too_long
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
-from roost.config import Settings
+from roost.config import PostSettings
 from roost.ids import is_valid_id
 from roost.model.draft import Draft
 from roost.model.event import Broadcast, Event
@@ -25,7 +25,7 @@ MAX_FILE_IDS = 10
 
 
 class Drafts:
-    def __init__(self, db: Database, bus: Bus, settings: Settings, channels: Channels) -> None:
+    def __init__(self, db: Database, bus: Bus, settings: PostSettings, channels: Channels) -> None:
         self._db = db
         self._bus = bus
         self._settings = settings

@@ -43,7 +43,7 @@ from roost.app.posts.writer import PostWriter
 from roost.app.tenants.usage import TenantUsage
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
-from roost.config import Settings
+from roost.config import PostSettings
 from roost.ids import is_valid_id, new_id
 from roost.model.channel import DIRECT
 from roost.model.event import Broadcast, Event
@@ -107,7 +107,7 @@ class Posts:
         self,
         db: Database,
         bus: Bus,
-        settings: Settings,
+        settings: PostSettings,
         statuses: Statuses,
         channels: Channels,
         mentions: Mentions,

@@ -27,7 +27,7 @@ from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.posts import access as post_access
 from roost.clock import now_ms
-from roost.config import Settings
+from roost.config import IntegrationSettings
 from roost.ids import is_valid_id, new_id
 from roost.model.command import CommandCall, CommandResponse, ProvidedCommand
 from roost.model.slash_command import METHOD_GET, METHOD_POST, Command
@@ -63,7 +63,9 @@ def _provided_as_command(provided: ProvidedCommand, team_id: str) -> dict[str, A
 
 
 class Commands:
-    def __init__(self, db: Database, settings: Settings, replies: CommandReplies) -> None:
+    def __init__(
+        self, db: Database, settings: IntegrationSettings, replies: CommandReplies
+    ) -> None:
         self._db = db
         self._settings = settings
         self._replies = replies
