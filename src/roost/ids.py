@@ -7,7 +7,7 @@ import re
 _STANDARD = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _ZBASE32 = b"ybndrfg8ejkmcpqxot1uwisza345h769"
 _TRANSLATE = bytes.maketrans(_STANDARD, _ZBASE32)
-_VALID = re.compile(r"^[a-z0-9]{26}$")
+_VALID = re.compile(r"^[a-z0-9]{26}\Z")
 
 
 def new_id() -> str:

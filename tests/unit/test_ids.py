@@ -26,10 +26,5 @@ def test_invalid_ids(value: str) -> None:
     assert not is_valid_id(value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the pattern ends in $, which also matches before a final newline "
-    "(re.fullmatch or \\Z would not)",
-)
 def test_a_trailing_newline_is_not_part_of_a_valid_id() -> None:
     assert not is_valid_id("a" * 26 + "\n")

@@ -26,7 +26,7 @@ from roost.plugin.types import HttpRequest
 from roost.plugin_runtime.bundle import BundleError, read_bundle
 from roost.plugin_runtime.runtime import PluginRuntime
 
-_PLUGIN_ID = re.compile(r"^[a-zA-Z0-9\-_.]{3,190}$")
+_PLUGIN_ID = re.compile(r"^[a-zA-Z0-9\-_.]{3,190}\Z")
 # Headers a plugin never sees: the caller's credentials (it gets the user id instead).
 _HIDDEN_HEADERS = frozenset({"authorization", "cookie", "x-csrf-token", "mattermost-user-id"})
 MAX_FORM_FIELDS = 8

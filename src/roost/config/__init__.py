@@ -704,7 +704,7 @@ def load_settings(**overrides: Any) -> Settings:
     return Settings(**overrides)
 
 
-_SHARD_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_SHARD_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 
 
 def _named_urls(value: str) -> dict[str, str]:

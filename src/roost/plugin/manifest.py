@@ -21,9 +21,9 @@ SETTING_TYPES = frozenset(
     {"text", "longtext", "bool", "number", "dropdown", "radio", "username", "generated"}
 )
 
-_ID = re.compile(r"^[a-zA-Z0-9\-_.]+$")
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.\-+]*)?$")
-_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_ID = re.compile(r"^[a-zA-Z0-9\-_.]+\Z")
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+][0-9A-Za-z.\-+]*)?\Z")
+_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 
 
 class ManifestError(ValueError):

@@ -14,7 +14,7 @@ from roost.app.kernel.context import Actor
 from roost.model.command import CommandCall, CommandResponse, ProvidedCommand
 from roost.plugin.base import APIError
 
-TRIGGER = re.compile(r"^[^\s/][^\s]{0,127}$")
+TRIGGER = re.compile(r"^[^\s/][^\s]{0,127}\Z")
 
 # (tenant id, plugin id, the call): the instance's answer, None when it has none.
 Execute = Callable[[str, str, CommandCall], Awaitable[CommandResponse | None]]

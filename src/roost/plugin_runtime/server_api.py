@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from roost.app.services import Services
     from roost.plugin_runtime.commands import PluginCommands
 
-EVENT_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+EVENT_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}\Z")
 EVENT_PAYLOAD_MAX_BYTES = 64 * 1024
 SYSTEM_ADMIN = "system_admin"
 # What a plain user may do, by Mattermost's permission names (system admins may do all).

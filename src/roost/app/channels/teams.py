@@ -81,7 +81,7 @@ RESERVED_TEAM_PREFIXES = (
     "post",
     "signup",
 )
-_TEAM_NAME = re.compile(r"^[a-z0-9]+([a-z0-9\-]+|(__)?)[a-z0-9]+$")
+_TEAM_NAME = re.compile(r"^[a-z0-9]+([a-z0-9\-]+|(__)?)[a-z0-9]+\Z")
 PATCHABLE_TEXT = {
     "display_name": DISPLAY_NAME_MAX,
     "description": DESCRIPTION_MAX,

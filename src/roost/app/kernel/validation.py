@@ -6,13 +6,13 @@ import re
 
 USERNAME_MAX = 64
 RESERVED_USERNAMES = frozenset({"all", "channel", "here", "matterbot", "system"})
-_USERNAME = re.compile(r"^[a-z][a-z0-9.\-_]*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_USERNAME = re.compile(r"^[a-z][a-z0-9.\-_]*\Z")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\Z")
 EMAIL_MAX = 128
 NAME_FIELD_MAX = 64
 POSITION_MAX = 128
 # Team and channel URL names: lowercase letters, digits, '-' and '_'.
-_URL_NAME = re.compile(r"^[a-z0-9]+([a-z0-9\-_]*[a-z0-9]+)?$")
+_URL_NAME = re.compile(r"^[a-z0-9]+([a-z0-9\-_]*[a-z0-9]+)?\Z")
 
 
 def is_valid_username(name: str) -> bool:

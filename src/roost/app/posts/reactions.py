@@ -28,7 +28,7 @@ from roost.store.posts import reactions as reaction_store
 from roost.store.posts.access import ChannelAccess
 
 EMOJI_NAME_MAX = 64
-_EMOJI_NAME = re.compile(r"^[a-zA-Z0-9_+\-]+$")
+_EMOJI_NAME = re.compile(r"^[a-zA-Z0-9_+\-]+\Z")
 # Mattermost's default cap on distinct emoji per post.
 MAX_EMOJI_PER_POST = 50
 MAX_BULK_POSTS = 200

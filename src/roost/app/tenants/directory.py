@@ -54,8 +54,8 @@ from roost.tenancy.scope import across_tenants
 log = logging.getLogger(__name__)
 
 # A DNS label: the tenant's name is its subdomain.
-NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\Z")
+DOMAIN = re.compile(r"^(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z")
 DISPLAY_NAME_MAX = 128
 MAX_DOMAINS = 20
 # Names a deployment's own hosts commonly use.

@@ -12,7 +12,7 @@ from roost.model.app import LOCATIONS
 
 # Stricter than Mattermost's (3-32 of letters, digits, '.', '-', '_'): lower case and a
 # leading letter, so the app id is also its bot's username.
-_APP_ID = re.compile(r"^[a-z][a-z0-9._-]{2,31}$")
+_APP_ID = re.compile(r"^[a-z][a-z0-9._-]{2,31}\Z")
 MAX_PERMISSIONS = 16
 CALL_PATH_MAX = 512
 

@@ -37,7 +37,7 @@ from roost.store.integrations import commands as command_store
 
 TRIGGER_MAX = 128
 COMMAND_MAX = 4096
-_TRIGGER = re.compile(r"^[^\s/][^\s]*$")
+_TRIGGER = re.compile(r"^[^\s/][^\s]*\Z")
 
 
 def _provided_as_command(provided: ProvidedCommand, team_id: str) -> dict[str, Any]:
