@@ -15,6 +15,7 @@ import hmac
 from collections.abc import Callable
 from pathlib import Path
 
+from roost.app.channels import post_access
 from roost.app.channels.channels import Channels
 from roost.app.files.attach import in_post_order
 from roost.app.files.errors import (
@@ -31,7 +32,6 @@ from roost.app.files.uploads import StorageCheck, Uploads
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
-from roost.app.posts import access as post_access
 from roost.config import FileSettings
 from roost.filestore import Blob, FileStore, FileStoreError
 from roost.filestore.keys import ORIGINAL, PREVIEW, THUMBNAIL, object_key

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from roost.app.channels import post_access
 from roost.app.integrations.errors import action_failed, action_not_found
 from roost.app.integrations.outbound import OutboundError, OutboundHttp
 from roost.app.integrations.outbound_policy import is_valid_url
@@ -20,7 +21,6 @@ from roost.app.integrations.posts import IntegrationMessage, IntegrationPoster
 from roost.app.integrations.slack_format import check_attachments, give_action_ids
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
-from roost.app.posts import access as post_access
 from roost.app.posts.hooks import PostHook
 from roost.app.posts.posts import PostPatch, Posts
 from roost.ids import is_valid_id, new_id

@@ -13,10 +13,10 @@ from typing import Any
 
 from roost import MATTERMOST_COMPAT_VERSION
 from roost.app.accounts.users import Users
+from roost.app.channels import post_access
 from roost.app.files.attach import in_post_order
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
-from roost.app.posts import access as post_access
 from roost.app.posts.errors import too_many_post_ids
 from roost.model.post import Post, PostList
 from roost.store.channels import channels as channel_store

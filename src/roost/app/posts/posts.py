@@ -18,12 +18,12 @@ import orjson
 from cachetools import TTLCache
 
 from roost.app.accounts.statuses import Statuses
+from roost.app.channels import post_access
 from roost.app.channels.channels import Channels
 from roost.app.files import attach as file_attach
 from roost.app.files.errors import not_attachable
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
-from roost.app.posts import access as post_access
 from roost.app.posts.errors import (
     channel_archived,
     invalid_post_type,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from roost.app.channels import post_access
 from roost.app.channels.channels import Channels
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
-from roost.app.posts import access as post_access
 from roost.app.posts.errors import (
     invalid_emoji_name,
     reaction_channel_archived,

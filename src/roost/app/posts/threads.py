@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from roost.app.accounts.users import Users
+from roost.app.channels import post_access
 from roost.app.channels.channels import Channels, team_membership
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
-from roost.app.posts import access as post_access
 from roost.app.posts.mentions import Mentions, mentions_user, user_mention_keys
 from roost.app.posts.thread_events import (
     follow_changed_event,

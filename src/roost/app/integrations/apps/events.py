@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from roost.app.channels import post_access
 from roost.app.integrations.access import is_team_member
 from roost.app.integrations.apps.apps import Apps
 from roost.app.integrations.apps.calls import (
@@ -32,7 +33,6 @@ from roost.app.integrations.errors import subscription_not_found, too_many_subsc
 from roost.app.integrations.outbound import OutboundError
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
-from roost.app.posts import access as post_access
 from roost.app.posts.hooks import PostHook
 from roost.clock import now_ms
 from roost.cluster.bus import Bus

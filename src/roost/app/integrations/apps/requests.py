@@ -14,13 +14,13 @@ from typing import Any
 
 import orjson
 
+from roost.app.channels import post_access
 from roost.app.integrations.access import is_team_member
 from roost.app.integrations.apps.apps import Apps
 from roost.app.integrations.apps.calls import base_context, request_body, send, wanted
 from roost.app.integrations.outbound import OutboundHttp
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
-from roost.app.posts import access as post_access
 from roost.ids import is_valid_id
 from roost.model.app import LOCATIONS, InstalledApp
 from roost.store.accounts import users as user_store

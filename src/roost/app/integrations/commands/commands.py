@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from roost.app.channels import post_access
 from roost.app.integrations.access import check_can_manage, is_team_member
 from roost.app.integrations.commands.providers import CommandProvider
 from roost.app.integrations.commands.replies import CommandReplies
@@ -25,7 +26,6 @@ from roost.app.integrations.errors import (
 from roost.app.integrations.fields import bool_field, text_field, url_field
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
-from roost.app.posts import access as post_access
 from roost.clock import now_ms
 from roost.config import IntegrationSettings
 from roost.ids import is_valid_id, new_id
