@@ -45,8 +45,14 @@ def bench_server(
 ) -> Iterator[Setup]:
     """A server on a fresh database of ``backend`` with ``crowd_size`` logged-in users;
     with ``workers`` above 1, that many processes joined through the local Redis. On
-    PostgreSQL it logs in as a non-owning role (row security applies) unless ``as_owner``."""
+    PostgreSQL it logs in as a non-owning role (row security applies) unless ``as_owner``.
+
+    ``ROOST_BENCH_SERVER_SRC``, when set, is another checkout's ``src/``: the server runs
+    that code (the load generator stays this checkout's), to compare two versions in one
+    sitting."""
     env = dict(env or {})
+    if os.environ.get("ROOST_BENCH_SERVER_SRC"):
+        env["PYTHONPATH"] = os.environ["ROOST_BENCH_SERVER_SRC"]
     args: list[str] = []
     if workers > 1:
         env.setdefault("ROOST_REDIS_URL", REDIS_URL)
