@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -51,8 +52,8 @@ BUILT_IN = {
 PERMISSIONS_ERROR = "api.context.permissions.app_error"
 
 
-def by_name(api: Api, name: str) -> dict[str, object]:
-    role: dict[str, object] = expect(api.get(f"/roles/name/{name}"), 200)
+def by_name(api: Api, name: str) -> dict[str, Any]:
+    role: dict[str, Any] = expect(api.get(f"/roles/name/{name}"), 200)
     return role
 
 
@@ -63,7 +64,7 @@ def restore(admin: LoggedIn) -> Iterator[Callable[[str], None]]:
 
     def remember(name: str) -> None:
         role = by_name(admin.api, name)
-        saved.setdefault(str(role["id"]), list(role["permissions"]))  # type: ignore[call-overload]
+        saved.setdefault(str(role["id"]), list(role["permissions"]))
 
     yield remember
     for role_id, permissions in saved.items():
@@ -135,7 +136,7 @@ def test_patch_refusals_write_nothing(
 ) -> None:
     restore("channel_user")
     role = by_name(admin.api, "channel_user")
-    before = list(role["permissions"])  # type: ignore[call-overload]
+    before = list(role["permissions"])
     url = f"/roles/{role['id']}/patch"
     # Unknown permission ids: 400, nothing saved.
     r = admin.api.put(url, {"permissions": [*before, "fly_to_the_moon"]})
@@ -161,13 +162,13 @@ def test_patch_changes_the_role_and_tells_clients(
     restore("team_user")
     role = by_name(admin.api, "team_user")
     url = f"/roles/{role['id']}/patch"
-    kept = [p for p in role["permissions"] if p != "invite_user"]  # type: ignore[attr-defined]
+    kept = [p for p in role["permissions"] if p != "invite_user"]
     watcher = make_user()
     with listening(server, watcher) as (ws,):
         # Duplicates are dropped.
         patched = expect(admin.api.put(url, {"permissions": [*kept, kept[0]]}), 200)
         assert patched["permissions"] == kept
-        assert patched["update_at"] >= role["update_at"]  # type: ignore[operator]
+        assert patched["update_at"] >= role["update_at"]
         event = ws.wait_for("role_updated")
         assert event["broadcast"]["user_id"] == "" and event["broadcast"]["channel_id"] == ""
         sent = json.loads(event["data"]["role"])
