@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from roost import MATTERMOST_COMPAT_VERSION
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
+from roost.app.accounts.permissions import Permissions
 from roost.app.accounts.preferences import Preferences
 from roost.app.accounts.profile_images import ProfileImages
+from roost.app.accounts.roles import Roles
 from roost.app.accounts.statuses import Statuses
 from roost.app.accounts.users import Users
 from roost.app.channels.channels import Channels
@@ -162,7 +164,8 @@ def build_services(settings: Settings) -> Services:
     typing_limit = (
         realtime.max_notifications_per_channel if realtime.enable_user_typing_messages else 0
     )
-    channels = Channels(db, bus, typing_limit, lifecycle)
+    roles = Roles(db, bus)
+    channels = Channels(db, bus, typing_limit, lifecycle, Permissions(roles))
     statuses = Statuses(db, bus)
     mentions = Mentions(db, bus)
     fanout = FanoutWorker(db, bus)
@@ -182,6 +185,7 @@ def build_services(settings: Settings) -> Services:
         bus=bus,
         auth=auth,
         users=users,
+        roles=roles,
         bots=Bots(db, settings.accounts, users, auth),
         preferences=Preferences(db, bus),
         statuses=statuses,

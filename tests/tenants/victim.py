@@ -71,6 +71,8 @@ def plant(deployment: Deployment) -> Victim:
     )
     bot = expect(owner.api.post("/bots", {"username": unique("vbot")}), 201)
     token = expect(owner.api.post(f"/users/{member.id}/tokens", {"description": "v"}), 200)
+    # Role ids are per tenant (role names are the same in every tenant: not an id).
+    role = expect(owner.api.get("/roles/name/channel_user"), 200)
     values = {
         "user_id": member.id,
         "team_id": team["id"],
@@ -82,6 +84,7 @@ def plant(deployment: Deployment) -> Victim:
         "command_id": command["id"],
         "bot_user_id": bot["user_id"],
         "token_id": token["id"],
+        "role_id": role["id"],
         "username": member.username,
         "email": member.email,
         "team_name": team["name"],

@@ -29,6 +29,7 @@ from roost.api import plugins as plugin_routes
 from roost.api import post_actions as post_action_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
+from roost.api import roles as role_routes
 from roost.api import webapp as web_client
 from roost.api import webhooks as webhook_routes
 from roost.api.http import errors as http_errors
@@ -47,6 +48,7 @@ def api_routes() -> list[BaseRoute]:
         *users.routes(),
         *user_images.image_routes(),
         *bots.routes(),
+        *role_routes.routes(),
         *draft_routes.routes(),
         *teams.routes(),
         *channels.routes(),

@@ -8,6 +8,7 @@ from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
 from roost.app.accounts.preferences import Preferences
 from roost.app.accounts.profile_images import ProfileImages
+from roost.app.accounts.roles import Roles
 from roost.app.accounts.statuses import Statuses
 from roost.app.accounts.users import Users
 from roost.app.channels.channels import Channels
@@ -44,6 +45,7 @@ class Services:
     bus: Bus
     auth: Auth
     users: Users
+    roles: Roles
     bots: Bots
     preferences: Preferences
     statuses: Statuses

@@ -53,6 +53,9 @@ UPDATE_TEAM = "update_team"
 DELETE_TEAM = "delete_team"
 MEMBERROLE_UPDATED = "memberrole_updated"
 
+# Roles: a role's permissions changed, to everyone (data.role: the role as a JSON string).
+ROLE_UPDATED = "role_updated"
+
 # Users: accounts, statuses, preferences.
 NEW_USER = "new_user"
 USER_UPDATED = "user_updated"
@@ -100,6 +103,7 @@ CLIENT_EVENTS = frozenset(
         UPDATE_TEAM,
         DELETE_TEAM,
         MEMBERROLE_UPDATED,
+        ROLE_UPDATED,
         NEW_USER,
         USER_UPDATED,
         STATUS_CHANGE,
@@ -125,6 +129,7 @@ APPS_CHANGED = "roost_apps_changed"  # an HTTP app installed, changed or removed
 BINDINGS_CHANGED = "roost_app_bindings_changed"  # an HTTP app's bindings
 SUBSCRIPTIONS_CHANGED = "roost_app_subscriptions_changed"  # HTTP apps' event subscriptions
 PLUGINS_CHANGED = "plugins_changed"  # a tenant's installed or enabled plugins
+ROLES_CHANGED = "roost_roles_changed"  # a tenant's roles: every node drops its copy
 
 # Plugins across the cluster: a plugin's message to its instances on the other nodes, and
 # the request and answers behind ``/api/v4/plugins/statuses``.
@@ -142,6 +147,7 @@ INTERNAL_EVENTS = frozenset(
         BINDINGS_CHANGED,
         SUBSCRIPTIONS_CHANGED,
         PLUGINS_CHANGED,
+        ROLES_CHANGED,
         PLUGIN_CLUSTER_EVENT,
         PLUGIN_STATUSES_WANTED,
         PLUGIN_STATUSES_ANSWER,

@@ -132,6 +132,25 @@ access_tokens = Table(
     Index("ix_access_tokens_user", "tenant_id", "user_id"),
 )
 
+# Each tenant's roles: Mattermost's built-in ones, made from roost/model/role_defaults.json
+# the first time the tenant needs them; permissions space-separated, as Mattermost stores them.
+roles = Table(
+    "roles",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("display_name", String(128), nullable=False),
+    Column("description", String(1024), nullable=False, server_default=""),
+    Column("permissions", Text, nullable=False, server_default=""),
+    Column("scheme_managed", Boolean, nullable=False, server_default="0"),
+    Column("built_in", Boolean, nullable=False, server_default="0"),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+    Index("ix_roles_name", "tenant_id", "name", unique=True),
+)
+
 teams = Table(
     "teams",
     metadata,

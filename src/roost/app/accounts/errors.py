@@ -124,3 +124,27 @@ def email_exists() -> AppError:
         "app.user.save.email_exists.app_error",
         "An account with that email already exists.",
     )
+
+
+def role_not_found() -> AppError:
+    return AppError(404, "app.role.get.app_error", "Unable to get role.")
+
+
+def role_name_not_found() -> AppError:
+    return AppError(404, "app.role.get_by_name.app_error", "Unable to get role.")
+
+
+def invalid_role(detailed: str = "") -> AppError:
+    return AppError(
+        400, "app.role.save.invalid_role.app_error", "The role was not valid.", detailed
+    )
+
+
+def role_permission_not_allowed(detailed: str = "") -> AppError:
+    return AppError(
+        501,
+        "api.roles.patch_roles.not_allowed_permission.error",
+        "One or more of the following permissions that you are trying to add or remove "
+        "is not allowed",
+        detailed,
+    )

@@ -12,6 +12,8 @@ from typing import Any
 
 import orjson
 
+from roost.app.accounts.permissions import Permissions
+from roost.app.accounts.roles import Roles
 from roost.app.channels.errors import (
     channel_name_taken,
     channel_not_archived,
@@ -49,6 +51,7 @@ from roost.model.events import (
     USER_ADDED,
     USER_REMOVED,
 )
+from roost.model.roles import RoleTable
 from roost.model.team import Team, TeamMember
 from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
@@ -62,6 +65,14 @@ DISPLAY_NAME_MAX = 64
 HEADER_MAX = 1024
 PURPOSE_MAX = 250
 MEMBER_CACHE_SIZE = 20_000
+
+# Permissions checked here and in members.py (the role data: app/accounts/permissions.py).
+CREATE_PUBLIC_CHANNEL = "create_public_channel"
+CREATE_PRIVATE_CHANNEL = "create_private_channel"
+MANAGE_PUBLIC_CHANNEL_PROPERTIES = "manage_public_channel_properties"
+MANAGE_PRIVATE_CHANNEL_PROPERTIES = "manage_private_channel_properties"
+MANAGE_PUBLIC_CHANNEL_MEMBERS = "manage_public_channel_members"
+MANAGE_PRIVATE_CHANNEL_MEMBERS = "manage_private_channel_members"
 
 TOWN_SQUARE = "town-square"
 OFF_TOPIC = "off-topic"
@@ -147,6 +158,18 @@ async def is_channel_admin(conn: AsyncConnection, actor: Actor, channel: Channel
     return member is not None and member.scheme_admin
 
 
+def properties_permission(channel: Channel) -> str:
+    if channel.type == OPEN:
+        return MANAGE_PUBLIC_CHANNEL_PROPERTIES
+    return MANAGE_PRIVATE_CHANNEL_PROPERTIES
+
+
+def members_permission(channel: Channel) -> str:
+    if channel.type == OPEN:
+        return MANAGE_PUBLIC_CHANNEL_MEMBERS
+    return MANAGE_PRIVATE_CHANNEL_MEMBERS
+
+
 def _text(patch: Mapping[str, Any], name: str) -> str | None:
     value = patch.get(name)
     if value is None:
@@ -178,9 +201,12 @@ class Channels:
         bus: Bus,
         typing_member_limit: int = 1000,
         hooks: LifecycleHooks | None = None,
+        permissions: Permissions | None = None,
     ) -> None:
         self._db = db
         self.hooks = hooks or LifecycleHooks()
+        # The tenant's role data: every channel-domain service and those above ask it.
+        self.permissions = permissions or Permissions(Roles(db, bus))
         self._bus = bus
         self.typing_member_limit = typing_member_limit
         # A read that raced an invalidation is not cached (ReadCache's token).
@@ -380,10 +406,14 @@ class Channels:
             creator_id=actor.user_id,
         )
         check_channel_fields(channel)
+        roles = await self.permissions.table(actor.tenant_id)
         async with self._db.write() as conn:
             await active_team(conn, actor.tenant_id, team_id)
-            if await team_membership(conn, actor, team_id) is None:
+            team_member = await team_membership(conn, actor, team_id)
+            if team_member is None:
                 raise errors.forbidden()
+            wanted = CREATE_PUBLIC_CHANNEL if kind == OPEN else CREATE_PRIVATE_CHANNEL
+            self.permissions.require_team(roles, actor, team_member.roles, wanted)
             if not await channel_store.insert_channel(conn, actor.tenant_id, channel):
                 raise channel_name_taken()
             await member_store.insert_members(
@@ -418,6 +448,7 @@ class Channels:
         """
         if replace and patch.get("id") not in (None, channel_id):
             raise errors.invalid_body_param("id")
+        roles = await self.permissions.table(actor.tenant_id)
         async with self._db.write() as conn:
             channel = await channel_store.get_channel(conn, actor.tenant_id, channel_id)
             if channel is None:
@@ -427,6 +458,11 @@ class Channels:
             )
             if member is None and not await is_channel_admin(conn, actor, channel):
                 raise errors.forbidden()
+            if not channel.is_direct_or_group:
+                # Direct and group channels: their members, as in Mattermost.
+                await self.require_in_channel(
+                    conn, roles, actor, channel, member, properties_permission(channel)
+                )
             if channel.delete_at:
                 raise update_deleted_channel()
             changed = self._apply_patch(channel, patch)
@@ -441,6 +477,24 @@ class Channels:
             await channel_store.update_channel(conn, actor.tenant_id, channel)
         await self.publish_updated(actor.tenant_id, channel)
         return channel
+
+    async def require_in_channel(
+        self,
+        conn: AsyncConnection,
+        roles: RoleTable,
+        actor: Actor,
+        channel: Channel,
+        member: ChannelMember | None,
+        permission: str,
+    ) -> None:
+        """The caller holds the permission in the channel (system, team member and
+        channel member roles; ``roles`` taken before the transaction)."""
+        team_roles = ""
+        if channel.team_id:
+            team_member = await team_membership(conn, actor, channel.team_id)
+            team_roles = team_member.roles if team_member is not None else ""
+        channel_roles = member.roles if member is not None else ""
+        self.permissions.require_channel(roles, actor, team_roles, channel_roles, permission)
 
     @staticmethod
     def _apply_patch(channel: Channel, patch: Mapping[str, Any]) -> set[str]:

@@ -26,6 +26,8 @@ from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
 from roost.store.db.database import Database
 
+CREATE_DIRECT_CHANNEL = "create_direct_channel"
+CREATE_GROUP_CHANNEL = "create_group_channel"
 GROUP_MIN_USERS = 3
 GROUP_MAX_USERS = 8
 
@@ -49,6 +51,7 @@ class DirectChannels:
         """The direct channel of two users (one user: a note-to-self), created if new."""
         if actor.user_id not in (user_a, user_b) and not actor.is_system_admin:
             raise errors.forbidden()
+        await self._channels.permissions.check(actor, CREATE_DIRECT_CHANNEL)
         ids = sorted({user_a, user_b})
         now = now_ms()
         channel = Channel(
@@ -96,6 +99,7 @@ class DirectChannels:
         ids = sorted({*user_ids, actor.user_id})
         if not GROUP_MIN_USERS <= len(ids) <= GROUP_MAX_USERS:
             raise group_bad_size(GROUP_MIN_USERS, GROUP_MAX_USERS)
+        await self._channels.permissions.check(actor, CREATE_GROUP_CHANNEL)
         now = now_ms()
         async with self._db.write() as conn:
             found = await user_store.get_users(conn, actor.tenant_id, ids)

@@ -14,6 +14,7 @@ from roost.app.channels.channels import (
     can_read,
     channel_not_found,
     is_channel_admin,
+    members_permission,
     new_member,
     team_membership,
 )
@@ -38,6 +39,7 @@ from roost.model.events import (
     USER_ADDED,
     USER_REMOVED,
 )
+from roost.model.roles import RoleTable
 from roost.store.accounts import users as user_store
 from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
@@ -148,11 +150,14 @@ class ChannelMembers:
         if not user_ids or len(user_ids) > MAX_ADD_AT_ONCE:
             raise errors.invalid_body_param("user_ids")
         now = now_ms()
+        roles = await self._channels.permissions.table(actor.tenant_id)
         async with self._db.write() as conn:
             channel = await channel_store.get_channel(conn, actor.tenant_id, channel_id)
             if channel is None:
                 raise channel_not_found()
             await self._check_can_add(conn, actor, channel, user_ids)
+            if any(uid != actor.user_id for uid in user_ids):
+                await self._require_members_permission(conn, roles, actor, channel)
             for user_id in user_ids:
                 await self._check_addable(conn, actor.tenant_id, channel, user_id)
             added = await member_store.insert_members(
@@ -193,6 +198,15 @@ class ChannelMembers:
         if member is None and not await is_channel_admin(conn, actor, channel):
             raise errors.forbidden()
 
+    async def _require_members_permission(
+        self, conn: AsyncConnection, roles: RoleTable, actor: Actor, channel: Channel
+    ) -> None:
+        """Bringing others in needs manage_{public,private}_channel_members."""
+        member = await channel_store.get_member(conn, actor.tenant_id, channel.id, actor.user_id)
+        await self._channels.require_in_channel(
+            conn, roles, actor, channel, member, members_permission(channel)
+        )
+
     async def _check_addable(
         self, conn: AsyncConnection, tenant_id: str, channel: Channel, user_id: str
     ) -> None:
@@ -207,6 +221,7 @@ class ChannelMembers:
     # Leaving and removing.
 
     async def do_remove(self, actor: Actor, channel_id: str, user_id: str) -> None:
+        roles = await self._channels.permissions.table(actor.tenant_id)
         async with self._db.write() as conn:
             channel = await channel_store.get_channel(conn, actor.tenant_id, channel_id)
             if channel is None:
@@ -218,6 +233,10 @@ class ChannelMembers:
                 )
                 if member is None and not await is_channel_admin(conn, actor, channel):
                     raise errors.forbidden()
+                if not channel.is_direct_or_group:
+                    await self._channels.require_in_channel(
+                        conn, roles, actor, channel, member, members_permission(channel)
+                    )
             self._check_removable(channel, leaving)
             if not await member_store.delete_member(conn, actor.tenant_id, channel.id, user_id):
                 raise member_not_found()

@@ -14,9 +14,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from roost.app.channels import post_access
 from roost.app.channels.channels import Channels
 from roost.app.files.errors import (
     file_empty,
@@ -110,6 +111,14 @@ class Uploads:
         channel = await self._channels.meta(actor.tenant_id, channel_id)
         if channel is None:
             raise errors.forbidden()
+        # upload_file from the role data: a system admin's own roles, else the roles
+        # every member holds, else (only if taken from those) the member's own.
+        access = post_access.from_caches(actor, channel)
+        if actor.user_id not in members:
+            access = replace(access, is_member=False, channel_roles="")
+        await post_access.require(
+            self._channels.permissions, self._db, actor, access, post_access.UPLOAD_FILE
+        )
         if channel.delete_at:
             raise upload_to_archived_channel()
 

@@ -234,11 +234,13 @@ class Mentions:
         members: frozenset[str],
         message: str,
         online_only: bool = True,
+        channel_wide: bool = True,
     ) -> Mentioned:
         """Who ``message`` by ``author_id`` mentions among ``members``.
 
         ``online_only=False`` treats @here like @channel (for recounting old posts, whose
-        readers' presence at the time is unknown)."""
+        readers' presence at the time is unknown). ``channel_wide=False``: the author
+        may not use @channel/@all/@here (``use_channel_mentions``), so they mention nobody."""
         found = Mentioned()
         if channel_type == DIRECT:
             # Every message in a direct channel mentions the other person.
@@ -259,7 +261,9 @@ class Mentions:
                 )
             explicit |= {by_name[n] for n in words.resolve(set(by_name))}
         users = set(explicit)
-        if words.channel_wide or (words.here and not online_only):
+        if not channel_wide:
+            pass
+        elif words.channel_wide or (words.here and not online_only):
             users |= index.channel_wide
         elif words.here and index.channel_wide:
             async with self._reading(conn) as reader:

@@ -197,7 +197,7 @@ class Posts:
         plain = not draft.root_id and "@" not in draft.message and not draft.file_ids
         if access is not None and plain:
             # A member's plain root post: everything needed is cached, no query at all.
-            self._check_postable(actor, access)
+            access = await self._check_postable(actor, access)
             mentioned = await self._find_mentions(None, actor, access, members, draft.message)
         else:
             async with self._db.read() as conn:
@@ -205,14 +205,18 @@ class Posts:
                     access = await access_store.channel_access(
                         conn, actor.tenant_id, draft.channel_id, actor.user_id
                     )
-                self._check_postable(actor, access)
-                assert access is not None
+                access = await self._check_postable(actor, access, conn)
                 root = await self._check_root(conn, actor, draft) if draft.root_id else None
                 if draft.file_ids:
                     files = await file_attach.attachable(
                         conn, actor, draft.channel_id, draft.file_ids
                     )
-                mentioned = await self._find_mentions(conn, actor, access, members, draft.message)
+                access, channel_wide = await self._may_mention_channel(
+                    actor, access, draft.message, conn
+                )
+                mentioned = await self._find_mentions(
+                    conn, actor, access, members, draft.message, channel_wide
+                )
 
         now = now_ms()
         create_at = draft.create_at if draft.create_at > 0 and actor.is_system_admin else now
@@ -240,7 +244,10 @@ class Posts:
             self.check_message(post.message)
             if post.message != draft.message:
                 post.hashtags = parse_hashtags(post.message)
-                mentioned = await self._find_mentions(None, actor, access, members, post.message)
+                access, channel_wide = await self._may_mention_channel(actor, access, post.message)
+                mentioned = await self._find_mentions(
+                    None, actor, access, members, post.message, channel_wide
+                )
         for info in files:
             info.post_id, info.update_at = post.id, post.update_at
         post.files = files or None
@@ -300,35 +307,47 @@ class Posts:
         if not task.cancelled() and task.exception() is not None:
             log.error("thread events not published", exc_info=task.exception())
 
-    @staticmethod
-    def _check_postable(actor: Actor, access: ChannelAccess | None) -> None:
+    async def _check_postable(
+        self, actor: Actor, access: ChannelAccess | None, conn: Any = None
+    ) -> ChannelAccess:
+        """Membership, then ``create_post`` from the role data (no query unless the
+        permission was taken from ``channel_user``), then the archive state."""
         # A channel that does not exist is as forbidden as one you are not in.
         if access is None or not post_access.can_write(actor, access):
             raise errors.forbidden()
+        access = await post_access.require(
+            self._channels.permissions, self._db, actor, access, post_access.CREATE_POST, conn
+        )
         if access.channel.delete_at:
             raise channel_archived("api.post.create_post.can_not_post_to_deleted.error")
+        return access
+
+    async def _may_mention_channel(
+        self, actor: Actor, access: ChannelAccess, message: str, conn: Any = None
+    ) -> tuple[ChannelAccess, bool]:
+        """Whether @channel/@all/@here notify (``use_channel_mentions``). Without it
+        Mattermost still takes the post, and those words mention nobody."""
+        if "@" not in message:
+            return access, True
+        return await post_access.resolve(
+            self._channels.permissions,
+            self._db,
+            actor,
+            access,
+            post_access.USE_CHANNEL_MENTIONS,
+            conn,
+        )
 
     async def _member_access(
         self, actor: Actor, channel_id: str, members: frozenset[str]
     ) -> ChannelAccess | None:
-        """A member's right to post, from the caches alone (the common case: no query).
-
-        Admin flags are left false: creating a post does not look at them."""
+        """A member's right to post, from the caches alone (the common case: no query)."""
         if actor.user_id not in members or not actor.username:
             return None
         channel = await self._channels.meta(actor.tenant_id, channel_id)
         if channel is None:
             return None
-        return ChannelAccess(
-            channel=channel,
-            user_id=actor.user_id,
-            username=actor.username,
-            is_member=True,
-            is_channel_admin=False,
-            last_viewed_at=0,
-            is_team_member=True,
-            is_team_admin=False,
-        )
+        return post_access.from_caches(actor, channel)
 
     async def _existing(self, actor: Actor, post_id: str) -> Post | None:
         async with self._db.read() as conn:
@@ -353,10 +372,18 @@ class Posts:
         access: ChannelAccess,
         members: frozenset[str],
         message: str,
+        channel_wide: bool = True,
     ) -> Mentioned:
         channel = access.channel
         return await self._mentions.find(
-            conn, actor.tenant_id, channel.id, channel.type, actor.user_id, members, message
+            conn,
+            actor.tenant_id,
+            channel.id,
+            channel.type,
+            actor.user_id,
+            members,
+            message,
+            channel_wide=channel_wide,
         )
 
     def _posted_event(
@@ -475,7 +502,7 @@ class Posts:
         if patch.props is not None:
             self.check_props(patch.props)
         post, access = await self._load_for_change(actor, post_id)
-        post_access.check_edit(actor, access, post)
+        await post_access.check_edit(self._channels.permissions, actor, access, post)
         if post.type.startswith(SYSTEM_TYPE_PREFIX):
             raise update_system_message()
         if access.channel.delete_at:
@@ -532,7 +559,7 @@ class Posts:
             if post is None:
                 raise post_access.post_not_found()
             access = await post_access.load(conn, actor, post.channel_id)
-        post_access.check_delete(actor, access, post)
+        await post_access.check_delete(self._channels.permissions, actor, access, post)
         if access.channel.delete_at:
             raise channel_archived("api.post.delete_post.can_not_delete_post_in_deleted.error")
         now = now_ms()

@@ -71,7 +71,9 @@ class Reactions:
         tenant = actor.tenant_id
         async with self._db.read() as conn:
             post, access = await self._post_and_access(conn, actor, post_id)
-            post_access.check_write(actor, access)
+            await post_access.check_write_permission(
+                self._channels.permissions, actor, access, post_access.ADD_REACTION
+            )
             if access.channel.delete_at:
                 raise reaction_channel_archived()
             existing = await reaction_store.get(conn, tenant, post_id, user_id, emoji_name)
@@ -105,9 +107,14 @@ class Reactions:
         tenant = actor.tenant_id
         async with self._db.read() as conn:
             post, access = await self._post_and_access(conn, actor, post_id)
-        post_access.check_write(actor, access)
-        if user_id != actor.user_id and not actor.is_system_admin:
-            raise errors.forbidden()
+        permissions = self._channels.permissions
+        await post_access.check_write_permission(
+            permissions, actor, access, post_access.REMOVE_REACTION
+        )
+        if user_id != actor.user_id:
+            await post_access.check_permission(
+                permissions, actor, access, post_access.REMOVE_OTHERS_REACTIONS
+            )
         if access.channel.delete_at:
             raise reaction_channel_archived()
         now = now_ms()

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.channel import Channel
+from roost.model.roles import member_roles
 from roost.store.channels.channels import channel_from_row
 from roost.store.db import codec
 from roost.store.posts.posts import param
@@ -30,6 +31,12 @@ class ChannelAccess:
     last_viewed_at: int
     is_team_member: bool
     is_team_admin: bool
+    # The member roles Mattermost would name ("channel_user channel_admin", "team_user"):
+    # what permission checks combine with the user's own.
+    channel_roles: str = ""
+    team_roles: str = ""
+    # False when built from caches with only the roles every member holds.
+    roles_known: bool = True
 
 
 def _channel_access_stmt() -> Select[Any]:
@@ -60,9 +67,13 @@ def _channel_access_stmt() -> Select[Any]:
             *channels.c,
             cm.user_id.label("m_user_id"),
             cm.scheme_admin.label("m_admin"),
+            cm.scheme_user.label("m_user"),
+            cm.explicit_roles.label("m_explicit"),
             cm.last_viewed_at.label("m_last_viewed_at"),
             tm.user_id.label("t_user_id"),
             tm.scheme_admin.label("t_admin"),
+            tm.scheme_user.label("t_user"),
+            tm.explicit_roles.label("t_explicit"),
             u.username.label("u_username"),
         )
         .select_from(joined)
@@ -92,6 +103,16 @@ async def channel_access(
         last_viewed_at=int(row["m_last_viewed_at"] or 0) if is_member else 0,
         is_team_member=is_team_member,
         is_team_admin=is_team_member and bool(row["t_admin"]),
+        channel_roles=member_roles(
+            "channel", bool(row["m_user"]), bool(row["m_admin"]), row["m_explicit"] or ""
+        )
+        if is_member
+        else "",
+        team_roles=member_roles(
+            "team", bool(row["t_user"]), bool(row["t_admin"]), row["t_explicit"] or ""
+        )
+        if is_team_member
+        else "",
     )
 
 
