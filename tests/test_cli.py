@@ -27,7 +27,7 @@ def roost(*args: str, data_dir: Path, check: bool = True) -> subprocess.Complete
 
 def test_version(tmp_path: Path) -> None:
     out = roost("version", data_dir=tmp_path).stdout
-    assert out.startswith("roost ") and "10.5.0" in out
+    assert out.startswith("roost ") and "11.9.0" in out
 
 
 def test_migrate_creates_sqlite_database_and_is_repeatable(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from roost import MATTERMOST_COMPAT_VERSION
 from roost.api import files as file_routes
+from roost.api.client_config import version_id
 from roost.api.http.middleware import RoostMiddleware
 from roost.api.routes import all_routes, method_not_allowed, not_found, server_error
 from roost.compose import build_node, start_all, stop_all
@@ -20,11 +20,6 @@ from roost.config import Settings
 from roost.store.db.migrate import migrate_all
 
 GC_GEN0_THRESHOLD = 50_000
-
-
-def version_id() -> str:
-    # Mattermost's {version}.{build}.{config hash}.{licensed}; Client4 parses the first part.
-    return f"{MATTERMOST_COMPAT_VERSION}.0.roost.false"
 
 
 def create_app(settings: Settings, migrate: bool = True) -> Starlette:

@@ -15,7 +15,7 @@ def test_ping_is_json_without_charset(anon: Api) -> None:
     assert r.headers["content-type"] == "application/json"
     assert r.json()["status"] == "OK"
     assert len(r.headers["x-request-id"]) == 26
-    assert r.headers["x-version-id"].startswith("10.5.0.")
+    assert r.headers["x-version-id"].startswith("11.9.0.")
 
 
 def test_ping_with_server_status_reports_database(anon: Api) -> None:
@@ -25,7 +25,7 @@ def test_ping_with_server_status_reports_database(anon: Api) -> None:
 
 def test_client_config_old_format_is_flat_strings(anon: Api) -> None:
     config = expect(anon.get("/config/client", params={"format": "old"}), 200)
-    assert config["Version"] == "10.5.0"
+    assert config["Version"] == "11.9.0"
     assert all(isinstance(v, str) for v in config.values())
     assert config["MaxPostSize"] == "16383"
     r = anon.get("/config/client", params={"format": "new"})

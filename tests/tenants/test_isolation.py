@@ -144,6 +144,12 @@ def test_ids_in_bodies_are_as_unknown_as_ids_in_paths(deployment: Deployment) ->
             ),
             ("POST", "/commands/execute", {"channel_id": ids["channel_id"], "command": "/echo hi"}),
             ("POST", "/files/search", {"terms": "victim"}),
+            ("POST", "/users/group_channels", [ids["channel_id"]]),
+            (
+                "POST",
+                f"/users/{intruder.id}/typing",
+                {"channel_id": ids["channel_id"], "parent_id": ""},
+            ),
         ]
 
     absent = {k: nowhere(k) for k in v}

@@ -24,7 +24,7 @@ def test_challenge_gets_hello_then_ok(server: str, make_user: Callable[..., Logg
         assert first["seq"] == 0
         assert first["broadcast"]["user_id"] == user.id
         assert len(first["data"]["connection_id"]) == 26
-        assert first["data"]["server_version"].startswith("10.5.0")
+        assert first["data"]["server_version"].startswith("11.9.0")
         reply = ws.next_frame()
         assert reply == {"status": "OK", "seq_reply": 1}
 

@@ -76,6 +76,12 @@ async def restore_channel(req: Req) -> Response:
     return json_response(channel.to_dict())
 
 
+async def member_timezones(req: Req) -> Response:
+    actor = await req.actor()
+    channel_id = req.path_id("channel_id")
+    return json_response(await req.services.channel_members.timezones(actor, channel_id))
+
+
 async def channel_stats(req: Req) -> Response:
     actor = await req.actor()
     return json_response(await req.services.channels.stats(actor, req.path_id("channel_id")))
@@ -182,6 +188,7 @@ def routes() -> list[Route]:
         r("/channels/{channel_id}/patch", endpoint(patch_channel), methods=["PUT"]),
         r("/channels/{channel_id}/restore", endpoint(restore_channel), methods=["POST"]),
         r("/channels/{channel_id}/stats", endpoint(channel_stats), methods=["GET"]),
+        r("/channels/{channel_id}/timezones", endpoint(member_timezones), methods=["GET"]),
         r("/teams/{team_id}/channels", endpoint(public_channels), methods=["GET"]),
         r("/teams/{team_id}/channels/deleted", endpoint(deleted_channels), methods=["GET"]),
         r("/teams/{team_id}/channels/private", endpoint(private_channels), methods=["GET"]),

@@ -175,10 +175,19 @@ async def serve(req: Req) -> Response:
     return Response(body, status_code=status, headers=headers, media_type=media_type)
 
 
+async def webapp_plugins(req: Req) -> Response:
+    """The client manifests of enabled plugins that have a web-app part. Roost's plugins
+    run on the server only (their manifests have no ``webapp`` bundle, and Roost serves
+    no plugin bundles to browsers), so the list is empty. No session is needed, as in
+    Mattermost."""
+    return json_response([])
+
+
 def routes() -> list[Route]:
     r = Route
     return [
         r("/plugins", endpoint(list_plugins), methods=["GET"]),
+        r("/plugins/webapp", endpoint(webapp_plugins), methods=["GET"]),
         r("/plugins", endpoint(upload), methods=["POST"]),
         r("/plugins/statuses", endpoint(statuses), methods=["GET"]),
         r("/plugins/{plugin_id}", endpoint(remove), methods=["DELETE"]),

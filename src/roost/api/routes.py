@@ -7,12 +7,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost import metrics
+from roost.api import agents as agent_routes
 from roost.api import apps as app_routes
 from roost.api import (
     bots,
     channel_members,
     channels,
+    limits,
     search,
+    sessions,
     status,
     system,
     teams,
@@ -45,6 +48,8 @@ def api_routes() -> list[BaseRoute]:
     return [
         *system.routes(),
         *status.routes(),
+        # Before users': "/users/sessions/..." is not a user id.
+        *sessions.routes(),
         *users.routes(),
         *user_images.image_routes(),
         *bots.routes(),
@@ -64,6 +69,8 @@ def api_routes() -> list[BaseRoute]:
         *delivery_routes.routes(),
         *plugin_routes.routes(),
         *app_routes.routes(),
+        *limits.routes(),
+        *agent_routes.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 

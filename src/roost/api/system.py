@@ -1,31 +1,61 @@
-"""``/system/ping``, the client config and licence, as clients read them at start-up."""
+"""``/system/ping``, ``/system/timezones``, the client config and licence, as clients
+read them at start-up."""
 
 from __future__ import annotations
+
+import os
+import zoneinfo
+from functools import cache
 
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost import MATTERMOST_COMPAT_VERSION
+from roost.api.client_config import ConfigFacts, client_config
 from roost.api.http.errors import (
     client_config_format_unsupported,
     client_license_format_unsupported,
 )
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response
+from roost.app.kernel import errors
+from roost.app.kernel.context import Actor
+
+OK = "OK"
+UNHEALTHY = "UNHEALTHY"
+
+
+def _given(req: Req, name: str) -> bool:
+    """Mattermost switches these on for any value but an empty one ("false" and "0" are
+    taken as off here too)."""
+    return req.raw.query_params.get(name, "").lower() not in ("", "false", "0")
+
+
+async def _caller(req: Req) -> Actor | None:
+    """The caller when the ping carries credentials (it needs none)."""
+    try:
+        return await req.actor()
+    except errors.AppError:
+        return None
 
 
 async def ping(req: Req) -> Response:
     body: dict[str, object] = {
-        "status": "OK",
+        "status": OK,
         "ActiveSearchBackend": "database",
         "AndroidLatestVersion": "",
         "AndroidMinVersion": "",
         "IosLatestVersion": "",
         "IosMinVersion": "",
     }
-    if req.query_bool("get_server_status"):
-        body["database_status"] = "OK" if await req.services.health.database_ok() else "UNHEALTHY"
-        body["filestore_status"] = "OK"
+    headers: dict[str, str] = {}
+    if req.raw.query_params.get("device_id"):
+        # The mobile app asks whether its device can get push notifications: Roost sends
+        # none yet, and "false" is what Mattermost answers with push turned off.
+        body["CanReceiveNotifications"] = "false"
+    if _given(req, "get_server_status"):
+        database = OK if await req.services.health.database_ok() else UNHEALTHY
+        body["database_status"] = database
+        body["filestore_status"] = OK
         # Reported, not judged: without Redis a node still serves its own clients.
         redis = req.services.health.redis_status()
         if redis:
@@ -33,72 +63,42 @@ async def ping(req: Req) -> Response:
         replicas = req.services.health.replicas_status()
         if replicas:
             body["database_replicas_status"] = replicas
-    if body.get("database_status", "OK") != "OK":
-        body["status"] = "UNHEALTHY"
-        return json_response(body, status=500)
-    return json_response(body)
+        if database != OK:
+            body["status"] = UNHEALTHY
+        headers = {"database_status": database, "filestore_status": OK}
+        caller = await _caller(req)
+        if caller is not None and caller.is_system_admin:
+            body["root_status"] = os.geteuid() == 0
+    headers["status"] = str(body["status"])
+    unhealthy = body["status"] != OK and req.raw.query_params.get("use_rest_semantics") != "true"
+    return json_response(body, status=500 if unhealthy else 200, headers=headers)
 
 
-def client_config(req: Req) -> dict[str, str]:
-    s = req.services.settings
-    flag = {True: "true", False: "false"}
-    return {
-        "Version": MATTERMOST_COMPAT_VERSION,
-        "BuildNumber": "0",
-        "BuildDate": "",
-        "BuildHash": "roost",
-        "BuildEnterpriseReady": "false",
-        "SiteName": s.serving.site_name,
-        "SiteURL": req.services.tenants.site_url(req.tenant_id),
-        "DiagnosticId": req.tenant_id,
-        "DiagnosticsEnabled": "false",
-        "EnableSignInWithEmail": "true",
-        "EnableSignInWithUsername": "true",
-        "EnableSignUpWithEmail": "true",
-        "EnableOpenServer": flag[s.accounts.enable_open_server],
-        "EnableUserCreation": "true",
-        "EnableUserAccessTokens": flag[s.accounts.enable_user_access_tokens],
-        "EnableBotAccountCreation": flag[s.accounts.enable_bot_account_creation],
-        "EnableIncomingWebhooks": flag[s.integrations.enable_incoming_webhooks],
-        "EnableOutgoingWebhooks": flag[s.integrations.enable_outgoing_webhooks],
-        "EnableCommands": flag[s.integrations.enable_commands],
-        "EnablePostUsernameOverride": flag[s.integrations.enable_post_username_override],
-        "EnablePostIconOverride": flag[s.integrations.enable_post_icon_override],
-        "EnableCustomEmoji": "false",
-        "EnableFileAttachments": "true",
-        "EnablePublicLink": flag[s.files.enable_public_link],
-        "CollapsedThreads": "default_off",
-        "MaxFileSize": str(s.files.max_file_size),
-        "MaxPostSize": str(s.posts.max_post_size),
-        "MaxNotificationsPerChannel": str(s.realtime.max_notifications_per_channel),
-        "EnableUserTypingMessages": flag[s.realtime.enable_user_typing_messages],
-        "TimeBetweenUserTypingUpdatesMilliseconds": "5000",
-        "PostEditTimeLimit": "-1",
-        "ShowEmailAddress": "true",
-        "ShowFullName": "true",
-        "TeammateNameDisplay": "username",
-        "ExperimentalPrimaryTeam": "",
-        "WebsocketURL": "",
-        "WebsocketPort": "80",
-        "WebsocketSecurePort": "443",
-        "EnableReliableWebSockets": "true",
-        "DefaultClientLocale": "en",
-        "AvailableLocales": "",
-        "TermsOfServiceLink": "",
-        "PrivacyPolicyLink": "",
-        "AboutLink": "",
-        "HelpLink": "",
-        "ReportAProblemLink": "",
-        "SupportEmail": "",
-        "NoAccounts": "false",
-        "FeatureFlagCollapsedThreads": "true",
-    }
+@cache
+def _timezone_names() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+async def supported_timezones(req: Req) -> Response:
+    await req.actor()
+    return json_response(list(_timezone_names()))
 
 
 async def get_client_config(req: Req) -> Response:
     if req.query_str("format", "old") != "old":
         raise client_config_format_unsupported()
-    return json_response(client_config(req))
+    tenants = req.services.tenants
+    try:
+        installed_at = tenants.get(req.tenant_id).create_at
+    except errors.AppError:
+        installed_at = 0  # the default tenant before the directory knows it
+    facts = ConfigFacts(
+        settings=req.services.settings,
+        tenant_id=req.tenant_id,
+        site_url=tenants.site_url(req.tenant_id),
+        installed_at=installed_at,
+    )
+    return json_response(client_config(facts))
 
 
 async def get_client_license(req: Req) -> Response:
@@ -110,6 +110,7 @@ async def get_client_license(req: Req) -> Response:
 def routes() -> list[Route]:
     return [
         Route("/system/ping", endpoint(ping), methods=["GET"]),
+        Route("/system/timezones", endpoint(supported_timezones), methods=["GET"]),
         Route("/config/client", endpoint(get_client_config), methods=["GET"]),
         Route("/license/client", endpoint(get_client_license), methods=["GET"]),
     ]

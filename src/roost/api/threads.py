@@ -35,6 +35,13 @@ async def list_threads(req: Req) -> Response:
     return json_response(result)
 
 
+async def mention_counts(req: Req) -> Response:
+    actor = await req.actor()
+    user_id = await req.user_id_param()
+    counts = await req.services.threads.mention_counts(actor, user_id, req.path_id("team_id"))
+    return json_response(counts)
+
+
 async def get_thread(req: Req) -> Response:
     actor = await req.actor()
     user_id = await req.user_id_param()
@@ -99,6 +106,8 @@ def routes() -> list[Route]:
     return [
         r(PREFIX, endpoint(list_threads), methods=["GET"]),
         r(f"{PREFIX}/read", endpoint(mark_all_read), methods=["PUT"]),
+        # Before {thread_id}, which would take "mention_counts" for an id.
+        r(f"{PREFIX}/mention_counts", endpoint(mention_counts), methods=["GET"]),
         r(f"{PREFIX}/{{thread_id}}", endpoint(get_thread), methods=["GET"]),
         r(f"{PREFIX}/{{thread_id}}/read/{{timestamp}}", endpoint(mark_read), methods=["PUT"]),
         r(

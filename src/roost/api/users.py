@@ -12,8 +12,12 @@ from roost.api.auth import AUTH_COOKIE, CSRF_COOKIE, USER_COOKIE
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response, ok_response
 from roost.app.kernel import errors
+from roost.ids import is_valid_id
 
 MAX_LOOKUP_IDS = 1000
+# Mattermost answers the first 50 group channels of a longer list and drops the rest
+# unsaid; Roost answers up to this many and refuses more.
+MAX_GROUP_CHANNELS = 1000
 
 
 class NewUser(BaseModel):
@@ -135,6 +139,20 @@ async def users_by_ids(req: Req) -> Response:
     ids = await req.id_list("user_ids", MAX_LOOKUP_IDS)
     users = await req.services.users.get_many(actor.tenant_id, ids)
     return json_response([u.to_dict() for u in users])
+
+
+async def known_users(req: Req) -> Response:
+    actor = await req.actor()
+    return json_response(await req.services.users.known_user_ids(actor))
+
+
+async def group_channel_users(req: Req) -> Response:
+    actor = await req.actor()
+    ids = await req.id_list("channel_ids", MAX_GROUP_CHANNELS)
+    if not ids:
+        raise errors.invalid_param("channel_ids")
+    found = await req.services.users.group_channel_profiles(actor, ids)
+    return json_response({cid: [u.to_dict() for u in people] for cid, people in found.items()})
 
 
 async def users_by_usernames(req: Req) -> Response:
@@ -270,6 +288,21 @@ async def search_users(req: Req) -> Response:
     return json_response([u.to_dict() for u in found])
 
 
+async def typing(req: Req) -> Response:
+    actor = await req.actor()
+    body = await req.json_object()
+    channel_id = body.get("channel_id")
+    parent_id = body.get("parent_id") or ""
+    if not isinstance(channel_id, str) or not is_valid_id(channel_id):
+        raise errors.invalid_param("channel_id")
+    if not isinstance(parent_id, str):
+        raise errors.invalid_param("parent_id")
+    await req.services.channels.do_user_typing_for(
+        actor, await req.user_id_param(), channel_id, parent_id
+    )
+    return ok_response()
+
+
 def routes() -> list[Route]:
     r = Route
     return [
@@ -281,6 +314,8 @@ def routes() -> list[Route]:
         r("/users/usernames", endpoint(users_by_usernames), methods=["POST"]),
         r("/users/autocomplete", endpoint(autocomplete), methods=["GET"]),
         r("/users/search", endpoint(search_users), methods=["POST"]),
+        r("/users/known", endpoint(known_users), methods=["GET"]),
+        r("/users/group_channels", endpoint(group_channel_users), methods=["POST"]),
         r("/users/username/{username}", endpoint(user_by_username), methods=["GET"]),
         r("/users/email/{email}", endpoint(user_by_email), methods=["GET"]),
         r("/users/{user_id}", endpoint(get_user), methods=["GET"]),
@@ -290,4 +325,5 @@ def routes() -> list[Route]:
         r("/users/{user_id}/roles", endpoint(update_roles), methods=["PUT"]),
         r("/users/{user_id}/active", endpoint(update_active), methods=["PUT"]),
         r("/users/{user_id}/password", endpoint(update_password), methods=["PUT"]),
+        r("/users/{user_id}/typing", endpoint(typing), methods=["POST"]),
     ]

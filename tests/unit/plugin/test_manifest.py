@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from roost import MATTERMOST_COMPAT_VERSION
 from roost.plugin.manifest import (
     ManifestError,
     check_settings,
@@ -13,7 +14,8 @@ from roost.plugin.manifest import (
     parse_version,
 )
 
-SERVER = "10.5.0"
+# The version Roost answers as: manifests are checked against it.
+SERVER = MATTERMOST_COMPAT_VERSION
 
 
 def manifest(**fields: Any) -> dict[str, Any]:
@@ -45,9 +47,11 @@ def test_not_versions(text: str) -> None:
 
 def test_min_server_version_compares_numerically() -> None:
     parse_manifest(manifest(min_server_version="9.11.0"), SERVER)
-    parse_manifest(manifest(min_server_version="10.5.0"), SERVER)
-    with pytest.raises(ManifestError, match=r"needs server version 10\.10\.0"):
-        parse_manifest(manifest(min_server_version="10.10.0"), SERVER)
+    parse_manifest(manifest(min_server_version="10.11.0"), SERVER)
+    parse_manifest(manifest(min_server_version="11.9.0"), SERVER)
+    # 11.10 is newer than 11.9, though it sorts before it as text.
+    with pytest.raises(ManifestError, match=r"needs server version 11\.10\.0"):
+        parse_manifest(manifest(min_server_version="11.10.0"), SERVER)
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,9 @@ from roost.store.db.replicas import bind_reader
 SESSION_CACHE_SECONDS = 60
 SESSION_CACHE_SIZE = 100_000
 MAX_TOKEN_DESCRIPTION = 255
+# Device ids are "<platform>-v2:<push token>"; the column holds 512 characters.
+MAX_DEVICE_ID = 512
+MAX_DEVICE_PROP = 64
 ACCESS_TOKEN_ROLE = "system_user_access_token"
 
 
@@ -96,9 +99,63 @@ class Auth:
             is_bot=user.is_bot,
             username=user.username,
         )
+        revoked: list[str] = []
         async with self._db.write() as conn:
             await session_store.insert_session(conn, tenant_id, session, token_hash(token))
+            if session.device_id:
+                # One session per device, as in Mattermost: logging in again on a phone
+                # ends the session it had before.
+                revoked = await session_store.revoke_device_sessions(
+                    conn, tenant_id, user.id, session.device_id, session.id
+                )
+        await self._publish_revoked(tenant_id, revoked)
         return session, token
+
+    async def do_attach_device(
+        self,
+        actor: Actor,
+        device_id: str,
+        notification_disabled: str = "",
+        mobile_version: str = "",
+    ) -> None:
+        """The mobile app names its device (``PUT /users/sessions/device``): the caller's
+        session keeps the device id (push notifications will need it), the user's other
+        sessions on that device end, and the session's length starts again."""
+        if not device_id or len(device_id) > MAX_DEVICE_ID:
+            raise errors.invalid_param("device_id")
+        props: dict[str, str] = {}
+        for key, value in (
+            ("deviceNotificationDisabled", notification_disabled),
+            ("mobileVersion", mobile_version),
+        ):
+            if len(value) > MAX_DEVICE_PROP:
+                raise errors.invalid_param(key)
+            if value:
+                props[key] = value
+        expires_at = now_ms() + self._settings.session_length_hours * 3_600_000
+        async with self._db.write() as conn:
+            attached = await session_store.attach_device(
+                conn, actor.tenant_id, actor.session_id, device_id, expires_at, props
+            )
+            if not attached:
+                # A personal access token has no session to hold a device.
+                raise errors.forbidden("only a login session can name its device")
+            revoked = await session_store.revoke_device_sessions(
+                conn, actor.tenant_id, actor.user_id, device_id, actor.session_id
+            )
+        # The cached copy of this session has the old device and expiry.
+        revoked.append(actor.session_id)
+        await self._publish_revoked(actor.tenant_id, revoked)
+
+    async def _publish_revoked(self, tenant_id: str, session_ids: list[str]) -> None:
+        """Every node drops these sessions from its token cache."""
+        if session_ids:
+            await self._bus.publish(
+                [
+                    internal_event(tenant_id, SESSION_REVOKED, {"session_id": sid})
+                    for sid in session_ids
+                ]
+            )
 
     async def do_logout(self, actor: Actor) -> None:
         async with self._db.write() as conn:

@@ -116,6 +116,37 @@ class Users:
             raise errors.not_found("user", "app.user.missing_account.const")
         return user
 
+    async def known_user_ids(self, actor: Actor) -> list[str]:
+        """Who shares a channel with the caller (``GET /users/known``)."""
+        async with self._db.read() as conn:
+            return await user_store.known_user_ids(conn, actor.tenant_id, actor.user_id)
+
+    async def group_channel_profiles(
+        self, actor: Actor, channel_ids: Sequence[str]
+    ) -> dict[str, list[User]]:
+        """The other members of the caller's group channels among these; channels the
+        caller is not in, or that are not group channels, are left out."""
+        async with self._db.read() as conn:
+            return await user_store.group_channel_users(
+                conn, actor.tenant_id, actor.user_id, channel_ids
+            )
+
+    async def server_limits(self, actor: Actor) -> dict[str, int]:
+        """Mattermost's ServerLimits. Roost keeps all post history (0: no limit); the user
+        limit is the tenant's, shown to system admins only, as Mattermost does."""
+        limits = {
+            "activeUserCount": 0,
+            "maxUsersLimit": 0,
+            "maxUsersHardLimit": 0,
+            "lastAccessiblePostTime": 0,
+            "postHistoryLimit": 0,
+        }
+        if actor.is_system_admin:
+            async with self._db.read() as conn:
+                limits["activeUserCount"] = await user_store.count_people(conn, actor.tenant_id)
+            limits["maxUsersLimit"] = limits["maxUsersHardLimit"] = self._max_users(actor.tenant_id)
+        return limits
+
     async def list(self, tenant_id: str, **filters: Any) -> list[User]:
         async with self._db.read() as conn:
             return await user_store.list_users(conn, tenant_id, **filters)

@@ -7,6 +7,7 @@ reads.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -599,6 +600,17 @@ class Channels:
         if channel.type == OPEN:
             return frozenset(await team_store.member_user_ids(conn, tenant_id, channel.team_id))
         return frozenset(await channel_store.member_user_ids(conn, tenant_id, channel.id))
+
+    async def do_user_typing_for(
+        self, actor: Actor, user_id: str, channel_id: str, parent_id: str
+    ) -> None:
+        """``POST /users/{user_id}/typing``: the caller types, or a system admin says that
+        another user does (Mattermost's rule); then the WebSocket action's rules."""
+        if user_id != actor.user_id:
+            if not actor.is_system_admin:
+                raise errors.forbidden()
+            actor = dataclasses.replace(actor, user_id=user_id, connection_id="")
+        await self.do_user_typing(actor, channel_id, parent_id)
 
     async def do_user_typing(self, actor: Actor, channel_id: str, parent_id: str) -> None:
         if len(parent_id) > MAX_TYPING_PARENT:

@@ -105,6 +105,21 @@ class ChannelMembers:
                 conn, actor.tenant_id, channel_id, offset=offset, limit=limit
             )
 
+    async def timezones(self, actor: Actor, channel_id: str) -> list[str]:
+        """The distinct timezones the channel's members use (the apps warn before an
+        @all that reaches people in several): each member's automatic or manual one, as
+        their setting says; members who set none are left out."""
+        async with self._db.read() as conn:
+            await self._readable(conn, actor, channel_id)
+            settings = await user_store.member_timezones(conn, actor.tenant_id, channel_id)
+        found: set[str] = set()
+        for tz in settings:
+            automatic = tz.get("useAutomaticTimezone", "true") == "true"
+            name = tz.get("automaticTimezone" if automatic else "manualTimezone", "")
+            if name:
+                found.add(name)
+        return sorted(found)
+
     async def get(self, actor: Actor, channel_id: str, user_id: str) -> ChannelMember:
         async with self._db.read() as conn:
             await self._readable(conn, actor, channel_id)

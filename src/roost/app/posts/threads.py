@@ -189,6 +189,13 @@ class Threads:
             raise thread_not_found()
         return (await self._responses(tenant, [membership], [root], extended))[0]
 
+    async def mention_counts(self, actor: Actor, user_id: str, team_id: str) -> dict[str, int]:
+        """Unread mentions in followed threads, per channel (``.../threads/mention_counts``)."""
+        self._check_self(actor, user_id)
+        async with self._db.read() as conn:
+            await self._check_team(conn, actor, team_id)
+            return await thread_store.mentions_per_channel(conn, actor.tenant_id, user_id, team_id)
+
     async def team_unreads(
         self, tenant_id: str, user_id: str, team_ids: list[str]
     ) -> dict[str, tuple[int, int]]:

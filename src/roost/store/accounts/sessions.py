@@ -7,6 +7,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.user import AccessToken, Session, User
+from roost.store.db import codec
 from roost.store.tables import access_tokens, sessions, users
 
 
@@ -90,6 +91,47 @@ async def delete_user_sessions(conn: AsyncConnection, tenant_id: str, user_id: s
     await conn.execute(
         delete(sessions).where(sessions.c.tenant_id == tenant_id, sessions.c.user_id == user_id)
     )
+
+
+async def revoke_device_sessions(
+    conn: AsyncConnection, tenant_id: str, user_id: str, device_id: str, keep_session_id: str
+) -> list[str]:
+    """Delete the user's other sessions on this device; returns their ids."""
+    where = (
+        sessions.c.tenant_id == tenant_id,
+        sessions.c.user_id == user_id,
+        sessions.c.device_id == device_id,
+        sessions.c.id != keep_session_id,
+    )
+    ids = [str(r[0]) for r in await conn.execute(select(sessions.c.id).where(*where))]
+    if ids:
+        await conn.execute(
+            delete(sessions).where(sessions.c.tenant_id == tenant_id, sessions.c.id.in_(ids))
+        )
+    return ids
+
+
+async def attach_device(
+    conn: AsyncConnection,
+    tenant_id: str,
+    session_id: str,
+    device_id: str,
+    expires_at: int,
+    props: dict[str, str],
+) -> bool:
+    """Store the device (and its props, merged into the session's) on a login session;
+    False when there is no such session."""
+    where = (sessions.c.tenant_id == tenant_id, sessions.c.id == session_id)
+    row = (await conn.execute(select(sessions.c.props).where(*where))).first()
+    if row is None:
+        return False
+    merged = {**codec.load_dict(row[0]), **props}
+    await conn.execute(
+        update(sessions)
+        .where(*where)
+        .values(device_id=device_id, expires_at=expires_at, props=codec.dump(merged))
+    )
+    return True
 
 
 def _token(row: RowMapping) -> AccessToken:

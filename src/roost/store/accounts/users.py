@@ -9,9 +9,10 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from roost.model.channel import GROUP
 from roost.model.user import DEFAULT_NOTIFY_PROPS, DEFAULT_TIMEZONE, Bot, User
 from roost.store.db import codec
-from roost.store.tables import bots, channel_members, team_members, users
+from roost.store.tables import bots, channel_members, channels, team_members, users
 
 _USER_COLUMNS = [c for c in users.c if c.name != "tenant_id"]
 
@@ -321,3 +322,84 @@ async def set_picture_updated(conn: AsyncConnection, tenant_id: str, user_id: st
         .where(users.c.tenant_id == tenant_id, users.c.id == user_id)
         .values(last_picture_update=at, update_at=abs(at))
     )
+
+
+# Users by the channels they share.
+
+
+async def known_user_ids(conn: AsyncConnection, tenant_id: str, user_id: str) -> list[str]:
+    """Everyone who shares a channel (direct and group ones included) with the user."""
+    mine = channel_members.alias("mine")
+    theirs = channel_members.alias("theirs")
+    stmt = (
+        select(theirs.c.user_id)
+        .distinct()
+        .select_from(
+            mine.join(
+                theirs,
+                (theirs.c.tenant_id == mine.c.tenant_id)
+                & (theirs.c.channel_id == mine.c.channel_id),
+            )
+        )
+        .where(mine.c.tenant_id == tenant_id, mine.c.user_id == user_id)
+        .where(theirs.c.user_id != user_id)
+        .order_by(theirs.c.user_id)
+    )
+    return [str(r[0]) for r in await conn.execute(stmt)]
+
+
+async def group_channel_users(
+    conn: AsyncConnection, tenant_id: str, user_id: str, channel_ids: Sequence[str]
+) -> dict[str, list[User]]:
+    """The other members of those group channels the user is in, by channel, each list
+    ordered by username (as Mattermost's GetProfileByGroupChannelIdsForUser)."""
+    if not channel_ids:
+        return {}
+    theirs = channel_members.alias("theirs")
+    mine = channel_members.alias("mine")
+    stmt = (
+        _user_select(tenant_id)
+        .add_columns(theirs.c.channel_id.label("group_channel_id"))
+        .join(theirs, (theirs.c.tenant_id == users.c.tenant_id) & (theirs.c.user_id == users.c.id))
+        .join(
+            channels,
+            (channels.c.tenant_id == theirs.c.tenant_id) & (channels.c.id == theirs.c.channel_id),
+        )
+        .join(
+            mine,
+            (mine.c.tenant_id == theirs.c.tenant_id)
+            & (mine.c.channel_id == theirs.c.channel_id)
+            & (mine.c.user_id == user_id),
+        )
+        .where(
+            theirs.c.channel_id.in_(list(channel_ids)),
+            channels.c.type == GROUP,
+            users.c.id != user_id,
+        )
+        .order_by(users.c.username)
+    )
+    found: dict[str, list[User]] = {}
+    for row in (await conn.execute(stmt)).mappings():
+        found.setdefault(str(row["group_channel_id"]), []).append(_user(row))
+    return found
+
+
+async def member_timezones(
+    conn: AsyncConnection, tenant_id: str, channel_id: str
+) -> list[dict[str, str]]:
+    """Each member's timezone settings, with the defaults filled in."""
+    stmt = (
+        select(users.c.timezone)
+        .select_from(
+            channel_members.join(
+                users,
+                (users.c.tenant_id == channel_members.c.tenant_id)
+                & (users.c.id == channel_members.c.user_id),
+            )
+        )
+        .where(channel_members.c.tenant_id == tenant_id, channel_members.c.channel_id == channel_id)
+    )
+    return [
+        {**DEFAULT_TIMEZONE, **{str(k): str(v) for k, v in codec.load_dict(r[0]).items()}}
+        for r in await conn.execute(stmt)
+    ]

@@ -177,6 +177,19 @@ async def team_unreads(
     return {str(r[0]): (int(r[1]), int(r[2])) for r in await conn.execute(stmt)}
 
 
+async def mentions_per_channel(
+    conn: AsyncConnection, tenant_id: str, user_id: str, team_id: str
+) -> dict[str, int]:
+    """channel id -> unread mentions in the user's live followed threads of the team (and
+    of direct and group channels), for every channel where the user follows one."""
+    stmt = (
+        select(tm.channel_id, func.coalesce(func.sum(tm.unread_mentions), 0))
+        .where(tm.tenant_id == tenant_id, tm.user_id == user_id, _LIVE_FOLLOWED, _in_team(team_id))
+        .group_by(tm.channel_id)
+    )
+    return {str(r[0]): int(r[1]) for r in await conn.execute(stmt)}
+
+
 # Changes by the user.
 
 

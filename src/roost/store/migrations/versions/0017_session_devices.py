@@ -1,6 +1,9 @@
 """the mobile device id on a session (issue 18)
 
-Reserved in the chain so parallel work can fill it in; until then it changes nothing.
+Nothing to change: ``sessions.device_id`` (512 characters) and ``sessions.props`` exist
+since 0001, and ``PUT /users/sessions/device`` writes both; finding a user's sessions on
+one device goes through ``ix_sessions_user`` (a user has a handful of sessions). The
+revision stays in the chain, a no-op, so every database passes the same numbers.
 
 Revision ID: 0017
 Revises: 0016
