@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.store.tables import channel_members, channels, posts
@@ -42,7 +42,9 @@ async def count_after(
 ) -> tuple[int, int]:
     """(posts, root posts) of the channel made after ``after``, live ones."""
     p = posts.c
-    stmt = select(func.count(), func.coalesce(func.sum(func.length(p.root_id) == 0), 0)).where(
+    # A CASE, not the comparison: a sum of a boolean would come back as a boolean.
+    roots = func.sum(case((func.length(p.root_id) == 0, 1), else_=0))
+    stmt = select(func.count(), func.coalesce(roots, 0)).where(
         p.tenant_id == tenant_id,
         p.channel_id == channel_id,
         p.create_at > after,
