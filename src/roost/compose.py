@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from roost import MATTERMOST_COMPAT_VERSION
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
+from roost.app.accounts.custom_status import CustomStatuses
 from roost.app.accounts.permissions import Permissions
 from roost.app.accounts.preferences import Preferences
 from roost.app.accounts.profile_images import ProfileImages
@@ -61,14 +62,17 @@ from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.plugins.kv import PluginKV
 from roost.app.plugins.plugins import Plugins
 from roost.app.posts.drafts import Drafts
+from roost.app.posts.emoji import CustomEmoji
 from roost.app.posts.hooks import PostHook
 from roost.app.posts.lists import PostLists
 from roost.app.posts.mentions import Mentions
 from roost.app.posts.posts import Posts
 from roost.app.posts.reactions import Reactions
+from roost.app.posts.saved import SavedPosts
 from roost.app.posts.search import Search
 from roost.app.posts.thread_fanout import FanoutWorker
 from roost.app.posts.threads import Threads
+from roost.app.posts.unread import PostUnread
 from roost.app.services import Services
 from roost.app.tenants.directory import TenantDirectory
 from roost.app.tenants.export import TenantExport
@@ -179,6 +183,9 @@ def build_services(settings: Settings) -> Services:
         lifecycle,
         usage.check_storage,
     )
+    custom_emoji = CustomEmoji(
+        db, bus, files.store, settings.files.max_emoji_file_size, settings.files.max_image_pixels
+    )
     services = Services(
         settings=settings,
         db=db,
@@ -201,6 +208,10 @@ def build_services(settings: Settings) -> Services:
         search=Search(db),
         post_lists=PostLists(db, users),
         reactions=Reactions(db, bus, channels, lifecycle),
+        custom_emoji=custom_emoji,
+        custom_status=CustomStatuses(db, bus, users, custom_emoji.exists),
+        saved_posts=SavedPosts(db),
+        post_unread=PostUnread(db, bus, users, mentions),
         files=files,
         tenants=tenants,
         profile_images=ProfileImages(db, files.store, users, settings.files.max_image_pixels),

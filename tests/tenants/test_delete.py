@@ -4,6 +4,7 @@ background, and nothing of any other tenant touched."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 
@@ -14,13 +15,14 @@ from roost.store.tenants.purge import tenant_tables
 from roost.tenancy.scope import tenant_scope
 from tests.support.chat import channel_with, team_with
 from tests.support.client import Api, LoggedIn, create_user, expect
-from tests.support.files import upload_one
+from tests.support.files import png, upload_one
 from tests.support.posting import post
 from tests.tenants.conftest import Deployment, host_of, new_tenant
 
 
 def populate(d: Deployment, tenant: dict[str, object]) -> tuple[LoggedIn, str, str]:
-    """A tenant in use: people, a channel, a thread, reactions, files, settings."""
+    """A tenant in use: people, a channel, a thread, reactions, files, a custom emoji,
+    settings."""
     host = host_of(tenant)
     owner = create_user(d.base, host=host)
     others = [create_user(d.base, host=host) for _ in range(3)]
@@ -37,6 +39,9 @@ def populate(d: Deployment, tenant: dict[str, object]) -> tuple[LoggedIn, str, s
     )
     upload = upload_one(owner, channel["id"], "plan.txt", b"the plan")
     post(owner, channel["id"], "with a file", file_ids=[upload["id"]])
+    meta = json.dumps({"name": "tenant_emoji", "creator_id": owner.id})
+    image = {"image": ("e.png", png(16, 16), "image/png")}
+    expect(owner.api.http.post("/emoji", data={"emoji": meta}, files=image), 200)
     prefs = [{"user_id": owner.id, "category": "display_settings", "name": "x", "value": "1"}]
     expect(owner.api.put(f"/users/{owner.id}/preferences", prefs), 200)
     return owner, channel["id"], root["id"]
@@ -75,6 +80,7 @@ def test_a_deleted_tenant_leaves_nothing_and_others_keep_everything(
     before = rows_of(deployment.database_url, doomed["id"])
     assert before["posts"] >= 10 and before["thread_memberships"] > 0
     assert before["file_infos"] == 1 and files_of(deployment.data_dir, doomed["id"])
+    assert before["emoji"] == 1
     kept_rows = rows_of(deployment.database_url, kept["id"])
 
     with deployment.operator() as op:

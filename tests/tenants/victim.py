@@ -7,6 +7,7 @@ fill("/users/{user_id}", values) -> the path with the values put in.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from roost.ids import new_id
 from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect, unique
+from tests.support.files import png as victim_png
 from tests.support.files import upload_one
 from tests.support.posting import post
 from tests.tenants.conftest import Deployment, host_of, new_tenant
@@ -70,6 +72,15 @@ def plant(deployment: Deployment) -> Victim:
         201,
     )
     bot = expect(owner.api.post("/bots", {"username": unique("vbot")}), 201)
+    emoji_meta = json.dumps({"name": unique("victimemoji"), "creator_id": member.id})
+    emoji = expect(
+        member.api.http.post(
+            "/emoji",
+            data={"emoji": emoji_meta},
+            files={"image": ("e.png", victim_png(16, 16), "image/png")},
+        ),
+        200,
+    )
     token = expect(owner.api.post(f"/users/{member.id}/tokens", {"description": "v"}), 200)
     # Role ids are per tenant (role names are the same in every tenant: not an id).
     role = expect(owner.api.get("/roles/name/channel_user"), 200)
@@ -91,6 +102,7 @@ def plant(deployment: Deployment) -> Victim:
         "channel_name": channel["name"],
         "name": team["name"],
         "emoji_name": "smile",
+        "emoji_id": emoji["id"],
     }
     secrets = [
         "victim secret",
@@ -103,6 +115,7 @@ def plant(deployment: Deployment) -> Victim:
         owner.username,
         member.username,
         team["name"],
+        emoji["name"],
     ]
     return Victim(
         t,

@@ -26,6 +26,7 @@ from roost.api import (
 from roost.api import commands as command_routes
 from roost.api import deliveries as delivery_routes
 from roost.api import drafts as draft_routes
+from roost.api import emoji as emoji_routes
 from roost.api import files as file_routes
 from roost.api import operator as operator_routes
 from roost.api import plugins as plugin_routes
@@ -33,6 +34,7 @@ from roost.api import post_actions as post_action_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
 from roost.api import roles as role_routes
+from roost.api import user_posts as user_post_routes
 from roost.api import webapp as web_client
 from roost.api import webhooks as webhook_routes
 from roost.api.http import errors as http_errors
@@ -60,6 +62,8 @@ def api_routes() -> list[BaseRoute]:
         *channel_members.routes(),
         *post_routes.routes(),
         *reaction_routes.routes(),
+        *emoji_routes.routes(),
+        *user_post_routes.routes(),
         *file_routes.routes(),
         *threads.routes(),
         *search.routes(),

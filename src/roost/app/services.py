@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
+from roost.app.accounts.custom_status import CustomStatuses
 from roost.app.accounts.preferences import Preferences
 from roost.app.accounts.profile_images import ProfileImages
 from roost.app.accounts.roles import Roles
@@ -22,12 +23,15 @@ from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.plugins.kv import PluginKV
 from roost.app.plugins.plugins import Plugins
 from roost.app.posts.drafts import Drafts
+from roost.app.posts.emoji import CustomEmoji
 from roost.app.posts.lists import PostLists
 from roost.app.posts.posts import Posts
 from roost.app.posts.reactions import Reactions
+from roost.app.posts.saved import SavedPosts
 from roost.app.posts.search import Search
 from roost.app.posts.thread_fanout import FanoutWorker
 from roost.app.posts.threads import Threads
+from roost.app.posts.unread import PostUnread
 from roost.app.tenants.directory import TenantDirectory
 from roost.app.tenants.export import TenantExport
 from roost.app.tenants.mover import TenantMover
@@ -58,6 +62,10 @@ class Services:
     posts: Posts
     post_lists: PostLists
     reactions: Reactions
+    custom_emoji: CustomEmoji
+    custom_status: CustomStatuses
+    saved_posts: SavedPosts
+    post_unread: PostUnread
     threads: Threads
     fanout: FanoutWorker
     files: Files

@@ -150,6 +150,7 @@ class FileSettings:
     file_s3_path_style: bool
     max_file_size: int
     max_image_pixels: int
+    max_emoji_file_size: int
     file_orphan_age_seconds: float
     file_sweep_interval_seconds: float
     enable_public_link: bool
@@ -458,6 +459,13 @@ class Settings(BaseSettings):
         ge=1,
         description="images with more pixels (width x height, read from the header) are "
         "refused with 400",
+    )
+    # The limit; Mattermost's current servers take 512 KiB, older ones 1 MiB.
+    max_emoji_file_size: int = Field(
+        default=1024 * 1024,
+        ge=1,
+        description="largest custom emoji image, in bytes (413 beyond; enforced as the upload "
+        "streams in)",
     )
     file_orphan_age_seconds: float = Field(
         default=24 * 3600.0,

@@ -18,3 +18,8 @@ def object_key(tenant_id: str, file_id: str, variant: str) -> str:
 
 def all_keys(tenant_id: str, file_id: str) -> list[str]:
     return [object_key(tenant_id, file_id, v) for v in VARIANTS]
+
+
+def emoji_image_key(tenant_id: str, emoji_id: str) -> str:
+    """A custom emoji's image: under the tenant's prefix like every object of it."""
+    return f"{tenant_id}/emoji/{emoji_id}/image"

@@ -27,6 +27,10 @@ POST_DELETED = "post_deleted"
 EPHEMERAL_MESSAGE = "ephemeral_message"
 REACTION_ADDED = "reaction_added"
 REACTION_REMOVED = "reaction_removed"
+# A user marked a post (and those after it) unread, to that user's connections.
+POST_UNREAD = "post_unread"
+# A custom emoji was created, to everyone of the tenant (none on delete, as Mattermost).
+EMOJI_ADDED = "emoji_added"
 
 # Collapsed threads, to the followers (or the one user whose read state changed).
 THREAD_UPDATED = "thread_updated"
@@ -84,6 +88,8 @@ CLIENT_EVENTS = frozenset(
         EPHEMERAL_MESSAGE,
         REACTION_ADDED,
         REACTION_REMOVED,
+        POST_UNREAD,
+        EMOJI_ADDED,
         THREAD_UPDATED,
         THREAD_READ_CHANGED,
         THREAD_FOLLOW_CHANGED,

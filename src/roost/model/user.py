@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from roost.model.custom_status import visible_props
+
 DEFAULT_NOTIFY_PROPS: dict[str, str] = {
     "desktop": "mention",
     "desktop_sound": "true",
@@ -73,7 +75,7 @@ class User:
             "last_name": self.last_name,
             "position": self.position,
             "roles": self.roles,
-            "props": self.props,
+            "props": visible_props(self.props),
             "notify_props": self.notify_props,
             "last_password_update": self.last_password_update,
             "last_picture_update": self.last_picture_update,

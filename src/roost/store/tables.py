@@ -333,6 +333,22 @@ reactions = Table(
     _ms("delete_at"),
 )
 
+# Custom emoji (Mattermost's Emoji). A name is unique among the live ones; a deleted
+# emoji keeps its row (delete_at) and its name may be taken again. Images are in the file
+# store (store/posts/emoji.py names the key).
+emoji = Table(
+    "emoji",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _id("creator_id"),
+    Column("name", String(64), nullable=False),
+    _ms("create_at"),
+    _ms("update_at"),
+    _ms("delete_at"),
+    Index("ix_emoji_name", "tenant_id", "name", "delete_at", unique=True),
+)
+
 preferences = Table(
     "preferences",
     metadata,
@@ -574,6 +590,7 @@ __all__ = [
     "command_webhooks",
     "commands",
     "drafts",
+    "emoji",
     "file_infos",
     "incoming_webhooks",
     "metadata",

@@ -148,3 +148,18 @@ def role_permission_not_allowed(detailed: str = "") -> AppError:
         "is not allowed",
         detailed,
     )
+def custom_status_invalid(detailed: str = "") -> AppError:
+    return AppError(
+        400,
+        "api.custom_status.set_custom_statuses.update.app_error",
+        "Failed to update the custom status. Please add either emoji or custom text status or both.",
+        detailed,
+    )
+
+
+def recent_custom_status_missing() -> AppError:
+    return AppError(
+        400,
+        "api.custom_status.recent_custom_statuses.delete.app_error",
+        "Failed to delete the recent custom status. Please try again.",
+    )

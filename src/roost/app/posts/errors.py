@@ -94,3 +94,102 @@ def too_many_reactions(max_emoji_per_post: int) -> AppError:
         "app.reaction.save.save.too_many_reactions",
         f"A post can have at most {max_emoji_per_post} different emoji.",
     )
+
+
+# Custom emoji.
+
+
+def emoji_too_large(max_bytes: int) -> AppError:
+    return AppError(
+        413,
+        "api.emoji.create.too_large.app_error",
+        f"Unable to create emoji. Image must be less than {max_bytes} bytes in size.",
+    )
+
+
+def emoji_unparsable(detailed: str = "") -> AppError:
+    return AppError(
+        400,
+        "api.emoji.create.parse.app_error",
+        "Unable to create emoji. Could not understand request.",
+        detailed,
+    )
+
+
+def emoji_for_other_user() -> AppError:
+    return AppError(
+        403,
+        "api.emoji.create.other_user.app_error",
+        "Invalid user id.",
+    )
+
+
+def emoji_duplicate() -> AppError:
+    return AppError(
+        400,
+        "api.emoji.create.duplicate.app_error",
+        "Unable to create emoji. Another emoji with the same name already exists.",
+    )
+
+
+def emoji_invalid_name() -> AppError:
+    return AppError(
+        400,
+        "model.emoji.name.app_error",
+        "Name must be between 1 and 64 lowercase alphanumeric characters.",
+    )
+
+
+def emoji_system_name() -> AppError:
+    return AppError(
+        400,
+        "model.emoji.system_emoji_name.app_error",
+        "Name conflicts with an existing system emoji name.",
+    )
+
+
+def emoji_not_image(detailed: str = "") -> AppError:
+    return AppError(
+        400,
+        "api.emoji.upload.image.app_error",
+        "Unable to create emoji. File must be a PNG, JPEG, or GIF.",
+        detailed,
+    )
+
+
+def emoji_image_too_big(max_side: int) -> AppError:
+    return AppError(
+        400,
+        "api.emoji.upload.large_image.too_large.app_error",
+        f"Unable to create emoji. Image must be at most {max_side} by {max_side} pixels.",
+    )
+
+
+def emoji_too_many_pixels(max_pixels: int) -> AppError:
+    return AppError(
+        400,
+        "api.emoji.upload.large_image.too_large.app_error",
+        f"Unable to create emoji. Image must have at most {max_pixels} pixels.",
+    )
+
+
+def emoji_not_found() -> AppError:
+    return AppError(404, "app.emoji.get.no_result", "Unable to find the emoji.")
+
+
+def emoji_name_not_found() -> AppError:
+    return AppError(404, "app.emoji.get_by_name.no_result", "Unable to find the emoji.")
+
+
+def emoji_image_missing() -> AppError:
+    return AppError(
+        404, "api.emoji.get_image.read.app_error", "Unable to read image file for emoji."
+    )
+
+
+def emoji_too_many_names(max_names: int) -> AppError:
+    return AppError(
+        400,
+        "api.emoji.get_multiple_by_name.too_many_names.app_error",
+        f"Unable to get emojis by name. At most {max_names} names may be asked at once.",
+    )

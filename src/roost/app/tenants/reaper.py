@@ -1,6 +1,6 @@
-"""Removing deleted tenants' data: files, then every tenant-scoped table, in bounded
-batches, each in a short transaction of its own, so the rest of the deployment never
-waits on a large tenant going away.
+"""Removing deleted tenants' data: files and custom emoji images, then every
+tenant-scoped table, in bounded batches, each in a short transaction of its own, so the
+rest of the deployment never waits on a large tenant going away.
 
 Every node runs a reaper: it wakes when told (the node that took the delete) and polls
 otherwise, so a deletion left by a node that stopped is finished by another. Two nodes
@@ -16,8 +16,9 @@ import logging
 
 from roost.app.tenants.directory import TenantDirectory
 from roost.filestore import FileStore
-from roost.filestore.keys import all_keys
+from roost.filestore.keys import all_keys, emoji_image_key
 from roost.store.db.database import Database
+from roost.store.posts import emoji as emoji_store
 from roost.store.tenants import purge as tenant_purge
 from roost.tenancy.scope import across_tenants, tenant_scope
 
@@ -75,6 +76,15 @@ class TenantReaper:
             await self._store.delete([k for f in ids for k in all_keys(tenant_id, f)])
             async with self._db.write() as conn:
                 await tenant_purge.forget_files(conn, tenant_id, ids)
+        # Custom emoji images, while their rows still name them.
+        after = ""
+        while True:
+            async with self._db.read(primary=True) as conn:
+                emoji_ids = await emoji_store.ids_page(conn, tenant_id, after, self._batch)
+            if not emoji_ids:
+                break
+            await self._store.delete([emoji_image_key(tenant_id, e) for e in emoji_ids])
+            after = emoji_ids[-1]
         for table in tenant_purge.tenant_tables():
             while True:
                 async with self._db.write() as conn:
