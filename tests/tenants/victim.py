@@ -71,6 +71,9 @@ def plant(deployment: Deployment) -> Victim:
     )
     bot = expect(owner.api.post("/bots", {"username": unique("vbot")}), 201)
     token = expect(owner.api.post(f"/users/{member.id}/tokens", {"description": "v"}), 200)
+    # The member's sidebar categories, made on first use.
+    sidebar = f"/users/{member.id}/teams/{team['id']}/channels/categories"
+    category_id = expect(member.api.get(sidebar), 200)["order"][1]
     values = {
         "user_id": member.id,
         "team_id": team["id"],
@@ -88,6 +91,7 @@ def plant(deployment: Deployment) -> Victim:
         "channel_name": channel["name"],
         "name": team["name"],
         "emoji_name": "smile",
+        "category_id": category_id,
     }
     secrets = [
         "victim secret",

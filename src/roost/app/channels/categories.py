@@ -409,13 +409,9 @@ async def _ensure(
         marked = await store.favorite_channel_ids(conn, tenant_id, user_id)
         if marked:
             member_of = await store.sidebar_channels_of(conn, tenant_id, user_id, team_id)
-            chosen = sorted(
-                (c for c in member_of if c.id in marked),
-                key=lambda c: (c.display_name, c.name, c.id),
-            )
-            await store.insert_placements(
-                conn, tenant_id, favorites, [c.id for c in chosen], SORT_DISTANCE
-            )
+            # By display name, as read.
+            chosen = [c.id for c in member_of if c.id in marked]
+            await store.insert_placements(conn, tenant_id, favorites, chosen, SORT_DISTANCE)
     return await store.list_categories(conn, tenant_id, user_id, team_id)
 
 

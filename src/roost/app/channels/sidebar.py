@@ -96,10 +96,6 @@ def default_categories(user_id: str, team_id: str) -> list[SidebarCategory]:
     ]
 
 
-def _by_name(channel: SidebarChannel) -> tuple[str, str, str]:
-    return (channel.display_name, channel.name, channel.id)
-
-
 def fill(
     categories: Sequence[SidebarCategory],
     placed: Iterable[tuple[str, str]],
@@ -107,7 +103,7 @@ def fill(
 ) -> None:
     """Set each category's channel_ids: its placed channels in their order, and, first in
     Channels and Direct Messages, the channels the user is in that no category holds
-    (by display name; archived ones only where placed). Every channel of the team the
+    (in the order given: by display name; archived ones only where placed). Every channel of the team the
     user is in, and every direct and group channel, ends up in exactly one category."""
     channels = {c.id: c for c in member_of}
     by_id = {c.id: c for c in categories}
@@ -118,16 +114,15 @@ def fill(
             lists[category_id].append(channel_id)
             held.add(channel_id)
     home = {kind: next((c.id for c in categories if c.type == kind), None) for kind in _HOMES}
-    unplaced: dict[str, list[SidebarChannel]] = {CHANNELS: [], DIRECT_MESSAGES: []}
+    unplaced: dict[str, list[str]] = {CHANNELS: [], DIRECT_MESSAGES: []}
     for channel in channels.values():
         if channel.id not in held and not channel.delete_at:
             kind = DIRECT_MESSAGES if channel.type in (DIRECT, GROUP) else CHANNELS
-            unplaced[kind].append(channel)
+            unplaced[kind].append(channel.id)
     for kind, found in unplaced.items():
         target = home[kind]
         if target is not None and found:
-            found.sort(key=_by_name)
-            lists[target] = [c.id for c in found] + lists[target]
+            lists[target] = found + lists[target]
     for category_id, ids in lists.items():
         by_id[category_id].channel_ids = ids
 

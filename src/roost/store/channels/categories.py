@@ -294,15 +294,10 @@ async def sidebar_channels_of(
     conn: AsyncConnection, tenant_id: str, user_id: str, team_id: str
 ) -> list[SidebarChannel]:
     """Every channel of the team the user is a member of, and every direct and group
-    channel, archived ones included."""
+    channel, archived ones included; by display name (then name), as Mattermost lists
+    the channels no category holds."""
     stmt = (
-        select(
-            channels.c.id,
-            channels.c.type,
-            channels.c.display_name,
-            channels.c.name,
-            channels.c.delete_at,
-        )
+        select(channels.c.id, channels.c.type, channels.c.delete_at)
         .select_from(channel_members)
         .join(
             channels,
@@ -316,11 +311,9 @@ async def sidebar_channels_of(
             channel_members.c.user_id == user_id,
             or_(channels.c.team_id == team_id, channels.c.type.in_((DIRECT, GROUP))),
         )
+        .order_by(channels.c.display_name, channels.c.name, channels.c.id)
     )
-    return [
-        SidebarChannel(r.id, r.type, r.display_name, r.name, int(r.delete_at))
-        for r in await conn.execute(stmt)
-    ]
+    return [SidebarChannel._make(r) for r in (await conn.execute(stmt)).tuples()]
 
 
 async def channel_team(
