@@ -39,6 +39,9 @@ def populate(d: Deployment, tenant: dict[str, object]) -> tuple[LoggedIn, str, s
     post(owner, channel["id"], "with a file", file_ids=[upload["id"]])
     prefs = [{"user_id": owner.id, "category": "display_settings", "name": "x", "value": "1"}]
     expect(owner.api.put(f"/users/{owner.id}/preferences", prefs), 200)
+    sidebar = f"/users/{owner.id}/teams/{team['id']}/channels/categories"
+    body = {"user_id": owner.id, "team_id": team["id"], "display_name": "Mine"}
+    expect(owner.api.post(sidebar, {**body, "channel_ids": [channel["id"]]}), 200)
     return owner, channel["id"], root["id"]
 
 
@@ -75,6 +78,7 @@ def test_a_deleted_tenant_leaves_nothing_and_others_keep_everything(
     before = rows_of(deployment.database_url, doomed["id"])
     assert before["posts"] >= 10 and before["thread_memberships"] > 0
     assert before["file_infos"] == 1 and files_of(deployment.data_dir, doomed["id"])
+    assert before["sidebar_categories"] == 4 and before["sidebar_channels"] == 1
     kept_rows = rows_of(deployment.database_url, kept["id"])
 
     with deployment.operator() as op:
