@@ -32,6 +32,7 @@ from roost.app.accounts.profile_images import ProfileImages
 from roost.app.accounts.roles import Roles
 from roost.app.accounts.statuses import Statuses
 from roost.app.accounts.users import Users
+from roost.app.channels.categories import Categories
 from roost.app.channels.channels import Channels
 from roost.app.channels.direct import DirectChannels
 from roost.app.channels.members import ChannelMembers
@@ -201,6 +202,7 @@ def build_services(settings: Settings) -> Services:
         channel_members=ChannelMembers(db, bus, channels),
         direct_channels=DirectChannels(db, bus, channels),
         teams=Teams(db, bus, channels),
+        categories=Categories(db, bus),
         health=Health(db, bus),
         posts=Posts(db, bus, settings.posts, statuses, channels, mentions, fanout, usage=usage),
         threads=Threads(db, bus, users, channels, mentions, fanout),
@@ -228,6 +230,9 @@ def build_services(settings: Settings) -> Services:
         lifecycle=lifecycle,
     )
     services.integrations = _integrations(services)
+    # The sidebar's Favorites follow the favorite_channel preference (channels sits
+    # above accounts, so the preferences only know it as a listener).
+    services.preferences.listeners = [services.categories]
     _declare_order(services, plugins=None)
     return services
 

@@ -44,6 +44,9 @@ def populate(d: Deployment, tenant: dict[str, object]) -> tuple[LoggedIn, str, s
     expect(owner.api.http.post("/emoji", data={"emoji": meta}, files=image), 200)
     prefs = [{"user_id": owner.id, "category": "display_settings", "name": "x", "value": "1"}]
     expect(owner.api.put(f"/users/{owner.id}/preferences", prefs), 200)
+    sidebar = f"/users/{owner.id}/teams/{team['id']}/channels/categories"
+    body = {"user_id": owner.id, "team_id": team["id"], "display_name": "Mine"}
+    expect(owner.api.post(sidebar, {**body, "channel_ids": [channel["id"]]}), 200)
     return owner, channel["id"], root["id"]
 
 
@@ -81,6 +84,7 @@ def test_a_deleted_tenant_leaves_nothing_and_others_keep_everything(
     assert before["posts"] >= 10 and before["thread_memberships"] > 0
     assert before["file_infos"] == 1 and files_of(deployment.data_dir, doomed["id"])
     assert before["emoji"] == 1
+    assert before["sidebar_categories"] == 4 and before["sidebar_channels"] == 1
     kept_rows = rows_of(deployment.database_url, kept["id"])
 
     with deployment.operator() as op:

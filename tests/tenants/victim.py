@@ -84,6 +84,9 @@ def plant(deployment: Deployment) -> Victim:
     token = expect(owner.api.post(f"/users/{member.id}/tokens", {"description": "v"}), 200)
     # Role ids are per tenant (role names are the same in every tenant: not an id).
     role = expect(owner.api.get("/roles/name/channel_user"), 200)
+    # The member's sidebar categories, made on first use.
+    sidebar = f"/users/{member.id}/teams/{team['id']}/channels/categories"
+    category_id = expect(member.api.get(sidebar), 200)["order"][1]
     values = {
         "user_id": member.id,
         "team_id": team["id"],
@@ -103,6 +106,7 @@ def plant(deployment: Deployment) -> Victim:
         "name": team["name"],
         "emoji_name": "smile",
         "emoji_id": emoji["id"],
+        "category_id": category_id,
     }
     secrets = [
         "victim secret",

@@ -23,6 +23,7 @@ from roost.api import (
     user_images,
     users,
 )
+from roost.api import categories as category_routes
 from roost.api import commands as command_routes
 from roost.api import deliveries as delivery_routes
 from roost.api import drafts as draft_routes
@@ -60,6 +61,7 @@ def api_routes() -> list[BaseRoute]:
         *teams.routes(),
         *channels.routes(),
         *channel_members.routes(),
+        *category_routes.routes(),
         *post_routes.routes(),
         *reaction_routes.routes(),
         *emoji_routes.routes(),

@@ -12,6 +12,7 @@ from roost.app.accounts.profile_images import ProfileImages
 from roost.app.accounts.roles import Roles
 from roost.app.accounts.statuses import Statuses
 from roost.app.accounts.users import Users
+from roost.app.channels.categories import Categories
 from roost.app.channels.channels import Channels
 from roost.app.channels.direct import DirectChannels
 from roost.app.channels.members import ChannelMembers
@@ -57,6 +58,7 @@ class Services:
     channel_members: ChannelMembers
     direct_channels: DirectChannels
     teams: Teams
+    categories: Categories
     health: Health
     drafts: Drafts
     posts: Posts

@@ -67,6 +67,12 @@ STATUS_CHANGE = "status_change"
 PREFERENCES_CHANGED = "preferences_changed"
 PREFERENCES_DELETED = "preferences_deleted"
 
+# Sidebar categories, to their owner's connections (with the team they belong to).
+SIDEBAR_CATEGORY_CREATED = "sidebar_category_created"
+SIDEBAR_CATEGORY_UPDATED = "sidebar_category_updated"
+SIDEBAR_CATEGORY_DELETED = "sidebar_category_deleted"
+SIDEBAR_CATEGORY_ORDER_UPDATED = "sidebar_category_order_updated"
+
 # Drafts, to their author's other sessions.
 DRAFT_CREATED = "draft_created"
 DRAFT_UPDATED = "draft_updated"
@@ -115,6 +121,10 @@ CLIENT_EVENTS = frozenset(
         STATUS_CHANGE,
         PREFERENCES_CHANGED,
         PREFERENCES_DELETED,
+        SIDEBAR_CATEGORY_CREATED,
+        SIDEBAR_CATEGORY_UPDATED,
+        SIDEBAR_CATEGORY_DELETED,
+        SIDEBAR_CATEGORY_ORDER_UPDATED,
         DRAFT_CREATED,
         DRAFT_UPDATED,
         DRAFT_DELETED,

@@ -359,6 +359,42 @@ preferences = Table(
     Column("value", Text, nullable=False, server_default=""),
 )
 
+# Sidebar categories, per user and team (model/category.py). Only explicit placements are
+# stored: a channel in no category shows in Channels (or Direct Messages) when read, so
+# creating a channel or a DM writes nothing here.
+sidebar_categories = Table(
+    "sidebar_categories",
+    metadata,
+    _tenant(),
+    # 26 characters, or "<type>_<user_id>_<team_id>" for the default ones.
+    Column("id", String(80), primary_key=True, nullable=False),
+    _id("user_id"),
+    _id("team_id"),
+    Column("sort_order", BigInteger, nullable=False, server_default="0"),
+    Column("sorting", String(16), nullable=False, server_default=""),
+    Column("type", String(32), nullable=False),
+    Column("display_name", String(64), nullable=False, server_default=""),
+    Column("muted", Boolean, nullable=False, server_default="0"),
+    Column("collapsed", Boolean, nullable=False, server_default="0"),
+    Index("ix_sidebar_categories_user", "tenant_id", "user_id", "team_id", "sort_order"),
+)
+
+# A channel placed in a category. The key holds a channel once per user and team, so it
+# is in at most one category of a team (a direct or group channel once in each team).
+sidebar_channels = Table(
+    "sidebar_channels",
+    metadata,
+    _tenant(),
+    _id("user_id", primary_key=True),
+    _id("team_id", primary_key=True),
+    _id("channel_id", primary_key=True),
+    Column("category_id", String(80), nullable=False),
+    Column("sort_order", BigInteger, nullable=False, server_default="0"),
+    Index("ix_sidebar_channels_category", "tenant_id", "category_id", "sort_order"),
+    # Leaving a channel forgets its places in every team.
+    Index("ix_sidebar_channels_channel", "tenant_id", "channel_id"),
+)
+
 statuses = Table(
     "statuses",
     metadata,
@@ -602,6 +638,8 @@ __all__ = [
     "preferences",
     "reactions",
     "sessions",
+    "sidebar_categories",
+    "sidebar_channels",
     "statuses",
     "team_members",
     "teams",

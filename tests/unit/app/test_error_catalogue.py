@@ -21,7 +21,11 @@ SRC = Path(__file__).resolve().parents[3] / "src" / "roost"
 DOMAIN_ORDER = ["kernel", "tenants", "accounts", "channels", "files", "posts", "integrations"]
 MODULES = [f"roost.app.{d}.errors" for d in [*DOMAIN_ORDER, "plugins"]] + ["roost.api.http.errors"]
 # Mattermost itself answers this id with 413 (bytes) and 400 (pixels).
-SHARED_IDS = {"api.user.upload_profile_user.too_large.app_error": {400, 413}}
+SHARED_IDS = {
+    "api.user.upload_profile_user.too_large.app_error": {400, 413},
+    # And this one 404 (no such category) and 400 (an order or delete it refuses).
+    "app.channel.sidebar_categories.app_error": {400, 404},
+}
 
 
 def _module(name: str) -> ModuleType:

@@ -267,3 +267,36 @@ def join_deactivated_user() -> AppError:
         "app.team.join_user_to_team.deactivated.app_error",
         "The user has been deactivated.",
     )
+
+
+# Mattermost answers its sidebar-category store's refusals with one id: 404 for what is
+# not there, 400 for what it will not do.
+SIDEBAR_CATEGORIES = "app.channel.sidebar_categories.app_error"
+
+
+def sidebar_category_not_found() -> AppError:
+    return AppError(404, SIDEBAR_CATEGORIES, "Unable to find the sidebar category.")
+
+
+def invalid_category_order() -> AppError:
+    return AppError(
+        400, SIDEBAR_CATEGORIES, "The order must list each of the user's categories once."
+    )
+
+
+def delete_default_category() -> AppError:
+    return AppError(400, SIDEBAR_CATEGORIES, "Only custom categories can be deleted.")
+
+
+def too_many_categories(limit: int) -> AppError:
+    return AppError(
+        400, SIDEBAR_CATEGORIES, f"A user may have at most {limit} categories in a team."
+    )
+
+
+def sidebar_channel_invalid() -> AppError:
+    return AppError(
+        400,
+        "api.invalid_channel",
+        "A channel listed is not one of the user's channels in this team.",
+    )

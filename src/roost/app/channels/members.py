@@ -41,6 +41,7 @@ from roost.model.events import (
 )
 from roost.model.roles import RoleTable
 from roost.store.accounts import users as user_store
+from roost.store.channels import categories as category_store
 from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
 from roost.store.channels import teams as team_store
@@ -256,6 +257,7 @@ class ChannelMembers:
             if not await member_store.delete_member(conn, actor.tenant_id, channel.id, user_id):
                 raise member_not_found()
             await thread_store.left_channels(conn, actor.tenant_id, user_id, [channel.id])
+            await category_store.forget_channels(conn, actor.tenant_id, user_id, [channel.id])
             remaining = frozenset(
                 await channel_store.member_user_ids(conn, actor.tenant_id, channel.id)
             )

@@ -45,6 +45,7 @@ from roost.model.events import (
 )
 from roost.model.team import Team, TeamMember
 from roost.store.accounts import users as user_store
+from roost.store.channels import categories as category_store
 from roost.store.channels import channels as channel_store
 from roost.store.channels import members as member_store
 from roost.store.channels import teams as team_store
@@ -547,6 +548,7 @@ class Teams:
             await team_store.save_member(conn, actor.tenant_id, member)
             left = await member_store.delete_user_from_team(conn, actor.tenant_id, team_id, user_id)
             await thread_store.left_channels(conn, actor.tenant_id, user_id, left)
+            await category_store.clear_team(conn, actor.tenant_id, user_id, team_id)
         self._channels.invalidate(actor.tenant_id)
         await self._bus.publish(
             [
