@@ -262,10 +262,13 @@ async function main() {
     await run('set_unread', async () => {
         const unread = expectShape(await post(`/users/${b.me.id}/posts/${a.root.id}/set_unread`, {collapsed_threads_supported: true}),
             'channels:ChannelUnread');
-        check(unread.channel_id === a.channel.id && unread.msg_count >= 1, `set_unread: ${JSON.stringify(unread)}`);
+        // Unread from that post on: last viewed just before it.
+        check(unread.channel_id === a.channel.id && unread.last_viewed_at === a.root.create_at - 1,
+            `set_unread: ${JSON.stringify(unread)}`);
     }, ['open_channel_view']);
     await run('custom_status', async () => {
-        const status = {emoji: 'calendar', text: 'In a meeting', duration: 'one_hour'};
+        const expiresAt = new Date(Date.now() + 3600 * 1000).toISOString(); // the app computes it
+        const status = {emoji: 'calendar', text: 'In a meeting', duration: 'one_hour', expires_at: expiresAt};
         expectShape(await call('PUT', '/users/me/status/custom', {token, body: status}), null);
         const me = expectShape(await get('/users/me'), 'users:UserProfile');
         const stored = JSON.parse(me.props.customStatus || '{}');

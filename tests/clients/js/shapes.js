@@ -31,6 +31,10 @@ const OMITTED_WHEN_EMPTY = {
     // model/team_member.go TeamMember has no unread counts: the types merge TeamUnread in,
     // and the web app fills them from /users/me/teams/unread.
     TeamMembership: ['msg_count', 'mention_count', 'msg_count_root', 'mention_count_root'],
+    // model/channel_member.go ChannelUnreadAt has no deltaMsgs: the web app computes it.
+    ChannelUnread: ['deltaMsgs'],
+    // model/emoji.go Emoji has no category: the web app sets 'custom' itself.
+    CustomEmoji: ['category'],
 };
 
 // type name -> keys that are Go pointers without omitempty: the real server sends null
