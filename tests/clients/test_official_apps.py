@@ -14,11 +14,13 @@ name; each step is one test here.
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.clients.runner import Run, run_client, setup_clients
+from tests.clients.runner import HERE, Run, run_client, setup_clients
 from tests.support.client import PASSWORD, LoggedIn, expect
 
 REDUX_STEPS = (
@@ -114,8 +116,8 @@ def client_envs() -> None:
     setup_clients()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _restore_role(server: str, admin: LoggedIn) -> Iterator[None]:
+@pytest.fixture(scope="module")
+def restore_role(server: str, admin: LoggedIn) -> Iterator[None]:
     resp = admin.api.post("/roles/names", [PATCHED_ROLE])
     before = resp.json()[0] if resp.status_code == 200 and resp.json() else None
     yield
@@ -126,7 +128,11 @@ def _restore_role(server: str, admin: LoggedIn) -> Iterator[None]:
 
 @pytest.fixture
 def scenario(
-    server: str, admin: LoggedIn, make_user: Callable[..., LoggedIn], client_envs: None
+    server: str,
+    admin: LoggedIn,
+    make_user: Callable[..., LoggedIn],
+    client_envs: None,
+    restore_role: None,
 ) -> Callable[[str], Run]:
     def get(client: str) -> Run:
         key = (server, client)
@@ -157,3 +163,41 @@ def test_step(client: str, step: str, scenario: Callable[[str], Run]) -> None:
     outcome = run.result["steps"].get(step)
     assert outcome is not None, f"{client} did not report step {step!r}"
     assert outcome["ok"], f"{client} step {step}: {outcome['error']}\n{outcome.get('trace', '')}"
+
+
+# The checks themselves: derived from @mattermost/types, they must refuse a missing key, a
+# mistyped one and a value outside a union, and accept what Mattermost's server sends.
+SHAPE_PROBE = """
+const {Shapes} = require('./shapes');
+const s = new Shapes();
+const post = {id: 'p', create_at: 1, update_at: 1, edit_at: 0, delete_at: 0, is_pinned: false,
+    user_id: 'u', channel_id: 'c', root_id: '', original_id: '', message: 'm', type: '',
+    props: {}, hashtags: '', pending_post_id: '', reply_count: 0};
+const {channel_id: _dropped, ...withoutChannel} = post;
+const list = {order: ['p'], posts: {p: post}, next_post_id: '', prev_post_id: '',
+    first_inaccessible_post_time: 0};
+process.stdout.write(JSON.stringify({
+    good: s.problems('posts:PostList', list),
+    missing: s.problems('posts:PostList', {...list, posts: {p: withoutChannel}}),
+    mistyped: s.problems('posts:Post', {...post, reply_count: '0'}),
+    union: s.problems('channel_categories:ChannelCategory', {id: 'x', user_id: 'u', team_id: 't',
+        type: 'sideways', display_name: 'd', sorting: '', channel_ids: [], muted: false,
+        collapsed: false}),
+}));
+"""
+
+
+def test_shape_checks_catch_missing_and_mistyped_keys(client_envs: None) -> None:
+    proc = subprocess.run(
+        ["node", "-e", SHAPE_PROBE],
+        cwd=HERE / "js",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    found = json.loads(proc.stdout)
+    assert found["good"] == []
+    assert found["missing"] == ['$.posts["p"].channel_id: missing (required by Post)']
+    assert found["mistyped"] == ['$.reply_count: expected number, got string "0"']
+    assert len(found["union"]) == 1 and found["union"][0].startswith("$.type: expected ")
