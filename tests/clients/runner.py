@@ -17,9 +17,17 @@ RESULT_PREFIX = "ROOST-RESULT "
 SCENARIO_TIMEOUT_SECONDS = 90
 
 
+# Node.js scenarios by client name (tests/clients/js/).
+NODE_SCENARIOS = {
+    "js": "scenario.js",
+    "redux": "redux_app.js",
+    "mobile": "mobile_replay.js",
+}
+
+
 def command(client: str) -> list[str]:
-    if client == "js":
-        return ["node", str(HERE / "js" / "scenario.js")]
+    if client in NODE_SCENARIOS:
+        return ["node", str(HERE / "js" / NODE_SCENARIOS[client])]
     script = HERE / "python" / f"scenario_{client}.py"
     return [str(VENVS / client / "bin" / "python"), str(script)]
 
