@@ -148,6 +148,8 @@ def role_permission_not_allowed(detailed: str = "") -> AppError:
         "is not allowed",
         detailed,
     )
+
+
 def custom_status_invalid(detailed: str = "") -> AppError:
     return AppError(
         400,
