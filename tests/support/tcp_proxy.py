@@ -36,7 +36,7 @@ class TcpProxy:
         self._call(self._listen())
 
     def stop(self) -> None:
-        self._call(self._cut())
+        self._call(self._shutdown())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
         self._loop.close()
@@ -58,13 +58,32 @@ class TcpProxy:
             writer.transport.abort()
         self._open.clear()
 
+    async def _shutdown(self) -> None:
+        """Cut, then end every connection still being set up, so no socket outlives the
+        proxy (an unclosed one is a ResourceWarning, an error under pytest)."""
+        await self._cut()
+        running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        for writer in list(self._open):
+            writer.transport.abort()
+        self._open.clear()
+
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # Tracked at once: a cut while the upstream connection is being opened resets it.
+        self._open.add(writer)
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.upstream)
         except OSError:
+            self._open.discard(writer)
             writer.transport.abort()
             return
-        self._open.update({writer, up_writer})
+        if writer not in self._open:  # cut meanwhile
+            up_writer.transport.abort()
+            writer.transport.abort()
+            return
+        self._open.add(up_writer)
         await asyncio.gather(
             self._pump(reader, up_writer), self._pump(up_reader, writer), return_exceptions=True
         )
