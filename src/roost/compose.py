@@ -170,7 +170,8 @@ def build_services(settings: Settings) -> Services:
         realtime.max_notifications_per_channel if realtime.enable_user_typing_messages else 0
     )
     roles = Roles(db, bus)
-    channels = Channels(db, bus, typing_limit, lifecycle, Permissions(roles))
+    permissions = Permissions(roles)
+    channels = Channels(db, bus, typing_limit, lifecycle, permissions)
     statuses = Statuses(db, bus)
     mentions = Mentions(db, bus)
     fanout = FanoutWorker(db, bus)
@@ -185,7 +186,12 @@ def build_services(settings: Settings) -> Services:
         usage.check_storage,
     )
     custom_emoji = CustomEmoji(
-        db, bus, files.store, settings.files.max_emoji_file_size, settings.files.max_image_pixels
+        db,
+        bus,
+        files.store,
+        permissions,
+        settings.files.max_emoji_file_size,
+        settings.files.max_image_pixels,
     )
     services = Services(
         settings=settings,

@@ -167,10 +167,9 @@ def _messaging(s: Settings) -> dict[str, str]:
         "EnableConfirmNotificationsToChannel": "true",
         "EnableEmojiPicker": "true",
         "UniqueEmojiReactionLimitPerPost": str(MAX_EMOJI_PER_POST),
-        # Issue 18's custom emoji work turns this on with its endpoints.
-        "EnableCustomEmoji": "false",
-        # Issue 18's custom status work turns this on with its endpoints.
-        "EnableCustomUserStatuses": "false",
+        # Served: /emoji (create needs create_emojis) and /users/{id}/status/custom.
+        "EnableCustomEmoji": "true",
+        "EnableCustomUserStatuses": "true",
         "MinimumHashtagLength": str(MINIMUM_HASHTAG_LENGTH),
         "EnableChannelCategorySorting": "true",
         "ExperimentalGroupUnreadChannels": "disabled",

@@ -60,7 +60,7 @@ async def create_emoji(req: Req) -> Response:
     declared = req.raw.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > service.max_bytes + FORM_OVERHEAD:
         service.check_size(int(declared))
-    service.check_can_create(actor)
+    await service.check_can_create(actor)
     media, options = parse_options_header(req.raw.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if media != b"multipart/form-data" or not boundary:

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
+from roost.app.accounts.permissions import Permissions, denied
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.posts.errors import (
@@ -57,23 +58,6 @@ MAX_AUTOCOMPLETE = 100
 SEARCH_TERM_MAX = 64
 FORMATS = {"GIF": "image/gif", "PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 FORMATS_DECODED = (*FORMATS, "BMP")
-
-# What the default roles allow (Mattermost's defaults: every user may create custom emoji
-# and delete their own; only system admins may delete others'). The roles service, when
-# it exists, answers this instead.
-_DEFAULT_EMOJI_PERMISSIONS = {
-    "system_user": frozenset({"create_emojis", "delete_emojis"}),
-    "system_admin": frozenset({"create_emojis", "delete_emojis", "delete_others_emojis"}),
-}
-
-
-def has_emoji_permission(actor: Actor, permission: str) -> bool:
-    """Whether the caller's roles grant ``permission`` (create_emojis, delete_emojis,
-    delete_others_emojis)."""
-    return any(
-        permission in _DEFAULT_EMOJI_PERMISSIONS.get(role, frozenset())
-        for role in actor.roles.split()
-    )
 
 
 @dataclass(slots=True)
@@ -172,9 +156,17 @@ def check_new_name(name: str) -> None:
 
 class CustomEmoji:
     def __init__(
-        self, db: Database, bus: Bus, store: FileStore, max_bytes: int, max_pixels: int
+        self,
+        db: Database,
+        bus: Bus,
+        store: FileStore,
+        permissions: Permissions,
+        max_bytes: int,
+        max_pixels: int,
     ) -> None:
         self._db = db
+        # create_emojis, delete_emojis, delete_others_emojis: the tenant's role data.
+        self._permissions = permissions
         self._bus = bus
         self._store = store
         self.max_bytes = max_bytes
@@ -182,16 +174,15 @@ class CustomEmoji:
 
     # Creating.
 
-    def check_can_create(self, actor: Actor) -> None:
-        if not has_emoji_permission(actor, "create_emojis"):
-            raise errors.forbidden()
+    async def check_can_create(self, actor: Actor) -> None:
+        await self._permissions.check(actor, "create_emojis")
 
     def check_size(self, size: int) -> None:
         if size > self.max_bytes:
             raise emoji_too_large(self.max_bytes)
 
     async def do_create(self, actor: Actor, emoji_field: str | None, image: bytes | None) -> Emoji:
-        self.check_can_create(actor)
+        await self.check_can_create(actor)
         name, creator_id = parse_emoji_field(emoji_field)
         if creator_id != actor.user_id:
             raise emoji_for_other_user()
@@ -287,17 +278,16 @@ class CustomEmoji:
     async def do_delete(self, actor: Actor, emoji_id: str) -> Emoji:
         if not is_valid_id(emoji_id):
             raise errors.invalid_url_param("emoji_id")
-        if not has_emoji_permission(actor, "delete_emojis"):
-            raise errors.forbidden()
+        await self._permissions.check(actor, "delete_emojis")
+        # Asked before the transaction: loading a tenant's roles may write them.
+        may_delete_others = await self._permissions.has_permission(actor, "delete_others_emojis")
         tenant, now = actor.tenant_id, now_ms()
         async with self._db.write() as conn:
             emoji = await emoji_store.get(conn, tenant, emoji_id)
             if emoji is None:
                 raise emoji_not_found()
-            if emoji.creator_id != actor.user_id and not has_emoji_permission(
-                actor, "delete_others_emojis"
-            ):
-                raise errors.forbidden()
+            if emoji.creator_id != actor.user_id and not may_delete_others:
+                raise denied(actor, "delete_others_emojis")
             await emoji_store.soft_delete(conn, tenant, emoji_id, now)
             await emoji_store.remove_reactions_named(conn, tenant, emoji.name, now)
         try:

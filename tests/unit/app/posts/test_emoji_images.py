@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from roost.app.kernel.context import Actor
 from roost.app.kernel.errors import AppError
-from roost.app.posts.emoji import content_type_of, has_emoji_permission, prepare_image
+from roost.app.posts.emoji import content_type_of, prepare_image
+from roost.model.roles import catalogue
 from tests.support.files import gif, jpeg, png, png_claiming
 
 PIXELS = 10_000_000
@@ -62,12 +62,11 @@ def test_pixel_limit() -> None:
     assert caught.value.error_id == "api.emoji.upload.large_image.too_large.app_error"
 
 
-def test_default_permissions() -> None:
-    user = Actor("t", "u", "system_user")
-    admin = Actor("t", "a", "system_user system_admin")
-    guest = Actor("t", "g", "system_guest")
-    assert has_emoji_permission(user, "create_emojis")
-    assert has_emoji_permission(user, "delete_emojis")
-    assert not has_emoji_permission(user, "delete_others_emojis")
-    assert has_emoji_permission(admin, "delete_others_emojis")
-    assert not has_emoji_permission(guest, "create_emojis")
+def test_default_roles_grant_emoji_as_mattermost_does() -> None:
+    # Every user may create custom emoji and delete their own; only system admins may
+    # delete others' (the checks read these from the tenant's role data).
+    granted = {r.name: set(r.permissions) for r in catalogue().roles}
+    assert {"create_emojis", "delete_emojis"} <= granted["system_user"]
+    assert "delete_others_emojis" not in granted["system_user"]
+    assert "delete_others_emojis" in granted["system_admin"]
+    assert "create_emojis" not in granted["system_guest"]
