@@ -21,6 +21,7 @@ class TcpProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.StreamWriter] = set()
+        self._stopping = False
 
     # Control, from the test's thread.
 
@@ -59,18 +60,26 @@ class TcpProxy:
         self._open.clear()
 
     async def _shutdown(self) -> None:
-        """Cut, then end every connection still being set up, so no socket outlives the
-        proxy (an unclosed one is a ResourceWarning, an error under pytest)."""
+        """Cut, then let every connection still being set up see that and end, so no
+        socket outlives the proxy (an unclosed one is a ResourceWarning, an error under
+        pytest). A connection task is not cancelled before it has run: its socket would
+        then never be closed."""
+        self._stopping = True
         await self._cut()
-        running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in running:
-            task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        if others:
+            _, pending = await asyncio.wait(others, timeout=5)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         for writer in list(self._open):
             writer.transport.abort()
         self._open.clear()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._stopping:
+            writer.transport.abort()
+            return
         # Tracked at once: a cut while the upstream connection is being opened resets it.
         self._open.add(writer)
         try:
