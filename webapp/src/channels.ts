@@ -1,5 +1,6 @@
 // Teams and channels: the sidebar's lists, unread state, joining, creating, DMs.
 import type {ChannelMembership} from '@mattermost/types/channels';
+import {loadCategories} from './categories';
 import {client, socket} from './client';
 import {loadLatest, loadOlder} from './posts';
 import {loadThreads} from './threads';
@@ -11,7 +12,12 @@ export async function loadTeams(): Promise<void> {
 }
 
 export async function loadChannels(teamId: string): Promise<void> {
-    const [channels, members] = await Promise.all([client.getMyChannels(teamId), client.getMyChannelMembers(teamId)]);
+    const [channels, members] = await Promise.all([
+        client.getMyChannels(teamId),
+        client.getMyChannelMembers(teamId),
+        // The sidebar falls back to plain lists if the categories cannot be had.
+        loadCategories(teamId).catch(() => undefined),
+    ]);
     setState({
         channels: withEntries({}, channels, (c) => c.id),
         members: withEntries({}, members, (m) => m.channel_id),
@@ -43,6 +49,7 @@ export async function enterTeam(teamName: string): Promise<string> {
             windows: {},
             rhs: null,
             threads: noThreads(),
+            categories: [],
             // The team left behind keeps the unread state its channels have now.
             teamUnreads: {...s.teamUnreads, ...(s.teamId ? {[s.teamId]: unreadInTeam(s)} : {}), [team.id]: {unread: false, mentions: 0}},
         }));
@@ -99,6 +106,8 @@ export async function showChannel(channelId: string): Promise<void> {
         view: 'channel',
         sidebarOpen: false,
         readUpTo: {...s.readUpTo, [channelId]: readUpTo},
+        // Coming back to a channel marked unread reads it.
+        markedUnread: s.markedUnread[channelId] ? {...s.markedUnread, [channelId]: false} : s.markedUnread,
         // A dialog about the channel being left must not go on to act on the next one.
         overlay: channelId !== s.channelId && CHANNEL_DIALOGS.includes(s.overlay) ? '' : s.overlay,
     }));

@@ -44,3 +44,19 @@ export const PICKER = [
 export function emojiFor(name: string): string {
     return EMOJI[name] || `:${name}:`;
 }
+
+/** Custom emoji image ids by name, for the markdown renderer (which caches its output:
+ * customVersion tells it when what it rendered may have changed). */
+export const customEmojiIds: Record<string, string> = {};
+export let customVersion = 0;
+
+export function noteCustomEmoji(list: Array<{id: string; name: string}>): void {
+    for (const emoji of list) {
+        customEmojiIds[emoji.name] = emoji.id;
+    }
+    customVersion++;
+}
+
+export function customEmojiUrl(id: string): string {
+    return `/api/v4/emoji/${id}/image`;
+}

@@ -13,7 +13,7 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import {Marked, type Tokens} from 'marked';
-import {EMOJI} from './emoji';
+import {EMOJI, customEmojiIds, customEmojiUrl, customVersion} from './emoji';
 
 const LANGUAGES = {bash, css, go, javascript, json, python, sql, typescript, xml, yaml};
 for (const [name, language] of Object.entries(LANGUAGES)) {
@@ -82,21 +82,31 @@ const marked = new Marked({
             start: (src: string) => src.indexOf(':'),
             tokenizer(src: string) {
                 const match = /^:([a-z0-9_+-]+):/.exec(src);
-                if (match && EMOJI[match[1]]) {
+                if (match && (EMOJI[match[1]] || customEmojiIds[match[1]])) {
                     return {type: 'emoji', raw: match[0], name: match[1]};
                 }
                 return undefined;
             },
-            renderer: (token) => `<span class="emoji" title=":${escapeHtml(token.name)}:">${EMOJI[token.name]}</span>`,
+            renderer: (token) => {
+                const title = `:${escapeHtml(token.name)}:`;
+                if (EMOJI[token.name]) {
+                    return `<span class="emoji" title="${title}">${EMOJI[token.name]}</span>`;
+                }
+                // A custom emoji: the one kind of image a message shows, from this server.
+                return `<img class="emoji custom" src="${customEmojiUrl(customEmojiIds[token.name])}" alt="${title}" title="${title}">`;
+            },
         },
     ],
 });
 
 const ALLOWED_TAGS = [
     'a', 'b', 'blockquote', 'br', 'code', 'del', 'em', 'hr', 'i', 'li', 'ol', 'p', 'pre', 's', 'span',
-    'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul', 'input',
+    'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul', 'input', 'img',
 ];
-const ALLOWED_ATTR = ['href', 'title', 'class', 'data-username', 'start', 'align', 'type', 'checked', 'disabled'];
+const ALLOWED_ATTR = ['href', 'title', 'class', 'data-username', 'start', 'align', 'type', 'checked', 'disabled', 'src', 'alt'];
+
+/** The only images allowed: custom emoji served by this server. */
+const EMOJI_IMAGE = /^\/api\/v4\/emoji\/[a-z0-9]{26}\/image$/;
 
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
     if (node.tagName === 'A') {
@@ -110,10 +120,15 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
     if (node.tagName === 'INPUT' && node.getAttribute('type') !== 'checkbox') {
         node.remove();
     }
+    if (node.tagName === 'IMG' && !(node.getAttribute('class') === 'emoji custom' && EMOJI_IMAGE.test(node.getAttribute('src') || ''))) {
+        node.remove();
+    }
 });
 
 const cache = new Map<string, string>();
 const CACHE_LIMIT = 2000;
+/** The custom emoji known when the cache was filled. */
+let cachedWith = 0;
 
 // One line with none of markdown's marks, no URL and no HTML: most chat lines. It
 // needs only escaping, which is far cheaper than parsing and sanitising.
@@ -125,6 +140,10 @@ function isPlain(message: string): boolean {
 
 /** Safe HTML for a message (cached: lists re-render often, messages rarely change). */
 export function renderMarkdown(message: string): string {
+    if (cachedWith !== customVersion) {
+        cache.clear();
+        cachedWith = customVersion;
+    }
     const hit = cache.get(message);
     if (hit !== undefined) {
         return hit;

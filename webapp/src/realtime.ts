@@ -11,6 +11,12 @@ import {addPost, applyReaction, loadLatest, loadThread, removePost, updatePost} 
 import {getState, setState, type Channel} from './store';
 import {loadThreads, markThreadRead, matchesFilter} from './threads';
 import {notifyAboutPost} from './notifications';
+import {onCategoryEvent} from './categories';
+import {onEmojiAdded} from './customEmoji';
+import {onUserUpdated} from './customStatus';
+import {applyUnread} from './postUnread';
+import {onPreferences} from './saved';
+import {loadAfterFirstView} from './session';
 import {channelTitle, ensureUsers} from './users';
 
 type Message = {event: string; data: Record<string, any>; broadcast: Record<string, any>};
@@ -113,6 +119,31 @@ function handle(msg: Message): void {
     case 'leave_team':
         void loadTeams();
         break;
+    case 'sidebar_category_created':
+    case 'sidebar_category_updated':
+    case 'sidebar_category_deleted':
+    case 'sidebar_category_order_updated':
+        onCategoryEvent(msg.event, data, broadcast.team_id || '');
+        break;
+    case 'emoji_added':
+        if (data.emoji) {
+            onEmojiAdded(json(data.emoji));
+        }
+        break;
+    case 'user_updated':
+        if (data.user) {
+            onUserUpdated(json(data.user));
+        }
+        break;
+    case 'post_unread':
+        if (data.channel_id) {
+            applyUnread(data as Parameters<typeof applyUnread>[0]);
+        }
+        break;
+    case 'preferences_changed':
+    case 'preferences_deleted':
+        onPreferences(data.preferences, msg.event === 'preferences_changed');
+        break;
     case 'thread_updated':
         onThreadUpdated(json<UserThread>(data.thread));
         break;
@@ -174,7 +205,7 @@ function onPosted(post: Post, data: Record<string, any>): void {
         // My own post reads the channel up to it.
         return {channels, members: {...st.members, [c.id]: {...m, msg_count: m.msg_count + 1, msg_count_root: (m.msg_count_root ?? 0) + (isRoot ? 1 : 0)}}};
     });
-    if (s.view === 'channel' && s.channelId === post.channel_id && document.visibilityState === 'visible') {
+    if (s.view === 'channel' && s.channelId === post.channel_id && document.visibilityState === 'visible' && !s.markedUnread[post.channel_id]) {
         void markViewed(post.channel_id);
     }
     const rhs = getState().rhs;
@@ -327,4 +358,5 @@ export async function resync(): Promise<void> {
         await loadThreads();
     }
     await loadTeamUnreads();
+    await loadAfterFirstView();
 }

@@ -1,6 +1,8 @@
 // Signing in and out, and keeping the socket connected while signed in.
 import {client, socket, socketUrl} from './client';
 import {loadTeamUnreads, whenFirstViewShown} from './channels';
+import {loadCustomEmoji} from './customEmoji';
+import {loadSaved} from './saved';
 import {startPresence, stopPresence} from './presence';
 import {connectRealtime} from './realtime';
 import {resetState, setState} from './store';
@@ -27,6 +29,12 @@ function start(me: Me, teams: Teams): void {
     startPresence();
     // Other teams' unread marks can wait for the first view.
     void whenFirstViewShown().then(loadTeamUnreads).catch(() => undefined);
+    void whenFirstViewShown().then(loadAfterFirstView).catch(() => undefined);
+}
+
+/** Custom emoji and saved posts: messages show well enough without them at first. */
+export async function loadAfterFirstView(): Promise<void> {
+    await Promise.all([loadCustomEmoji(), loadSaved()]);
 }
 
 export async function login(loginId: string, password: string): Promise<void> {

@@ -1,7 +1,9 @@
 // The page's state: one object, replaced field by field, and a hook that re-renders a
 // component when the fields it reads change.
 import {useEffect, useState} from 'preact/hooks';
+import type {ChannelCategory} from '@mattermost/types/channel_categories';
 import type {Channel as BaseChannel, ChannelMembership} from '@mattermost/types/channels';
+import type {CustomEmoji} from '@mattermost/types/emojis';
 import type {Post} from '@mattermost/types/posts';
 import type {Team} from '@mattermost/types/teams';
 import type {UserProfile} from '@mattermost/types/users';
@@ -20,7 +22,8 @@ export type PostWindow = {
 
 export type Typist = {userId: string; until: number};
 
-export type Overlay = '' | 'switcher' | 'browse' | 'new-channel' | 'new-dm' | 'edit-channel' | 'add-members' | 'settings';
+export type Overlay = '' | 'switcher' | 'browse' | 'new-channel' | 'new-dm' | 'edit-channel' | 'add-members' | 'settings'
+    | 'new-category' | 'rename-category' | 'emoji-upload' | 'custom-status';
 
 export type MembersPanel = {
     kind: 'members';
@@ -65,7 +68,17 @@ export type State = {
     threadReplies: Record<string, string[]>;
     /** Typists by "channelId:rootId". */
     typing: Record<string, Typist[]>;
-    rhs: {kind: 'thread'; rootId: string} | {kind: 'search'; terms: string; ids: string[]; loading: boolean} | MembersPanel | null;
+    rhs: {kind: 'thread'; rootId: string} | {kind: 'search'; terms: string; ids: string[]; loading: boolean} | {kind: 'saved'; ids: string[]; loading: boolean} | MembersPanel | null;
+    /** The open team's sidebar categories, in their order. */
+    categories: ChannelCategory[];
+    /** What the category dialogs act on: the category renamed, or a channel to move into a new one. */
+    categoryTarget: {categoryId?: string; channelId?: string};
+    /** Custom emoji by name. */
+    customEmoji: Record<string, CustomEmoji>;
+    /** Ids of the posts I saved (the flagged_post preference). */
+    saved: Record<string, boolean>;
+    /** Channels I marked unread while looking at them: they stay unread until I come back. */
+    markedUnread: Record<string, boolean>;
     threads: ThreadsState;
     /** Presence by user id, for the people the page shows. */
     statuses: Record<string, Presence>;
@@ -98,6 +111,11 @@ export const initialState = (): State => ({
     threadReplies: {},
     typing: {},
     rhs: null,
+    categories: [],
+    categoryTarget: {},
+    customEmoji: {},
+    saved: {},
+    markedUnread: {},
     threads: noThreads(),
     statuses: {},
     teamUnreads: {},

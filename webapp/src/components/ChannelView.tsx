@@ -1,4 +1,7 @@
 import {useEffect, useState} from 'preact/hooks';
+import {isFavorite, setFavorite} from '../categories';
+import {errorText} from '../client';
+import {openSaved} from '../saved';
 import {setState, useAppState} from '../store';
 import {channelTitle} from '../users';
 import {renderMarkdown} from '../markdown';
@@ -7,6 +10,8 @@ import {ChannelMenu} from './ChannelMenu';
 import {Composer} from './Composer';
 import {PostList} from './PostList';
 import {TypingLine} from './TypingLine';
+
+const fail = (err: unknown) => setState({error: errorText(err)});
 
 export function ChannelView() {
     const s = useAppState();
@@ -30,7 +35,11 @@ export function ChannelView() {
                     {channel.header ? <div class="header-text muted" data-testid="channel-header-text" dangerouslySetInnerHTML={{__html: renderMarkdown(channel.header)}} />
                         : channel.purpose && <div class="header-text muted" data-testid="channel-header-text">{channel.purpose}</div>}
                 </div>
+                {s.categories.length > 0 && (isFavorite(s, channel.id)
+                    ? <button class="icon-button favorite on" title="Unfavorite" aria-label="Unfavorite" onClick={() => void setFavorite(channel, false).catch(fail)}>★</button>
+                    : <button class="icon-button favorite" title="Favorite" aria-label="Favorite" onClick={() => void setFavorite(channel, true).catch(fail)}>☆</button>)}
                 <ChannelMenu channel={channel} />
+                <button class="icon-button" title="Saved messages" aria-label="Saved messages" onClick={() => void openSaved().catch(fail)}>🔖</button>
                 <form class="search" role="search" onSubmit={(e) => { e.preventDefault(); void search(terms); }}>
                     <input type="search" placeholder="Search" aria-label="Search messages" value={terms}
                         onInput={(e) => setTerms((e.currentTarget as HTMLInputElement).value)} />

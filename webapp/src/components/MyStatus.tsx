@@ -1,10 +1,12 @@
 import {useCallback, useRef, useState} from 'preact/hooks';
 import {errorText} from '../client';
+import {clearCustomStatus, customStatusOf} from '../customStatus';
 import {useOutsideClick} from './outside';
 import {setMyStatus} from '../presence';
 import {navigate} from '../router';
 import {logout} from '../session';
 import {setState, useAppState, type Presence} from '../store';
+import {Emoji} from './Emoji';
 import {StatusDot, statusLabel} from './StatusDot';
 
 const CHOICES: Presence[] = ['online', 'away', 'dnd', 'offline'];
@@ -18,6 +20,7 @@ export function MyStatus() {
     useOutsideClick(box, close, open);
     const me = s.me!;
     const mine = s.statuses[me.id];
+    const custom = customStatusOf(me);
     const choose = (status: Presence) => {
         setOpen(false);
         void setMyStatus(status).catch((err) => setState({error: errorText(err)}));
@@ -26,11 +29,18 @@ export function MyStatus() {
         <div class="me" ref={box}>
             <button class="me-button" aria-label="Set status" aria-expanded={open} onClick={() => setOpen(!open)}>
                 <StatusDot status={mine} /> @{me.username}
+                {custom && <span class="custom-status" title={custom.text} data-testid="my-custom-status"><Emoji name={custom.emoji} /></span>}
             </button>
             <button class="link" onClick={() => setState({overlay: 'settings'})}>Settings</button>
             <button class="link" onClick={() => void logout().then(() => navigate('/login'))}>Log out</button>
             {open && (
                 <ul class="menu-list" role="menu" aria-label="Status">
+                    <li>
+                        <button role="menuitem" onClick={() => { setOpen(false); setState({overlay: 'custom-status'}); }}>
+                            {custom ? <><Emoji name={custom.emoji} /> {custom.text || 'Custom status'}</> : '🙂 Set a custom status'}
+                        </button>
+                    </li>
+                    {custom && <li><button role="menuitem" onClick={() => { setOpen(false); void clearCustomStatus().catch((err) => setState({error: errorText(err)})); }}>Clear custom status</button></li>}
                     {CHOICES.map((status) => (
                         <li key={status}>
                             <button role="menuitemradio" aria-checked={mine === status} onClick={() => choose(status)}>

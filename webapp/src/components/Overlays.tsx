@@ -5,7 +5,10 @@ import {channelPath, createChannel, createGroup, joinChannel} from '../channels'
 import {navigate} from '../router';
 import {getState, setState, useAppState, type Channel} from '../store';
 import {channelTitle, rememberUsers} from '../users';
+import {CategoryDialog} from './CategoryDialog';
 import {AddMembers, EditChannel} from './ChannelDialogs';
+import {CustomStatusDialog} from './CustomStatusDialog';
+import {EmojiUpload} from './EmojiUpload';
 import {Settings} from './Settings';
 
 export function Overlays() {
@@ -24,6 +27,9 @@ export function Overlays() {
                 {overlay === 'edit-channel' && <EditChannel />}
                 {overlay === 'add-members' && <AddMembers />}
                 {overlay === 'settings' && <Settings />}
+                {(overlay === 'new-category' || overlay === 'rename-category') && <CategoryDialog rename={overlay === 'rename-category'} />}
+                {overlay === 'emoji-upload' && <EmojiUpload />}
+                {overlay === 'custom-status' && <CustomStatusDialog />}
             </div>
         </div>
     );

@@ -1,14 +1,18 @@
 import type {Post} from '@mattermost/types/posts';
 import type {UserProfile} from '@mattermost/types/users';
 import {Component} from 'preact';
-import {useState} from 'preact/hooks';
+import {useCallback, useRef, useState} from 'preact/hooks';
 import {errorText} from '../client';
-import {emojiFor} from '../emoji';
+import {customStatusOf} from '../customStatus';
 import {renderMarkdown} from '../markdown';
+import {markPostUnread} from '../postUnread';
 import {deletePost, editPost, toggleReaction} from '../posts';
-import {setState, type Presence} from '../store';
+import {setSaved} from '../saved';
+import {setState, useSelector, type Presence, type State} from '../store';
 import {openThread} from '../threads';
+import {Emoji} from './Emoji';
 import {EmojiPicker} from './EmojiPicker';
+import {useOutsideClick} from './outside';
 import {Files} from './Files';
 import {StatusDot} from './StatusDot';
 import {clock} from './time';
@@ -38,11 +42,15 @@ export class PostItem extends Component<Props> {
 }
 
 const fail = (err: unknown) => setState({error: errorText(err)});
+const savedOf = (s: State) => s.saved;
+const customEmojiOf = (s: State) => s.customEmoji;
 
 function PostView({post, continued, author, meId, editing, status, inThread}: Props) {
     const [picking, setPicking] = useState(false);
     const mine = post.user_id === meId;
     const name = author?.username || '…';
+    const saved = Boolean(useSelector(savedOf)[post.id]);
+    const custom = customStatusOf(author);
     return (
         <article class={`post ${continued ? 'continued' : ''}`} data-post-id={post.id} data-testid="post">
             <div class="gutter">
@@ -55,14 +63,16 @@ function PostView({post, continued, author, meId, editing, status, inThread}: Pr
                 )}
             </div>
             <div class="body">
+                {saved && <div class="saved-label small" data-testid="saved-label">🔖 Saved</div>}
                 {!continued && (
                     <header>
                         <strong class="author">{name}</strong>
+                        {custom && <span class="custom-status" title={custom.text} data-testid="custom-status"><Emoji name={custom.emoji} /></span>}
                         <time dateTime={new Date(post.create_at).toISOString()}>{clock(post.create_at)}</time>
                     </header>
                 )}
                 {editing ? <EditBox post={post} /> : (
-                    <div class="message" data-testid="message" dangerouslySetInnerHTML={{__html: renderMarkdown(post.message)}} />
+                    <Message text={post.message} />
                 )}
                 {post.edit_at > 0 && !editing && <span class="edited">(edited)</span>}
                 <Files files={post.metadata?.files || []} />
@@ -82,6 +92,7 @@ function PostView({post, continued, author, meId, editing, status, inThread}: Pr
                         void deletePost(post).catch(fail);
                     }
                 }}>✕</button>}
+                <PostMenu post={post} saved={saved} />
             </div>
             {picking && <EmojiPicker onPick={(emoji) => {
                 setPicking(false);
@@ -138,10 +149,39 @@ function Reactions({post, meId, onAdd}: {post: Post; meId: string; onAdd: () => 
             {[...byEmoji].map(([emoji, users]) => (
                 <button key={emoji} class={`reaction ${users.includes(meId) ? 'mine' : ''}`} data-emoji={emoji} title={`:${emoji}:`}
                     onClick={() => void toggleReaction(post, emoji).catch(fail)}>
-                    {emojiFor(emoji)} <span class="count">{users.length}</span>
+                    <Emoji name={emoji} /> <span class="count">{users.length}</span>
                 </button>
             ))}
             <button class="reaction add" aria-label="Add reaction" onClick={onAdd}>+</button>
+        </div>
+    );
+}
+
+/** The message, re-rendered when custom emoji arrive (its :names: may be among them). */
+function Message({text}: {text: string}) {
+    useSelector(customEmojiOf);
+    return <div class="message" data-testid="message" dangerouslySetInnerHTML={{__html: renderMarkdown(text)}} />;
+}
+
+/** A post's ⋯: save or unsave it, mark the channel unread from it. */
+function PostMenu({post, saved}: {post: Post; saved: boolean}) {
+    const [open, setOpen] = useState(false);
+    const box = useRef<HTMLDivElement>(null);
+    const close = useCallback(() => setOpen(false), []);
+    useOutsideClick(box, close, open);
+    const act = (action: () => Promise<void>) => () => {
+        setOpen(false);
+        void action().catch(fail);
+    };
+    return (
+        <div class="post-menu" ref={box}>
+            <button title="More actions" aria-label="More actions" aria-expanded={open} onClick={() => setOpen(!open)}>⋯</button>
+            {open && (
+                <ul class="menu-list" role="menu">
+                    <li><button role="menuitem" onClick={act(() => setSaved(post.id, !saved))}>{saved ? 'Unsave' : 'Save'}</button></li>
+                    <li><button role="menuitem" onClick={act(() => markPostUnread(post))}>Mark as unread</button></li>
+                </ul>
+            )}
         </div>
     );
 }

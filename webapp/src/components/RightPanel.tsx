@@ -12,14 +12,15 @@ export function RightPanel() {
     const s = useAppState();
     const rhs = s.rhs!;
     const close = <button class="close" aria-label="Close" onClick={() => setState({rhs: null})}>×</button>;
-    if (rhs.kind === 'search') {
+    if (rhs.kind === 'search' || rhs.kind === 'saved') {
         const team = s.teams.find((t) => t.id === s.teamId);
+        const saved = rhs.kind === 'saved';
         return (
-            <aside class="rhs" aria-label="Search results">
-                <header><h3>Search: {rhs.terms}</h3>{close}</header>
+            <aside class="rhs" aria-label={saved ? 'Saved messages' : 'Search results'}>
+                <header><h3>{saved ? 'Saved messages' : `Search: ${rhs.terms}`}</h3>{close}</header>
                 <div class="rhs-body">
-                    {rhs.loading && <p class="muted">Searching…</p>}
-                    {!rhs.loading && !rhs.ids.length && <p class="muted">No results.</p>}
+                    {rhs.loading && <p class="muted">{saved ? 'Loading…' : 'Searching…'}</p>}
+                    {!rhs.loading && !rhs.ids.length && <p class="muted">{saved ? 'No saved messages yet. Save one from its ⋯ menu.' : 'No results.'}</p>}
                     {rhs.ids.map((id) => {
                         const post = s.posts[id];
                         const channel = post && s.channels[post.channel_id];

@@ -1,26 +1,9 @@
-import {channelPath, unreadOf} from '../channels';
+import {sidebarCategories} from '../categories';
 import {navigate} from '../router';
-import {setState, useAppState, type Channel, type State} from '../store';
-import {channelTitle, dmPartnerId} from '../users';
+import {setState, useAppState} from '../store';
 import {MyStatus} from './MyStatus';
-import {StatusDot} from './StatusDot';
+import {SidebarCategory} from './SidebarCategory';
 import {TeamStrip} from './TeamStrip';
-
-function sections(s: State): Array<[string, Channel[]]> {
-    const mine = Object.values(s.channels).filter((c) => s.members[c.id] && !c.delete_at);
-    const byName = (a: Channel, b: Channel) => channelTitle(a).localeCompare(channelTitle(b));
-    return [
-        ['Channels', mine.filter((c) => c.type === 'O' || c.type === 'P').sort(byName)],
-        ['Direct messages', mine.filter((c) => c.type === 'D' || c.type === 'G').sort((a, b) => b.last_post_at - a.last_post_at)],
-    ];
-}
-
-function icon(s: State, c: Channel) {
-    if (c.type === 'D') {
-        return <StatusDot status={s.statuses[dmPartnerId(c.name)]} />;
-    }
-    return c.type === 'P' ? '🔒' : c.type === 'O' ? '#' : '👥';
-}
 
 export function Sidebar() {
     const s = useAppState();
@@ -45,27 +28,8 @@ export function Sidebar() {
                 <span class="name">Threads</span>
                 {s.threads.unreadMentions > 0 && <span class="badge">{s.threads.unreadMentions}</span>}
             </a>
-            {sections(s).map(([title, list]) => (
-                <section key={title}>
-                    <h3>
-                        {title}
-                        <button class="add" title={title === 'Channels' ? 'Browse or create channels' : 'Write to someone'} aria-label={title === 'Channels' ? 'Add channel' : 'New message'}
-                            onClick={() => setState({overlay: title === 'Channels' ? 'browse' : 'new-dm'})}>+</button>
-                    </h3>
-                    {list.map((c) => {
-                        const {unread, mentions} = unreadOf(c, s.members[c.id]);
-                        const active = s.view === 'channel' && c.id === s.channelId;
-                        return (
-                            <a key={c.id} href={channelPath(team.name, c)} data-channel={c.name}
-                                class={`item ${active ? 'active' : ''} ${unread && !active ? 'unread' : ''}`}
-                                onClick={go(channelPath(team.name, c))}>
-                                <span class="icon">{icon(s, c)}</span>
-                                <span class="name">{channelTitle(c)}</span>
-                                {mentions > 0 && !active && <span class="badge" data-testid="mention-badge">{mentions}</span>}
-                            </a>
-                        );
-                    })}
-                </section>
+            {sidebarCategories(s).filter(([c, list]) => c.type !== 'favorites' || list.length).map(([category, list]) => (
+                <SidebarCategory key={category.id} s={s} teamName={team.name} category={category} channels={list} />
             ))}
         </nav>
     );

@@ -1,0 +1,90 @@
+import type {ChannelCategory} from '@mattermost/types/channel_categories';
+import {useCallback, useRef, useState} from 'preact/hooks';
+import {deleteCategory, setCollapsed} from '../categories';
+import {channelPath, unreadOf} from '../channels';
+import {errorText} from '../client';
+import {customStatusOf} from '../customStatus';
+import {navigate} from '../router';
+import {setState, type Channel, type State} from '../store';
+import {channelTitle, dmPartnerId} from '../users';
+import {ChannelItemMenu} from './ChannelItemMenu';
+import {Emoji} from './Emoji';
+import {useOutsideClick} from './outside';
+import {StatusDot} from './StatusDot';
+
+const fail = (err: unknown) => setState({error: errorText(err)});
+
+function icon(s: State, c: Channel) {
+    if (c.type === 'D') {
+        return <StatusDot status={s.statuses[dmPartnerId(c.name)]} />;
+    }
+    return c.type === 'P' ? '🔒' : c.type === 'O' ? '#' : '👥';
+}
+
+/** One category of the sidebar: its header (collapse, menu, +) and its channels. */
+export function SidebarCategory({s, teamName, category, channels}: {s: State; teamName: string; category: ChannelCategory; channels: Channel[]}) {
+    const go = (path: string) => (event: Event) => {
+        event.preventDefault();
+        navigate(path);
+    };
+    const add = category.type === 'channels' ? 'browse' : category.type === 'direct_messages' ? 'new-dm' : '';
+    // A collapsed category still shows its unread channels and the open one.
+    const shown = category.collapsed ? channels.filter((c) => c.id === s.channelId || unreadOf(c, s.members[c.id]).unread) : channels;
+    return (
+        <section data-category={category.type} data-category-id={category.id}>
+            <h3>
+                <button class="category-toggle" aria-expanded={!category.collapsed} disabled={!category.user_id}
+                    onClick={() => void setCollapsed(category, !category.collapsed).catch(fail)}>
+                    <span class="caret">{category.collapsed ? '▸' : '▾'}</span> {category.display_name}
+                </button>
+                {category.user_id && <CategoryMenu category={category} />}
+                {add && <button class="add" title={add === 'browse' ? 'Browse or create channels' : 'Write to someone'} aria-label={add === 'browse' ? 'Add channel' : 'New message'}
+                    onClick={() => setState({overlay: add})}>+</button>}
+            </h3>
+            {shown.map((c) => {
+                const {unread, mentions} = unreadOf(c, s.members[c.id]);
+                const active = s.view === 'channel' && c.id === s.channelId;
+                const status = c.type === 'D' ? customStatusOf(s.users[dmPartnerId(c.name)]) : null;
+                return (
+                    <div key={c.id} class="item-row">
+                        <a href={channelPath(teamName, c)} data-channel={c.name}
+                            class={`item ${active ? 'active' : ''} ${unread && (!active || s.markedUnread[c.id]) ? 'unread' : ''}`}
+                            onClick={go(channelPath(teamName, c))}>
+                            <span class="icon">{icon(s, c)}</span>
+                            <span class="name">{channelTitle(c)}</span>
+                            {status && <span class="custom-status" title={status.text} data-testid="custom-status"><Emoji name={status.emoji} /></span>}
+                            {mentions > 0 && !active && <span class="badge" data-testid="mention-badge">{mentions}</span>}
+                        </a>
+                        {category.user_id && <ChannelItemMenu channel={c} />}
+                    </div>
+                );
+            })}
+        </section>
+    );
+}
+
+function CategoryMenu({category}: {category: ChannelCategory}) {
+    const [open, setOpen] = useState(false);
+    const box = useRef<HTMLDivElement>(null);
+    const close = useCallback(() => setOpen(false), []);
+    useOutsideClick(box, close, open);
+    const custom = category.type === 'custom';
+    const remove = () => {
+        setOpen(false);
+        if (window.confirm(`Delete the category ${category.display_name}? Its channels go back to Channels.`)) {
+            void deleteCategory(category).catch(fail);
+        }
+    };
+    return (
+        <div class="item-menu" ref={box}>
+            <button class="add" aria-label={`Category options for ${category.display_name}`} aria-expanded={open} onClick={() => setOpen(!open)}>⋯</button>
+            {open && (
+                <ul class="menu-list" role="menu">
+                    <li><button role="menuitem" onClick={() => { setOpen(false); setState({overlay: 'new-category', categoryTarget: {}}); }}>Create new category</button></li>
+                    {custom && <li><button role="menuitem" onClick={() => { setOpen(false); setState({overlay: 'rename-category', categoryTarget: {categoryId: category.id}}); }}>Rename category</button></li>}
+                    {custom && <li><button role="menuitem" class="danger" onClick={remove}>Delete category</button></li>}
+                </ul>
+            )}
+        </div>
+    );
+}
