@@ -249,7 +249,7 @@ def test_a_group_message_from_the_people_picker(team: Team, member_page: Page) -
     for person in (team.owner, third):
         member_page.get_by_label("Find people").fill(person.username)
         member_page.locator(".choices li", has_text=person.username).click()
-    member_page.get_by_role("button", name="Go").click()
+    member_page.get_by_role("button", name="Go", exact=True).click()
     expect(member_page).to_have_url(re.compile(f"{team.base}/{team.name}/messages/[0-9a-f]{{40}}$"))
     header = member_page.locator(".channel-header h2")
     for person in (team.owner, third, team.member):
@@ -269,7 +269,7 @@ def test_phone_sized_layout(browser: Browser, team: Team) -> None:
     sidebar = page.get_by_role("navigation", name="Channels")
     expect(sidebar).not_to_be_in_viewport()
     shot(page, "features-phone-channel")
-    page.get_by_role("button", name="Channels").click()
+    page.get_by_role("button", name="Channels", exact=True).click()
     expect(sidebar).to_be_in_viewport()
     page.wait_for_timeout(250)  # the slide-in
     shot(page, "features-phone-sidebar")
