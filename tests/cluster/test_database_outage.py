@@ -19,6 +19,11 @@ from tests.support.tcp_proxy import tcp_proxy
 
 
 @pytest.mark.timeout(120)
+# The test's own TCP proxy (tests/support/tcp_proxy.py, in this process) now and then
+# leaves one accepted socket for the garbage collector after a cut; the warning names
+# the proxy's port, not the server's, and says nothing of Roost. Not found yet: see the
+# session notes. Only that warning is let through, only here.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_requests_get_503_while_the_database_is_away_and_nothing_acknowledged_is_lost(
     tmp_path: Path,
 ) -> None:
