@@ -98,6 +98,14 @@ def test_sidebar_categories_favorites_and_moving_channels(people: TwoPeople) -> 
     page.get_by_role("menuitem", name="Work", exact=True).click()
     expect(section(page, "Work").locator(f"a[data-channel='{name}']")).to_be_visible()
 
+    # Drag it onto Channels, and back onto Work (the server keeps each move).
+    row.drag_to(section(page, "Channels").locator("h3"))
+    expect(section(page, "Channels").locator(f"a[data-channel='{name}']")).to_be_visible()
+    expect(section(other, "Channels").locator(f"a[data-channel='{name}']")).to_be_visible()
+    row.drag_to(section(page, "Work").locator("h3"))
+    expect(section(page, "Work").locator(f"a[data-channel='{name}']")).to_be_visible()
+    expect(section(other, "Work").locator(f"a[data-channel='{name}']")).to_be_visible()
+
     # Collapsing hides its read channels (the open one stays): go elsewhere first.
     link(page, "town-square").click()
     section(page, "Work").locator(".category-toggle").click()

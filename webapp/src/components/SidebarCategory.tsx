@@ -1,6 +1,6 @@
 import type {ChannelCategory} from '@mattermost/types/channel_categories';
 import {useCallback, useRef, useState} from 'preact/hooks';
-import {deleteCategory, setCollapsed} from '../categories';
+import {deleteCategory, moveChannel, setCollapsed} from '../categories';
 import {channelPath, unreadOf} from '../channels';
 import {errorText} from '../client';
 import {customStatusOf} from '../customStatus';
@@ -13,6 +13,9 @@ import {useOutsideClick} from './outside';
 import {StatusDot} from './StatusDot';
 
 const fail = (err: unknown) => setState({error: errorText(err)});
+
+// What a dragged channel row carries: its id, under a type only this sidebar reads.
+const DRAG_TYPE = 'application/x-roost-channel';
 
 function icon(s: State, c: Channel) {
     if (c.type === 'D') {
@@ -30,8 +33,28 @@ export function SidebarCategory({s, teamName, category, channels}: {s: State; te
     const add = category.type === 'channels' ? 'browse' : category.type === 'direct_messages' ? 'new-dm' : '';
     // A collapsed category still shows its unread channels and the open one.
     const shown = category.collapsed ? channels.filter((c) => c.id === s.channelId || unreadOf(c, s.members[c.id]).unread) : channels;
+    // Drag a channel onto another category to move it there (the "Move to..." menu does
+    // the same for keyboards and touch).
+    const movable = !!category.user_id;
+    const [over, setOver] = useState(false);
+    const carries = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes(DRAG_TYPE);
+    const onDragOver = (e: DragEvent) => {
+        if (movable && carries(e)) {
+            e.preventDefault();
+            setOver(true);
+        }
+    };
+    const onDrop = (e: DragEvent) => {
+        setOver(false);
+        const id = movable && carries(e) ? e.dataTransfer?.getData(DRAG_TYPE) : '';
+        if (id) {
+            e.preventDefault();
+            void moveChannel(id, category.id).catch(fail);
+        }
+    };
     return (
-        <section data-category={category.type} data-category-id={category.id}>
+        <section data-category={category.type} data-category-id={category.id} class={over ? 'drop-target' : undefined}
+            onDragOver={onDragOver} onDragLeave={() => setOver(false)} onDrop={onDrop}>
             <h3>
                 <button class="category-toggle" aria-expanded={!category.collapsed} disabled={!category.user_id}
                     onClick={() => void setCollapsed(category, !category.collapsed).catch(fail)}>
@@ -46,7 +69,13 @@ export function SidebarCategory({s, teamName, category, channels}: {s: State; te
                 const active = s.view === 'channel' && c.id === s.channelId;
                 const status = c.type === 'D' ? customStatusOf(s.users[dmPartnerId(c.name)]) : null;
                 return (
-                    <div key={c.id} class="item-row">
+                    <div key={c.id} class="item-row" draggable={movable}
+                        onDragStart={(e: DragEvent) => {
+                            e.dataTransfer?.setData(DRAG_TYPE, c.id);
+                            if (e.dataTransfer) {
+                                e.dataTransfer.effectAllowed = 'move';
+                            }
+                        }}>
                         <a href={channelPath(teamName, c)} data-channel={c.name}
                             class={`item ${active ? 'active' : ''} ${unread && (!active || s.markedUnread[c.id]) ? 'unread' : ''}`}
                             onClick={go(channelPath(teamName, c))}>
