@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tests.support.client import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -91,3 +94,36 @@ def _text(output: str | bytes | None) -> str:
     if isinstance(output, bytes):
         return output.decode("utf-8", "replace")
     return output or ""
+
+
+def run_as_admin_and_user(
+    runs: dict[tuple[str, str], Run],
+    client: str,
+    server: str,
+    admin: Any,
+    make_user: Callable[[], Any],
+) -> Run:
+    """The client's run against ``server``, made once per module: a fresh system admin
+    acts (bots, tokens and role changes need the role; no other test sees its statuses
+    and preferences change) and a second, plain user takes part."""
+    key = (server, client)
+    if key not in runs:
+        actor = make_user()
+        response = admin.api.put(f"/users/{actor.id}/roles", {"roles": "system_user system_admin"})
+        assert response.status_code == 200, response.text
+        other = make_user()
+        runs[key] = run_client(client, server, PASSWORD, actor.username, other.username)
+    return runs[key]
+
+
+def check_reports_every_step(run: Run, steps: list[str]) -> None:
+    assert run.result is not None, f"no result line\n{run.describe()}"
+    assert run.returncode == 0, run.describe()
+    assert list(run.result["steps"]) == steps
+
+
+def check_step(run: Run, client: str, step: str) -> None:
+    assert run.result is not None, f"no result line\n{run.describe()}"
+    outcome = run.result["steps"].get(step)
+    assert outcome is not None, f"{client} did not report step {step!r}"
+    assert outcome["ok"], f"{client} step {step}: {outcome['error']}\n{outcome.get('trace', '')}"

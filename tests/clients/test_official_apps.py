@@ -20,8 +20,15 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.clients.runner import HERE, Run, run_client, setup_clients
-from tests.support.client import PASSWORD, LoggedIn, expect
+from tests.clients.runner import (
+    HERE,
+    Run,
+    check_reports_every_step,
+    check_step,
+    run_as_admin_and_user,
+    setup_clients,
+)
+from tests.support.client import LoggedIn, expect
 
 REDUX_STEPS = (
     "setup",
@@ -135,34 +142,19 @@ def scenario(
     restore_role: None,
 ) -> Callable[[str], Run]:
     def get(client: str) -> Run:
-        key = (server, client)
-        if key not in _RUNS:
-            # A fresh system admin prepares and administers; a plain user runs the app.
-            actor = make_user()
-            roles = {"roles": "system_user system_admin"}
-            expect(admin.api.put(f"/users/{actor.id}/roles", roles), 200)
-            app_user = make_user()
-            _RUNS[key] = run_client(client, server, PASSWORD, actor.username, app_user.username)
-        return _RUNS[key]
+        return run_as_admin_and_user(_RUNS, client, server, admin, make_user)
 
     return get
 
 
 @pytest.mark.parametrize("client", list(STEPS))
 def test_scenario_reports_every_step(client: str, scenario: Callable[[str], Run]) -> None:
-    run = scenario(client)
-    assert run.result is not None, f"no result line\n{run.describe()}"
-    assert run.returncode == 0, run.describe()
-    assert list(run.result["steps"]) == list(STEPS[client])
+    check_reports_every_step(scenario(client), list(STEPS[client]))
 
 
 @pytest.mark.parametrize(("client", "step"), CASES)
 def test_step(client: str, step: str, scenario: Callable[[str], Run]) -> None:
-    run = scenario(client)
-    assert run.result is not None, f"no result line\n{run.describe()}"
-    outcome = run.result["steps"].get(step)
-    assert outcome is not None, f"{client} did not report step {step!r}"
-    assert outcome["ok"], f"{client} step {step}: {outcome['error']}\n{outcome.get('trace', '')}"
+    check_step(scenario(client), client, step)
 
 
 # The checks themselves: derived from @mattermost/types, they must refuse a missing key, a

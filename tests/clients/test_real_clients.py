@@ -11,8 +11,14 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.clients.runner import Run, run_client, setup_clients
-from tests.support.client import PASSWORD, LoggedIn, expect
+from tests.clients.runner import (
+    Run,
+    check_reports_every_step,
+    check_step,
+    run_as_admin_and_user,
+    setup_clients,
+)
+from tests.support.client import LoggedIn
 
 # The story every Python client plays (tests/clients/python/story.py), with the session
 # steps around it.
@@ -183,32 +189,16 @@ def scenario(
     server: str, admin: LoggedIn, make_user: Callable[..., LoggedIn], client_envs: None
 ) -> Callable[[str], Run]:
     def get(client: str) -> Run:
-        key = (server, client)
-        if key not in _RUNS:
-            # A fresh system admin acts (bots and access tokens need the role) so that no
-            # other test sees its statuses and preferences change; B only listens.
-            actor = make_user()
-            roles = {"roles": "system_user system_admin"}
-            expect(admin.api.put(f"/users/{actor.id}/roles", roles), 200)
-            listener = make_user()
-            _RUNS[key] = run_client(client, server, PASSWORD, actor.username, listener.username)
-        return _RUNS[key]
+        return run_as_admin_and_user(_RUNS, client, server, admin, make_user)
 
     return get
 
 
 @pytest.mark.parametrize("client", list(STEPS))
 def test_scenario_reports_every_step(client: str, scenario: Callable[[str], Run]) -> None:
-    run = scenario(client)
-    assert run.result is not None, f"no result line\n{run.describe()}"
-    assert run.returncode == 0, run.describe()
-    assert list(run.result["steps"]) == list(STEPS[client])
+    check_reports_every_step(scenario(client), list(STEPS[client]))
 
 
 @pytest.mark.parametrize(("client", "step"), CASES)
 def test_step(client: str, step: str, scenario: Callable[[str], Run]) -> None:
-    run = scenario(client)
-    assert run.result is not None, f"no result line\n{run.describe()}"
-    outcome = run.result["steps"].get(step)
-    assert outcome is not None, f"{client} did not report step {step!r}"
-    assert outcome["ok"], f"{client} step {step}: {outcome['error']}\n{outcome.get('trace', '')}"
+    check_step(scenario(client), client, step)
