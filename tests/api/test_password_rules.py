@@ -13,6 +13,7 @@ from tests.conftest import BACKENDS
 from tests.support.client import PASSWORD, Api, LoggedIn, create_user, expect, unique
 from tests.support.databases import database
 from tests.support.server import running_server
+from tests.test_cli import roost
 
 PWD = "model.user.is_valid.pwd_{}.app_error"
 BAD_PARAM = "api.context.invalid_body_param.app_error"
@@ -173,3 +174,17 @@ def test_a_password_meeting_every_rule_is_accepted(strict: str) -> None:
     expect(_change(user, GOOD), 200)
     login = Api(strict).post("/users/login", {"login_id": user.username, "password": GOOD})
     expect(login, 200)
+
+
+# The command line sets passwords too.
+
+
+def test_the_command_line_applies_the_rules(tmp_path: Path) -> None:
+    args = ["user", "create", "--email", "c@example.com", "--username", "cli", "--password"]
+    short = roost(*args, "short-7", data_dir=tmp_path, check=False)
+    assert short.returncode != 0
+    assert "at least 8 characters" in short.stderr
+    strict = dict(STRICT_ENV)
+    lacking = roost(*args, "abcdefg12!x", data_dir=tmp_path, check=False, env=strict)
+    assert lacking.returncode != 0 and "uppercase letter" in lacking.stderr
+    assert "created user cli" in roost(*args, GOOD, data_dir=tmp_path, env=strict).stdout

@@ -13,8 +13,6 @@ from roost.config import AccountSettings
 
 # Lengths count bytes, as Mattermost's Go ``len`` does; bcrypt reads at most 72.
 PASSWORD_MAX_BYTES = 72
-# The bounds of the minimum-length setting (Mattermost's PasswordMinimumLength).
-MINIMUM_LENGTH_FLOOR = 5
 LOWERCASE_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 UPPERCASE_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 NUMBERS = frozenset("0123456789")
