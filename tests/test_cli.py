@@ -12,8 +12,10 @@ import httpx
 from tests.support.server import running_server
 
 
-def roost(*args: str, data_dir: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, ROOST_DATA_DIR=str(data_dir))
+def roost(
+    *args: str, data_dir: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, ROOST_DATA_DIR=str(data_dir), **(env or {}))
     env.pop("ROOST_DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "roost.cli", *args],

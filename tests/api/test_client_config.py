@@ -373,7 +373,7 @@ def test_the_password_rule_is_the_one_sign_up_applies(anon: Api) -> None:
     name = "pw" + str(shortest)
     body = {"username": name, "email": f"{name}@example.com", "password": "x" * (shortest - 1)}
     refused = expect(anon.post("/users", body), 400)
-    assert refused["id"] == "model.user.is_valid.pwd.app_error"
+    assert refused["id"] == "model.user.is_valid.pwd_min_length.app_error"
     expect(anon.post("/users", {**body, "password": "x" * shortest}), 201)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from roost import MATTERMOST_COMPAT_VERSION
-from roost.app.accounts.users import PASSWORD_MIN
 from roost.app.posts.reactions import MAX_EMOJI_PER_POST
 from roost.config import Settings
 
@@ -123,11 +122,11 @@ def _sign_in(s: Settings) -> dict[str, str]:
         "EnableUserCreation": "true",
         "EnableOpenServer": _flag(s.accounts.enable_open_server),
         "NoAccounts": "false",
-        "PasswordMinimumLength": str(PASSWORD_MIN),
-        "PasswordRequireLowercase": "false",
-        "PasswordRequireNumber": "false",
-        "PasswordRequireSymbol": "false",
-        "PasswordRequireUppercase": "false",
+        "PasswordMinimumLength": str(s.accounts.password_minimum_length),
+        "PasswordRequireLowercase": _flag(s.accounts.password_lowercase),
+        "PasswordRequireNumber": _flag(s.accounts.password_number),
+        "PasswordRequireSymbol": _flag(s.accounts.password_symbol),
+        "PasswordRequireUppercase": _flag(s.accounts.password_uppercase),
         # No mail: no reset link, no verification.
         "PasswordEnableForgotLink": "false",
         "ForgotPasswordLink": "",

@@ -188,7 +188,7 @@ async def update_user(req: Req) -> Response:
     body = await req.json_object()
     if body.get("id") not in (None, user_id):
         raise errors.invalid_body_param("id")
-    user = await req.services.users.do_patch_user(actor, user_id, body)
+    user = await req.services.users.do_patch_user(actor, user_id, body, whole=True)
     return json_response(user.to_dict())
 
 

@@ -117,6 +117,11 @@ class AccountSettings:
     enable_user_access_tokens: bool
     enable_bot_account_creation: bool
     max_users_per_page: int
+    password_minimum_length: int
+    password_lowercase: bool
+    password_uppercase: bool
+    password_number: bool
+    password_symbol: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +387,25 @@ class Settings(BaseSettings):
     max_users_per_page: int = Field(
         default=200,
         description="not read yet: user lists page at most 200 users (`per_page`) whatever it says",
+    )
+    # Mattermost's PasswordSettings, with its defaults; lengths count bytes, as Mattermost's.
+    password_minimum_length: int = Field(
+        default=8,
+        ge=5,
+        le=72,
+        description="shortest password accepted at sign-up and on every change (bcrypt reads "
+        "at most 72 bytes)",
+    )
+    password_lowercase: bool = Field(
+        default=False, description="whether a new password needs a lowercase letter"
+    )
+    password_uppercase: bool = Field(
+        default=False, description="whether a new password needs an uppercase letter"
+    )
+    password_number: bool = Field(default=False, description="whether a new password needs a digit")
+    password_symbol: bool = Field(
+        default=False,
+        description="whether a new password needs a symbol (ASCII punctuation or a space)",
     )
 
     # Posts.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from roost.app.kernel.errors import AppError
 
 
@@ -86,11 +88,40 @@ def invalid_email() -> AppError:
     )
 
 
-def invalid_password_length(password_min: int, max_password_bytes: int) -> AppError:
+def password_too_short(minimum: int) -> AppError:
     return AppError(
         400,
-        "model.user.is_valid.pwd.app_error",
-        f"Your password must contain between {password_min} and {max_password_bytes} characters.",
+        "model.user.is_valid.pwd_min_length.app_error",
+        f"Your password must contain at least {minimum} characters.",
+    )
+
+
+def password_too_long(maximum: int) -> AppError:
+    return AppError(
+        400,
+        "model.user.is_valid.pwd_max_length.app_error",
+        f"Your password must contain no more than {maximum} characters.",
+    )
+
+
+_PASSWORD_CLASS_WORDS = {
+    "lowercase": "at least one lowercase letter",
+    "uppercase": "at least one uppercase letter",
+    "number": "at least one number",
+    "symbol": 'at least one symbol (e.g. "~!@#$%^&*()")',
+}
+
+
+def password_lacks(minimum: int, missing: Sequence[str]) -> AppError:
+    """Mattermost's id names every class the password lacks, in a fixed order
+    (model.user.is_valid.pwd_lowercase_number.app_error...)."""
+    words = [_PASSWORD_CLASS_WORDS.get(name, name) for name in missing]
+    # "a and b", or "a, b, and c".
+    listed = ", ".join(words[:-1]) + ", and " + words[-1] if len(words) > 2 else " and ".join(words)
+    return AppError(
+        400,
+        "model.user.is_valid.pwd_" + "_".join(missing) + ".app_error",
+        f"Your password must contain at least {minimum} characters made up of {listed}.",
     )
 
 

@@ -9,13 +9,16 @@ from roost.app.accounts.auth import Auth
 from roost.app.accounts.errors import (
     email_exists,
     invalid_email,
-    invalid_password_length,
     invalid_username,
     open_signup_disabled,
+    password_lacks,
+    password_too_long,
+    password_too_short,
     username_exists,
     wrong_password,
 )
-from roost.app.accounts.passwords import MAX_PASSWORD_BYTES, hash_password, verify_password
+from roost.app.accounts.password_rules import PASSWORD_MAX_BYTES, PasswordRules, broken_rule
+from roost.app.accounts.passwords import hash_password, verify_password
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
@@ -33,7 +36,6 @@ from roost.store.accounts import users as user_store
 from roost.store.db.database import Database
 from roost.store.tenants import directory as tenant_store
 
-PASSWORD_MIN = 5
 # Profiles kept in memory for lookups (clients fetch every poster and typist they see).
 PROFILE_CACHE_SIZE = 50_000
 ASSIGNABLE_ROLES = ("system_user", "system_admin", "system_user_access_token")
@@ -162,8 +164,16 @@ class Users:
         self._check_profile_fields(user)
 
     def check_password(self, password: str) -> None:
-        if len(password) < PASSWORD_MIN or len(password.encode()) > MAX_PASSWORD_BYTES:
-            raise invalid_password_length(PASSWORD_MIN, MAX_PASSWORD_BYTES)
+        """A new password meets the tenant's rules (settings.accounts.password_*)."""
+        rules = PasswordRules.from_settings(self._settings)
+        broken = broken_rule(password, rules)
+        if broken is None:
+            return
+        if broken.too_short:
+            raise password_too_short(rules.minimum_length)
+        if broken.too_long:
+            raise password_too_long(PASSWORD_MAX_BYTES)
+        raise password_lacks(rules.minimum_length, broken.missing)
 
     def _check_profile_fields(self, user: User) -> None:
         for name in ("nickname", "first_name", "last_name"):
@@ -239,8 +249,14 @@ class Users:
         if actor.user_id != user_id and not actor.is_system_admin:
             raise errors.forbidden()
 
-    async def do_patch_user(self, actor: Actor, user_id: str, patch: dict[str, Any]) -> User:
+    async def do_patch_user(
+        self, actor: Actor, user_id: str, patch: dict[str, Any], *, whole: bool = False
+    ) -> User:
+        """Change a profile. ``whole`` is PUT /users/{id} (the whole user), whose password
+        check answers like Mattermost's updateUser rather than its patchUser."""
         self.check_can_edit(actor, user_id)
+        if actor.user_id == user_id and patch.get("email") is not None:
+            await self._check_email_change_password(actor, user_id, patch, whole)
         async with self._db.write() as conn:
             user = await user_store.get_user(conn, actor.tenant_id, user_id)
             if user is None:
@@ -278,6 +294,21 @@ class Users:
         self._auth.forget_user(user_id)
         await self.publish_updated(actor.tenant_id, user)
         return user
+
+    async def _check_email_change_password(
+        self, actor: Actor, user_id: str, patch: dict[str, Any], whole: bool
+    ) -> None:
+        """Changing one's own email takes the password, so a stolen session cannot move
+        the account to another address (admins changing someone else's need not)."""
+        async with self._db.read() as conn:
+            user = await user_store.get_user(conn, actor.tenant_id, user_id)
+        if user is None or str(patch["email"]).strip().lower() == user.email:
+            return
+        password = patch.get("password")
+        if not isinstance(password, str) or (whole and not password):
+            raise errors.invalid_body_param("password")
+        if not await verify_password(password, user.password_hash):
+            raise errors.invalid_body_param("password") if whole else wrong_password()
 
     async def do_update_roles(self, actor: Actor, user_id: str, roles: str) -> User:
         if not actor.is_system_admin:
