@@ -67,9 +67,9 @@ class SocketSession:
     async def _serve(self) -> None:
         with contextlib.suppress(errors.AppError):
             # Cookie or header auth on the upgrade request: say hello at once.
-            await self._start(
-                *await authenticate_session(self.ws, self.services.auth, self.tenant_id)
-            )
+            actor, session = await authenticate_session(self.ws, self.services.auth, self.tenant_id)
+            if not self._ended(session):
+                await self._start(actor, session)
         if self.conn is not None:
             await self._mark_online()
         try:
@@ -126,6 +126,12 @@ class SocketSession:
             # In tasks of their own: a slow plugin never holds the socket up.
             conn_id = conn.id
             hooks.notify(lambda h: h.websocket_connected(actor.tenant_id, actor.user_id, conn_id))
+
+    def _ended(self, session: Session) -> bool:
+        """The session ended while it was being read: the hub saw the ending go by."""
+        return self.hub.session_ended(
+            self.tenant_id, session.id, session.user_id, session.create_at
+        )
 
     async def _mark_online(self) -> None:
         assert self.actor is not None
@@ -220,7 +226,7 @@ class SocketSession:
         session = None
         if isinstance(token, str) and token:
             session = await self.services.auth.session_for_token(self.tenant_id, token)
-        if session is None:
+        if session is None or self._ended(session):
             # Mattermost closes the socket on a bad token.
             return False
         actor = Actor(

@@ -61,6 +61,9 @@ class PersonalFrames:
 
 
 _ENDINGS = frozenset({SESSION_REVOKED, TENANT_CLOSED})
+# How long the hub remembers an ending, to refuse a socket whose session was read just
+# before it: longer than the token cache keeps a session (app/accounts/auth.py).
+ENDED_MEMORY_MS = 120_000
 
 
 class Hub:
@@ -73,6 +76,10 @@ class Hub:
         self._by_user: dict[str, dict[str, set[Connection]]] = {}
         # (tenant, session or access token id) -> connections authenticated with it
         self._by_session: dict[tuple[str, str], set[Connection]] = {}
+        # (tenant, session id or "user:" + user id) -> when it ended (ms), for a while: a
+        # socket whose session was read just before it ended (a query in flight, a cache
+        # not yet dropped) registers after the ending went by; it must not live on.
+        self._ended: dict[tuple[str, str], int] = {}
         self.events_delivered = 0
 
     # Registry.
@@ -122,8 +129,21 @@ class Hub:
     def active_count(self) -> int:
         return sum(1 for c in self._by_id.values() if c.active)
 
+    def session_ended(
+        self, tenant_id: str, session_id: str, user_id: str, session_created_at: int
+    ) -> bool:
+        """Whether a session just read has ended since (this node saw it end lately)."""
+        if (tenant_id, session_id) in self._ended:
+            return True
+        user_ended = self._ended.get((tenant_id, "user:" + user_id))
+        return user_ended is not None and session_created_at <= user_ended
+
     def sweep(self) -> list[Connection]:
-        """Forget detached connections whose resume window has passed."""
+        """Forget detached connections whose resume window has passed, and endings older
+        than ``ENDED_MEMORY_MS``."""
+        oldest = now_ms() - ENDED_MEMORY_MS
+        for key in [k for k, at in self._ended.items() if at < oldest]:
+            del self._ended[key]
         now = asyncio.get_running_loop().time()
         expired = [
             c
@@ -160,9 +180,11 @@ class Hub:
                         conn.expires_at = renewed_until
                         self._schedule_expiry(conn)
                 else:
+                    self._ended[(tenant_id, str(session_id))] = now_ms()
                     ending += found
             user_id = data.get("user_id")
             if user_id:
+                self._ended[(tenant_id, f"user:{user_id}")] = now_ms()
                 ending += self._by_user.get(tenant_id, {}).get(str(user_id), ())
         for conn in list(ending):
             self.end(conn)

@@ -88,3 +88,16 @@ async def test_removing_a_connection_cancels_its_expiry() -> None:
     hub.remove(conn)
     await asyncio.sleep(0.1)
     assert not conn.ended
+
+
+async def test_a_session_read_before_it_ended_is_refused_afterwards() -> None:
+    hub = Hub(16, 16, 30)
+    before = now_ms()
+    hub.dispatch(internal_event(T, SESSION_REVOKED, {"session_id": "s1"}))
+    hub.dispatch(internal_event(T, SESSION_REVOKED, {"user_id": "v"}))
+    assert hub.session_ended(T, "s1", "u", before)
+    assert not hub.session_ended(OTHER_T, "s1", "u", before)
+    # A session of the deactivated user from before the ending; one from after (the user
+    # was reactivated and logged in again) lives.
+    assert hub.session_ended(T, "s2", "v", before)
+    assert not hub.session_ended(T, "s3", "v", now_ms() + 1)
