@@ -7,7 +7,7 @@ import json
 import time
 
 from tests.cluster.conftest import Cluster
-from tests.support.chat import channel_with, team_with
+from tests.support.chat import channel_with, make_dm, team_with
 from tests.support.client import LoggedIn, create_user, expect
 from tests.support.posting import post
 from tests.support.ws import WsClient
@@ -181,3 +181,30 @@ def test_each_follower_on_another_node_gets_its_own_thread_counts(
     # mentioned by the first reply and not by the second.
     assert seen[alice.id] == (2, 1, 1, 0)
     assert seen[carol.id] == (2, 1, 1, 1)
+
+
+def test_ending_a_session_on_one_node_closes_its_socket_on_the_other(
+    cluster: Cluster, cluster_admin: LoggedIn
+) -> None:
+    user, other = create_user(cluster.nodes[0]), create_user(cluster.nodes[0])
+    dm = make_dm(other, user)
+    with WsClient(cluster.nodes[1], user.token) as ws:
+        ws.wait_for("hello")
+        ws.wait_reply(1)
+        expect(user.api.post("/users/logout"), 200)  # through node 0
+        post(other, dm["id"], "after the logout")
+        frames = ws.frames_until_closed()
+        assert ws.close_code == 1008
+        assert not [f for f in frames if "after the logout" in str(f)]
+    # Deactivation through node 1 closes a socket on node 0.
+    target = create_user(cluster.nodes[0])
+    dm = make_dm(other, target)
+    with WsClient(cluster.nodes[0], target.token) as ws:
+        ws.wait_for("hello")
+        ws.wait_reply(1)
+        admin_on_1 = cluster.on(cluster_admin, 1)
+        expect(admin_on_1.api.put(f"/users/{target.id}/active", {"active": False}), 200)
+        post(other, dm["id"], "after the deactivation")
+        frames = ws.frames_until_closed()
+        assert ws.close_code == 1008
+        assert not [f for f in frames if "after the deactivation" in str(f)]

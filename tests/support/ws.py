@@ -147,6 +147,24 @@ class WsClient:
             return False
         return False
 
+    def frames_until_closed(self, timeout: float = 5.0) -> list[Frame]:
+        """Every frame received before the server closes the socket (unread ones first);
+        fails if it stays open past ``timeout``."""
+        got, self._unread = self._unread, []
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                frame = self._read(left)
+            except ConnectionClosed:
+                return got
+            if frame is not None:
+                got.append(frame)
+        raise AssertionError(f"the socket stayed open; frames: {got}")
+
+    @property
+    def close_code(self) -> int | None:
+        return self.ws.close_code
+
     def close(self) -> None:
         self.ws.close()
 

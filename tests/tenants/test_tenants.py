@@ -157,6 +157,29 @@ def test_suspend_refuses_everything_and_resume_loses_nothing(deployment: Deploym
     assert expect(user.api.get(f"/posts/{kept['id']}"), 200)["message"] == "still here afterwards"
 
 
+def test_suspending_a_tenant_closes_its_sockets(deployment: Deployment) -> None:
+    t, other = new_tenant(deployment), new_tenant(deployment)
+    user = create_user(deployment.base, host=host_of(t))
+    bystander = create_user(deployment.base, host=host_of(other))
+    with (
+        WsClient(deployment.base, user.token, host=host_of(t)) as ws,
+        WsClient(deployment.base, bystander.token, host=host_of(other)) as other_ws,
+    ):
+        ws.wait_for("hello")
+        other_ws.wait_for("hello")
+        with deployment.operator() as op:
+            expect(op.post(f"/tenants/{t['id']}/suspend"), 200)
+        ws.frames_until_closed()
+        assert ws.close_code == 1008
+        # Another tenant's sockets stay open.
+        assert other_ws.wait_reply(other_ws.send("ping"))["status"] == "OK"
+    with deployment.operator() as op:
+        expect(op.post(f"/tenants/{t['id']}/resume"), 200)
+    # The sessions themselves live on: the user connects again once resumed.
+    with WsClient(deployment.base, user.token, host=host_of(t)) as again:
+        again.wait_for("hello")
+
+
 def test_custom_domains_name_their_tenant(deployment: Deployment) -> None:
     t, other = new_tenant(deployment), new_tenant(deployment)
     domain = f"{t['name']}.example.org"

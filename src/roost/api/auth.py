@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection
 from roost.app.accounts.auth import Auth
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
+from roost.model.user import Session
 
 AUTH_COOKIE = "MMAUTHTOKEN"
 USER_COOKIE = "MMUSERID"
@@ -40,6 +41,13 @@ def _csrf_ok(conn: HTTPConnection, expected: str) -> bool:
 
 
 async def authenticate(conn: HTTPConnection, auth: Auth, tenant_id: str) -> Actor:
+    return (await authenticate_session(conn, auth, tenant_id))[0]
+
+
+async def authenticate_session(
+    conn: HTTPConnection, auth: Auth, tenant_id: str
+) -> tuple[Actor, Session]:
+    """The caller, and the session it stands for (a WebSocket lives no longer)."""
     token, from_cookie = find_token(conn)
     if not token:
         raise errors.unauthorized()
@@ -49,7 +57,7 @@ async def authenticate(conn: HTTPConnection, auth: Auth, tenant_id: str) -> Acto
     method = conn.scope.get("method", "GET")
     if from_cookie and method not in SAFE_METHODS and not _csrf_ok(conn, session.csrf_token):
         raise errors.unauthorized()
-    return Actor(
+    actor = Actor(
         tenant_id=tenant_id,
         user_id=session.user_id,
         roles=session.roles,
@@ -58,3 +66,4 @@ async def authenticate(conn: HTTPConnection, auth: Auth, tenant_id: str) -> Acto
         is_bot=session.is_bot,
         username=session.username,
     )
+    return actor, session

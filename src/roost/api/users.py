@@ -74,7 +74,7 @@ async def login(req: Req) -> Response:
     session, token = await services.auth.do_login(req.tenant_id, user, body.device_id)
     response = json_response(user.to_dict(), headers={"Token": token})
     if req.raw.headers.get("x-requested-with") == "XMLHttpRequest":
-        max_age = services.settings.accounts.session_length_hours * 3600
+        max_age = int(services.settings.accounts.session_length_hours * 3600)
         secure = services.settings.serving.site_url.startswith("https://")
         response.set_cookie(
             AUTH_COOKIE,

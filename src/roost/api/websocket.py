@@ -12,8 +12,8 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from roost import metrics
-from roost.api.auth import authenticate
-from roost.api.http.errors import unknown_websocket_action
+from roost.api.auth import authenticate_session
+from roost.api.http.errors import unknown_websocket_action, websocket_not_authenticated
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.services import Services
@@ -21,6 +21,7 @@ from roost.clock import now_ms
 from roost.ids import is_valid_id, new_id
 from roost.model.event import Broadcast, Event
 from roost.model.events import HELLO
+from roost.model.user import Session
 from roost.realtime.connection import Connection
 from roost.realtime.hub import Hub, event_prefix
 from roost.realtime.presence import Presence
@@ -66,7 +67,9 @@ class SocketSession:
     async def _serve(self) -> None:
         with contextlib.suppress(errors.AppError):
             # Cookie or header auth on the upgrade request: say hello at once.
-            await self._start(await authenticate(self.ws, self.services.auth, self.tenant_id))
+            actor, session = await authenticate_session(self.ws, self.services.auth, self.tenant_id)
+            if not self._ended(session):
+                await self._start(actor, session)
         if self.conn is not None:
             await self._mark_online()
         try:
@@ -87,7 +90,7 @@ class SocketSession:
         finally:
             await self._stop()
 
-    async def _start(self, actor: Actor) -> None:
+    async def _start(self, actor: Actor, session: Session) -> None:
         self.actor = actor
         conn = self._resumable(actor)
         if conn is not None:
@@ -99,6 +102,8 @@ class SocketSession:
                 actor.user_id,
                 self.hub.queue_size,
                 self.hub.replay_size,
+                session_id=session.id,
+                expires_at=session.expires_at,
             )
             self.hub.register(conn)
             conn.attach()
@@ -122,6 +127,12 @@ class SocketSession:
             conn_id = conn.id
             hooks.notify(lambda h: h.websocket_connected(actor.tenant_id, actor.user_id, conn_id))
 
+    def _ended(self, session: Session) -> bool:
+        """The session ended while it was being read: the hub saw the ending go by."""
+        return self.hub.session_ended(
+            self.tenant_id, session.id, session.user_id, session.create_at
+        )
+
     async def _mark_online(self) -> None:
         assert self.actor is not None
         await self.services.statuses.do_set_automatic(
@@ -136,6 +147,9 @@ class SocketSession:
         conn = self.hub.get(conn_id)
         if conn is None or conn.active or conn.user_id != actor.user_id:
             return None
+        # Only the session it was opened with resumes it: the hub ends it with that one.
+        if conn.session_id != actor.session_id:
+            return None
         if conn.tenant_id != actor.tenant_id or not conn.can_resume_from(int(seq_text)):
             return None
         return conn
@@ -149,9 +163,10 @@ class SocketSession:
                 await self.ws.send_text(frame)
         except Exception:
             conn.detach()
-        if conn.overflowed:
+        if conn.overflowed or conn.ended:
+            # 1011 for a client too slow to keep up, 1008 when its session ended.
             with contextlib.suppress(Exception):
-                await self.ws.close(code=1011)
+                await self.ws.close(code=1008 if conn.ended else 1011)
 
     async def _stop(self) -> None:
         conn, actor = self.conn, self.actor
@@ -204,12 +219,14 @@ class SocketSession:
 
     async def _authenticate(self, seq: Any, action: Any, data: dict[str, Any]) -> bool:
         if action != "authentication_challenge":
+            # Nothing is queued on a socket not yet authenticated: answer directly.
+            await self.ws.send_text(_reply(seq, "FAIL", error=websocket_not_authenticated()))
             return True
         token = data.get("token")
         session = None
         if isinstance(token, str) and token:
             session = await self.services.auth.session_for_token(self.tenant_id, token)
-        if session is None:
+        if session is None or self._ended(session):
             # Mattermost closes the socket on a bad token.
             return False
         actor = Actor(
@@ -220,7 +237,7 @@ class SocketSession:
             is_bot=session.is_bot,
             username=session.username,
         )
-        await self._start(actor)
+        await self._start(actor, session)
         assert self.conn is not None
         # hello, then the OK, then anything else: the order clients expect.
         self.conn.reply(_reply(seq))

@@ -112,7 +112,7 @@ class AccountSettings:
     """Users, sessions, tokens and bots."""
 
     password_hash_cost: int
-    session_length_hours: int
+    session_length_hours: float
     enable_open_server: bool
     enable_user_access_tokens: bool
     enable_bot_account_creation: bool
@@ -374,10 +374,11 @@ class Settings(BaseSettings):
         description="bcrypt work factor for new password hashes (each step doubles the CPU "
         "per login)",
     )
-    session_length_hours: int = Field(
+    session_length_hours: float = Field(
         default=720,
-        ge=1,
-        description="login session lifetime (personal access tokens never expire)",
+        gt=0,
+        description="login session lifetime; fractions of an hour allowed (personal access "
+        "tokens never expire)",
     )
     enable_open_server: bool = Field(default=True, description="whether anyone may sign up")
     enable_user_access_tokens: bool = Field(default=True, description="personal access tokens")

@@ -138,7 +138,12 @@ CLIENT_EVENTS = frozenset(
 RESYNC = "roost_resync"
 
 # Cache invalidations, published by the node that made the change.
-SESSION_REVOKED = "roost_session_revoked"  # a session or access token: drop it from caches
+# A session or access token ended (data: session_id, token_id, or user_id for all of a
+# user's): caches drop it and the hub closes its sockets. With renewed_until (ms), the
+# session lives on with that expiry: caches drop their copy, sockets stay.
+SESSION_REVOKED = "roost_session_revoked"
+# A tenant was suspended or marked for deletion: every node closes its sockets.
+TENANT_CLOSED = "roost_tenant_closed"
 TENANTS_CHANGED = "roost_tenants_changed"  # one tenant's directory row (data: tenant_id)
 HOOKS_CHANGED = "roost_outgoing_hooks_changed"  # a team's outgoing webhooks (data: team_id)
 APPS_CHANGED = "roost_apps_changed"  # an HTTP app installed, changed or removed
@@ -157,6 +162,7 @@ INTERNAL_EVENTS = frozenset(
     {
         RESYNC,
         SESSION_REVOKED,
+        TENANT_CLOSED,
         TENANTS_CHANGED,
         HOOKS_CHANGED,
         APPS_CHANGED,

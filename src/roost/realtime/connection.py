@@ -20,19 +20,37 @@ class Connection:
         "_replay",
         "active",
         "closed_at",
+        "ended",
+        "expires_at",
+        "expiry",
         "id",
         "next_seq",
         "overflowed",
+        "session_id",
         "tenant_id",
         "user_id",
     )
 
     def __init__(
-        self, connection_id: str, tenant_id: str, user_id: str, queue_size: int, replay_size: int
+        self,
+        connection_id: str,
+        tenant_id: str,
+        user_id: str,
+        queue_size: int,
+        replay_size: int,
+        session_id: str = "",
+        expires_at: int = 0,
     ) -> None:
         self.id = connection_id
         self.tenant_id = tenant_id
         self.user_id = user_id
+        # The session (or access token) the socket authenticated with, and when it
+        # expires (ms; 0: never): the hub closes the socket when it ends.
+        self.session_id = session_id
+        self.expires_at = expires_at
+        self.expiry: asyncio.TimerHandle | None = None
+        # Its session ended: the socket closes and the connection cannot be resumed.
+        self.ended = False
         self.next_seq = 0
         self.active = False
         self.overflowed = False
@@ -86,6 +104,11 @@ class Connection:
             for item in missed[-(self._queue.maxsize - 1) :]:
                 self._queue.put_nowait(item)
         self.closed_at = 0.0
+
+    def end(self) -> None:
+        """The session is over: send what was queued before, then close the socket."""
+        self.ended = True
+        self.detach()
 
     def detach(self) -> None:
         if not self.active:

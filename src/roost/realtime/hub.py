@@ -1,6 +1,10 @@
 """The node's index of connections, and event delivery to them.
 
-Each event is serialised once; connections only append their sequence number.
+Each event is serialised once; connections only append their sequence number. A
+socket lives no longer than its session: the internal events that end sessions
+(``SESSION_REVOKED``, ``TENANT_CLOSED``) reach the hub on every node, which closes the
+affected sockets before it delivers anything published after them; a timer closes a
+socket when its session expires.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from collections.abc import Iterator
 import orjson
 
 from roost import metrics
+from roost.clock import now_ms
 from roost.model.event import Event
+from roost.model.events import SESSION_REVOKED, TENANT_CLOSED
 from roost.realtime.connection import Connection
 
 
@@ -54,6 +60,12 @@ class PersonalFrames:
         return "".join(parts)
 
 
+_ENDINGS = frozenset({SESSION_REVOKED, TENANT_CLOSED})
+# How long the hub remembers an ending, to refuse a socket whose session was read just
+# before it: longer than the token cache keeps a session (app/accounts/auth.py).
+ENDED_MEMORY_MS = 120_000
+
+
 class Hub:
     def __init__(self, queue_size: int, replay_size: int, resume_seconds: float) -> None:
         self.queue_size = queue_size
@@ -62,6 +74,12 @@ class Hub:
         self._by_id: dict[str, Connection] = {}
         # tenant -> user -> connections (active, and detached ones still resumable)
         self._by_user: dict[str, dict[str, set[Connection]]] = {}
+        # (tenant, session or access token id) -> connections authenticated with it
+        self._by_session: dict[tuple[str, str], set[Connection]] = {}
+        # (tenant, session id or "user:" + user id) -> when it ended (ms), for a while: a
+        # socket whose session was read just before it ended (a query in flight, a cache
+        # not yet dropped) registers after the ending went by; it must not live on.
+        self._ended: dict[tuple[str, str], int] = {}
         self.events_delivered = 0
 
     # Registry.
@@ -69,12 +87,32 @@ class Hub:
     def register(self, conn: Connection) -> None:
         self._by_id[conn.id] = conn
         self._by_user.setdefault(conn.tenant_id, {}).setdefault(conn.user_id, set()).add(conn)
+        if conn.session_id:
+            self._by_session.setdefault((conn.tenant_id, conn.session_id), set()).add(conn)
+        self._schedule_expiry(conn)
+
+    def _schedule_expiry(self, conn: Connection) -> None:
+        if conn.expiry is not None:
+            conn.expiry.cancel()
+            conn.expiry = None
+        if conn.expires_at:
+            delay = max(0.0, (conn.expires_at - now_ms()) / 1000)
+            conn.expiry = asyncio.get_running_loop().call_later(delay, self.end, conn)
 
     def get(self, connection_id: str) -> Connection | None:
         return self._by_id.get(connection_id)
 
     def remove(self, conn: Connection) -> None:
         self._by_id.pop(conn.id, None)
+        if conn.expiry is not None:
+            conn.expiry.cancel()
+            conn.expiry = None
+        key = (conn.tenant_id, conn.session_id)
+        same_session = self._by_session.get(key)
+        if same_session is not None:
+            same_session.discard(conn)
+            if not same_session:
+                del self._by_session[key]
         users = self._by_user.get(conn.tenant_id)
         if users is None:
             return
@@ -91,8 +129,21 @@ class Hub:
     def active_count(self) -> int:
         return sum(1 for c in self._by_id.values() if c.active)
 
+    def session_ended(
+        self, tenant_id: str, session_id: str, user_id: str, session_created_at: int
+    ) -> bool:
+        """Whether a session just read has ended since (this node saw it end lately)."""
+        if (tenant_id, session_id) in self._ended:
+            return True
+        user_ended = self._ended.get((tenant_id, "user:" + user_id))
+        return user_ended is not None and session_created_at <= user_ended
+
     def sweep(self) -> list[Connection]:
-        """Forget detached connections whose resume window has passed."""
+        """Forget detached connections whose resume window has passed, and endings older
+        than ``ENDED_MEMORY_MS``."""
+        oldest = now_ms() - ENDED_MEMORY_MS
+        for key in [k for k, at in self._ended.items() if at < oldest]:
+            del self._ended[key]
         now = asyncio.get_running_loop().time()
         expired = [
             c
@@ -102,6 +153,41 @@ class Hub:
         for conn in expired:
             self.remove(conn)
         return expired
+
+    # Ending sessions.
+
+    def end(self, conn: Connection) -> None:
+        """Close the socket (after what was queued before) and forget the connection:
+        nothing more reaches it, and no reconnect can resume it."""
+        self.remove(conn)
+        conn.end()
+
+    def _end_sessions(self, event: Event) -> None:
+        tenant_id, data = event.tenant_id, event.data
+        ending: list[Connection] = []
+        if event.name == TENANT_CLOSED:
+            ending = [c for conns in self._by_user.get(tenant_id, {}).values() for c in conns]
+        else:
+            for key in ("session_id", "token_id"):
+                session_id = data.get(key)
+                if not session_id:
+                    continue
+                found = self._by_session.get((tenant_id, str(session_id)), set())
+                renewed_until = data.get("renewed_until")
+                if isinstance(renewed_until, int):
+                    # The same session, with a new expiry: the socket stays.
+                    for conn in found:
+                        conn.expires_at = renewed_until
+                        self._schedule_expiry(conn)
+                else:
+                    self._ended[(tenant_id, str(session_id))] = now_ms()
+                    ending += found
+            user_id = data.get("user_id")
+            if user_id:
+                self._ended[(tenant_id, f"user:{user_id}")] = now_ms()
+                ending += self._by_user.get(tenant_id, {}).get(str(user_id), ())
+        for conn in list(ending):
+            self.end(conn)
 
     # Delivery.
 
@@ -136,6 +222,9 @@ class Hub:
         ]
 
     def dispatch(self, event: Event) -> None:
+        if event.name in _ENDINGS:
+            self._end_sessions(event)
+            return
         receivers = self._receivers(event)
         if not receivers:
             return

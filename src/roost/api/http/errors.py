@@ -64,6 +64,16 @@ def unknown_websocket_action() -> AppError:
     )
 
 
+def websocket_not_authenticated() -> AppError:
+    """An action other than ``authentication_challenge`` on a socket not yet
+    authenticated (Mattermost's websocket router)."""
+    return AppError(
+        401,
+        "api.web_socket_router.not_authenticated.app_error",
+        "The WebSocket is not authenticated.",
+    )
+
+
 def from_store(error: BaseException) -> AppError | None:
     """The answer to a request that failed in the store and may be retried: the database
     is out of reach, or the tenant is read-only while it moves to another database.

@@ -58,6 +58,8 @@ class Auth:
                 self._forget(lambda s: s.id == session_id)
             if token_id:
                 self._forget(lambda s: s.access_token_id == token_id)
+            if event.data.get("user_id"):
+                self.forget_user(str(event.data["user_id"]))
         elif event.name == USER_UPDATED:
             user = event.data.get("user")
             if isinstance(user, dict) and user.get("id"):
@@ -93,7 +95,7 @@ class Auth:
             csrf_token=new_id(),
             roles=user.roles,
             create_at=now,
-            expires_at=now + self._settings.session_length_hours * 3_600_000,
+            expires_at=now + int(self._settings.session_length_hours * 3_600_000),
             last_activity_at=now,
             device_id=device_id[:512],
             is_bot=user.is_bot,
@@ -132,7 +134,7 @@ class Auth:
                 raise errors.invalid_param(key)
             if value:
                 props[key] = value
-        expires_at = now_ms() + self._settings.session_length_hours * 3_600_000
+        expires_at = now_ms() + int(self._settings.session_length_hours * 3_600_000)
         async with self._db.write() as conn:
             attached = await session_store.attach_device(
                 conn, actor.tenant_id, actor.session_id, device_id, expires_at, props
@@ -143,9 +145,17 @@ class Auth:
             revoked = await session_store.revoke_device_sessions(
                 conn, actor.tenant_id, actor.user_id, device_id, actor.session_id
             )
-        # The cached copy of this session has the old device and expiry.
-        revoked.append(actor.session_id)
         await self._publish_revoked(actor.tenant_id, revoked)
+        # The cached copy of this session has the old device and expiry; its sockets stay.
+        await self._bus.publish(
+            [
+                internal_event(
+                    actor.tenant_id,
+                    SESSION_REVOKED,
+                    {"session_id": actor.session_id, "renewed_until": expires_at},
+                )
+            ]
+        )
 
     async def _publish_revoked(self, tenant_id: str, session_ids: list[str]) -> None:
         """Every node drops these sessions from its token cache."""

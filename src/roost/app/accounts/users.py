@@ -28,8 +28,8 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import AccountSettings
 from roost.ids import new_id
-from roost.model.event import Broadcast, Event
-from roost.model.events import NEW_USER, RESYNC, USER_UPDATED
+from roost.model.event import Broadcast, Event, internal_event
+from roost.model.events import NEW_USER, RESYNC, SESSION_REVOKED, USER_UPDATED
 from roost.model.user import User
 from roost.store.accounts import sessions as session_store
 from roost.store.accounts import users as user_store
@@ -342,6 +342,12 @@ class Users:
             if not active:
                 await session_store.delete_user_sessions(conn, actor.tenant_id, user_id)
         self._auth.forget_user(user_id)
+        if not active:
+            # Before the update goes out: nothing published from now on reaches the
+            # user's sockets, on any node.
+            await self._bus.publish(
+                [internal_event(actor.tenant_id, SESSION_REVOKED, {"user_id": user_id})]
+            )
         await self.publish_updated(actor.tenant_id, user)
         return user
 

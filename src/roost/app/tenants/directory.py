@@ -42,7 +42,7 @@ from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.ids import new_id
 from roost.model.event import Event, internal_event
-from roost.model.events import TENANTS_CHANGED
+from roost.model.events import TENANT_CLOSED, TENANTS_CHANGED
 from roost.model.tenant import ACTIVE, DELETING, MOVING, STATES, SUSPENDED, Tenant
 from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
@@ -332,7 +332,10 @@ class TenantDirectory:
             raise moving()
         async with self._across_write() as conn:
             await tenant_store.set_state(conn, tenant.id, state, now_ms())
-        return await self._changed(tenant.id)
+        changed = await self._changed(tenant.id)
+        if state != ACTIVE:
+            await self._close_sockets(tenant.id)
+        return changed
 
     async def do_set_moving(self, tenant_id: str) -> Tenant:
         """Read-only on every node from now on (app/tenants/mover.py)."""
@@ -372,7 +375,13 @@ class TenantDirectory:
             raise moving()
         async with self._across_write() as conn:
             await tenant_store.set_state(conn, tenant.id, DELETING, now_ms())
-        return await self._changed(tenant.id)
+        changed = await self._changed(tenant.id)
+        await self._close_sockets(tenant.id)
+        return changed
+
+    async def _close_sockets(self, tenant_id: str) -> None:
+        """A suspended or deleted tenant's open sockets close on every node."""
+        await self._bus.publish([internal_event(tenant_id, TENANT_CLOSED, {})])
 
     async def forget(self, tenant_id: str) -> None:
         """The tenant's data and row are gone: drop it here and on every node."""
