@@ -45,6 +45,9 @@ def running_server(
             "ROOST_LOG_LEVEL": "warning",
             # Tests sign up thousands of users; production keeps the default cost of 10.
             "ROOST_PASSWORD_HASH_COST": "4",
+            # Every test client is 127.0.0.1 and the session servers sign thousands of
+            # users up and in: the tests of the limits turn them on (tests/api/test_rate_limit.py).
+            "ROOST_RATE_LIMIT_ENABLE": "false",
         }
     )
     if is_postgres(database_url) and not as_owner:

@@ -22,6 +22,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from roost.config.protection import ProtectionFields, RateLimitSettings
+
 # Public links are signed with the salt: short salts are guessable.
 PUBLIC_LINK_SALT_MIN = 32
 # The operator token opens every tenant's lifecycle: as long as a random secret.
@@ -122,6 +124,7 @@ class AccountSettings:
     password_uppercase: bool
     password_number: bool
     password_symbol: bool
+    maximum_login_attempts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,10 +212,11 @@ SECTIONS: tuple[tuple[str, type, str], ...] = (
     ("files", FileSettings, "Files"),
     ("integrations", IntegrationSettings, "Integrations"),
     ("plugins", PluginSettings, "Plugins"),
+    ("rate_limits", RateLimitSettings, "Rate limits"),
 )
 
 
-class Settings(BaseSettings):
+class Settings(ProtectionFields, BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ROOST_", extra="ignore")
 
     # Database. Without a database URL Roost uses SQLite in the data directory.
@@ -697,6 +701,10 @@ class Settings(BaseSettings):
     @property
     def plugins(self) -> PluginSettings:
         return self._section(PluginSettings)
+
+    @property
+    def rate_limits(self) -> RateLimitSettings:
+        return self._section(RateLimitSettings)
 
     @property
     def shard_urls(self) -> dict[str, str]:

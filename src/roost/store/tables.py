@@ -82,6 +82,8 @@ users = Table(
     _ms("last_password_update"),
     _ms("last_picture_update"),
     Column("is_bot", Boolean, nullable=False, server_default="0"),
+    # Wrong passwords since the last good login or password change (the lockout).
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
     Index("ix_users_username", "tenant_id", "username", unique=True),
     Index("ix_users_email", "tenant_id", "email", unique=True),
 )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from cachetools import TTLCache
 
 from roost.app.accounts.errors import access_tokens_disabled, invalid_credentials, login_inactive
-from roost.app.accounts.passwords import verify_password
+from roost.app.accounts.lockout import Lockout
 from roost.app.accounts.tokens import token_hash
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
@@ -19,6 +19,7 @@ from roost.ids import new_id
 from roost.model.event import Event, internal_event
 from roost.model.events import RESYNC, SESSION_REVOKED, USER_UPDATED
 from roost.model.user import AccessToken, Session, User
+from roost.store.accounts import login_attempts as attempts_store
 from roost.store.accounts import sessions as session_store
 from roost.store.accounts import users as user_store
 from roost.store.db.database import Connection as AsyncConnection
@@ -44,6 +45,7 @@ class Auth:
         self.hooks = hooks or LifecycleHooks()
         self._settings = settings
         self._bus = bus
+        self.lockout = Lockout(db, settings)
         self._cache: TTLCache[tuple[str, str], Session] = TTLCache(
             SESSION_CACHE_SIZE, SESSION_CACHE_SECONDS
         )
@@ -75,8 +77,10 @@ class Auth:
                 user = await user_store.get_by_email(conn, tenant_id, login_id)
             else:
                 user = await user_store.get_by_username(conn, tenant_id, login_id)
-        if user is None or user.is_bot or not await verify_password(password, user.password_hash):
+        # Counts the attempt (refused when the account is locked); see app/accounts/lockout.py.
+        if not await self.lockout.check_password(tenant_id, user, password):
             raise invalid_credentials()
+        assert user is not None
         if user.delete_at:
             raise login_inactive()
         return user
@@ -104,6 +108,8 @@ class Auth:
         revoked: list[str] = []
         async with self._db.write() as conn:
             await session_store.insert_session(conn, tenant_id, session, token_hash(token))
+            # The login is complete (password, and any second factor): attempts start over.
+            await attempts_store.reset_failed_attempts(conn, tenant_id, user.id)
             if session.device_id:
                 # One session per device, as in Mattermost: logging in again on a phone
                 # ends the session it had before.

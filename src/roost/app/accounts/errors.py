@@ -196,3 +196,13 @@ def recent_custom_status_missing() -> AppError:
         "api.custom_status.recent_custom_statuses.delete.app_error",
         "Failed to delete the recent custom status. Please try again.",
     )
+
+
+def too_many_login_attempts() -> AppError:
+    # As Mattermost: 401, even with the right password, until the counter is reset.
+    return AppError(
+        401,
+        "api.user.check_user_login_attempts.too_many.app_error",
+        "Your account is locked because of too many failed password attempts. "
+        "Please reset your password.",
+    )

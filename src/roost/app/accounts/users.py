@@ -18,7 +18,7 @@ from roost.app.accounts.errors import (
     wrong_password,
 )
 from roost.app.accounts.password_rules import PASSWORD_MAX_BYTES, PasswordRules, broken_rule
-from roost.app.accounts.passwords import hash_password, verify_password
+from roost.app.accounts.passwords import hash_password
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
@@ -31,6 +31,7 @@ from roost.ids import new_id
 from roost.model.event import Broadcast, Event, internal_event
 from roost.model.events import NEW_USER, RESYNC, SESSION_REVOKED, USER_UPDATED
 from roost.model.user import User
+from roost.store.accounts import login_attempts as attempts_store
 from roost.store.accounts import sessions as session_store
 from roost.store.accounts import users as user_store
 from roost.store.db.database import Database
@@ -307,8 +308,10 @@ class Users:
         password = patch.get("password")
         if not isinstance(password, str) or (whole and not password):
             raise errors.invalid_body_param("password")
-        if not await verify_password(password, user.password_hash):
+        # Counted as a login attempt (refused when locked), as Mattermost's DoubleCheckPassword.
+        if not await self._auth.lockout.check_password(actor.tenant_id, user, password):
             raise errors.invalid_body_param("password") if whole else wrong_password()
+        await self._auth.lockout.reset_failed_attempts(actor.tenant_id, user.id)
 
     async def do_update_roles(self, actor: Actor, user_id: str, roles: str) -> User:
         if not actor.is_system_admin:
@@ -358,12 +361,17 @@ class Users:
             user = await user_store.get_user(conn, actor.tenant_id, user_id)
         if user is None:
             raise errors.not_found("user", "app.user.missing_account.const")
-        if actor.user_id == user_id and not await verify_password(current, user.password_hash):
+        if actor.user_id == user_id and not await self._auth.lockout.check_password(
+            actor.tenant_id, user, current
+        ):
             raise wrong_password()
         user.password_hash = await hash_password(new, self._settings.password_hash_cost)
         user.last_password_update = user.update_at = now_ms()
         async with self._db.write() as conn:
             await user_store.update_user(conn, actor.tenant_id, user)
+            # A new password (the user's own, or set by an admin) unlocks the account, as
+            # Mattermost's password update does.
+            await attempts_store.reset_failed_attempts(conn, actor.tenant_id, user.id)
         await self.publish_updated(actor.tenant_id, user)
 
     async def profile_changed(self, tenant_id: str, user_id: str) -> None:
