@@ -60,6 +60,7 @@ from roost.app.integrations.post_actions import ActionIds, PostActions
 from roost.app.integrations.posts import IntegrationPoster
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
+from roost.app.kernel.rate_limits import Throttle
 from roost.app.plugins.kv import PluginKV
 from roost.app.plugins.plugins import Plugins
 from roost.app.posts.drafts import Drafts
@@ -84,6 +85,7 @@ from roost.bundled_plugins import catalog as bundled_catalog
 from roost.cluster.bus import Bus, LocalBus
 from roost.cluster.redis_bus import RedisBus
 from roost.cluster.redis_presence import RedisPresence
+from roost.cluster.redis_rate_limit import RedisBuckets
 from roost.config import Settings
 from roost.filestore import FileStore, open_store
 from roost.plugin_runtime.hooks import PluginHooks
@@ -234,6 +236,10 @@ def build_services(settings: Settings) -> Services:
         plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
         plugin_kv=PluginKV(db),
         lifecycle=lifecycle,
+        throttle=Throttle(
+            settings.rate_limits.rate_limit_memory_store_size,
+            RedisBuckets(cluster.redis_url, cluster.redis_prefix) if cluster.redis_url else None,
+        ),
     )
     services.integrations = _integrations(services)
     # The sidebar's Favorites follow the favorite_channel preference (channels sits
@@ -367,6 +373,7 @@ def components(node: Node) -> list[Component]:
         Component("database", s.db.start, s.db.close),
         Component("tenant directory", s.tenants.start, s.tenants.close),
         Component("bus", s.bus.start, s.bus.close),
+        Component("rate limits", s.throttle.start, s.throttle.close),
         Component("presence", node.presence.start, node.presence.close),
         Component("files", s.files.start, s.files.close),
         Component("integrations", stop=s.integrations.close),

@@ -96,3 +96,15 @@ def exposition() -> bytes:
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
     return generate_latest(DEFAULT_REGISTRY)
+
+
+rate_limited = Counter(
+    "roost_rate_limited_total",
+    "Requests refused with 429 by the request rate limits, by limit (api, login, login_id).",
+    ["limit"],
+)
+rate_limit_local = Counter(
+    "roost_rate_limit_local_total",
+    "Rate-limit decisions made with this node's own buckets because Redis (configured) "
+    "could not answer in time: limits then hold per node, not across nodes.",
+)

@@ -14,6 +14,7 @@ from starlette.middleware import Middleware
 from roost.api import files as file_routes
 from roost.api.client_config import version_id
 from roost.api.http.middleware import RoostMiddleware
+from roost.api.http.rate_limit import RateLimitMiddleware, RateLimits
 from roost.api.routes import all_routes, method_not_allowed, not_found, server_error
 from roost.compose import build_node, start_all, stop_all
 from roost.config import Settings
@@ -25,6 +26,7 @@ GC_GEN0_THRESHOLD = 50_000
 def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     node = build_node(settings)
     services = node.services
+    rate_limits = RateLimits(services.throttle, settings.rate_limits)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -46,12 +48,15 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
                 max_body_bytes=settings.max_request_body_bytes,
                 streamed_uploads=frozenset({file_routes.UPLOAD_PATH}),
                 resolve_tenant=services.tenants.admit,
-            )
+            ),
+            # Inside: its 429s carry the request id, and unknown hosts are refused first.
+            Middleware(RateLimitMiddleware, limits=rate_limits),
         ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.rate_limits = rate_limits
     app.state.hub = node.hub
     app.state.presence = node.presence
     app.state.plugins = node.plugins

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.auth import AUTH_COOKIE, CSRF_COOKIE, USER_COOKIE
+from roost.api.http.rate_limit import check_login_id
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response, ok_response
 from roost.app.kernel import errors
@@ -70,6 +71,7 @@ async def login(req: Req) -> Response:
         body.login_id = user.username
     if not body.login_id:
         raise errors.invalid_body_param("login_id")
+    await check_login_id(req.raw.app.state.rate_limits, req.tenant_id, body.login_id)
     user = await services.auth.check_credentials(req.tenant_id, body.login_id, body.password)
     session, token = await services.auth.do_login(req.tenant_id, user, body.device_id)
     response = json_response(user.to_dict(), headers={"Token": token})

@@ -21,6 +21,7 @@ from roost.app.files.files import Files
 from roost.app.integrations.integrations import Integrations
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
+from roost.app.kernel.rate_limits import Throttle
 from roost.app.plugins.kv import PluginKV
 from roost.app.plugins.plugins import Plugins
 from roost.app.posts.drafts import Drafts
@@ -83,3 +84,5 @@ class Services:
     plugins: Plugins
     plugin_kv: PluginKV
     lifecycle: LifecycleHooks
+    # The request rate limits' buckets (Redis when configured; api/http/rate_limit.py).
+    throttle: Throttle

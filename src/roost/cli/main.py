@@ -64,8 +64,9 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         ws_max_size=64 * 1024,
         access_log=False,
         timeout_keep_alive=settings.http_keepalive_seconds,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # The client's address is the socket's unless ROOST_TRUSTED_PROXY_IP_HEADER
+        # names the proxy's header (api/http/rate_limit.py): uvicorn believes no header.
+        proxy_headers=False,
     )
 
 

@@ -22,7 +22,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from roost.config.protection import ProtectionFields, RateLimitSettings
+from roost.config.protection import ProtectionFields
+from roost.config.protection import RateLimitSettings as RateLimitSettings
 
 # Public links are signed with the salt: short salts are guessable.
 PUBLIC_LINK_SALT_MIN = 32

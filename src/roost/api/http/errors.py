@@ -84,3 +84,14 @@ def from_store(error: BaseException) -> AppError | None:
     if isinstance(store_error, DatabaseUnavailable):
         return kernel_errors.database_unavailable(store_error.cause_name)
     return None
+
+
+def rate_limited(retry_after: float) -> AppError:
+    # Mattermost answers its rate limit in plain text ("limit exceeded"); Roost keeps its
+    # one error format, with the id clients and tools already match on.
+    return AppError(
+        429,
+        "api.context.rate_limit.app_error",
+        "Too many requests; retry after the time in the Retry-After header.",
+        retry_after=retry_after,
+    )
