@@ -166,7 +166,9 @@ def build_services(settings: Settings) -> Services:
         settings.serving.site_url,
     )
     auth = Auth(db, settings.accounts, bus, lifecycle)
-    users = Users(db, bus, settings.accounts, auth, lifecycle, max_users=tenants.max_users)
+    users = Users(
+        db, bus, settings.accounts, auth, lifecycle, max_users=tenants.max_users, tenants=tenants
+    )
     usage = TenantUsage(db, tenants, tenancy.tenant_usage_flush_seconds)
     typing_limit = (
         realtime.max_notifications_per_channel if realtime.enable_user_typing_messages else 0

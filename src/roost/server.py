@@ -18,12 +18,16 @@ from roost.api.http.rate_limit import RateLimitMiddleware, RateLimits
 from roost.api.routes import all_routes, method_not_allowed, not_found, server_error
 from roost.compose import build_node, start_all, stop_all
 from roost.config import Settings
+from roost.plugin_runtime.host_user import harden_process
 from roost.store.db.migrate import migrate_all
 
 GC_GEN0_THRESHOLD = 50_000
 
 
 def create_app(settings: Settings, migrate: bool = True) -> Starlette:
+    # No process of this uid (a plugin host, a plugin's subprocess) reads this one's
+    # environment, where the operator token and database passwords are.
+    harden_process()
     node = build_node(settings)
     services = node.services
     rate_limits = RateLimits(services.throttle, settings.rate_limits)

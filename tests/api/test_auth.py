@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import httpx
 
-from tests.support.client import PASSWORD, Api, LoggedIn, expect
+from tests.support.client import PASSWORD, Api, LoggedIn, expect, unique
 
 
 def test_first_user_is_system_admin(admin: LoggedIn) -> None:
@@ -87,9 +87,42 @@ def test_token_lookup_forms(server: str, make_user: Callable[..., LoggedIn]) -> 
         {"Authorization": f"Token {user.token}"},
     ):
         assert httpx.get(url, headers=headers).json()["id"] == user.id
-    assert httpx.get(url, params={"access_token": user.token}).json()["id"] == user.id
     assert httpx.get(url).status_code == 401
     assert httpx.get(url, headers={"Authorization": "Bearer nottoken"}).status_code == 401
+
+
+def test_tokens_in_the_query_string_are_refused(
+    server: str, make_user: Callable[..., LoggedIn]
+) -> None:
+    """Mattermost takes only OAuth tokens from ``?access_token=`` (issue 19.8); Roost
+    issues none, so session and personal access tokens are refused there."""
+    user = make_user()
+    url = f"{server}/api/v4/users/me"
+    refused = httpx.get(url, params={"access_token": user.token})
+    assert refused.status_code == 401
+    assert refused.json()["id"] == "api.context.token_provided.app_error"
+    # An unknown token there is simply not a session.
+    unknown = httpx.get(url, params={"access_token": "x" * 26})
+    assert unknown.json()["id"] == "api.context.session_expired.app_error"
+    # A header still wins over the query string.
+    both = httpx.get(
+        url, params={"access_token": "x"}, headers={"Authorization": f"Bearer {user.token}"}
+    )
+    assert both.json()["id"] == user.id
+
+
+def test_personal_access_tokens_in_the_query_string_are_refused(
+    server: str, admin: LoggedIn
+) -> None:
+    name = unique("qbot")
+    bot = expect(admin.api.post("/bots", {"username": name}), 201)
+    token = expect(admin.api.post(f"/users/{bot['user_id']}/tokens", {"description": "q"}), 200)
+    url = f"{server}/api/v4/users/me"
+    header = httpx.get(url, headers={"Authorization": f"Bearer {token['token']}"})
+    assert header.json()["id"] == bot["user_id"]
+    refused = httpx.get(url, params={"access_token": token["token"]})
+    assert refused.status_code == 401
+    assert refused.json()["id"] == "api.context.token_provided.app_error"
 
 
 def test_logout_revokes_session(server: str, make_user: Callable[..., LoggedIn]) -> None:

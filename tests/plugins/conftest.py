@@ -14,7 +14,10 @@ from tests.support.databases import database
 from tests.support.server import running_server
 
 HOOK_TIMEOUT_SECONDS = 0.5
+# A secret the plugin host must not find anywhere it can read (test_host_environment.py).
+OPERATOR_TOKEN = "plugin-tests-operator-" + "s" * 30
 PLUGIN_ENV = {
+    "ROOST_OPERATOR_TOKEN": OPERATOR_TOKEN,
     "ROOST_PLUGIN_ENABLE_UPLOADS": "true",
     "ROOST_PLUGIN_HOOK_TIMEOUT_SECONDS": str(HOOK_TIMEOUT_SECONDS),
     "ROOST_PLUGIN_HEALTH_CHECK_SECONDS": "1",

@@ -29,6 +29,7 @@ class WsClient:
         authenticate: bool = True,
         timeout: float = 10.0,
         host: str = "",
+        headers: dict[str, str] | None = None,
     ) -> None:
         url = base.replace("http://", "ws://") + "/api/v4/websocket"
         if connection_id:
@@ -40,7 +41,12 @@ class WsClient:
             sock = socket.create_connection((parsed.hostname, parsed.port), timeout=timeout)
             url = parsed._replace(netloc=f"{host}:{parsed.port}").geturl()
         self.ws: ClientConnection = connect(
-            url, sock=sock, open_timeout=timeout, max_size=2**22, legacy=True
+            url,
+            sock=sock,
+            open_timeout=timeout,
+            max_size=2**22,
+            legacy=True,
+            additional_headers=headers,
         )
         self.timeout = timeout
         self.frames: list[Frame] = []  # every frame received, in order

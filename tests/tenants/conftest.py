@@ -55,7 +55,10 @@ def deployment(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def new_tenant(d: Deployment, **body: Any) -> dict[str, Any]:
+    """A tenant open for sign-up unless ``open_signup=False`` (tenants are closed by
+    default: tests/tenants/test_signup.py): these tests' first user there is its admin."""
     body.setdefault("name", unique("t").replace("_", "-").lower()[:40])
+    body.setdefault("open_signup", True)
     with d.operator() as op:
         created: dict[str, Any] = expect(op.post("/tenants", json=body), 201)
     return created

@@ -42,7 +42,7 @@ def test_client_routes_get_the_page(server: str, path: str) -> None:
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert response.headers["cache-control"] == "no-cache"
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
     assert '<div id="app">' in response.text
 
 

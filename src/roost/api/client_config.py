@@ -44,6 +44,7 @@ class ConfigFacts:
     tenant_id: str
     site_url: str
     installed_at: int  # the tenant's creation, epoch ms (0 when unknown)
+    open_signup: bool = True  # whether anyone may sign up on this tenant
 
 
 def _flag(value: bool) -> str:
@@ -54,7 +55,7 @@ def client_config(facts: ConfigFacts) -> dict[str, str]:
     config: dict[str, str] = {}
     for group in (
         _server(facts),
-        _sign_in(facts.settings),
+        _sign_in(facts.settings, facts.open_signup),
         _messaging(facts.settings),
         _files(facts.settings),
         _integrations(facts.settings),
@@ -113,14 +114,14 @@ def _server(facts: ConfigFacts) -> dict[str, str]:
     }
 
 
-def _sign_in(s: Settings) -> dict[str, str]:
+def _sign_in(s: Settings, open_signup: bool) -> dict[str, str]:
     """Email or username with a password is Roost's only way in."""
     return {
         "EnableSignInWithEmail": "true",
         "EnableSignInWithUsername": "true",
         "EnableSignUpWithEmail": "true",
         "EnableUserCreation": "true",
-        "EnableOpenServer": _flag(s.accounts.enable_open_server),
+        "EnableOpenServer": _flag(open_signup),
         "NoAccounts": "false",
         "PasswordMinimumLength": str(s.accounts.password_minimum_length),
         "PasswordRequireLowercase": _flag(s.accounts.password_lowercase),

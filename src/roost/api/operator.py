@@ -17,10 +17,14 @@ from roost.api.http.errors import page_not_found
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response
 from roost.app.kernel import errors
+from roost.app.kernel.context import Actor
+from roost.app.tenants.directory import ADMIN_INVITE_TTL_SECONDS
 from roost.tenancy.scope import enter_tenant
 
 OPERATOR_PREFIX = "/operator/v1"
 MAX_PER_PAGE = 1000
+# The operator, as sign-up sees it: may make accounts on a tenant closed for sign-up.
+_OPERATOR = Actor(tenant_id="", user_id="", roles="system_admin")
 
 
 def _check_operator(req: Req) -> None:
@@ -47,16 +51,88 @@ def _str(body: dict[str, Any], name: str) -> str:
     return value
 
 
+def _bool(body: dict[str, Any], name: str) -> bool:
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise errors.invalid_body_param(name)
+    return value
+
+
+def _int(body: dict[str, Any], name: str, default: int) -> int:
+    value = body.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise errors.invalid_body_param(name)
+    return value
+
+
 async def create_tenant(req: Req) -> Response:
+    """A new tenant, closed for sign-up unless ``open_signup``. Its first system admin:
+    named in ``admin`` (username, email, password: the account is made with the
+    tenant), or invited (``admin_invite``: a one-time link in the answer), or both."""
     _check_operator(req)
     body = await req.json_object()
-    tenant = await req.services.tenants.do_create(
+    admin = body.get("admin")
+    if admin is not None and not isinstance(admin, dict):
+        raise errors.invalid_body_param("admin")
+    services = req.services
+    if admin is not None:
+        # Refused before the tenant exists: no tenant is left without its admin.
+        services.users.check_new_account(
+            _str(admin, "username"), _str(admin, "email"), _str(admin, "password")
+        )
+    invite = _bool(body, "admin_invite")
+    tenant = await services.tenants.do_create(
         _str(body, "name"),
         _str(body, "display_name"),
         _str_list(body, "domains"),
         _str(body, "database"),
+        open_signup=_bool(body, "open_signup"),
     )
-    return json_response(tenant.to_dict(), status=201)
+    answer = tenant.to_dict()
+    if admin is not None:
+        # The rest of this request works in the new tenant's rows.
+        enter_tenant(tenant.id)
+        user = await services.users.do_create_user(
+            tenant.id,
+            username=_str(admin, "username"),
+            email=_str(admin, "email"),
+            password=_str(admin, "password"),
+            system_admin=True,
+            actor=_OPERATOR,
+        )
+        answer["admin_user_id"] = user.id
+    if invite:
+        answer["admin_invite"] = await _issue_invite(req, tenant.id, body)
+    return json_response(answer, status=201)
+
+
+async def _issue_invite(req: Req, tenant_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    ttl = _int(body, "expires_in_seconds", ADMIN_INVITE_TTL_SECONDS)
+    directory = req.services.tenants
+    token, expires_at = await directory.do_issue_admin_invite(tenant_id, ttl)
+    url = f"{directory.site_url(tenant_id)}/signup_user_complete/?t={token}"
+    return {"token": token, "url": url, "expires_at": expires_at}
+
+
+async def create_admin_invite(req: Req) -> Response:
+    """A one-time link signing its holder up as the tenant's system admin (a new one
+    replaces the last; only its hash is kept)."""
+    _check_operator(req)
+    body = await req.json_object() if await req.raw.body() else {}
+    tenant = req.services.tenants.get(req.path_str("tenant", 63))
+    return json_response(await _issue_invite(req, tenant.id, body), status=201)
+
+
+async def set_signup(req: Req) -> Response:
+    """Open or close the tenant for sign-up (``{"open_signup": true}``)."""
+    _check_operator(req)
+    body = await req.json_object()
+    if "open_signup" not in body:
+        raise errors.invalid_body_param("open_signup")
+    tenant = await req.services.tenants.do_set_open_signup(
+        req.path_str("tenant", 63), _bool(body, "open_signup")
+    )
+    return json_response(tenant.to_dict())
 
 
 async def move_tenant(req: Req) -> Response:
@@ -166,4 +242,10 @@ def routes() -> list[Route]:
         Route(f"{p}/tenants/{{tenant}}/usage", endpoint(tenant_usage), methods=["GET"]),
         Route(f"{p}/tenants/{{tenant}}/export", endpoint(export_tenant), methods=["GET"]),
         Route(f"{p}/tenants/{{tenant}}/move", endpoint(move_tenant), methods=["POST"]),
+        Route(f"{p}/tenants/{{tenant}}/signup", endpoint(set_signup), methods=["PUT"]),
+        Route(
+            f"{p}/tenants/{{tenant}}/admin_invite",
+            endpoint(create_admin_invite),
+            methods=["POST"],
+        ),
     ]

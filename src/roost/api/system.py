@@ -97,6 +97,7 @@ async def get_client_config(req: Req) -> Response:
         tenant_id=req.tenant_id,
         site_url=tenants.site_url(req.tenant_id),
         installed_at=installed_at,
+        open_signup=req.services.users.signup_open(req.tenant_id),
     )
     return json_response(client_config(facts))
 

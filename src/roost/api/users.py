@@ -59,6 +59,8 @@ async def create_user(req: Req) -> Response:
         position=body.position,
         locale=body.locale,
         actor=actor,
+        # Mattermost's invite token parameter: here the tenant's first-admin invite.
+        invite_token=req.query_str("t", max_len=256),
     )
     return json_response(user.to_dict(), status=201)
 

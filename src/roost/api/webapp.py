@@ -32,14 +32,15 @@ PAGE_CACHE = "no-cache"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
+    "frame-ancestors 'self'"
 )
 PAGE_HEADERS = {
     "Cache-Control": PAGE_CACHE,
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    # As Mattermost: the page may be framed by its own site only (anti-clickjacking).
+    "X-Frame-Options": "SAMEORIGIN",
 }
 
 _MISSING = """<!doctype html><html><head><meta charset="utf-8"><title>Roost</title></head>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,8 +13,12 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from roost import metrics
-from roost.api.auth import authenticate_session
-from roost.api.http.errors import unknown_websocket_action, websocket_not_authenticated
+from roost.api.auth import AUTH_COOKIE, authenticate_session, same_origin
+from roost.api.http.errors import (
+    unknown_websocket_action,
+    websocket_bad_origin,
+    websocket_not_authenticated,
+)
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.services import Services
@@ -26,6 +31,8 @@ from roost.realtime.connection import Connection
 from roost.realtime.hub import Hub, event_prefix
 from roost.realtime.presence import Presence
 from roost.tenancy import DEFAULT_TENANT_ID
+
+log = logging.getLogger("roost.api.websocket")
 
 # Client frames larger than this are refused; real clients send a few hundred bytes.
 MAX_CLIENT_FRAME = 64 * 1024
@@ -55,8 +62,23 @@ class SocketSession:
         self.actor: Actor | None = None
         self.conn: Connection | None = None
         self.sender: asyncio.Task[None] | None = None
+        self.cookie_allowed = True
 
     async def run(self) -> None:
+        # Cross-site WebSocket hijacking: a browser sends the cookie with an upgrade
+        # any page asks for (a sibling tenant's subdomain is the same site), so the
+        # cookie counts only from the tenant's own site. Without the cookie a client
+        # authenticates with a token (header or authentication_challenge), which a
+        # foreign page does not have.
+        site = self.services.tenants.site_url(self.tenant_id)
+        self.cookie_allowed = same_origin(self.ws, site)
+        cookie_only = self.ws.cookies.get(AUTH_COOKIE) and not self.ws.headers.get("authorization")
+        if not self.cookie_allowed and cookie_only:
+            refusal = websocket_bad_origin(self.ws.headers.get("origin", ""))
+            log.info("websocket upgrade refused: %s", refusal.detailed)
+            # Before the handshake: the client sees the upgrade fail (403).
+            await self.ws.close(code=1008)
+            return
         await self.ws.accept()
         metrics.websocket_connections.inc()
         try:
@@ -67,7 +89,9 @@ class SocketSession:
     async def _serve(self) -> None:
         with contextlib.suppress(errors.AppError):
             # Cookie or header auth on the upgrade request: say hello at once.
-            actor, session = await authenticate_session(self.ws, self.services.auth, self.tenant_id)
+            actor, session = await authenticate_session(
+                self.ws, self.services.auth, self.tenant_id, self.cookie_allowed
+            )
             if not self._ended(session):
                 await self._start(actor, session)
         if self.conn is not None:

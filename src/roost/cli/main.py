@@ -37,6 +37,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     import uvicorn
 
     settings = load_settings()
+    from roost.plugin_runtime.host_user import harden_process
+
+    # The parent of --workers' processes holds the same environment as they do.
+    harden_process()
     if workers > 1:
         if not settings.redis_url or settings.effective_database_url.startswith("sqlite"):
             raise click.UsageError(

@@ -63,10 +63,40 @@ def tenant() -> None:
 @click.option("--display-name", default="")
 @click.option("--domain", "domains", multiple=True, help="A custom domain (repeatable).")
 @click.option("--database", default="", help="A named database (ROOST_DATABASE_SHARDS).")
-def tenant_create(name: str, display_name: str, domains: tuple[str, ...], database: str) -> None:
+@click.option(
+    "--open-signup/--closed-signup",
+    default=False,
+    help="Whether anyone may sign up (default: closed; invite the first admin).",
+)
+def tenant_create(
+    name: str, display_name: str, domains: tuple[str, ...], database: str, open_signup: bool
+) -> None:
     """Create a tenant served at NAME.<base domain> (and any custom domains)."""
-    created = _run(lambda d: d.do_create(name, display_name, list(domains), database))
+    created = _run(lambda d: d.do_create(name, display_name, list(domains), database, open_signup))
     click.echo(_line(created))
+
+
+@tenant.command("invite-admin")
+@click.argument("tenant_ref", metavar="TENANT")
+@click.option("--expires-in", default=7 * 24 * 3600, show_default=True, help="Seconds.")
+def tenant_invite_admin(tenant_ref: str, expires_in: int) -> None:
+    """Print a one-time link that signs its holder up as TENANT's system admin."""
+
+    async def issue(d: TenantDirectory) -> str:
+        tenant_id = d.get(tenant_ref).id
+        token, _ = await d.do_issue_admin_invite(tenant_id, expires_in)
+        return f"{d.site_url(tenant_id)}/signup_user_complete/?t={token}"
+
+    click.echo(_run(issue))
+
+
+@tenant.command("signup")
+@click.argument("tenant_ref", metavar="TENANT")
+@click.argument("state", type=click.Choice(["open", "closed"]))
+def tenant_signup(tenant_ref: str, state: str) -> None:
+    """Open or close TENANT for sign-up."""
+    changed = _run(lambda d: d.do_set_open_signup(d.get(tenant_ref).id, state == "open"))
+    click.echo(_line(changed))
 
 
 @tenant.command("move")

@@ -198,6 +198,7 @@ class PluginSettings:
     plugin_health_check_seconds: float
     plugin_host_mode: str
     plugin_fail_closed_hooks: str
+    plugin_host_user: str
 
 
 # Every section: the Settings property that holds it, its class, and its README heading
@@ -611,6 +612,11 @@ class Settings(ProtectionFields, BaseSettings):
         default="",
         description="hooks that refuse the change (503) when a plugin fails, comma-separated "
         "`hook` or `plugin_id/hook`; others skip the failing plugin",
+    )
+    plugin_host_user: str = Field(
+        default="nobody",
+        description="the user the plugin host runs as when the server runs as root (so it "
+        "cannot read the server's environment); empty: root too (not recommended)",
     )
     # An app also says when its bindings changed.
     app_bindings_ttl_seconds: float = Field(

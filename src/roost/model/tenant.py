@@ -29,6 +29,8 @@ class Tenant:
     max_storage_bytes: int = 0
     max_posts_per_day: int = 0
     database: str = ""  # where its rows are: '' the directory's database, or a shard's name
+    # Whether anyone may sign up (the operator or the tenant's admin opens it).
+    open_signup: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +42,7 @@ class Tenant:
             "update_at": self.update_at,
             "domains": sorted(self.domains),
             "database": self.database,
+            "open_signup": self.open_signup,
             "limits": {
                 "requests_per_second": self.requests_per_second,
                 "max_users": self.max_users,

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from roost.plugin_runtime.host_client import HostProcess
+from roost.plugin_runtime.host_user import HostUser
 from roost.plugin_runtime.rpc import Handler
 
 log = logging.getLogger("roost.plugin_runtime")
@@ -22,8 +23,12 @@ Restarted = Callable[[HostProcess], Awaitable[None]]
 
 
 class Hosts:
-    def __init__(self, mode: str, handler: Handler, health_interval: float) -> None:
+    def __init__(
+        self, mode: str, handler: Handler, health_interval: float, user: str = "nobody"
+    ) -> None:
         self.mode = mode
+        self._user_name = user
+        self._user: HostUser | None = None
         self._handler = handler
         self._interval = health_interval
         self._hosts: dict[str, HostProcess] = {}
@@ -42,7 +47,9 @@ class Hosts:
         async with self._lock:
             host = self._hosts.get(key)
             if host is None:
-                host = HostProcess(key, self._handler, self.died)
+                if self._user is None:
+                    self._user = HostUser(self._user_name)
+                host = HostProcess(key, self._handler, self.died, self._user)
                 await host.start()
                 self._hosts[key] = host
             return host
@@ -80,3 +87,5 @@ class Hosts:
             hosts, self._hosts = list(self._hosts.values()), {}
         for host in hosts:
             await host.stop()
+        if self._user is not None:
+            self._user.close()

@@ -76,7 +76,9 @@ class PluginRuntime:
         self.node_id = new_id()
         self.commands = PluginCommands(self._execute_command)
         self.files = FileLoans()
-        self.hosts = Hosts(s.plugin_host_mode, self._serve_api, s.plugin_health_check_seconds)
+        self.hosts = Hosts(
+            s.plugin_host_mode, self._serve_api, s.plugin_health_check_seconds, s.plugin_host_user
+        )
         self.dispatch = Dispatch(s, self.hosts, self._gave_up)
         self.cluster = ClusterStatuses(services.bus, self.node_id, self.local_states)
         # tenant -> plugin id -> its running instance; a tenant with none has no entry.

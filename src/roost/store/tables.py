@@ -54,6 +54,10 @@ tenants = Table(
     Column("max_posts_per_day", Integer, nullable=False, server_default="0"),
     # The database holding the tenant's rows, by name; '' is the directory's own.
     Column("database", String(64), nullable=False, server_default=""),
+    # Sign-up and the first admin's invite (0021): SHA-256 of the token, '' for none.
+    Column("open_signup", Boolean, nullable=False, server_default="0"),
+    Column("admin_invite_hash", String(64), nullable=False, server_default=""),
+    _ms("admin_invite_expires_at"),
 )
 
 users = Table(

@@ -74,6 +74,26 @@ def websocket_not_authenticated() -> AppError:
     )
 
 
+def token_in_query() -> AppError:
+    """A session or personal access token sent as ``?access_token=`` (Mattermost takes
+    only OAuth tokens there)."""
+    return AppError(
+        401,
+        "api.context.token_provided.app_error",
+        "Session tokens and personal access tokens are not accepted in the URL's query "
+        "string: send them in the Authorization header.",
+    )
+
+
+def websocket_bad_origin(origin: str) -> AppError:
+    return AppError(
+        400,
+        "api.web_socket.connect.upgrade.app_error",
+        "Failed to upgrade websocket connection.",
+        f"BlockedOrigin={origin}",
+    )
+
+
 def from_store(error: BaseException) -> AppError | None:
     """The answer to a request that failed in the store and may be retried: the database
     is out of reach, or the tenant is read-only while it moves to another database.

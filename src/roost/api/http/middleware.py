@@ -1,5 +1,5 @@
-"""ASGI middleware: request ids, version headers, path cleaning, the request's tenant,
-body-size limits."""
+"""ASGI middleware: request ids, version headers, security headers, path cleaning, the
+request's tenant, body-size limits."""
 
 from __future__ import annotations
 
@@ -24,6 +24,15 @@ _UNTENANTED = ("/operator/", "/metrics")
 RATE_REFUSAL_DELAY_SECONDS = 0.25
 # Load balancers probe a node's health by address, a host that names no tenant.
 _HEALTH_PATH = "/api/v4/system/ping"
+# On every HTTP answer, refusals and errors included (Mattermost's web/handlers.go sets
+# the same): no type sniffing, no Referer leaking a URL (post links, file links) to
+# other sites, and no browser feature delegated. A response that sets one itself
+# (the web page, a file download) keeps its own value.
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"permissions-policy", b""),
+)
 
 
 class RoostMiddleware:
@@ -48,6 +57,8 @@ class RoostMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
+        if scope["type"] == "http":
+            send = _with_security_headers(send)
         path: str = scope["path"]
         if "//" in path:
             # Some clients build paths like /posts/{id}//reactions; Mattermost's mux
@@ -111,6 +122,18 @@ class RoostMiddleware:
             method = scope["method"]
             metrics.http_requests.labels(method, template, str(status)).inc()
             metrics.http_latency.labels(method, template).observe(time.perf_counter() - started)
+
+
+def _with_security_headers(send: Send) -> Send:
+    async def secure_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            present = {name.lower() for name, _ in headers}
+            headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+            message["headers"] = headers
+        await send(message)
+
+    return secure_send
 
 
 async def _refuse(

@@ -141,6 +141,15 @@ def open_signup_disabled() -> AppError:
     )
 
 
+def signup_link_invalid() -> AppError:
+    """An invite token that is unknown, already used or expired (one answer for all)."""
+    return AppError(
+        400,
+        "api.user.create_user.signup_link_invalid.app_error",
+        "The signup link does not appear to be valid.",
+    )
+
+
 def username_exists() -> AppError:
     return AppError(
         400,

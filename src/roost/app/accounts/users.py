@@ -14,6 +14,7 @@ from roost.app.accounts.errors import (
     password_lacks,
     password_too_long,
     password_too_short,
+    signup_link_invalid,
     username_exists,
     wrong_password,
 )
@@ -23,6 +24,7 @@ from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.kernel.read_cache import ReadCache
+from roost.app.tenants.directory import TenantDirectory
 from roost.app.tenants.errors import users_quota
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
@@ -36,6 +38,7 @@ from roost.store.accounts import sessions as session_store
 from roost.store.accounts import users as user_store
 from roost.store.db.database import Database
 from roost.store.tenants import directory as tenant_store
+from roost.tenancy import DEFAULT_TENANT_ID
 
 # Profiles kept in memory for lookups (clients fetch every poster and typist they see).
 PROFILE_CACHE_SIZE = 50_000
@@ -60,8 +63,11 @@ class Users:
         auth: Auth,
         hooks: LifecycleHooks | None = None,
         max_users: Callable[[str], int] | None = None,
+        tenants: TenantDirectory | None = None,
     ) -> None:
         self._db = db
+        # Whether a tenant is open for sign-up, and its first admin's invite.
+        self._tenants = tenants
         self.hooks = hooks or LifecycleHooks()
         # The tenant's user limit (0: none), from the tenant directory.
         self._max_users = max_users or (lambda _: 0)
@@ -156,6 +162,12 @@ class Users:
 
     # Changes.
 
+    def check_new_account(self, username: str, email: str, password: str) -> None:
+        """What ``do_create_user`` checks before writing, for a caller that must know
+        first (the operator naming a tenant's admin as it creates the tenant)."""
+        user = User(id="", username=username.strip().lower(), email=email.strip().lower())
+        self.check_new_user(user, password)
+
     def check_new_user(self, user: User, password: str) -> None:
         if not validation.is_valid_username(user.username):
             raise invalid_username()
@@ -201,8 +213,11 @@ class Users:
         system_admin: bool = False,
         is_bot: bool = False,
         actor: Actor | None = None,
+        invite_token: str = "",
     ) -> User:
-        """Create a user. The very first user of a tenant becomes a system admin."""
+        """Create a user. The very first user of a tenant becomes a system admin, and so
+        does whoever signs up with the tenant's admin invite (``invite_token``). Without
+        an invite or a system admin asking, the tenant must be open for sign-up."""
         now = now_ms()
         user = User(
             id=new_id(),
@@ -223,9 +238,41 @@ class Users:
                 raise errors.invalid_body_param("username")
         else:
             self.check_new_user(user, password)
-            if actor is None and not self._settings.enable_open_server:
+            if not invite_token and not self.signup_open(tenant_id, actor):
                 raise open_signup_disabled()
             user.password_hash = await hash_password(password, self._settings.password_hash_cost)
+        invite_expiry = 0
+        if invite_token:
+            # Used up before the user is written: two sign-ups with one link cannot both
+            # become admin. Given back if the sign-up fails below.
+            if self._tenants is not None:
+                invite_expiry = await self._tenants.take_admin_invite(tenant_id, invite_token)
+            if not invite_expiry:
+                raise signup_link_invalid()
+            system_admin = True
+        try:
+            await self._insert_new(tenant_id, user, system_admin)
+        except BaseException:
+            if invite_expiry and self._tenants is not None:
+                await self._tenants.restore_admin_invite(tenant_id, invite_token, invite_expiry)
+            raise
+        await self._bus.publish([Event(tenant_id, NEW_USER, {"user_id": user.id})])
+        if self.hooks.active:
+            self.hooks.notify(lambda h: h.user_created(tenant_id, user))
+        return user
+
+    def signup_open(self, tenant_id: str, actor: Actor | None = None) -> bool:
+        """Whether a new account may be made without an invite: by a system admin
+        always; by anyone on the default tenant when ``enable_open_server``, on another
+        tenant when its operator or admin opened it."""
+        if actor is not None and actor.is_system_admin:
+            return True
+        if tenant_id == DEFAULT_TENANT_ID:
+            return self._settings.enable_open_server
+        return self._tenants is not None and self._tenants.open_signup(tenant_id)
+
+    async def _insert_new(self, tenant_id: str, user: User, system_admin: bool) -> None:
+        is_bot = user.is_bot
         async with self._db.write() as conn:
             limit = 0 if is_bot else self._max_users(tenant_id)
             if limit:
@@ -241,10 +288,6 @@ class Users:
             if first or system_admin:
                 user.roles = "system_user system_admin"
             await user_store.insert_user(conn, tenant_id, user)
-        await self._bus.publish([Event(tenant_id, NEW_USER, {"user_id": user.id})])
-        if self.hooks.active:
-            self.hooks.notify(lambda h: h.user_created(tenant_id, user))
-        return user
 
     def check_can_edit(self, actor: Actor, user_id: str) -> None:
         if actor.user_id != user_id and not actor.is_system_admin:

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import re
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from urllib.parse import urlsplit
@@ -60,6 +62,9 @@ DISPLAY_NAME_MAX = 128
 MAX_DOMAINS = 20
 # Names a deployment's own hosts commonly use.
 RESERVED_NAMES = frozenset({"www", "api", "admin", "operator", "static", "mail"})
+# How long the first admin's invite link stays valid, unless the operator says.
+ADMIN_INVITE_TTL_SECONDS = 7 * 24 * 3600
+ADMIN_INVITE_MAX_TTL_SECONDS = 30 * 24 * 3600
 # The largest value each limit may be set to.
 LIMIT_MAXIMA: dict[str, float] = {
     "requests_per_second": 1_000_000.0,
@@ -78,6 +83,10 @@ def _host_name(host: str) -> str:
     if host.startswith("["):  # an IPv6 literal, [::1]:8065
         return host.split("]", 1)[0] + "]"
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _invite_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class TenantDirectory:
@@ -259,6 +268,11 @@ class TenantDirectory:
         tenant = self._by_id.get(tenant_id)
         return tenant.max_posts_per_day if tenant else 0
 
+    def open_signup(self, tenant_id: str) -> bool:
+        """Whether anyone may sign up on this (non-default) tenant."""
+        tenant = self._by_id.get(tenant_id)
+        return tenant is not None and tenant.open_signup
+
     def post_limited(self) -> list[str]:
         """Tenants with a posts-per-day limit."""
         return [t.id for t in self._by_id.values() if t.max_posts_per_day]
@@ -295,7 +309,12 @@ class TenantDirectory:
         return cleaned
 
     async def do_create(
-        self, name: str, display_name: str, domains: list[str], database: str = ""
+        self,
+        name: str,
+        display_name: str,
+        domains: list[str],
+        database: str = "",
+        open_signup: bool = False,
     ) -> Tenant:
         name = name.strip().lower()
         self.check_name(name)
@@ -307,6 +326,7 @@ class TenantDirectory:
         now = now_ms()
         tenant = Tenant(new_id(), name, display_name or name, ACTIVE, now, now, cleaned)
         tenant.database = database
+        tenant.open_signup = open_signup
         async with self._across_write() as conn:
             if not await tenant_store.insert_tenant(conn, tenant):
                 raise tenant_name_taken()
@@ -364,6 +384,42 @@ class TenantDirectory:
         async with self._across_write() as conn:
             await tenant_store.set_limits(conn, changed, now_ms())
         return await self._changed(tenant.id)
+
+    async def do_set_open_signup(self, tenant_id: str, open_: bool) -> Tenant:
+        tenant = self.get(tenant_id)
+        async with self._across_write() as conn:
+            await tenant_store.set_open_signup(conn, tenant.id, open_, now_ms())
+        return await self._changed(tenant.id)
+
+    async def do_issue_admin_invite(
+        self, tenant_id: str, ttl_seconds: int = ADMIN_INVITE_TTL_SECONDS
+    ) -> tuple[str, int]:
+        """A single-use token that signs its holder up as the tenant's system admin
+        (``POST /api/v4/users?t=TOKEN`` on the tenant's host), and when it lapses. Only
+        its hash is kept; a new one replaces the last."""
+        tenant = self.get(tenant_id)
+        if not 60 <= ttl_seconds <= ADMIN_INVITE_MAX_TTL_SECONDS:
+            raise invalid_param("expires_in_seconds")
+        token = secrets.token_urlsafe(32)
+        expires_at = now_ms() + ttl_seconds * 1000
+        async with self._across_write() as conn:
+            await tenant_store.set_admin_invite(conn, tenant.id, _invite_hash(token), expires_at)
+        return token, expires_at
+
+    async def take_admin_invite(self, tenant_id: str, token: str) -> int:
+        """Use the invite up: its expiry if ``token`` was valid, else 0."""
+        if not token or len(token) > 256:
+            return 0
+        async with self._across_write() as conn:
+            return await tenant_store.take_admin_invite(
+                conn, tenant_id, _invite_hash(token), now_ms()
+            )
+
+    async def restore_admin_invite(self, tenant_id: str, token: str, expires_at: int) -> None:
+        """The sign-up the invite was taken for failed (a taken username, say): the
+        link works again until it lapses."""
+        async with self._across_write() as conn:
+            await tenant_store.set_admin_invite(conn, tenant_id, _invite_hash(token), expires_at)
 
     async def do_delete(self, tenant_id: str) -> Tenant:
         """Mark the tenant for deletion: from now on it answers like one that does not

@@ -38,6 +38,7 @@ async def all_tenants(conn: AsyncConnection, tenant_id: str = "") -> list[Tenant
             max_storage_bytes=r.max_storage_bytes,
             max_posts_per_day=r.max_posts_per_day,
             database=r.database,
+            open_signup=bool(r.open_signup),
         )
         for r in rows
     ]
@@ -57,6 +58,7 @@ async def insert_tenant(conn: AsyncConnection, tenant: Tenant) -> bool:
                 "create_at": tenant.create_at,
                 "update_at": tenant.update_at,
                 "database": tenant.database,
+                "open_signup": tenant.open_signup,
             }
         ],
     )
@@ -110,6 +112,53 @@ async def set_limits(conn: AsyncConnection, tenant: Tenant, now: int) -> None:
             update_at=now,
         )
     )
+
+
+async def set_open_signup(conn: AsyncConnection, tenant_id: str, open_: bool, now: int) -> bool:
+    result = await conn.execute(
+        update(tenants).where(tenants.c.id == tenant_id).values(open_signup=open_, update_at=now)
+    )
+    return bool(result.rowcount)
+
+
+async def set_admin_invite(
+    conn: AsyncConnection, tenant_id: str, token_hash: str, expires_at: int
+) -> bool:
+    """Store the first admin's invite (replacing any earlier one); '' and 0 clear it."""
+    result = await conn.execute(
+        update(tenants)
+        .where(tenants.c.id == tenant_id)
+        .values(admin_invite_hash=token_hash, admin_invite_expires_at=expires_at)
+    )
+    return bool(result.rowcount)
+
+
+async def take_admin_invite(
+    conn: AsyncConnection, tenant_id: str, token_hash: str, now: int
+) -> int:
+    """Use the invite up if it is this one and still valid: its expiry, or 0 when it was
+    not (one conditional UPDATE, so two sign-ups with one link cannot both win)."""
+    row = (
+        await conn.execute(
+            select(tenants.c.admin_invite_expires_at).where(
+                tenants.c.id == tenant_id,
+                tenants.c.admin_invite_hash == token_hash,
+                tenants.c.admin_invite_expires_at > now,
+            )
+        )
+    ).first()
+    if row is None:
+        return 0
+    result = await conn.execute(
+        update(tenants)
+        .where(
+            tenants.c.id == tenant_id,
+            tenants.c.admin_invite_hash == token_hash,
+            tenants.c.admin_invite_expires_at > now,
+        )
+        .values(admin_invite_hash="", admin_invite_expires_at=0)
+    )
+    return int(row.admin_invite_expires_at) if result.rowcount else 0
 
 
 async def lock_tenant(conn: AsyncConnection, tenant_id: str) -> None:
