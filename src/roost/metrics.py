@@ -37,6 +37,10 @@ websocket_connections = Gauge(
     "roost_websocket_connections", "Open WebSocket connections.", multiprocess_mode="livesum"
 )
 websocket_events = Counter("roost_websocket_events_total", "Events queued to WebSocket clients.")
+websocket_told_to_reload = Counter(
+    "roost_websocket_told_to_reload_total",
+    "Connections sent a fresh hello because events may have been missed (bus gap).",
+)
 bus_published = Counter(
     "roost_bus_events_published_total", "Events this node sent to the other nodes."
 )

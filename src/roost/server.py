@@ -66,6 +66,8 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     app.state.plugins = node.plugins
     app.state.version_id = version_id()
     app.state.hostname = socket.gethostname()
+    node.hub.server_version = app.state.version_id
+    node.hub.hostname = app.state.hostname
     return app
 
 

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -35,6 +36,25 @@ def running_server(
     """Start a server, wait until it answers, yield its base URL, stop it. On
     PostgreSQL it logs in as a role that owns no table (row security binds it), unless
     ``as_owner`` (the superuser the tests use: row security is not applied)."""
+    with server_process(database_url, data_dir, extra_env, serve_args, as_owner) as server:
+        yield server.base
+
+
+@dataclass
+class ServerProcess:
+    base: str
+    proc: subprocess.Popen[bytes]
+
+
+@contextmanager
+def server_process(
+    database_url: str,
+    data_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    serve_args: Sequence[str] = (),
+    as_owner: bool = False,
+) -> Iterator[ServerProcess]:
+    """``running_server``, also giving the process (for tests that kill a node)."""
     port = free_port()
     env = dict(os.environ)
     env.update(
@@ -77,7 +97,7 @@ def running_server(
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, proc, log_path)
-        yield base
+        yield ServerProcess(base, proc)
     finally:
         proc.terminate()
         try:

@@ -24,11 +24,9 @@ from roost.app.kernel.context import Actor
 from roost.app.services import Services
 from roost.clock import now_ms
 from roost.ids import is_valid_id, new_id
-from roost.model.event import Broadcast, Event
-from roost.model.events import HELLO
 from roost.model.user import Session
 from roost.realtime.connection import Connection
-from roost.realtime.hub import Hub, event_prefix
+from roost.realtime.hub import Hub
 from roost.realtime.presence import Presence
 from roost.tenancy import DEFAULT_TENANT_ID
 
@@ -131,17 +129,7 @@ class SocketSession:
             )
             self.hub.register(conn)
             conn.attach()
-            hello = Event(
-                actor.tenant_id,
-                HELLO,
-                {
-                    "server_version": self.version,
-                    "connection_id": conn.id,
-                    "server_hostname": self.ws.app.state.hostname,
-                },
-                Broadcast(user_id=actor.user_id),
-            )
-            conn.push(event_prefix(hello))
+            conn.push(self.hub.hello(conn))
         self.conn = conn
         self.sender = asyncio.create_task(self._send_loop(conn))
         await self.presence.connected(actor.tenant_id, actor.user_id)

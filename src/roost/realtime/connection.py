@@ -90,9 +90,22 @@ class Connection:
             self.detach()
 
     def can_resume_from(self, seq: int) -> bool:
+        """Whether everything from ``seq`` on can be sent again: still buffered, and few
+        enough to fit the send queue (replaying only the last of them would leave a gap
+        the client can only answer by reconnecting to the same gap, forever)."""
         if seq == self.next_seq:
             return True
+        if self.next_seq - seq > self._queue.maxsize - 1:
+            return False
         return bool(self._replay) and self._replay[0][2] <= seq < self.next_seq
+
+    def restart(self, connection_id: str) -> None:
+        """Become a new connection on the same socket: a new id, seq from 0, nothing to
+        replay. The caller pushes the fresh ``hello`` (seq 0) next; frames queued before
+        keep their old numbers and go out first."""
+        self.id = connection_id
+        self.next_seq = 0
+        self._replay.clear()
 
     def attach(self, resume_from: int | None = None) -> None:
         """Start delivering; on resume, queue what was missed since ``resume_from``."""
@@ -100,9 +113,10 @@ class Connection:
         self.active = True
         self.overflowed = False
         if resume_from is not None:
-            missed = [item for item in self._replay if item[2] >= resume_from]
-            for item in missed[-(self._queue.maxsize - 1) :]:
-                self._queue.put_nowait(item)
+            # can_resume_from made sure they fit.
+            for item in self._replay:
+                if item[2] >= resume_from:
+                    self._queue.put_nowait(item)
         self.closed_at = 0.0
 
     def end(self) -> None:

@@ -5,6 +5,11 @@ socket lives no longer than its session: the internal events that end sessions
 (``SESSION_REVOKED``, ``TENANT_CLOSED``) reach the hub on every node, which closes the
 affected sockets before it delivers anything published after them; a timer closes a
 socket when its session expires.
+
+No silent gaps: when the bus says events may have been missed (``RESYNC``), every
+connection of this node is told the way Mattermost's clients understand, a fresh
+``hello`` with a new connection id (``tell_to_reload``), and detached connections are
+forgotten so that their resume gets one too. ``docs/internals/websocket.md``.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ import orjson
 
 from roost import metrics
 from roost.clock import now_ms
-from roost.model.event import Event
-from roost.model.events import SESSION_REVOKED, TENANT_CLOSED
+from roost.ids import new_id
+from roost.model.event import Broadcast, Event
+from roost.model.events import HELLO, RESYNC, SESSION_REVOKED, TENANT_CLOSED
 from roost.realtime.connection import Connection
 
 
@@ -81,6 +87,10 @@ class Hub:
         # not yet dropped) registers after the ending went by; it must not live on.
         self._ended: dict[tuple[str, str], int] = {}
         self.events_delivered = 0
+        # What a hello says about this server (set by the app that serves the sockets).
+        self.server_version = ""
+        self.hostname = ""
+        self.told_to_reload = 0
 
     # Registry.
 
@@ -154,6 +164,39 @@ class Hub:
             self.remove(conn)
         return expired
 
+    def hello(self, conn: Connection) -> str:
+        """The prefix of the ``hello`` that starts ``conn`` (seq 0)."""
+        data = {
+            "server_version": self.server_version,
+            "connection_id": conn.id,
+            "server_hostname": self.hostname,
+        }
+        return event_prefix(Event(conn.tenant_id, HELLO, data, Broadcast(user_id=conn.user_id)))
+
+    # Telling clients that they missed events.
+
+    def tell_to_reload(self) -> int:
+        """Events may have been missed: every connection starts over in place with a new
+        id and a fresh hello (seq 0). The web app (``@mattermost/client``: a hello whose
+        connection id differs calls the missed-message listeners, which reload) and the
+        mobile app (a new connection id runs its reconnect sync; without reliable
+        sockets a seq that is not the next one does) both reload their state. Detached
+        connections are forgotten: their resume gets a fresh hello. Returns how many
+        connections were told."""
+        told = 0
+        for conn in list(self._by_id.values()):
+            if not conn.active:
+                self.remove(conn)
+                continue
+            del self._by_id[conn.id]
+            conn.restart(new_id())
+            self._by_id[conn.id] = conn
+            conn.push(self.hello(conn))
+            told += 1
+        self.told_to_reload += told
+        metrics.websocket_told_to_reload.inc(told)
+        return told
+
     # Ending sessions.
 
     def end(self, conn: Connection) -> None:
@@ -224,6 +267,9 @@ class Hub:
     def dispatch(self, event: Event) -> None:
         if event.name in _ENDINGS:
             self._end_sessions(event)
+            return
+        if event.name == RESYNC:
+            self.tell_to_reload()
             return
         receivers = self._receivers(event)
         if not receivers:
