@@ -26,6 +26,7 @@ from roost import MATTERMOST_COMPAT_VERSION
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
 from roost.app.accounts.custom_status import CustomStatuses
+from roost.app.accounts.mfa import Mfa
 from roost.app.accounts.permissions import Permissions
 from roost.app.accounts.preferences import Preferences
 from roost.app.accounts.profile_images import ProfileImages
@@ -203,6 +204,7 @@ def build_services(settings: Settings) -> Services:
         bus=bus,
         auth=auth,
         users=users,
+        mfa=Mfa(db, settings.accounts, users, tenants.site_url),
         roles=roles,
         bots=Bots(db, settings.accounts, users, auth),
         preferences=Preferences(db, bus),
@@ -376,6 +378,7 @@ def components(node: Node) -> list[Component]:
         Component("tenant directory", s.tenants.start, s.tenants.close),
         Component("bus", s.bus.start, s.bus.close),
         Component("rate limits", s.throttle.start, s.throttle.close),
+        Component("session activity", s.auth.activity.start, s.auth.activity.close),
         Component("presence", node.presence.start, node.presence.close),
         Component("files", s.files.start, s.files.close),
         Component("integrations", stop=s.integrations.close),

@@ -132,12 +132,15 @@ def _sign_in(s: Settings, open_signup: bool) -> dict[str, str]:
         "PasswordEnableForgotLink": "false",
         "ForgotPasswordLink": "",
         "RequireEmailVerification": "false",
-        "EnableUserDeactivation": "false",
+        "EnableUserDeactivation": _flag(s.accounts.enable_user_deactivation),
         "DeleteAccountLink": "",
         "EnableUserAccessTokens": _flag(s.accounts.enable_user_access_tokens),
         "MaximumPersonalAccessTokenLifetimeDays": "0",
-        "EnableMultifactorAuthentication": "false",
-        "EnforceMultifactorAuthentication": "false",
+        "EnableMultifactorAuthentication": _flag(s.accounts.enable_multifactor_authentication),
+        "EnforceMultifactorAuthentication": _flag(
+            s.accounts.enable_multifactor_authentication
+            and s.accounts.enforce_multifactor_authentication
+        ),
         "ExperimentalEnableAuthenticationTransfer": "false",
         "EnableCustomTermsOfService": "false",
         "CustomTermsOfServiceId": "",

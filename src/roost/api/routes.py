@@ -29,6 +29,7 @@ from roost.api import deliveries as delivery_routes
 from roost.api import drafts as draft_routes
 from roost.api import emoji as emoji_routes
 from roost.api import files as file_routes
+from roost.api import mfa as mfa_routes
 from roost.api import operator as operator_routes
 from roost.api import plugins as plugin_routes
 from roost.api import post_actions as post_action_routes
@@ -53,6 +54,7 @@ def api_routes() -> list[BaseRoute]:
         *status.routes(),
         # Before users': "/users/sessions/..." is not a user id.
         *sessions.routes(),
+        *mfa_routes.routes(),
         *users.routes(),
         *user_images.image_routes(),
         *bots.routes(),

@@ -12,6 +12,7 @@ from roost.api.auth import AUTH_COOKIE, CSRF_COOKIE, USER_COOKIE
 from roost.api.http.rate_limit import check_login_id
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response, ok_response
+from roost.api.sessions import session_props
 from roost.app.kernel import errors
 from roost.ids import is_valid_id
 
@@ -75,10 +76,12 @@ async def login(req: Req) -> Response:
         raise errors.invalid_body_param("login_id")
     await check_login_id(req.raw.app.state.rate_limits, req.tenant_id, body.login_id)
     user = await services.auth.check_credentials(req.tenant_id, body.login_id, body.password)
-    session, token = await services.auth.do_login(req.tenant_id, user, body.device_id)
+    await services.mfa.check_login(req.tenant_id, user, body.token)
+    props = session_props(req.raw.headers.get("user-agent", ""))
+    session, token = await services.auth.do_login(req.tenant_id, user, body.device_id, props)
     response = json_response(user.to_dict(), headers={"Token": token})
     if req.raw.headers.get("x-requested-with") == "XMLHttpRequest":
-        max_age = int(services.settings.accounts.session_length_hours * 3600)
+        max_age = max(0, (session.expires_at - session.create_at) // 1000)
         secure = services.settings.serving.site_url.startswith("https://")
         response.set_cookie(
             AUTH_COOKIE,
@@ -105,7 +108,7 @@ async def login(req: Req) -> Response:
 
 async def logout(req: Req) -> Response:
     try:
-        actor = await req.actor()
+        actor = await req.actor(mfa_exempt=True)
     except errors.AppError:
         actor = None
     if actor is not None and actor.session_id:
@@ -117,7 +120,8 @@ async def logout(req: Req) -> Response:
 
 
 async def get_user(req: Req) -> Response:
-    actor = await req.actor()
+    # Mattermost lets a user without the MFA it enforces read themselves.
+    actor = await req.actor(mfa_exempt=req.raw.path_params.get("user_id") == "me")
     user = await req.services.users.get(actor.tenant_id, await req.user_id_param())
     return json_response(user.to_dict())
 

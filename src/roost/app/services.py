@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
 from roost.app.accounts.custom_status import CustomStatuses
+from roost.app.accounts.mfa import Mfa
 from roost.app.accounts.preferences import Preferences
 from roost.app.accounts.profile_images import ProfileImages
 from roost.app.accounts.roles import Roles
@@ -51,6 +52,7 @@ class Services:
     bus: Bus
     auth: Auth
     users: Users
+    mfa: Mfa
     roles: Roles
     bots: Bots
     preferences: Preferences

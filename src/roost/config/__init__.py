@@ -126,6 +126,14 @@ class AccountSettings:
     password_number: bool
     password_symbol: bool
     maximum_login_attempts: int
+    # MFA and sessions (issue 19).
+    enable_multifactor_authentication: bool
+    enforce_multifactor_authentication: bool
+    session_length_mobile_hours: float
+    session_length_sso_hours: float
+    session_idle_timeout_minutes: float
+    terminate_sessions_on_password_change: bool
+    enable_user_deactivation: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,8 +391,8 @@ class Settings(ProtectionFields, BaseSettings):
     session_length_hours: float = Field(
         default=720,
         gt=0,
-        description="login session lifetime; fractions of an hour allowed (personal access "
-        "tokens never expire)",
+        description="lifetime of a web login session (Mattermost's SessionLengthWebInHours); "
+        "fractions of an hour allowed (personal access tokens never expire)",
     )
     enable_open_server: bool = Field(default=True, description="whether anyone may sign up")
     enable_user_access_tokens: bool = Field(default=True, description="personal access tokens")
@@ -413,6 +421,42 @@ class Settings(ProtectionFields, BaseSettings):
     password_symbol: bool = Field(
         default=False,
         description="whether a new password needs a symbol (ASCII punctuation or a space)",
+    )
+    # MFA and sessions, as Mattermost's ServiceSettings and TeamSettings (its defaults).
+    enable_multifactor_authentication: bool = Field(
+        default=False,
+        description="users may protect their login with a TOTP code (authenticator app)",
+    )
+    enforce_multifactor_authentication: bool = Field(
+        default=False,
+        description="with MFA enabled, users without it get 403 "
+        "`api.context.mfa_required.app_error` on the API until they set it up (bots exempt)",
+    )
+    session_length_mobile_hours: float = Field(
+        default=720,
+        gt=0,
+        description="lifetime of a session that named its device (the mobile apps)",
+    )
+    session_length_sso_hours: float = Field(
+        default=720,
+        gt=0,
+        description="lifetime of a session of a user signed in through an external service "
+        "(`auth_service` other than email or LDAP)",
+    )
+    session_idle_timeout_minutes: float = Field(
+        default=43200,
+        ge=0,
+        description="a web session unused this long ends (mobile sessions and access tokens "
+        "are exempt, as in Mattermost); 0: never",
+    )
+    terminate_sessions_on_password_change: bool = Field(
+        default=True,
+        description="a password change ends the user's other sessions (an admin's reset, "
+        "all of them)",
+    )
+    enable_user_deactivation: bool = Field(
+        default=False,
+        description="whether users may deactivate their own account (admins always may)",
     )
 
     # Posts.

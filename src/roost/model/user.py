@@ -53,6 +53,9 @@ class User:
     is_bot: bool = False
     bot_description: str = ""
     last_activity_at: int = 0
+    # Whether the user logs in with a TOTP code too; the secret itself is never loaded
+    # into a User (store/accounts/mfa.py reads it where a code is checked).
+    mfa_active: bool = False
 
     @property
     def is_system_admin(self) -> bool:
@@ -81,7 +84,7 @@ class User:
             "last_picture_update": self.last_picture_update,
             "locale": self.locale,
             "timezone": self.timezone,
-            "mfa_active": False,
+            "mfa_active": self.mfa_active,
             "last_activity_at": self.last_activity_at,
             "is_bot": self.is_bot,
             "bot_description": self.bot_description,
@@ -127,13 +130,39 @@ class Session:
     access_token_id: str = ""
     is_bot: bool = False
     username: str = ""
+    props: dict[str, str] = field(default_factory=dict)
+    # The user's, read with the session: whether MFA enforcement lets it through.
+    mfa_active: bool = False
 
     @property
     def is_system_admin(self) -> bool:
         return "system_admin" in self.roles.split()
 
+    @property
+    def is_mobile(self) -> bool:
+        """Mattermost's IsMobileApp: a session that named its device."""
+        return bool(self.device_id)
+
     def is_expired(self, now: int) -> bool:
         return self.expires_at != 0 and self.expires_at < now
+
+    def to_dict(self) -> dict[str, Any]:
+        """Mattermost's Session JSON, sanitised: the token is never sent."""
+        return {
+            "id": self.id,
+            "token": "",
+            "create_at": self.create_at,
+            "expires_at": self.expires_at,
+            "last_activity_at": self.last_activity_at,
+            "user_id": self.user_id,
+            "device_id": self.device_id,
+            "roles": self.roles,
+            "is_oauth": False,
+            "expired_notify": False,
+            "props": self.props,
+            "team_members": [],
+            "local": False,
+        }
 
 
 @dataclass(slots=True)

@@ -88,6 +88,11 @@ users = Table(
     Column("is_bot", Boolean, nullable=False, server_default="0"),
     # Wrong passwords since the last good login or password change (the lockout).
     Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    # MFA (migration 0019): the TOTP secret never leaves the server; the last accepted
+    # time step stops a code being used twice.
+    Column("mfa_active", Boolean, nullable=False, server_default="0"),
+    Column("mfa_secret", String(128), nullable=False, server_default=""),
+    _ms("mfa_last_step"),
     Index("ix_users_username", "tenant_id", "username", unique=True),
     Index("ix_users_email", "tenant_id", "email", unique=True),
 )

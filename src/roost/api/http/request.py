@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from roost import metrics
-from roost.api.auth import authenticate
+from roost.api.auth import authenticate_session
 from roost.api.http import errors as http_errors
 from roost.api.http.responses import error_response
 from roost.app.kernel import errors
@@ -40,10 +40,17 @@ class Req:
         self.tenant_id: str = raw.scope.get("roost.tenant_id", DEFAULT_TENANT_ID)
         self._actor: Actor | None = None
 
-    async def actor(self) -> Actor:
-        """The authenticated caller; raises 401 when there is none."""
+    async def actor(self, mfa_exempt: bool = False) -> Actor:
+        """The authenticated caller; raises 401 when there is none, and 403 when MFA is
+        enforced and the caller has none, unless the route helps set it up
+        (``mfa_exempt``, Mattermost's APISessionRequiredMfa)."""
         if self._actor is None:
-            self._actor = await authenticate(self.raw, self.services.auth, self.tenant_id)
+            actor, session = await authenticate_session(
+                self.raw, self.services.auth, self.tenant_id
+            )
+            if not mfa_exempt:
+                self.services.mfa.check_enforced(session)
+            self._actor = actor
         return self._actor
 
     # Path parameters.

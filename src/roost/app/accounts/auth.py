@@ -6,8 +6,14 @@ from collections.abc import Callable
 
 from cachetools import TTLCache
 
-from roost.app.accounts.errors import access_tokens_disabled, invalid_credentials, login_inactive
+from roost.app.accounts.errors import (
+    access_tokens_disabled,
+    invalid_credentials,
+    login_inactive,
+    session_not_found,
+)
 from roost.app.accounts.lockout import Lockout
+from roost.app.accounts.session_activity import SessionActivity, flush_interval
 from roost.app.accounts.tokens import token_hash
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
@@ -35,6 +41,11 @@ MAX_TOKEN_DESCRIPTION = 255
 MAX_DEVICE_ID = 512
 MAX_DEVICE_PROP = 64
 ACCESS_TOKEN_ROLE = "system_user_access_token"
+# Auth services whose users sign in with a password here; others are SSO (their own
+# session length, Mattermost's SessionLengthSSOInHours).
+PASSWORD_AUTH_SERVICES = frozenset({"", "email", "ldap"})
+# Revocations announced per bus message when a whole tenant's sessions end.
+REVOKE_PUBLISH_BATCH = 500
 
 
 class Auth:
@@ -49,6 +60,7 @@ class Auth:
         self._cache: TTLCache[tuple[str, str], Session] = TTLCache(
             SESSION_CACHE_SIZE, SESSION_CACHE_SECONDS
         )
+        self.activity = SessionActivity(db, flush_interval(settings.session_idle_timeout_minutes))
         # Every node drops a revoked session from its cache, not only the one revoking it.
         bus.subscribe(self._on_event)
 
@@ -85,25 +97,42 @@ class Auth:
             raise login_inactive()
         return user
 
+    def session_length_ms(self, device_id: str, auth_service: str = "") -> int:
+        """Mattermost's lengths per kind: mobile (a device named), SSO, else web."""
+        if device_id:
+            hours = self._settings.session_length_mobile_hours
+        elif auth_service not in PASSWORD_AUTH_SERVICES:
+            hours = self._settings.session_length_sso_hours
+        else:
+            hours = self._settings.session_length_hours
+        return int(hours * 3_600_000)
+
     async def do_login(
-        self, tenant_id: str, user: User, device_id: str = ""
+        self,
+        tenant_id: str,
+        user: User,
+        device_id: str = "",
+        props: dict[str, str] | None = None,
     ) -> tuple[Session, str]:
         """Open a session for a user whose credentials were checked; returns it and its token."""
         if self.hooks.active:
             await self.hooks.user_will_log_in(tenant_id, user)
         now = now_ms()
         token = new_id()
+        device_id = device_id[:MAX_DEVICE_ID]
         session = Session(
             id=new_id(),
             user_id=user.id,
             csrf_token=new_id(),
             roles=user.roles,
             create_at=now,
-            expires_at=now + int(self._settings.session_length_hours * 3_600_000),
+            expires_at=now + self.session_length_ms(device_id, user.auth_service),
             last_activity_at=now,
-            device_id=device_id[:512],
+            device_id=device_id,
             is_bot=user.is_bot,
             username=user.username,
+            props=dict(props or {}),
+            mfa_active=user.mfa_active,
         )
         revoked: list[str] = []
         async with self._db.write() as conn:
@@ -140,7 +169,7 @@ class Auth:
                 raise errors.invalid_param(key)
             if value:
                 props[key] = value
-        expires_at = now_ms() + int(self._settings.session_length_hours * 3_600_000)
+        expires_at = now_ms() + self.session_length_ms(device_id)
         async with self._db.write() as conn:
             attached = await session_store.attach_device(
                 conn, actor.tenant_id, actor.session_id, device_id, expires_at, props
@@ -176,6 +205,7 @@ class Auth:
     async def do_logout(self, actor: Actor) -> None:
         async with self._db.write() as conn:
             await session_store.delete_session(conn, actor.tenant_id, actor.session_id)
+        self.activity.forget(actor.tenant_id, actor.session_id)
         await self._bus.publish(
             [internal_event(actor.tenant_id, SESSION_REVOKED, {"session_id": actor.session_id})]
         )
@@ -190,12 +220,114 @@ class Auth:
             if session is None:
                 return None
             self._cache[key] = session
-        if session.is_expired(now_ms()):
+        now = now_ms()
+        if session.is_expired(now):
             self._cache.pop(key, None)
             return None
+        if self._looks_idle(tenant_id, session, now) and await self._end_if_idle(
+            tenant_id, session, now
+        ):
+            self._cache.pop(key, None)
+            return None
+        if not session.access_token_id:
+            self.activity.touch(tenant_id, session.id, now)
         # This request reads for this user: after their own writes, from the primary.
         bind_reader(session.user_id)
         return session
+
+    def _idle_timeout_ms(self, session: Session) -> int:
+        """0 when the session has no idle timeout: Mattermost applies it to web sessions
+        only (not mobile ones, not access tokens)."""
+        minutes = self._settings.session_idle_timeout_minutes
+        if minutes <= 0 or session.access_token_id or session.is_mobile:
+            return 0
+        return int(minutes * 60_000)
+
+    def _looks_idle(self, tenant_id: str, session: Session, now: int) -> bool:
+        timeout = self._idle_timeout_ms(session)
+        if not timeout:
+            return False
+        last = max(session.last_activity_at, self.activity.last(tenant_id, session.id))
+        return now - last > timeout
+
+    async def _end_if_idle(self, tenant_id: str, session: Session, now: int) -> bool:
+        """Confirm with the database (another node may have written newer activity) and
+        end the session everywhere if it is idle; True when it ended."""
+        async with self._db.read(primary=True) as conn:
+            stored = await session_store.get_session(conn, tenant_id, session.id)
+        if stored is not None:
+            last = max(stored.last_activity_at, self.activity.last(tenant_id, session.id))
+            if now - last <= self._idle_timeout_ms(session):
+                return False
+            async with self._db.write() as conn:
+                await session_store.delete_session(conn, tenant_id, session.id)
+        self.activity.forget(tenant_id, session.id)
+        await self._publish_revoked(tenant_id, [session.id])
+        return True
+
+    # The sessions API: list, revoke one, a user's, everyone's.
+
+    @staticmethod
+    def _check_own_or_admin(actor: Actor, user_id: str) -> None:
+        if actor.user_id != user_id and not actor.is_system_admin:
+            raise errors.forbidden()
+
+    async def list_sessions(self, actor: Actor, user_id: str) -> list[Session]:
+        self._check_own_or_admin(actor, user_id)
+        async with self._db.read(primary=True) as conn:
+            found = await session_store.list_user_sessions(conn, actor.tenant_id, user_id)
+        now = now_ms()
+        for session in found:
+            # What this node saw and has not written yet.
+            session.last_activity_at = max(
+                session.last_activity_at, self.activity.last(actor.tenant_id, session.id)
+            )
+        return [s for s in found if not s.is_expired(now)]
+
+    async def do_revoke_session(self, actor: Actor, user_id: str, session_id: str) -> None:
+        self._check_own_or_admin(actor, user_id)
+        async with self._db.write() as conn:
+            session = await session_store.get_session(conn, actor.tenant_id, session_id)
+            if session is None:
+                raise session_not_found()
+            if session.user_id != user_id:
+                raise errors.invalid_url_param("user_id")
+            await session_store.delete_session(conn, actor.tenant_id, session_id)
+        self.activity.forget(actor.tenant_id, session_id)
+        await self._publish_revoked(actor.tenant_id, [session_id])
+
+    async def do_revoke_user_sessions(
+        self, actor: Actor, user_id: str, keep_session_id: str = ""
+    ) -> list[str]:
+        """End a user's sessions (all of them, or all but ``keep_session_id``)."""
+        self._check_own_or_admin(actor, user_id)
+        return await self.revoke_user_sessions(actor.tenant_id, user_id, keep_session_id)
+
+    async def revoke_user_sessions(
+        self, tenant_id: str, user_id: str, keep_session_id: str = ""
+    ) -> list[str]:
+        async with self._db.write() as conn:
+            ended = await session_store.revoke_user_sessions(
+                conn, tenant_id, user_id, keep_session_id
+            )
+        for session_id in ended:
+            self.activity.forget(tenant_id, session_id)
+        await self._publish_revoked(tenant_id, ended)
+        return ended
+
+    async def do_revoke_all_sessions(self, actor: Actor) -> int:
+        """Every login session of the tenant ends, the caller's too (Mattermost's
+        ``POST /users/sessions/revoke/all``, for system admins)."""
+        if not actor.is_system_admin:
+            raise errors.forbidden()
+        async with self._db.write() as conn:
+            ended = await session_store.revoke_all_sessions(conn, actor.tenant_id)
+        ids = [session_id for session_id, _ in ended]
+        for session_id in ids:
+            self.activity.forget(actor.tenant_id, session_id)
+        for start in range(0, len(ids), REVOKE_PUBLISH_BATCH):
+            await self._publish_revoked(actor.tenant_id, ids[start : start + REVOKE_PUBLISH_BATCH])
+        return len(ids)
 
     async def _load(self, tenant_id: str, hashed: str) -> Session | None:
         # From the primary: the token may be a second old (cached after this, so rare).
@@ -220,6 +352,7 @@ class Auth:
             access_token_id=token.id,
             is_bot=user.is_bot,
             username=user.username,
+            mfa_active=user.mfa_active,
         )
 
     def forget_user(self, user_id: str) -> None:

@@ -215,3 +215,50 @@ def too_many_login_attempts() -> AppError:
         "Your account is locked because of too many failed password attempts. "
         "Please reset your password.",
     )
+
+
+# MFA and sessions (issue 19).
+
+
+def mfa_disabled() -> AppError:
+    return AppError(
+        501,
+        "mfa.mfa_disabled.app_error",
+        "Multi-factor authentication has been disabled on this server.",
+    )
+
+
+def mfa_bad_activation_code() -> AppError:
+    return AppError(401, "mfa.activate.bad_token.app_error", "Invalid MFA token.")
+
+
+def mfa_token_malformed() -> AppError:
+    # Mattermost's answer to a login without a usable code: clients then ask for one.
+    return AppError(
+        400, "mfa.validate_token.authenticate.app_error", "Error trying to authenticate MFA token."
+    )
+
+
+def mfa_bad_code() -> AppError:
+    return AppError(401, "api.user.check_user_mfa.bad_code.app_error", "Invalid MFA token.")
+
+
+def mfa_required() -> AppError:
+    return AppError(
+        403,
+        "api.context.mfa_required.app_error",
+        "Multi-factor authentication is required on this server.",
+    )
+
+
+def session_not_found() -> AppError:
+    return AppError(400, "app.session.get.app_error", "Unable to find the session.")
+
+
+def deactivation_disabled() -> AppError:
+    return AppError(
+        401,
+        "api.user.update_active.not_enable.app_error",
+        "You cannot deactivate yourself because this feature is not enabled. Please contact "
+        "your System Administrator.",
+    )

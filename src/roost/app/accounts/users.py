@@ -7,6 +7,7 @@ from typing import Any
 
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.errors import (
+    deactivation_disabled,
     email_exists,
     invalid_email,
     invalid_username,
@@ -377,6 +378,13 @@ class Users:
         self.check_can_edit(actor, user_id)
         if active and not actor.is_system_admin:
             raise errors.forbidden()
+        if (
+            not active
+            and actor.user_id == user_id
+            and not actor.is_system_admin
+            and not self._settings.enable_user_deactivation
+        ):
+            raise deactivation_disabled()
         async with self._db.write() as conn:
             user = await user_store.get_user(conn, actor.tenant_id, user_id)
             if user is None:
@@ -415,6 +423,11 @@ class Users:
             # A new password (the user's own, or set by an admin) unlocks the account, as
             # Mattermost's password update does.
             await attempts_store.reset_failed_attempts(conn, actor.tenant_id, user.id)
+        if self._settings.terminate_sessions_on_password_change:
+            # As Mattermost: the user's other sessions end, the one changing it stays;
+            # an admin's reset ends them all.
+            keep = actor.session_id if actor.user_id == user_id else ""
+            await self._auth.revoke_user_sessions(actor.tenant_id, user_id, keep)
         await self.publish_updated(actor.tenant_id, user)
 
     async def profile_changed(self, tenant_id: str, user_id: str) -> None:

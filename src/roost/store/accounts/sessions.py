@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,6 +24,8 @@ def _session(row: RowMapping) -> Session:
         access_token_id=row["access_token_id"],
         is_bot=bool(row.get("is_bot", False)),
         username=row.get("username") or "",
+        props=codec.load_dict(row.get("props") or "{}"),
+        mfa_active=bool(row.get("mfa_active", False)),
     )
 
 
@@ -40,6 +42,7 @@ async def insert_session(
             roles=session.roles,
             device_id=session.device_id,
             access_token_id=session.access_token_id,
+            props=codec.dump(session.props),
             create_at=session.create_at,
             expires_at=session.expires_at,
             last_activity_at=session.last_activity_at,
@@ -59,6 +62,8 @@ async def get_session_by_token(
             users.c.roles,
             users.c.is_bot,
             users.c.username,
+            users.c.mfa_active,
+            sessions.c.props,
             sessions.c.create_at,
             sessions.c.expires_at,
             sessions.c.last_activity_at,
@@ -90,6 +95,68 @@ async def delete_session(conn: AsyncConnection, tenant_id: str, session_id: str)
 async def delete_user_sessions(conn: AsyncConnection, tenant_id: str, user_id: str) -> None:
     await conn.execute(
         delete(sessions).where(sessions.c.tenant_id == tenant_id, sessions.c.user_id == user_id)
+    )
+
+
+async def list_user_sessions(conn: AsyncConnection, tenant_id: str, user_id: str) -> list[Session]:
+    """A user's login sessions, the most recently used first (no tokens: only hashes
+    are stored)."""
+    stmt = (
+        select(sessions)
+        .where(sessions.c.tenant_id == tenant_id, sessions.c.user_id == user_id)
+        .order_by(sessions.c.last_activity_at.desc(), sessions.c.id)
+    )
+    return [_session(r) for r in (await conn.execute(stmt)).mappings()]
+
+
+async def get_session(conn: AsyncConnection, tenant_id: str, session_id: str) -> Session | None:
+    stmt = select(sessions).where(sessions.c.tenant_id == tenant_id, sessions.c.id == session_id)
+    row = (await conn.execute(stmt)).mappings().first()
+    return _session(row) if row else None
+
+
+async def revoke_user_sessions(
+    conn: AsyncConnection, tenant_id: str, user_id: str, keep_session_id: str = ""
+) -> list[str]:
+    """Delete a user's sessions (but the one kept); returns their ids."""
+    where = [sessions.c.tenant_id == tenant_id, sessions.c.user_id == user_id]
+    if keep_session_id:
+        where.append(sessions.c.id != keep_session_id)
+    ids = [str(r[0]) for r in await conn.execute(select(sessions.c.id).where(*where))]
+    if ids:
+        await conn.execute(
+            delete(sessions).where(sessions.c.tenant_id == tenant_id, sessions.c.id.in_(ids))
+        )
+    return ids
+
+
+async def revoke_all_sessions(conn: AsyncConnection, tenant_id: str) -> list[tuple[str, str]]:
+    """Delete every login session of the tenant; returns (session id, user id) pairs."""
+    rows = await conn.execute(
+        select(sessions.c.id, sessions.c.user_id).where(sessions.c.tenant_id == tenant_id)
+    )
+    found = [(str(r[0]), str(r[1])) for r in rows]
+    await conn.execute(delete(sessions).where(sessions.c.tenant_id == tenant_id))
+    return found
+
+
+async def update_last_activity(
+    conn: AsyncConnection, tenant_id: str, activity: dict[str, int]
+) -> None:
+    """One statement for a batch of sessions' last activity (never moving it back)."""
+    if not activity:
+        return
+    stmt = (
+        update(sessions)
+        .where(
+            sessions.c.tenant_id == bindparam("t"),
+            sessions.c.id == bindparam("sid"),
+            sessions.c.last_activity_at < bindparam("at"),
+        )
+        .values(last_activity_at=bindparam("at"))
+    )
+    await conn.execute(
+        stmt, [{"t": tenant_id, "sid": sid, "at": at} for sid, at in activity.items()]
     )
 
 
@@ -171,6 +238,7 @@ async def get_access_token_by_hash(
             users.c.is_bot,
             users.c.username,
             users.c.email,
+            users.c.mfa_active,
         )
         .select_from(
             access_tokens.join(
@@ -194,6 +262,7 @@ async def get_access_token_by_hash(
         email=row["email"],
         roles=row["user_roles"],
         is_bot=bool(row["is_bot"]),
+        mfa_active=bool(row["mfa_active"]),
     )
     return _token(row), user
 

@@ -14,7 +14,8 @@ from roost.model.user import DEFAULT_NOTIFY_PROPS, DEFAULT_TIMEZONE, Bot, User
 from roost.store.db import codec
 from roost.store.tables import bots, channel_members, channels, team_members, users
 
-_USER_COLUMNS = [c for c in users.c if c.name != "tenant_id"]
+# The MFA secret and last step stay out of every user read (store/accounts/mfa.py).
+_USER_COLUMNS = [c for c in users.c if c.name not in ("tenant_id", "mfa_secret", "mfa_last_step")]
 
 
 def _user(row: RowMapping) -> User:
@@ -42,6 +43,7 @@ def _user(row: RowMapping) -> User:
         last_picture_update=row["last_picture_update"],
         is_bot=row["is_bot"],
         bot_description=row.get("bot_description") or "",
+        mfa_active=bool(row.get("mfa_active", False)),
     )
 
 

@@ -1,0 +1,97 @@
+"""Sessions' ``last_activity_at`` without a write per request.
+
+Every authenticated request notes the time in memory (a dict assignment); a worker
+writes the sessions noted since its last round every ``flush_seconds``, one
+transaction per database and one statement per tenant, as Mattermost's session cache
+writes a session's activity at most once per five minutes. What a node noted but has
+not written yet is merged into what it reads (the sessions list, the idle check), so
+on one node the figures are exact; another node sees them up to ``flush_seconds`` late.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+
+from cachetools import LRUCache
+
+from roost.store.accounts import sessions as session_store
+from roost.store.db.database import Database
+from roost.tenancy.scope import across_tenants
+
+log = logging.getLogger("roost.accounts")
+
+# Mattermost's SessionActivityTimeout: a session's activity reaches the database at most
+# this often. Shorter idle timeouts shorten it (a tenth of the timeout), so that a node
+# judging a session idle from the database is at most that far off.
+ACTIVITY_FLUSH_SECONDS = 300.0
+MIN_FLUSH_SECONDS = 0.2
+# Sessions whose last activity a node remembers (the token cache's size).
+ACTIVITY_MEMORY = 100_000
+
+
+def flush_interval(idle_timeout_minutes: float) -> float:
+    if idle_timeout_minutes <= 0:
+        return ACTIVITY_FLUSH_SECONDS
+    return max(MIN_FLUSH_SECONDS, min(ACTIVITY_FLUSH_SECONDS, idle_timeout_minutes * 6.0))
+
+
+class SessionActivity:
+    def __init__(self, db: Database, flush_seconds: float) -> None:
+        self._db = db
+        self.flush_seconds = flush_seconds
+        self._seen: LRUCache[tuple[str, str], int] = LRUCache(ACTIVITY_MEMORY)
+        self._dirty: dict[tuple[str, str], int] = {}
+        self._task: asyncio.Task[None] | None = None
+        self.flushes = 0
+
+    def touch(self, tenant_id: str, session_id: str, at: int) -> None:
+        key = (tenant_id, session_id)
+        self._seen[key] = at
+        self._dirty[key] = at
+
+    def last(self, tenant_id: str, session_id: str) -> int:
+        """What this node saw of the session (0 when nothing)."""
+        return self._seen.get((tenant_id, session_id), 0)
+
+    def forget(self, tenant_id: str, session_id: str) -> None:
+        self._seen.pop((tenant_id, session_id), None)
+        self._dirty.pop((tenant_id, session_id), None)
+
+    async def flush(self) -> None:
+        if not self._dirty:
+            return
+        dirty, self._dirty = self._dirty, {}
+        by_database: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+        for (tenant_id, session_id), at in dirty.items():
+            by_database[self._db.database_of(tenant_id)][tenant_id][session_id] = at
+        for database, by_tenant in by_database.items():
+            try:
+                with across_tenants(database):
+                    async with self._db.write() as conn:
+                        for tenant_id, activity in by_tenant.items():
+                            await self._db.narrow(conn, tenant_id)
+                            await session_store.update_last_activity(conn, tenant_id, activity)
+            except Exception:
+                # Activity is advisory: a lost round is only a little staleness; the
+                # next touch of each session writes it again.
+                log.warning("session activity not written to database %r", database, exc_info=True)
+        self.flushes += 1
+
+    async def run(self) -> None:
+        while True:
+            await asyncio.sleep(self.flush_seconds)
+            await self.flush()
+
+    async def start(self) -> None:
+        self._task = asyncio.ensure_future(self.run())
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()
