@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from roost.app.accounts.audits import Audits
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
 from roost.app.accounts.custom_status import CustomStatuses
@@ -19,6 +20,7 @@ from roost.app.channels.members import ChannelMembers
 from roost.app.channels.teams import Teams
 from roost.app.files.files import Files
 from roost.app.integrations.integrations import Integrations
+from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.plugins.kv import PluginKV
@@ -83,3 +85,6 @@ class Services:
     plugins: Plugins
     plugin_kv: PluginKV
     lifecycle: LifecycleHooks
+    # The audit log: the recorder every domain writes to, and its reads (GET /audits).
+    audit: AuditLog
+    audits: Audits

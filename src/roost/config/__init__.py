@@ -122,6 +122,8 @@ class AccountSettings:
     password_uppercase: bool
     password_number: bool
     password_symbol: bool
+    audit_retention_days: float
+    audit_purge_interval_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,6 +409,17 @@ class Settings(BaseSettings):
     password_symbol: bool = Field(
         default=False,
         description="whether a new password needs a symbol (ASCII punctuation or a space)",
+    )
+    audit_retention_days: float = Field(
+        default=365,
+        ge=0,
+        description="days an audit record is kept (`GET /audits`); 0 keeps them forever",
+    )
+    audit_purge_interval_seconds: float = Field(
+        default=3600,
+        gt=0,
+        description="how often each node removes audit records past their retention (a "
+        "bounded number per run)",
     )
 
     # Posts.
