@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.support.chat import add_to_channel, join_team, make_channel, make_team
 from tests.support.client import PASSWORD, Api, LoggedIn, expect, unique
 
 # Every test server listens on loopback: the socket's peer is this address.
@@ -137,6 +138,26 @@ def test_role_patch(admin: LoggedIn) -> None:
     back = find(mine, "patchRole", "role=team_user added=[invite_user]")
     patched = find(mine, "patchRole", "role=team_user added=[] removed=[invite_user]")
     assert back["create_at"] >= patched["create_at"] and patched["ip_address"] == CLIENT
+
+
+def test_team_and_channel_member_roles(make_user: Callable[..., LoggedIn]) -> None:
+    owner, member = make_user(), make_user()
+    team = make_team(owner)
+    join_team(owner, team["id"], member)
+    channel = make_channel(owner, team["id"])
+    add_to_channel(owner, channel["id"], member)
+    team_url = f"/teams/{team['id']}/members/{member.id}/schemeRoles"
+    expect(owner.api.put(team_url, {"scheme_user": True, "scheme_admin": True}), 200)
+    channel_url = f"/channels/{channel['id']}/members/{member.id}/roles"
+    expect(owner.api.put(channel_url, {"roles": "channel_user channel_admin"}), 200)
+    mine = audits(owner, owner.id)
+    made = find(mine, "updateTeamMemberRoles")
+    assert made["extra_info"] == f"team_id={team['id']} user_id={member.id} team_admin=True"
+    assert made["user_id"] == owner.id and made["ip_address"] == CLIENT
+    made = find(mine, "updateChannelMemberRoles")
+    assert (
+        made["extra_info"] == f"channel_id={channel['id']} user_id={member.id} channel_admin=True"
+    )
 
 
 def test_who_may_read_whose(
