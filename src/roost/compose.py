@@ -236,7 +236,7 @@ def build_services(settings: Settings) -> Services:
         tenant_mover=TenantMover(
             db, tenants, tenancy.tenant_move_grace_seconds, tenancy.tenant_delete_batch
         ),
-        plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
+        plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog, audit),
         plugin_kv=PluginKV(db),
         lifecycle=lifecycle,
         audit=audit,
