@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from roost import MATTERMOST_COMPAT_VERSION
+from roost.app.accounts.audits import Audits
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
 from roost.app.accounts.custom_status import CustomStatuses
@@ -59,6 +60,7 @@ from roost.app.integrations.outbound_policy import OutboundPolicy
 from roost.app.integrations.outgoing_webhooks import OutgoingWebhooks
 from roost.app.integrations.post_actions import ActionIds, PostActions
 from roost.app.integrations.posts import IntegrationPoster
+from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.kernel.rate_limits import Throttle
@@ -166,7 +168,10 @@ def build_services(settings: Settings) -> Services:
         tenancy.tenant_request_burst_seconds,
         settings.serving.site_url,
     )
-    auth = Auth(db, settings.accounts, bus, lifecycle)
+    audit = AuditLog(
+        db, settings.accounts.audit_retention_days, settings.accounts.audit_purge_interval_seconds
+    )
+    auth = Auth(db, settings.accounts, bus, lifecycle, audit=audit)
     users = Users(
         db, bus, settings.accounts, auth, lifecycle, max_users=tenants.max_users, tenants=tenants
     )
@@ -174,7 +179,7 @@ def build_services(settings: Settings) -> Services:
     typing_limit = (
         realtime.max_notifications_per_channel if realtime.enable_user_typing_messages else 0
     )
-    roles = Roles(db, bus)
+    roles = Roles(db, bus, audit)
     permissions = Permissions(roles)
     channels = Channels(db, bus, typing_limit, lifecycle, permissions)
     statuses = Statuses(db, bus)
@@ -211,9 +216,9 @@ def build_services(settings: Settings) -> Services:
         statuses=statuses,
         channels=channels,
         drafts=Drafts(db, bus, settings.posts, channels),
-        channel_members=ChannelMembers(db, bus, channels),
+        channel_members=ChannelMembers(db, bus, channels, audit),
         direct_channels=DirectChannels(db, bus, channels),
-        teams=Teams(db, bus, channels),
+        teams=Teams(db, bus, channels, audit),
         categories=Categories(db, bus),
         health=Health(db, bus),
         posts=Posts(db, bus, settings.posts, statuses, channels, mentions, fanout, usage=usage),
@@ -237,13 +242,15 @@ def build_services(settings: Settings) -> Services:
         tenant_mover=TenantMover(
             db, tenants, tenancy.tenant_move_grace_seconds, tenancy.tenant_delete_batch
         ),
-        plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
+        plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog, audit),
         plugin_kv=PluginKV(db),
         lifecycle=lifecycle,
         throttle=Throttle(
             settings.rate_limits.rate_limit_memory_store_size,
             RedisBuckets(cluster.redis_url, cluster.redis_prefix) if cluster.redis_url else None,
         ),
+        audit=audit,
+        audits=Audits(audit, permissions),
     )
     services.integrations = _integrations(services)
     # The sidebar's Favorites follow the favorite_channel preference (channels sits
@@ -390,6 +397,10 @@ def components(node: Node) -> list[Component]:
         worker("delivery queue", s.integrations.deliveries.run),
         worker("tenant reaper", s.tenant_reaper.run),
         worker("tenant usage", s.tenant_usage.run),
+        # The log's last records are written once its writer has stopped.
+        Component("audit log", stop=s.audit.close),
+        worker("audit writer", s.audit.run),
+        worker("audit purge", s.audit.run_purge),
     ]
     if node.plugins is not None:
         runtime = node.plugins

@@ -92,6 +92,16 @@ plugin_failures = Counter(
     ["plugin"],
 )
 
+audit_written = Counter("roost_audit_records_written_total", "Audit records written.")
+audit_dropped = Counter(
+    "roost_audit_records_dropped_total",
+    "Audit records lost: the queue was full, or the database refused them too often.",
+    ["reason"],
+)
+audit_purged = Counter(
+    "roost_audit_records_purged_total", "Audit records removed past their retention."
+)
+
 
 def exposition() -> bytes:
     """The text format, for every process of this node."""

@@ -44,6 +44,12 @@ def _str_list(body: dict[str, Any], name: str) -> list[str]:
     return value
 
 
+def _audit(req: Req, tenant_id: str, action: str, extra: str = "") -> None:
+    """The operator's actions on a tenant go in that tenant's own audit log, under no
+    user of theirs."""
+    req.services.audit.record_as(tenant_id, "", action, f"operator {extra}".strip())
+
+
 def _str(body: dict[str, Any], name: str) -> str:
     value = body.get(name, "")
     if not isinstance(value, str):
@@ -103,6 +109,7 @@ async def create_tenant(req: Req) -> Response:
         answer["admin_user_id"] = user.id
     if invite:
         answer["admin_invite"] = await _issue_invite(req, tenant.id, body)
+    _audit(req, tenant.id, "createTenant", f"name={tenant.name}")
     return json_response(answer, status=201)
 
 
@@ -142,6 +149,10 @@ async def move_tenant(req: Req) -> Response:
     body = await req.json_object()
     if "database" not in body:
         raise errors.invalid_body_param("database")
+    tenant_id = req.services.tenants.get(req.path_str("tenant", 63)).id
+    # Written before the rows move (read-only from the start), so it moves with them.
+    _audit(req, tenant_id, "moveTenant", f"requested database={_str(body, 'database')}")
+    await req.services.audit.flush()
     tenant = await req.services.tenant_mover.do_start_move(
         req.path_str("tenant", 63), _str(body, "database")
     )
@@ -165,12 +176,14 @@ async def get_tenant(req: Req) -> Response:
 async def suspend_tenant(req: Req) -> Response:
     _check_operator(req)
     tenant = await req.services.tenants.do_suspend(req.path_str("tenant", 63))
+    _audit(req, tenant.id, "suspendTenant")
     return json_response(tenant.to_dict())
 
 
 async def resume_tenant(req: Req) -> Response:
     _check_operator(req)
     tenant = await req.services.tenants.do_resume(req.path_str("tenant", 63))
+    _audit(req, tenant.id, "resumeTenant")
     return json_response(tenant.to_dict())
 
 
@@ -195,6 +208,7 @@ async def export_tenant(req: Req) -> Response:
     _check_operator(req)
     exporter = req.services.tenant_export
     tenant_id = exporter.check(req.path_str("tenant", 63))
+    _audit(req, tenant_id, "exportTenant")
     filename = f"roost-{req.services.tenants.get(tenant_id).name}.jsonl"
     # Operator paths name no tenant; the rest of this request (the stream) is this one's.
     enter_tenant(tenant_id)
@@ -211,6 +225,7 @@ async def set_domains(req: Req) -> Response:
     tenant = await req.services.tenants.do_set_domains(
         req.path_str("tenant", 63), _str_list(body, "domains")
     )
+    _audit(req, tenant.id, "setTenantDomains", f"domains={' '.join(tenant.domains)}")
     return json_response(tenant.to_dict())
 
 
@@ -225,6 +240,7 @@ async def set_limits(req: Req) -> Response:
             raise errors.invalid_body_param(name)
         limits[name] = value
     tenant = await req.services.tenants.do_set_limits(req.path_str("tenant", 63), limits)
+    _audit(req, tenant.id, "setTenantLimits", " ".join(f"{k}={v}" for k, v in limits.items()))
     return json_response(tenant.to_dict())
 
 

@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from roost import metrics
 from roost.api import agents as agent_routes
 from roost.api import apps as app_routes
+from roost.api import audits as audit_routes
 from roost.api import (
     bots,
     channel_members,
@@ -79,6 +80,7 @@ def api_routes() -> list[BaseRoute]:
         *app_routes.routes(),
         *limits.routes(),
         *agent_routes.routes(),
+        *audit_routes.routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from roost.app.accounts.audits import Audits
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
 from roost.app.accounts.custom_status import CustomStatuses
@@ -20,6 +21,7 @@ from roost.app.channels.members import ChannelMembers
 from roost.app.channels.teams import Teams
 from roost.app.files.files import Files
 from roost.app.integrations.integrations import Integrations
+from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.kernel.rate_limits import Throttle
@@ -88,3 +90,6 @@ class Services:
     lifecycle: LifecycleHooks
     # The request rate limits' buckets (Redis when configured; api/http/rate_limit.py).
     throttle: Throttle
+    # The audit log: the recorder every domain writes to, and its reads (GET /audits).
+    audit: AuditLog
+    audits: Audits

@@ -134,6 +134,8 @@ class AccountSettings:
     session_idle_timeout_minutes: float
     terminate_sessions_on_password_change: bool
     enable_user_deactivation: bool
+    audit_retention_days: float
+    audit_purge_interval_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,6 +459,17 @@ class Settings(ProtectionFields, BaseSettings):
     enable_user_deactivation: bool = Field(
         default=False,
         description="whether users may deactivate their own account (admins always may)",
+    )
+    audit_retention_days: float = Field(
+        default=365,
+        ge=0,
+        description="days an audit record is kept (`GET /audits`); 0 keeps them forever",
+    )
+    audit_purge_interval_seconds: float = Field(
+        default=3600,
+        gt=0,
+        description="how often each node removes audit records past their retention (a "
+        "bounded number per run)",
     )
 
     # Posts.

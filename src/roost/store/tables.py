@@ -709,3 +709,22 @@ Index(
     postgresql_where=text("expire_at > 0"),
     sqlite_where=text("expire_at > 0"),
 )
+
+# The audit log (Mattermost's Audits): security-relevant actions, newest read first, per
+# tenant or per user; rows older than the retention are purged in bounded batches.
+audits = Table(
+    "audits",
+    metadata,
+    _tenant(),
+    _id("id", primary_key=True),
+    _ms("create_at"),
+    Column("user_id", String(ID), nullable=False, server_default=""),
+    Column("action", String(512), nullable=False),
+    Column("extra_info", String(1024), nullable=False, server_default=""),
+    Column("ip_address", String(64), nullable=False, server_default=""),
+    Column("session_id", String(ID), nullable=False, server_default=""),
+    Index("ix_audits_time", "tenant_id", "create_at"),
+    Index("ix_audits_user", "tenant_id", "user_id", "create_at"),
+    # The purge works across tenants by age alone, so this one does not lead with tenant_id.
+    Index("ix_audits_expiring", "create_at"),
+)

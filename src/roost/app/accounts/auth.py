@@ -16,6 +16,7 @@ from roost.app.accounts.lockout import Lockout
 from roost.app.accounts.session_activity import SessionActivity, flush_interval
 from roost.app.accounts.tokens import token_hash
 from roost.app.kernel import errors
+from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.clock import now_ms
@@ -46,13 +47,23 @@ ACCESS_TOKEN_ROLE = "system_user_access_token"
 PASSWORD_AUTH_SERVICES = frozenset({"", "email", "ldap"})
 # Revocations announced per bus message when a whole tenant's sessions end.
 REVOKE_PUBLISH_BATCH = 500
+# Audit actions, as Mattermost names these events.
+LOGIN = "login"
+LOGOUT = "logout"
 
 
 class Auth:
     def __init__(
-        self, db: Database, settings: AccountSettings, bus: Bus, hooks: LifecycleHooks | None = None
+        self,
+        db: Database,
+        settings: AccountSettings,
+        bus: Bus,
+        hooks: LifecycleHooks | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
         self._db = db
+        # The audit log; the other accounts services record through their Auth's.
+        self.audit = audit or AuditLog(None)
         self.hooks = hooks or LifecycleHooks()
         self._settings = settings
         self._bus = bus
@@ -91,9 +102,13 @@ class Auth:
                 user = await user_store.get_by_username(conn, tenant_id, login_id)
         # Counts the attempt (refused when the account is locked); see app/accounts/lockout.py.
         if not await self.lockout.check_password(tenant_id, user, password):
+            self.audit.record_as(
+                tenant_id, user.id if user else "", LOGIN, f"failure - login_id={login_id}"
+            )
             raise invalid_credentials()
         assert user is not None
         if user.delete_at:
+            self.audit.record_as(tenant_id, user.id, LOGIN, "failure - deactivated")
             raise login_inactive()
         return user
 
@@ -146,6 +161,7 @@ class Auth:
                     conn, tenant_id, user.id, session.device_id, session.id
                 )
         await self._publish_revoked(tenant_id, revoked)
+        self.audit.record_as(tenant_id, user.id, LOGIN, "success", session.id)
         return session, token
 
     async def do_attach_device(
@@ -209,6 +225,7 @@ class Auth:
         await self._bus.publish(
             [internal_event(actor.tenant_id, SESSION_REVOKED, {"session_id": actor.session_id})]
         )
+        self.audit.record(actor, LOGOUT)
 
     async def session_for_token(self, tenant_id: str, token: str) -> Session | None:
         """The live session or access token a bearer token stands for, if any."""
@@ -392,6 +409,7 @@ class Auth:
             await session_store.insert_access_token(
                 conn, actor.tenant_id, token, token_hash(token_value)
             )
+        self.audit.record(actor, "createUserAccessToken", f"user_id={user_id} token_id={token.id}")
         return token, token_value
 
     async def _check_token_owner(self, conn: AsyncConnection, actor: Actor, target: User) -> None:
@@ -449,4 +467,7 @@ class Auth:
                 )
         await self._bus.publish(
             [internal_event(actor.tenant_id, SESSION_REVOKED, {"token_id": token.id})]
+        )
+        self.audit.record(
+            actor, f"{state}UserAccessToken", f"user_id={token.user_id} token_id={token.id}"
         )

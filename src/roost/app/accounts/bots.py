@@ -65,6 +65,7 @@ class Bots:
         )
         async with self._db.write() as conn:
             await user_store.insert_bot(conn, actor.tenant_id, bot)
+        self._auth.audit.record(actor, "createBot", f"bot_user_id={bot.user_id}")
         return bot
 
     async def _managed(self, actor: Actor, bot_user_id: str, include_deleted: bool = True) -> Bot:
@@ -125,6 +126,9 @@ class Bots:
                 user.update_at = now
                 await user_store.update_user(conn, actor.tenant_id, user)
         self._auth.forget_user(bot.user_id)
+        self._auth.audit.record(
+            actor, "updateBotActive", f"bot_user_id={bot.user_id} active={enabled}"
+        )
         if user is not None:
             await self._users.publish_updated(actor.tenant_id, user)
         return bot
@@ -138,4 +142,7 @@ class Bots:
             bot.owner_id = owner_id
             bot.update_at = now_ms()
             await user_store.update_bot(conn, actor.tenant_id, bot)
+        self._auth.audit.record(
+            actor, "assignBot", f"bot_user_id={bot.user_id} owner_id={owner_id}"
+        )
         return bot

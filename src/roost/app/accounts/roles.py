@@ -22,6 +22,7 @@ from roost.app.accounts.errors import (
     role_permission_not_allowed,
 )
 from roost.app.kernel import errors
+from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.context import Actor
 from roost.app.kernel.read_cache import ReadCache
 from roost.clock import now_ms
@@ -70,9 +71,10 @@ def default_roles(now: int) -> list[Role]:
 
 
 class Roles:
-    def __init__(self, db: Database, bus: Bus) -> None:
+    def __init__(self, db: Database, bus: Bus, audit: AuditLog | None = None) -> None:
         self._db = db
         self._bus = bus
+        self._audit = audit or AuditLog(None)
         self._tables: ReadCache[str, RoleTable] = ReadCache(TENANT_CACHE_SIZE)
         # One load per tenant at a time on this node; other nodes are kept apart by the
         # unique role name.
@@ -199,6 +201,7 @@ class Roles:
             await role_store.save_permissions(conn, actor.tenant_id, role_id, wanted, now)
         current.permissions = wanted
         current.update_at = now
+        self._audit.record(actor, "patchRole", _change(current.name, role.permissions, wanted))
         payload = orjson.dumps(current.to_dict()).decode()
         self._tables.forget(actor.tenant_id)
         await self._bus.publish(
@@ -220,3 +223,10 @@ class Roles:
         for permission in needed:
             if not table.grants(held, permission):
                 raise errors.forbidden(f"userId={actor.user_id}, permission={permission}")
+
+
+def _change(name: str, before: list[str], after: list[str]) -> str:
+    """What a patch changed, for the audit log: a role's whole list is too long to keep."""
+    added = " ".join(sorted(set(after) - set(before)))
+    removed = " ".join(sorted(set(before) - set(after)))
+    return f"role={name} added=[{added}] removed=[{removed}]"

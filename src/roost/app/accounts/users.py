@@ -371,6 +371,7 @@ class Users:
             user.update_at = now_ms()
             await user_store.update_user(conn, actor.tenant_id, user)
         self._auth.forget_user(user_id)
+        self._auth.audit.record(actor, "updateUserRoles", f"user_id={user_id} roles={user.roles}")
         await self.publish_updated(actor.tenant_id, user)
         return user
 
@@ -396,6 +397,7 @@ class Users:
             if not active:
                 await session_store.delete_user_sessions(conn, actor.tenant_id, user_id)
         self._auth.forget_user(user_id)
+        self._auth.audit.record(actor, "updateUserActive", f"user_id={user_id} active={active}")
         if not active:
             # Before the update goes out: nothing published from now on reaches the
             # user's sockets, on any node.
@@ -415,6 +417,7 @@ class Users:
         if actor.user_id == user_id and not await self._auth.lockout.check_password(
             actor.tenant_id, user, current
         ):
+            self._auth.audit.record(actor, "updatePassword", f"failure - user_id={user_id}")
             raise wrong_password()
         user.password_hash = await hash_password(new, self._settings.password_hash_cost)
         user.last_password_update = user.update_at = now_ms()
@@ -428,6 +431,7 @@ class Users:
             # an admin's reset ends them all.
             keep = actor.session_id if actor.user_id == user_id else ""
             await self._auth.revoke_user_sessions(actor.tenant_id, user_id, keep)
+        self._auth.audit.record(actor, "updatePassword", f"success - user_id={user_id}")
         await self.publish_updated(actor.tenant_id, user)
 
     async def profile_changed(self, tenant_id: str, user_id: str) -> None:

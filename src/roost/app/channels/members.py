@@ -28,6 +28,7 @@ from roost.app.channels.errors import (
     remove_from_direct_channel,
 )
 from roost.app.kernel import errors
+from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.context import Actor
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
@@ -82,10 +83,13 @@ def user_added_events(
 
 
 class ChannelMembers:
-    def __init__(self, db: Database, bus: Bus, channels: Channels) -> None:
+    def __init__(
+        self, db: Database, bus: Bus, channels: Channels, audit: AuditLog | None = None
+    ) -> None:
         self._db = db
         self._bus = bus
         self._channels = channels
+        self._audit = audit or AuditLog(None)
 
     async def _readable(self, conn: AsyncConnection, actor: Actor, channel_id: str) -> Channel:
         channel = await channel_store.get_channel(conn, actor.tenant_id, channel_id)
@@ -337,6 +341,11 @@ class ChannelMembers:
             member.scheme_user = True
             member.last_update_at = now_ms()
             await member_store.update_member(conn, actor.tenant_id, member)
+        self._audit.record(
+            actor,
+            "updateChannelMemberRoles",
+            f"channel_id={channel_id} user_id={user_id} channel_admin={scheme_admin}",
+        )
         await self._publish_member_updated(actor.tenant_id, member)
         return member
 

@@ -30,6 +30,7 @@ from roost.app.channels.errors import (
 )
 from roost.app.channels.members import user_added_events
 from roost.app.kernel import errors, validation
+from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.context import Actor
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
@@ -135,10 +136,13 @@ class _Joined:
 
 
 class Teams:
-    def __init__(self, db: Database, bus: Bus, channels: Channels) -> None:
+    def __init__(
+        self, db: Database, bus: Bus, channels: Channels, audit: AuditLog | None = None
+    ) -> None:
         self._db = db
         self._bus = bus
         self._channels = channels
+        self._audit = audit or AuditLog(None)
 
     # Access.
 
@@ -578,6 +582,11 @@ class Teams:
             member.scheme_admin = scheme_admin
             member.scheme_user = True
             await team_store.save_member(conn, actor.tenant_id, member)
+        self._audit.record(
+            actor,
+            "updateTeamMemberRoles",
+            f"team_id={team_id} user_id={user_id} team_admin={scheme_admin}",
+        )
         payload = orjson.dumps(member.to_dict()).decode()
         await self._bus.publish(
             [

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 
 from roost.app.kernel import errors
+from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.context import Actor
 from roost.app.plugins.errors import (
     invalid_plugin_settings,
@@ -38,8 +39,16 @@ Catalog = Callable[[], Mapping[str, Manifest]]
 
 
 class Plugins:
-    def __init__(self, db: Database, bus: Bus, server_version: str, bundled: Catalog) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        server_version: str,
+        bundled: Catalog,
+        audit: AuditLog | None = None,
+    ) -> None:
         self._db = db
+        self._audit = audit or AuditLog(None)
         self._bus = bus
         self.server_version = server_version
         self._bundled = bundled
@@ -128,6 +137,7 @@ class Plugins:
                 update_at=now_ms(),
             )
             await plugin_store.save_plugin(conn, actor.tenant_id, plugin, bundle)
+        self._audit.record(actor, "uploadPlugin", f"plugin_id={plugin.id} trusted={trusted}")
         await self._changed(actor.tenant_id, plugin.id)
         return plugin
 
@@ -142,6 +152,9 @@ class Plugins:
                 conn, actor.tenant_id, plugin_id, enabled, plugin.update_at
             ):
                 raise plugin_not_installed()
+        self._audit.record(
+            actor, "enablePlugin" if enabled else "disablePlugin", f"plugin_id={plugin_id}"
+        )
         await self._changed(actor.tenant_id, plugin_id)
 
     async def do_set_settings(
@@ -161,6 +174,10 @@ class Plugins:
             if current is not None:
                 plugin.enabled = current.enabled
             await plugin_store.save_plugin(conn, actor.tenant_id, plugin)
+        # The keys only: a plugin's settings may hold its secrets.
+        self._audit.record(
+            actor, "updateConfig", f"plugin_id={plugin_id} settings={sorted(values)}"
+        )
         await self._changed(actor.tenant_id, plugin_id)
         return dict(plugin.settings)
 
@@ -173,6 +190,7 @@ class Plugins:
         async with self._db.write() as conn:
             if not await plugin_store.delete_plugin(conn, actor.tenant_id, plugin_id):
                 raise plugin_not_installed()
+        self._audit.record(actor, "removePlugin", f"plugin_id={plugin_id}")
         await self._changed(actor.tenant_id, plugin_id)
 
     async def _changed(self, tenant_id: str, plugin_id: str) -> None:

@@ -1,0 +1,58 @@
+"""The audit log is per tenant: one tenant's admin never sees another's records, and the
+operator's actions on a tenant are in that tenant's log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.client import PASSWORD, Api, LoggedIn, create_user, expect, unique
+from tests.tenants.conftest import Deployment, host_of, new_tenant
+
+
+def _audits(reader: LoggedIn, path: str = "/audits") -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = expect(reader.api.get(path, params={"per_page": 200}), 200)
+    return found
+
+
+def test_one_tenants_audits_are_never_anothers(deployment: Deployment) -> None:
+    a, b = new_tenant(deployment), new_tenant(deployment)
+    admin_a = create_user(deployment.base, host=host_of(a))
+    admin_b = create_user(deployment.base, host=host_of(b))
+    user_b = create_user(deployment.base, host=host_of(b))
+    ghost = unique("ghost")
+    wrong = {"login_id": ghost, "password": "wrong-" + PASSWORD}
+    assert Api(deployment.base, host=host_of(b)).post("/users/login", wrong).status_code == 401
+    theirs = _audits(admin_b)
+    assert any(ghost in r["extra_info"] for r in theirs)
+    assert {user_b.id, admin_b.id} <= {r["user_id"] for r in theirs}
+    ours = _audits(admin_a)
+    assert {r["user_id"] for r in ours} <= {admin_a.id, ""}
+    assert not {r["id"] for r in ours} & {r["id"] for r in theirs}
+    assert ghost not in str(ours)
+    # Another tenant's user, by id: nothing (as for an id that exists nowhere).
+    assert _audits(admin_a, f"/users/{user_b.id}/audits") == []
+    assert _audits(admin_a, f"/users/{'x' * 26}/audits") == []
+
+
+def test_the_operators_actions_are_in_the_tenants_log(deployment: Deployment) -> None:
+    tenant = new_tenant(deployment)
+    admin = create_user(deployment.base, host=host_of(tenant))
+    other = new_tenant(deployment)
+    other_admin = create_user(deployment.base, host=host_of(other))
+    with deployment.operator() as op:
+        expect(op.put(f"/tenants/{tenant['id']}/limits", json={"max_users": 50}), 200)
+        expect(op.post(f"/tenants/{tenant['id']}/suspend"), 200)
+        expect(op.post(f"/tenants/{tenant['id']}/resume"), 200)
+        expect(op.get(f"/tenants/{tenant['id']}/export"), 200)
+    found = _audits(admin)
+    by_operator = [(r["action"], r["extra_info"]) for r in found if r["user_id"] == ""]
+    assert by_operator == [
+        ("exportTenant", "operator"),
+        ("resumeTenant", "operator"),
+        ("suspendTenant", "operator"),
+        ("setTenantLimits", "operator max_users=50"),
+        ("createTenant", f"operator name={tenant['name']}"),
+    ]
+    assert all(r["ip_address"] == "127.0.0.1" for r in found if r["user_id"] == "")
+    # None of it in the other tenant's log.
+    assert [r["action"] for r in _audits(other_admin) if r["user_id"] == ""] == ["createTenant"]
