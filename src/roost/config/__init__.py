@@ -122,6 +122,8 @@ class AccountSettings:
     password_uppercase: bool
     password_number: bool
     password_symbol: bool
+    show_email_address: bool
+    show_full_name: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,6 +409,15 @@ class Settings(BaseSettings):
     password_symbol: bool = Field(
         default=False,
         description="whether a new password needs a symbol (ASCII punctuation or a space)",
+    )
+    # Mattermost's PrivacySettings, with its defaults: what other people's profiles show
+    # to someone who is not a system admin.
+    show_email_address: bool = Field(
+        default=True, description="whether other people's email addresses are shown to non-admins"
+    )
+    show_full_name: bool = Field(
+        default=True,
+        description="whether other people's first and last names are shown to non-admins",
     )
 
     # Posts.

@@ -196,3 +196,11 @@ def recent_custom_status_missing() -> AppError:
         "api.custom_status.recent_custom_statuses.delete.app_error",
         "Failed to delete the recent custom status. Please try again.",
     )
+
+
+def email_hidden() -> AppError:
+    return AppError(
+        403,
+        "api.user.get_user_by_email.permissions.app_error",
+        "Unable to get user by email.",
+    )
