@@ -59,14 +59,14 @@ def client_config(facts: ConfigFacts) -> dict[str, str]:
         _messaging(facts.settings),
         _files(facts.settings),
         _integrations(facts.settings),
-        _people(),
+        _people(facts.settings),
         _look(),
         _mobile_and_links(),
         _not_in_roost(),
         _auth_providers(),
         _licensed(),
         _feature_flags(),
-        _roost_extras(),
+        _roost_extras(facts.settings),
     ):
         config.update(group)
     return config
@@ -226,10 +226,10 @@ def _integrations(s: Settings) -> dict[str, str]:
     }
 
 
-def _people() -> dict[str, str]:
+def _people(s: Settings) -> dict[str, str]:
     """How people are shown."""
     return {
-        "ShowEmailAddress": "true",
+        "ShowEmailAddress": _flag(s.accounts.show_email_address),
         "TeammateNameDisplay": "username",
         "LockTeammateNameDisplay": "false",
         "DefaultClientLocale": "en",
@@ -401,9 +401,9 @@ def _feature_flags() -> dict[str, str]:
     }
 
 
-def _roost_extras() -> dict[str, str]:
+def _roost_extras(s: Settings) -> dict[str, str]:
     """Keys older servers sent, outside the 11.9 type: older clients still read them."""
     return {
         "FeatureFlagCollapsedThreads": "true",
-        "ShowFullName": "true",
+        "ShowFullName": _flag(s.accounts.show_full_name),
     }

@@ -102,7 +102,8 @@ async def upload_files(req: Req) -> Response:
 
 async def _read_raw(req: Req, upload: Upload, media: bytes, declared: int | None) -> None:
     """One file as the whole body, named by ``?filename=`` (Mattermost's simple upload)."""
-    filename = req.query_str("filename", max_len=1024)
+    # Control characters, NUL too, are dropped from file names (app/files/names.py).
+    filename = req.query_str("filename", max_len=1024, nul_ok=True)
     if not filename:
         raise errors.invalid_param(
             "filename",

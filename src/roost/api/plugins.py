@@ -15,6 +15,7 @@ from roost.api.http.responses import json_response, ok_response
 from roost.app.kernel import errors
 from roost.app.plugins.errors import (
     plugin_bundle_invalid,
+    plugin_bundle_over_limit,
     plugin_bundle_too_large,
     plugin_file_missing,
     plugin_invalid_response,
@@ -23,7 +24,7 @@ from roost.app.plugins.errors import (
     plugins_disabled,
 )
 from roost.plugin.types import HttpRequest
-from roost.plugin_runtime.bundle import BundleError, read_bundle
+from roost.plugin_runtime.bundle import BundleError, BundleTooLarge, read_bundle
 from roost.plugin_runtime.runtime import PluginRuntime
 
 _PLUGIN_ID = re.compile(r"^[a-zA-Z0-9\-_.]{3,190}\Z")
@@ -102,6 +103,8 @@ async def upload(req: Req) -> Response:
         await form.close()
     try:
         manifest = await asyncio.to_thread(read_bundle, data, plugins.server_version, limit)
+    except BundleTooLarge as exc:
+        raise plugin_bundle_over_limit(exc) from None
     except BundleError as exc:
         raise plugin_bundle_invalid(exc) from None
     await plugins.do_install(actor, manifest, data, force=force, trusted=trusted)

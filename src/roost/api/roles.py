@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.http.request import Req, endpoint
+from roost.api.http.request import Req, decode_json, endpoint
 from roost.api.http.responses import json_response
-from roost.app.kernel import errors
 
 
 async def _body(req: Req, name: str) -> Any:
     """The JSON body; missing or malformed is Mattermost's invalid body error for ``name``."""
     raw = await req.raw.body()
-    try:
-        return orjson.loads(raw) if raw else None
-    except orjson.JSONDecodeError:
-        raise errors.invalid_body_param(name, "the body is not valid JSON") from None
+    return decode_json(raw, name) if raw else None
 
 
 async def list_roles(req: Req) -> Response:

@@ -123,7 +123,7 @@ async def get_user(req: Req) -> Response:
     # Mattermost lets a user without the MFA it enforces read themselves.
     actor = await req.actor(mfa_exempt=req.raw.path_params.get("user_id") == "me")
     user = await req.services.users.get(actor.tenant_id, await req.user_id_param())
-    return json_response(user.to_dict())
+    return json_response(req.services.users.profile(actor, user))
 
 
 async def list_users(req: Req) -> Response:
@@ -139,14 +139,14 @@ async def list_users(req: Req) -> Response:
         "active_only": req.query_bool("active"),
     }
     users = await req.services.users.list(actor.tenant_id, **filters)
-    return json_response([u.to_dict() for u in users])
+    return json_response(req.services.users.profiles(actor, users))
 
 
 async def users_by_ids(req: Req) -> Response:
     actor = await req.actor()
     ids = await req.id_list("user_ids", MAX_LOOKUP_IDS)
     users = await req.services.users.get_many(actor.tenant_id, ids)
-    return json_response([u.to_dict() for u in users])
+    return json_response(req.services.users.profiles(actor, users))
 
 
 async def known_users(req: Req) -> Response:
@@ -160,26 +160,29 @@ async def group_channel_users(req: Req) -> Response:
     if not ids:
         raise errors.invalid_param("channel_ids")
     found = await req.services.users.group_channel_profiles(actor, ids)
-    return json_response({cid: [u.to_dict() for u in people] for cid, people in found.items()})
+    return json_response(
+        {cid: req.services.users.profiles(actor, people) for cid, people in found.items()}
+    )
 
 
 async def users_by_usernames(req: Req) -> Response:
     actor = await req.actor()
     names = await req.str_list("usernames", MAX_LOOKUP_IDS, 64)
     users = await req.services.users.get_by_usernames(actor.tenant_id, names)
-    return json_response([u.to_dict() for u in users])
+    return json_response(req.services.users.profiles(actor, users))
 
 
 async def user_by_username(req: Req) -> Response:
     actor = await req.actor()
     user = await req.services.users.get_by_username(actor.tenant_id, req.path_str("username", 64))
-    return json_response(user.to_dict())
+    return json_response(req.services.users.profile(actor, user))
 
 
 async def user_by_email(req: Req) -> Response:
     actor = await req.actor()
+    req.services.users.check_may_see_emails(actor)
     user = await req.services.users.get_by_email(actor.tenant_id, req.path_str("email", 128))
-    return json_response(user.to_dict())
+    return json_response(req.services.users.profile(actor, user))
 
 
 async def patch_user(req: Req) -> Response:
@@ -187,7 +190,7 @@ async def patch_user(req: Req) -> Response:
     user = await req.services.users.do_patch_user(
         actor, await req.user_id_param(), await req.json_object()
     )
-    return json_response(user.to_dict())
+    return json_response(req.services.users.profile(actor, user))
 
 
 async def update_user(req: Req) -> Response:
@@ -197,7 +200,7 @@ async def update_user(req: Req) -> Response:
     if body.get("id") not in (None, user_id):
         raise errors.invalid_body_param("id")
     user = await req.services.users.do_patch_user(actor, user_id, body, whole=True)
-    return json_response(user.to_dict())
+    return json_response(req.services.users.profile(actor, user))
 
 
 async def update_roles(req: Req) -> Response:
@@ -245,33 +248,28 @@ async def autocomplete(req: Req) -> Response:
     limit = req.query_int("limit", 100, 1, 100)
     users = req.services.users
     if channel_id:
-        inside = await users.list(
-            actor.tenant_id,
-            offset=0,
-            limit=limit,
-            in_channel=channel_id,
-            term=name,
-            active_only=True,
+        inside = await users.search(
+            actor, name, offset=0, limit=limit, in_channel=channel_id, active_only=True
         )
-        outside = await users.list(
-            actor.tenant_id,
+        outside = await users.search(
+            actor,
+            name,
             offset=0,
             limit=limit,
             in_team=team_id,
             not_in_channel=channel_id,
-            term=name,
             active_only=True,
         )
         return json_response(
             {
-                "users": [u.to_dict() for u in inside],
-                "out_of_channel": [u.to_dict() for u in outside],
+                "users": users.profiles(actor, inside),
+                "out_of_channel": users.profiles(actor, outside),
             }
         )
-    found = await users.list(
-        actor.tenant_id, offset=0, limit=limit, in_team=team_id, term=name, active_only=True
+    found = await users.search(
+        actor, name, offset=0, limit=limit, in_team=team_id, active_only=True
     )
-    return json_response({"users": [u.to_dict() for u in found]})
+    return json_response({"users": users.profiles(actor, found)})
 
 
 async def search_users(req: Req) -> Response:
@@ -283,17 +281,17 @@ async def search_users(req: Req) -> Response:
     limit = body.get("limit", 100)
     if not isinstance(limit, int) or limit < 1:
         raise errors.invalid_body_param("limit")
-    found = await req.services.users.list(
-        actor.tenant_id,
+    found = await req.services.users.search(
+        actor,
+        term.lower().lstrip("@"),
         offset=0,
         limit=min(limit, 100),
-        term=term.lower().lstrip("@"),
         in_team=str(body.get("team_id") or ""),
         in_channel=str(body.get("in_channel_id") or ""),
         not_in_channel=str(body.get("not_in_channel_id") or ""),
         active_only=not body.get("allow_inactive", False),
     )
-    return json_response([u.to_dict() for u in found])
+    return json_response(req.services.users.profiles(actor, found))
 
 
 async def typing(req: Req) -> Response:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs
 
-import orjson
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from roost.api.http.request import Req, endpoint
+from roost.api.http.request import Req, decode_json, endpoint
 from roost.api.http.responses import json_response, ok_response
 from roost.app.integrations.errors import webhook_payload_too_large
 from roost.app.kernel import errors
@@ -35,10 +34,7 @@ async def _payload(req: Req, limit: int) -> Any:
         body = fields["payload"][0].encode()
     if not body.strip():
         raise errors.invalid_body_param("payload")
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise errors.invalid_body_param("payload", "the payload is not valid JSON") from None
+    return decode_json(body, "payload")
 
 
 async def receive_incoming(req: Req) -> Response:

@@ -136,6 +136,8 @@ class AccountSettings:
     enable_user_deactivation: bool
     audit_retention_days: float
     audit_purge_interval_seconds: float
+    show_email_address: bool
+    show_full_name: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,6 +472,15 @@ class Settings(ProtectionFields, BaseSettings):
         gt=0,
         description="how often each node removes audit records past their retention (a "
         "bounded number per run)",
+    )
+    # Mattermost's PrivacySettings, with its defaults: what other people's profiles show
+    # to someone who is not a system admin.
+    show_email_address: bool = Field(
+        default=True, description="whether other people's email addresses are shown to non-admins"
+    )
+    show_full_name: bool = Field(
+        default=True,
+        description="whether other people's first and last names are shown to non-admins",
     )
 
     # Posts.

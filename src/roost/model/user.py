@@ -92,6 +92,32 @@ class User:
         }
         return out
 
+    def profile_dict(self, privacy: Privacy, as_admin: bool) -> dict[str, Any]:
+        """Someone else's profile, as Mattermost's SanitizeProfile shows it: never their
+        notification settings (mention keys), password age or verification state; their
+        email and full name only where the privacy settings allow or to an admin."""
+        out = self.to_dict()
+        out["notify_props"] = {}
+        out["last_password_update"] = 0
+        out["email_verified"] = False
+        if not as_admin:
+            out["auth_data"] = ""
+            out["auth_service"] = ""
+            if not privacy.show_email_address:
+                out["email"] = ""
+            if not privacy.show_full_name:
+                out["first_name"] = ""
+                out["last_name"] = ""
+        return out
+
+
+@dataclass(slots=True, frozen=True)
+class Privacy:
+    """Mattermost's PrivacySettings: what non-admins see of other people."""
+
+    show_email_address: bool = True
+    show_full_name: bool = True
+
 
 @dataclass(slots=True)
 class Bot:

@@ -2,8 +2,11 @@
 folder) and the plugin's Python package.
 
 Every member is checked before anything is written: no absolute paths, no "..", no
-links or devices, a bounded number of files and unpacked size. Unpacking writes
-regular files only, under the destination, never with execute bits.
+links or devices, a bounded number of files and unpacked size. A .tar.gz is first read
+as a stream, entry by entry, and refused at the first entry past a limit (entries,
+header and name bytes, compression ratio): a small archive of a million empty entries
+costs no more than its first few thousand. Unpacking writes regular files only, under
+the destination, never with execute bits.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import shutil
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,14 +27,27 @@ import orjson
 
 from roost.plugin.manifest import Manifest, ManifestError, parse_manifest
 
-MAX_FILES = 2000
+MAX_FILES = 2000  # entries of any kind: files and folders
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# Every tar entry costs a 512-byte header, more for long names (GNU or pax records).
+MAX_HEADER_BYTES = 4 * 1024 * 1024
+MAX_NAME_BYTES = 1024  # one entry's path
+MAX_NAMES_BYTES = 512 * 1024  # all entries' paths together
+# Decompressed bytes per compressed byte, checked once past RATIO_FLOOR_BYTES (a tiny
+# archive is mostly the tar's zero padding). Source code compresses some 4 to 10 times.
+MAX_COMPRESSION_RATIO = 100
+RATIO_FLOOR_BYTES = 8 * 1024 * 1024
+_INFLATE_CHUNK = 64 * 1024
 MANIFEST_NAME = "plugin.json"
 MANIFEST_MAX_BYTES = 256 * 1024
 
 
 class BundleError(Exception):
     pass
+
+
+class BundleTooLarge(BundleError):
+    """Past one of the limits above (an answer of 413 rather than 400)."""
 
 
 @dataclass(slots=True)
@@ -64,6 +81,66 @@ def _zip_members(archive: zipfile.ZipFile) -> Iterator[tuple[_Member, zipfile.Zi
         yield _Member(_clean(info.filename), info.is_dir(), info.file_size), info
 
 
+class _Inflater(io.RawIOBase):
+    """A gzip stream's decompressed bytes, read on demand, refused past the unpacked
+    size or the compression ratio before they are produced."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__()
+        self._data = data
+        self._pos = 0
+        self._inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        self.produced = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        want = len(buffer)
+        out = b""
+        while not out and want:
+            if self._inflate.unconsumed_tail:
+                out = self._inflate.decompress(self._inflate.unconsumed_tail, want)
+            elif self._pos < len(self._data) and not self._inflate.eof:
+                chunk = self._data[self._pos : self._pos + _INFLATE_CHUNK]
+                self._pos += len(chunk)
+                out = self._inflate.decompress(chunk, want)
+            else:
+                break
+        self.produced += len(out)
+        if self.produced > MAX_UNPACKED_BYTES + MAX_HEADER_BYTES:
+            raise BundleTooLarge(f"a bundle unpacks to at most {MAX_UNPACKED_BYTES} bytes")
+        if self.produced > RATIO_FLOOR_BYTES and self.produced > MAX_COMPRESSION_RATIO * max(
+            self._pos, 1
+        ):
+            raise BundleTooLarge(f"a bundle compresses at most {MAX_COMPRESSION_RATIO} times")
+        buffer[: len(out)] = out
+        return len(out)
+
+
+def _scan_tar(data: bytes) -> None:
+    """Read a .tar.gz as a stream and refuse it at the first entry past a limit."""
+    entries = header_bytes = names_bytes = 0
+    with tarfile.open(fileobj=_Inflater(data), mode="r|") as archive:
+        for info in archive:
+            entries += 1
+            if entries > MAX_FILES:
+                raise BundleTooLarge(f"a bundle holds at most {MAX_FILES} entries")
+            # From the entry's first header to its data: long-name and pax records too.
+            header_bytes += info.offset_data - info.offset
+            if header_bytes > MAX_HEADER_BYTES:
+                raise BundleTooLarge(f"a bundle's headers are at most {MAX_HEADER_BYTES} bytes")
+            name_bytes = len(info.name.encode("utf-8", "surrogateescape"))
+            names_bytes += name_bytes
+            if name_bytes > MAX_NAME_BYTES or names_bytes > MAX_NAMES_BYTES:
+                raise BundleTooLarge(
+                    f"a bundle's paths are at most {MAX_NAME_BYTES} bytes each and "
+                    f"{MAX_NAMES_BYTES} in all"
+                )
+            # Stream mode keeps every TarInfo seen; nothing here needs them.
+            archive.members.clear()  # type: ignore[attr-defined]
+
+
 class _Archive:
     """Either kind of archive, with its members checked."""
 
@@ -72,6 +149,7 @@ class _Archive:
         self._zip: zipfile.ZipFile | None = None
         try:
             if data[:2] == b"\x1f\x8b":
+                _scan_tar(data)
                 # In memory: nothing to close but the object itself.
                 self._tar = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")  # noqa: SIM115
                 pairs: list[tuple[_Member, object]] = list(_tar_members(self._tar))
@@ -80,12 +158,12 @@ class _Archive:
                 pairs = list(_zip_members(self._zip))
             else:
                 raise BundleError("a bundle is a .tar.gz or .zip file")
-        except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as exc:
+        except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
             raise BundleError(f"the bundle cannot be read: {exc}") from None
         if len(pairs) > MAX_FILES:
-            raise BundleError(f"a bundle holds at most {MAX_FILES} files")
+            raise BundleTooLarge(f"a bundle holds at most {MAX_FILES} entries")
         if sum(m.size for m, _ in pairs) > MAX_UNPACKED_BYTES:
-            raise BundleError(f"a bundle unpacks to at most {MAX_UNPACKED_BYTES} bytes")
+            raise BundleTooLarge(f"a bundle unpacks to at most {MAX_UNPACKED_BYTES} bytes")
         self.members = pairs
         self.prefix = self._manifest_prefix()
 

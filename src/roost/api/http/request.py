@@ -27,6 +27,11 @@ log = logging.getLogger("roost.api")
 
 DEFAULT_PER_PAGE = 60
 MAX_PER_PAGE = 200
+# How deeply a request body may nest objects and arrays. Every stored JSON value is
+# encoded again by orjson, which stops at 254 levels; real clients' deepest payloads
+# (message attachments with actions and their context) stay under 15.
+MAX_BODY_DEPTH = 64
+_NUL = "\x00"
 
 
 class Req:
@@ -70,15 +75,19 @@ class Req:
 
     def path_str(self, name: str, max_len: int = 128) -> str:
         value = str(self.raw.path_params.get(name, ""))
-        if not value or len(value) > max_len:
+        if not value or len(value) > max_len or _NUL in value:
             raise errors.invalid_url_param(name)
         return value
 
     # Query parameters.
 
-    def query_str(self, name: str, default: str = "", max_len: int = 1024) -> str:
+    def query_str(
+        self, name: str, default: str = "", max_len: int = 1024, nul_ok: bool = False
+    ) -> str:
+        """``nul_ok``: the caller cleans the value before it is stored (file names)."""
         value = self.raw.query_params.get(name, default)
-        if len(value) > max_len:
+        if len(value) > max_len or (_NUL in value and not nul_ok):
+            # A NUL would reach SQL (search terms, names) and fail there.
             raise errors.invalid_param(name)
         return value
 
@@ -129,10 +138,7 @@ class Req:
         body = await self.raw.body()
         if not body:
             raise errors.invalid_body_param("body")
-        try:
-            return orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise errors.invalid_body_param("body", "the body is not valid JSON") from None
+        return decode_json(body, "body")
 
     async def json_object(self) -> dict[str, Any]:
         data = await self.json()
@@ -161,6 +167,54 @@ class Req:
         return list(dict.fromkeys(data))
 
 
+def decode_json(body: bytes | str, name: str) -> Any:
+    """A request's JSON, refused (400, ``name`` in the error) when it is malformed,
+    nests deeper than MAX_BODY_DEPTH or holds a NUL character anywhere: PostgreSQL
+    stores no NUL in text, and nothing a client sends needs one."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise errors.invalid_body_param(name, "the body is not valid JSON") from None
+    raw = body.encode() if isinstance(body, str) else body
+    # JSON text holds a NUL only as the escape \u0000, and nests no deeper than it has
+    # brackets: most bodies need no walk at all.
+    may_hold_nul = b"u0000" in raw
+    may_nest = raw.count(b"[") + raw.count(b"{") > MAX_BODY_DEPTH
+    if may_hold_nul or may_nest:
+        check_clean(data, name)
+    return data
+
+
+def check_clean(data: Any, name: str) -> None:
+    """Raise Mattermost's invalid body error if a value nests too deeply or any
+    string in it (keys too) holds a NUL character."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if _NUL in value:
+                raise errors.invalid_body_param(name, "text may not hold NUL (\\u0000) characters")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_BODY_DEPTH:
+                raise errors.invalid_body_param(
+                    name, f"nested more than {MAX_BODY_DEPTH} levels deep"
+                )
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if _NUL in key:
+                        raise errors.invalid_body_param(
+                            name, "text may not hold NUL (\\u0000) characters"
+                        )
+                    stack.append((item, depth + 1))
+            else:
+                stack.extend((item, depth + 1) for item in value)
+
+
+def path_has_nul(scope: Any) -> bool:
+    """Whether the request's (decoded) path carries a NUL character (``%00``)."""
+    return _NUL in scope.get("path", "")
+
+
 def parse_model(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
@@ -187,6 +241,9 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         req = Req(raw)
         enter_client_address(client_address(raw))
         try:
+            if path_has_nul(raw.scope):
+                # Path segments are ids and names that reach SQL, where a NUL fails.
+                raise errors.invalid_url_param("path")
             return await handler(req)
         except errors.AppError as exc:
             return error_response(exc, req.request_id)

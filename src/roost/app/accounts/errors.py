@@ -262,3 +262,11 @@ def deactivation_disabled() -> AppError:
         "You cannot deactivate yourself because this feature is not enabled. Please contact "
         "your System Administrator.",
     )
+
+
+def email_hidden() -> AppError:
+    return AppError(
+        403,
+        "api.user.get_user_by_email.permissions.app_error",
+        "Unable to get user by email.",
+    )

@@ -17,6 +17,7 @@ from roost.app.accounts.errors import (
 )
 from roost.app.accounts.users import Users
 from roost.app.kernel.context import Actor
+from roost.app.kernel.images import DECODED_IMAGE_FORMATS
 from roost.clock import now_ms
 from roost.filestore import FileStore
 from roost.model.user import User
@@ -32,7 +33,8 @@ def image_key(tenant_id: str, user_id: str) -> str:
 
 def _square_png(data: bytes, max_pixels: int) -> bytes:
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        # Only the listed decoders see the bytes: never Ghostscript or an exotic parser.
+        with Image.open(io.BytesIO(data), formats=DECODED_IMAGE_FORMATS) as image:
             width, height = image.size
             if width * height > max_pixels:
                 raise image_too_many_pixels(max_pixels)

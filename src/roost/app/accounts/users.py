@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -9,6 +10,7 @@ from roost.app.accounts.auth import Auth
 from roost.app.accounts.errors import (
     deactivation_disabled,
     email_exists,
+    email_hidden,
     invalid_email,
     invalid_username,
     open_signup_disabled,
@@ -33,7 +35,7 @@ from roost.config import AccountSettings
 from roost.ids import new_id
 from roost.model.event import Broadcast, Event, internal_event
 from roost.model.events import NEW_USER, RESYNC, SESSION_REVOKED, USER_UPDATED
-from roost.model.user import User
+from roost.model.user import Privacy, User
 from roost.store.accounts import login_attempts as attempts_store
 from roost.store.accounts import sessions as session_store
 from roost.store.accounts import users as user_store
@@ -75,6 +77,7 @@ class Users:
         self._auth = auth
         self._bus = bus
         self._settings = settings
+        self.privacy = Privacy(settings.show_email_address, settings.show_full_name)
         # Shared, read-only User objects: whoever changes a user reads it from the store.
         self._profiles: ReadCache[tuple[str, str], User] = ReadCache(PROFILE_CACHE_SIZE)
         bus.subscribe(self._on_event)
@@ -160,6 +163,24 @@ class Users:
     async def list(self, tenant_id: str, **filters: Any) -> list[User]:
         async with self._db.read() as conn:
             return await user_store.list_users(conn, tenant_id, **filters)
+
+    async def search(self, actor: Actor, term: str, **filters: Any) -> builtins.list[User]:
+        """Users whose names start with ``term``, matched only against the fields the
+        actor may see of other people (Mattermost's AllowEmails / AllowFullNames)."""
+        admin = actor.is_system_admin
+        async with self._db.read() as conn:
+            return await user_store.list_users(
+                conn,
+                actor.tenant_id,
+                term=term,
+                match_email=admin or self.privacy.show_email_address,
+                match_full_name=admin or self.privacy.show_full_name,
+                **filters,
+            )
+
+    def check_may_see_emails(self, actor: Actor) -> None:
+        if not (actor.is_system_admin or self.privacy.show_email_address):
+            raise email_hidden()
 
     # Changes.
 
@@ -441,7 +462,33 @@ class Users:
         if user is not None:
             await self.publish_updated(tenant_id, user)
 
+    def profile(self, actor: Actor, user: User) -> dict[str, Any]:
+        """A user as the actor may see them: themself whole, anyone else sanitised."""
+        if user.id == actor.user_id:
+            return user.to_dict()
+        return user.profile_dict(self.privacy, actor.is_system_admin)
+
+    def profiles(self, actor: Actor, users: Sequence[User]) -> builtins.list[dict[str, Any]]:
+        return [self.profile(actor, u) for u in users]
+
     async def publish_updated(self, tenant_id: str, user: User) -> None:
-        await self._bus.publish(
-            [Event(tenant_id, USER_UPDATED, {"user": user.to_dict()}, Broadcast())]
-        )
+        """Announce a changed profile as Mattermost does: the user's own sockets get it
+        whole, system admins the admin's view, everyone else the sanitised one."""
+        async with self._db.read() as conn:
+            admins = frozenset(await user_store.system_admin_ids(conn, tenant_id)) - {user.id}
+        own = frozenset({user.id})
+        events = [
+            Event(tenant_id, USER_UPDATED, {"user": user.to_dict()}, Broadcast(recipients=own)),
+            Event(
+                tenant_id,
+                USER_UPDATED,
+                {"user": user.profile_dict(self.privacy, as_admin=False)},
+                Broadcast(omit_users=admins | own),
+            ),
+        ]
+        if admins:
+            admin_view = user.profile_dict(self.privacy, as_admin=True)
+            events.append(
+                Event(tenant_id, USER_UPDATED, {"user": admin_view}, Broadcast(recipients=admins))
+            )
+        await self._bus.publish(events)

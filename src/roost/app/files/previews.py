@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from roost.app.files.errors import image_too_many_pixels
 from roost.app.kernel import errors
+from roost.app.kernel.images import DECODED_IMAGE_FORMATS
 
 log = logging.getLogger("roost.files")
 
@@ -31,8 +32,8 @@ PREVIEW_WIDTH = 1920
 MINI_PREVIEW_SIZE = (16, 16)
 JPEG_QUALITY = 90
 # Formats decoded for previews; anything else is a plain file whatever its name says.
-RASTER_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF", "WEBP")
-RASTER_EXTENSIONS = frozenset({"jpg", "jpeg", "jpe", "png", "gif", "bmp", "tif", "tiff", "webp"})
+RASTER_FORMATS = DECODED_IMAGE_FORMATS
+RASTER_EXTENSIONS = frozenset({"jpg", "jpeg", "jpe", "png", "gif", "bmp", "webp"})
 _ROTATED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
 _ORIENTATION_TAG = 0x0112
 

@@ -54,6 +54,15 @@ def plugin_bundle_too_large(limit: int) -> AppError:
     )
 
 
+def plugin_bundle_over_limit(exc: Exception) -> AppError:
+    """A bundle past an unpacking limit: too many entries, headers, names or ratio."""
+    return AppError(
+        413,
+        "api.plugin.upload.file_too_large.app_error",
+        f"The plugin bundle is past a limit: {exc}",
+    )
+
+
 def plugin_bundle_invalid(exc: Exception) -> AppError:
     return AppError(
         400,

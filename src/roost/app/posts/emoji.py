@@ -22,6 +22,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from roost.app.accounts.permissions import Permissions, denied
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
+from roost.app.kernel.images import DECODED_IMAGE_FORMATS
 from roost.app.posts.errors import (
     emoji_duplicate,
     emoji_for_other_user,
@@ -57,7 +58,7 @@ MAX_SEARCH_RESULTS = 200
 MAX_AUTOCOMPLETE = 100
 SEARCH_TERM_MAX = 64
 FORMATS = {"GIF": "image/gif", "PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
-FORMATS_DECODED = (*FORMATS, "BMP")
+FORMATS_DECODED = DECODED_IMAGE_FORMATS
 
 
 @dataclass(slots=True)
@@ -85,7 +86,7 @@ def prepare_image(data: bytes, max_pixels: int) -> StoredImage:
     """Check the image and make what is stored: the bytes as sent when they fit 128x128,
     else scaled to fit. Raises Mattermost's errors; decoding is CPU work (run in a thread)."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data), formats=FORMATS_DECODED) as image:
             if image.format not in FORMATS_DECODED:
                 raise emoji_not_image(f"format {image.format}")
             width, height = image.size

@@ -126,7 +126,7 @@ class PostLists:
                     conn, tenant, actor.user_id, list(result.posts)
                 )
         if roots_only:
-            await self._thread_state(tenant, result, following, query.collapsed_extended)
+            await self._thread_state(actor, result, following, query.collapsed_extended)
         return ChannelPosts(result, etag)
 
     async def _page(
@@ -175,13 +175,14 @@ class PostLists:
         return result, etag
 
     async def _thread_state(
-        self, tenant_id: str, result: PostList, following: set[str], extended: bool
+        self, actor: Actor, result: PostList, following: set[str], extended: bool
     ) -> None:
         """Collapsed lists show each root's participants and whether the reader follows."""
         people: dict[str, dict[str, Any]] = {}
         if extended:
             wanted = sorted({u for p in result.posts.values() for u in p.participant_ids})
-            people = {u.id: u.to_dict() for u in await self._users.get_many(tenant_id, wanted)}
+            found = await self._users.get_many(actor.tenant_id, wanted)
+            people = {u.id: self._users.profile(actor, u) for u in found}
         for post in result.posts.values():
             post.is_following = post.id in following
             if post.participant_ids:

@@ -179,6 +179,10 @@ class Mentions:
                 self._clear()
                 return
             key = (event.tenant_id, str(user.get("id", "")))
+            if event.broadcast.recipients != frozenset({key[1]}):
+                # Other people's copies are sanitised (no notify props): only the
+                # user's own copy says what their mentions are.
+                return
             props = user.get("notify_props")
             seen = _fingerprint(
                 str(user.get("first_name", "")),

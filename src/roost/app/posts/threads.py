@@ -134,7 +134,7 @@ class Threads:
             roots = await post_store.get_posts(
                 conn, tenant, [m.post_id for m in memberships], include_deleted=True
             )
-        threads = await self._responses(tenant, memberships, roots, query.extended)
+        threads = await self._responses(actor, memberships, roots, query.extended)
         return {
             "total": counts.total,
             "total_unread_threads": counts.unread_threads,
@@ -156,7 +156,7 @@ class Threads:
 
     async def _responses(
         self,
-        tenant_id: str,
+        actor: Actor,
         memberships: list[ThreadMembership],
         roots: list[Post],
         extended: bool,
@@ -165,9 +165,8 @@ class Threads:
         people: dict[str, dict[str, Any]] = {}
         if extended:
             wanted = {u for root in roots for u in root.participant_ids}
-            people = {
-                u.id: u.to_dict() for u in await self._users.get_many(tenant_id, sorted(wanted))
-            }
+            found = await self._users.get_many(actor.tenant_id, sorted(wanted))
+            people = {u.id: self._users.profile(actor, u) for u in found}
         out = []
         for membership in memberships:
             root = by_id.get(membership.post_id)
@@ -187,7 +186,7 @@ class Threads:
             membership = await thread_store.get_membership(conn, tenant, root_id, user_id)
         if membership is None or not membership.following:
             raise thread_not_found()
-        return (await self._responses(tenant, [membership], [root], extended))[0]
+        return (await self._responses(actor, [membership], [root], extended))[0]
 
     async def mention_counts(self, actor: Actor, user_id: str, team_id: str) -> dict[str, int]:
         """Unread mentions in followed threads, per channel (``.../threads/mention_counts``)."""
@@ -260,7 +259,7 @@ class Threads:
         await self._bus.publish(
             [*flushed, read_changed_event(tenant, membership, root.channel_id, previous, seen)]
         )
-        return (await self._responses(tenant, [membership], [root], False))[0]
+        return (await self._responses(actor, [membership], [root], False))[0]
 
     async def _mention_counter(
         self, conn: AsyncConnection, actor: Actor, root: Post, user_id: str

@@ -116,6 +116,18 @@ async def count_people(conn: AsyncConnection, tenant_id: str) -> int:
     return int(result.scalar_one())
 
 
+async def system_admin_ids(conn: AsyncConnection, tenant_id: str) -> list[str]:
+    """Active users holding the system_admin role (few: roles are a short string)."""
+    rows = await conn.execute(
+        select(users.c.id, users.c.roles).where(
+            users.c.tenant_id == tenant_id,
+            users.c.delete_at == 0,
+            users.c.roles.like("%system_admin%"),
+        )
+    )
+    return [r.id for r in rows if "system_admin" in str(r.roles).split()]
+
+
 async def get_user(conn: AsyncConnection, tenant_id: str, user_id: str) -> User | None:
     row = (
         (await conn.execute(_user_select(tenant_id).where(users.c.id == user_id)))
@@ -166,7 +178,11 @@ async def list_users(
     not_in_channel: str = "",
     active_only: bool = False,
     term: str = "",
+    match_email: bool = True,
+    match_full_name: bool = True,
 ) -> list[User]:
+    """``match_email`` / ``match_full_name`` off: the term is not compared with fields
+    the caller may not see (so results cannot reveal them)."""
     stmt = _user_select(tenant_id)
     if in_team:
         stmt = stmt.where(
@@ -210,15 +226,16 @@ async def list_users(
         stmt = stmt.where(users.c.delete_at == 0)
     if term:
         like = f"{_escape_like(term.lower())}%"
-        stmt = stmt.where(
-            or_(
-                users.c.username.like(like, escape="\\"),
-                func.lower(users.c.first_name).like(like, escape="\\"),
-                func.lower(users.c.last_name).like(like, escape="\\"),
-                func.lower(users.c.nickname).like(like, escape="\\"),
-                users.c.email.like(like, escape="\\"),
-            )
-        )
+        matches = [
+            users.c.username.like(like, escape="\\"),
+            func.lower(users.c.nickname).like(like, escape="\\"),
+        ]
+        if match_full_name:
+            matches.append(func.lower(users.c.first_name).like(like, escape="\\"))
+            matches.append(func.lower(users.c.last_name).like(like, escape="\\"))
+        if match_email:
+            matches.append(users.c.email.like(like, escape="\\"))
+        stmt = stmt.where(or_(*matches))
     stmt = stmt.order_by(users.c.username).offset(offset).limit(limit)
     rows = await conn.execute(stmt)
     return [_user(r) for r in rows.mappings()]
