@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from roost import MATTERMOST_COMPAT_VERSION
+from roost.app.accounts import passwords
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
 from roost.app.accounts.custom_status import CustomStatuses
@@ -58,6 +60,7 @@ from roost.app.integrations.outbound_policy import OutboundPolicy
 from roost.app.integrations.outgoing_webhooks import OutgoingWebhooks
 from roost.app.integrations.post_actions import ActionIds, PostActions
 from roost.app.integrations.posts import IntegrationPoster
+from roost.app.kernel.admission import Admission, Limiter
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.plugins.kv import PluginKV
@@ -153,6 +156,7 @@ def build_services(settings: Settings) -> Services:
         RedisBus(cluster.redis_url, cluster.redis_prefix) if cluster.redis_url else LocalBus()
     )
     lifecycle = LifecycleHooks()
+    admission = build_admission(settings)
     tenants = TenantDirectory(
         db,
         bus,
@@ -234,6 +238,7 @@ def build_services(settings: Settings) -> Services:
         plugins=Plugins(db, bus, MATTERMOST_COMPAT_VERSION, bundled_catalog),
         plugin_kv=PluginKV(db),
         lifecycle=lifecycle,
+        admission=admission,
     )
     services.integrations = _integrations(services)
     # The sidebar's Favorites follow the favorite_channel preference (channels sits
@@ -241,6 +246,34 @@ def build_services(settings: Settings) -> Services:
     services.preferences.listeners = [services.categories]
     _declare_order(services, plugins=None)
     return services
+
+
+def build_admission(settings: Settings) -> Admission:
+    """One limiter per kind of expensive work (``roost.app.kernel.admission``); the
+    password-hashing pool is installed for ``roost.app.accounts.passwords``."""
+    cfg = settings.admission
+    threads = cfg.password_hash_threads or passwords.HASHING_THREADS
+    pool = passwords.HashingPool(
+        threads,
+        cfg.password_hash_max_wait_seconds,
+        lifo=cfg.password_hash_queue_order == "lifo",
+        expected_seconds=passwords.measure_hash_seconds(settings.accounts.password_hash_cost),
+    )
+    passwords.use_pool(pool)
+    cores = os.cpu_count() or 2
+    return Admission(
+        search=Limiter("search", cfg.search_concurrency, cfg.search_max_wait_seconds),
+        previews=Limiter("preview", cfg.preview_concurrency or cores, cfg.preview_max_wait_seconds),
+        # An export is long: one more than the slots is refused, never queued.
+        exports=Limiter("export", cfg.export_concurrency, 0.0, expected_seconds=60.0),
+        integrations=Limiter(
+            "integration_call",
+            cfg.integration_call_concurrency,
+            cfg.integration_call_max_wait_seconds,
+            expected_seconds=0.2,
+        ),
+        hashing=pool.limiter,
+    )
 
 
 def _integrations(s: Services) -> Integrations:

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.auth import AUTH_COOKIE, CSRF_COOKIE, USER_COOKIE
+from roost.api.http.client_gone import ClientGone, client_left, gone_response, until_client_leaves
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response, ok_response
 from roost.app.kernel import errors
@@ -70,7 +71,20 @@ async def login(req: Req) -> Response:
         body.login_id = user.username
     if not body.login_id:
         raise errors.invalid_body_param("login_id")
-    user = await services.auth.check_credentials(req.tenant_id, body.login_id, body.password)
+    # The password check waits for a hashing slot: a client that leaves meanwhile gets
+    # its check dropped, and no session is made for it.
+    source = req.raw.client.host if req.raw.client else ""
+    try:
+        user = await until_client_leaves(
+            req.raw,
+            services.auth.check_credentials(
+                req.tenant_id, body.login_id, body.password, source=source
+            ),
+        )
+    except ClientGone:
+        return gone_response()
+    if await client_left(req.raw):
+        return gone_response()
     session, token = await services.auth.do_login(req.tenant_id, user, body.device_id)
     response = json_response(user.to_dict(), headers={"Token": token})
     if req.raw.headers.get("x-requested-with") == "XMLHttpRequest":

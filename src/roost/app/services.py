@@ -19,6 +19,7 @@ from roost.app.channels.members import ChannelMembers
 from roost.app.channels.teams import Teams
 from roost.app.files.files import Files
 from roost.app.integrations.integrations import Integrations
+from roost.app.kernel.admission import Admission
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.plugins.kv import PluginKV
@@ -83,3 +84,4 @@ class Services:
     plugins: Plugins
     plugin_kv: PluginKV
     lifecycle: LifecycleHooks
+    admission: Admission

@@ -3,6 +3,7 @@ plugin, loadtest) each in their own module."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -64,6 +65,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         ws_max_size=64 * 1024,
         access_log=False,
         timeout_keep_alive=settings.http_keepalive_seconds,
+        # Requests still running this long after SIGTERM are cancelled: stopping is bounded.
+        timeout_graceful_shutdown=math.ceil(settings.admission.shutdown_grace_seconds),
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
     )

@@ -22,6 +22,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from roost.config.admission import AdmissionFields, AdmissionSettings
+
 # Public links are signed with the salt: short salts are guessable.
 PUBLIC_LINK_SALT_MIN = 32
 # The operator token opens every tenant's lifecycle: as long as a random secret.
@@ -209,10 +211,11 @@ SECTIONS: tuple[tuple[str, type, str], ...] = (
     ("files", FileSettings, "Files"),
     ("integrations", IntegrationSettings, "Integrations"),
     ("plugins", PluginSettings, "Plugins"),
+    ("admission", AdmissionSettings, "Admission control and shutdown"),
 )
 
 
-class Settings(BaseSettings):
+class Settings(AdmissionFields, BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ROOST_", extra="ignore")
 
     # Database. Without a database URL Roost uses SQLite in the data directory.
@@ -697,6 +700,10 @@ class Settings(BaseSettings):
     @property
     def plugins(self) -> PluginSettings:
         return self._section(PluginSettings)
+
+    @property
+    def admission(self) -> AdmissionSettings:
+        return self._section(AdmissionSettings)
 
     @property
     def shard_urls(self) -> dict[str, str]:

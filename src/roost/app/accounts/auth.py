@@ -7,7 +7,7 @@ from collections.abc import Callable
 from cachetools import TTLCache
 
 from roost.app.accounts.errors import access_tokens_disabled, invalid_credentials, login_inactive
-from roost.app.accounts.passwords import verify_password
+from roost.app.accounts.passwords import check_admission, verify_password
 from roost.app.accounts.tokens import token_hash
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
@@ -67,15 +67,25 @@ class Auth:
         elif event.name == RESYNC:
             self._cache.clear()
 
-    async def check_credentials(self, tenant_id: str, login_id: str, password: str) -> User:
+    async def check_credentials(
+        self, tenant_id: str, login_id: str, password: str, *, source: str = ""
+    ) -> User:
+        """The user these credentials name; ``source`` (the client's address) is its
+        turn in the hashing queue (``roost.app.accounts.passwords``)."""
         login_id = login_id.strip().lower()
+        # Refused before any work when the hashing queue is full.
+        check_admission(source)
         # From the primary: a sign-up a moment ago may not have reached the replicas.
         async with self._db.read(primary=True) as conn:
             if "@" in login_id:
                 user = await user_store.get_by_email(conn, tenant_id, login_id)
             else:
                 user = await user_store.get_by_username(conn, tenant_id, login_id)
-        if user is None or user.is_bot or not await verify_password(password, user.password_hash):
+        if (
+            user is None
+            or user.is_bot
+            or not await verify_password(password, user.password_hash, source=source)
+        ):
             raise invalid_credentials()
         if user.delete_at:
             raise login_inactive()
