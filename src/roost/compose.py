@@ -188,6 +188,7 @@ def build_services(settings: Settings) -> Services:
         tenants.site_url,
         lifecycle,
         usage.check_storage,
+        admission.previews,
     )
     custom_emoji = CustomEmoji(
         db,
@@ -217,7 +218,7 @@ def build_services(settings: Settings) -> Services:
         posts=Posts(db, bus, settings.posts, statuses, channels, mentions, fanout, usage=usage),
         threads=Threads(db, bus, users, channels, mentions, fanout),
         fanout=fanout,
-        search=Search(db),
+        search=Search(db, admission.search),
         post_lists=PostLists(db, users),
         reactions=Reactions(db, bus, channels, lifecycle),
         custom_emoji=custom_emoji,
@@ -231,7 +232,7 @@ def build_services(settings: Settings) -> Services:
             db, files.store, tenants, tenancy.tenant_delete_batch, tenancy.tenant_reap_seconds
         ),
         tenant_usage=usage,
-        tenant_export=TenantExport(db, tenants),
+        tenant_export=TenantExport(db, tenants, admission.exports),
         tenant_mover=TenantMover(
             db, tenants, tenancy.tenant_move_grace_seconds, tenancy.tenant_delete_batch
         ),
@@ -284,6 +285,7 @@ def _integrations(s: Services) -> Integrations:
         OutboundPolicy(cfg.outbound_allowed_hosts),
         cfg.outbound_timeout_seconds,
         cfg.outbound_max_response_bytes,
+        s.admission.integrations,
     )
     deliveries = DeliveryQueue(
         s.db,
