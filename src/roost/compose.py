@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from roost import MATTERMOST_COMPAT_VERSION
+from roost.app.accounts import passwords
 from roost.app.accounts.audits import Audits
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.bots import Bots
@@ -60,6 +62,7 @@ from roost.app.integrations.outbound_policy import OutboundPolicy
 from roost.app.integrations.outgoing_webhooks import OutgoingWebhooks
 from roost.app.integrations.post_actions import ActionIds, PostActions
 from roost.app.integrations.posts import IntegrationPoster
+from roost.app.kernel.admission import Admission, Limiter
 from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
@@ -158,6 +161,7 @@ def build_services(settings: Settings) -> Services:
         RedisBus(cluster.redis_url, cluster.redis_prefix) if cluster.redis_url else LocalBus()
     )
     lifecycle = LifecycleHooks()
+    admission = build_admission(settings)
     tenants = TenantDirectory(
         db,
         bus,
@@ -194,6 +198,7 @@ def build_services(settings: Settings) -> Services:
         tenants.site_url,
         lifecycle,
         usage.check_storage,
+        admission.previews,
     )
     custom_emoji = CustomEmoji(
         db,
@@ -224,7 +229,7 @@ def build_services(settings: Settings) -> Services:
         posts=Posts(db, bus, settings.posts, statuses, channels, mentions, fanout, usage=usage),
         threads=Threads(db, bus, users, channels, mentions, fanout),
         fanout=fanout,
-        search=Search(db),
+        search=Search(db, admission.search),
         post_lists=PostLists(db, users),
         reactions=Reactions(db, bus, channels, lifecycle),
         custom_emoji=custom_emoji,
@@ -238,7 +243,7 @@ def build_services(settings: Settings) -> Services:
             db, files.store, tenants, tenancy.tenant_delete_batch, tenancy.tenant_reap_seconds
         ),
         tenant_usage=usage,
-        tenant_export=TenantExport(db, tenants),
+        tenant_export=TenantExport(db, tenants, admission.exports),
         tenant_mover=TenantMover(
             db, tenants, tenancy.tenant_move_grace_seconds, tenancy.tenant_delete_batch
         ),
@@ -251,6 +256,7 @@ def build_services(settings: Settings) -> Services:
         ),
         audit=audit,
         audits=Audits(audit, permissions),
+        admission=admission,
     )
     services.integrations = _integrations(services)
     # The sidebar's Favorites follow the favorite_channel preference (channels sits
@@ -258,6 +264,34 @@ def build_services(settings: Settings) -> Services:
     services.preferences.listeners = [services.categories]
     _declare_order(services, plugins=None)
     return services
+
+
+def build_admission(settings: Settings) -> Admission:
+    """One limiter per kind of expensive work (``roost.app.kernel.admission``); the
+    password-hashing pool is installed for ``roost.app.accounts.passwords``."""
+    cfg = settings.admission
+    threads = cfg.password_hash_threads or passwords.HASHING_THREADS
+    pool = passwords.HashingPool(
+        threads,
+        cfg.password_hash_max_wait_seconds,
+        lifo=cfg.password_hash_queue_order == "lifo",
+        expected_seconds=passwords.measure_hash_seconds(settings.accounts.password_hash_cost),
+    )
+    passwords.use_pool(pool)
+    cores = os.cpu_count() or 2
+    return Admission(
+        search=Limiter("search", cfg.search_concurrency, cfg.search_max_wait_seconds),
+        previews=Limiter("preview", cfg.preview_concurrency or cores, cfg.preview_max_wait_seconds),
+        # An export is long: one more than the slots is refused, never queued.
+        exports=Limiter("export", cfg.export_concurrency, 0.0, expected_seconds=60.0),
+        integrations=Limiter(
+            "integration_call",
+            cfg.integration_call_concurrency,
+            cfg.integration_call_max_wait_seconds,
+            expected_seconds=0.2,
+        ),
+        hashing=pool.limiter,
+    )
 
 
 def _integrations(s: Services) -> Integrations:
@@ -268,6 +302,7 @@ def _integrations(s: Services) -> Integrations:
         OutboundPolicy(cfg.outbound_allowed_hosts),
         cfg.outbound_timeout_seconds,
         cfg.outbound_max_response_bytes,
+        s.admission.integrations,
     )
     deliveries = DeliveryQueue(
         s.db,

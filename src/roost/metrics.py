@@ -101,6 +101,21 @@ audit_dropped = Counter(
 audit_purged = Counter(
     "roost_audit_records_purged_total", "Audit records removed past their retention."
 )
+# Admission control (roost.app.kernel.admission), by kind of work.
+admission_admitted = Counter(
+    "roost_admission_admitted_total", "Work admitted by admission control.", ["kind"]
+)
+admission_refused = Counter(
+    "roost_admission_refused_total",
+    "Work refused at once (503 with Retry-After): its wait would exceed the budget.",
+    ["kind"],
+)
+admission_dropped = Counter(
+    "roost_admission_dropped_total",
+    "Admitted work dropped before it ran: its client left, its deadline passed or the"
+    " server was shutting down.",
+    ["kind", "reason"],
+)
 
 
 def exposition() -> bytes:

@@ -3,10 +3,15 @@ builds, with a lifespan that starts its components in order and stops them in re
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
+import signal
 import socket
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
+from types import FrameType
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,6 +27,7 @@ from roost.plugin_runtime.host_user import harden_process
 from roost.store.db.migrate import migrate_all
 
 GC_GEN0_THRESHOLD = 50_000
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def create_app(settings: Settings, migrate: bool = True) -> Starlette:
@@ -38,9 +44,12 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
             await migrate_all(settings)
         _tune_gc()
         started = await start_all(node.components)
+        restore = _on_stop_signal(services.admission.close)
         try:
             yield
         finally:
+            restore()
+            services.admission.close()
             await stop_all(started)
 
     app = Starlette(
@@ -77,6 +86,32 @@ def app_for_worker() -> Starlette:
     from roost.config import load_settings
 
     return create_app(load_settings(), migrate=False)
+
+
+def _on_stop_signal(drop_queued: Callable[[], None]) -> Callable[[], None]:
+    """On SIGTERM/SIGINT, drop the queued work at once (then let uvicorn's own handler
+    stop the server): uvicorn waits for every running request before the lifespan
+    ends, and a request queued for a hashing slot should be refused, not served late.
+    Returns what puts the previous handlers back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    previous: dict[int, Any] = {}
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(drop_queued)
+        chained = previous.get(signum)
+        if callable(chained):
+            chained(signum, frame)
+
+    for signum in STOP_SIGNALS:
+        previous[signum] = signal.signal(signum, handle)
+
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
 
 
 def _tune_gc() -> None:

@@ -213,7 +213,7 @@ async def export_tenant(req: Req) -> Response:
     # Operator paths name no tenant; the rest of this request (the stream) is this one's.
     enter_tenant(tenant_id)
     return StreamingResponse(
-        exporter.lines(tenant_id),
+        await exporter.admit(tenant_id),
         media_type="application/x-ndjson",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.auth import AUTH_COOKIE, CSRF_COOKIE, USER_COOKIE
+from roost.api.http.client_gone import ClientGone, client_left, gone_response, until_client_leaves
 from roost.api.http.rate_limit import check_login_id
 from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response, ok_response
@@ -75,8 +76,22 @@ async def login(req: Req) -> Response:
     if not body.login_id:
         raise errors.invalid_body_param("login_id")
     await check_login_id(req.raw.app.state.rate_limits, req.tenant_id, body.login_id)
-    user = await services.auth.check_credentials(req.tenant_id, body.login_id, body.password)
+    # The password check waits for a hashing slot: a client that leaves meanwhile gets
+    # its check dropped, and no session is made for it. Its turn in the queue is by the
+    # client's address as the rate limits see it (the trusted proxy header, if any).
+    source = req.raw.app.state.rate_limits.client_address(req.raw.scope)
+    try:
+        user = await until_client_leaves(
+            req.raw,
+            services.auth.check_credentials(
+                req.tenant_id, body.login_id, body.password, source=source
+            ),
+        )
+    except ClientGone:
+        return gone_response()
     await services.mfa.check_login(req.tenant_id, user, body.token)
+    if await client_left(req.raw):
+        return gone_response()
     props = session_props(req.raw.headers.get("user-agent", ""))
     session, token = await services.auth.do_login(req.tenant_id, user, body.device_id, props)
     response = json_response(user.to_dict(), headers={"Token": token})

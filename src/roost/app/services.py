@@ -21,6 +21,7 @@ from roost.app.channels.members import ChannelMembers
 from roost.app.channels.teams import Teams
 from roost.app.files.files import Files
 from roost.app.integrations.integrations import Integrations
+from roost.app.kernel.admission import Admission
 from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
@@ -93,3 +94,4 @@ class Services:
     # The audit log: the recorder every domain writes to, and its reads (GET /audits).
     audit: AuditLog
     audits: Audits
+    admission: Admission

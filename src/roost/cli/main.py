@@ -3,6 +3,7 @@ plugin, loadtest) each in their own module."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -71,6 +72,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         # The client's address is the socket's unless ROOST_TRUSTED_PROXY_IP_HEADER
         # names the proxy's header (api/http/rate_limit.py): uvicorn believes no header.
         proxy_headers=False,
+        # Requests still running this long after SIGTERM are cancelled: stopping is bounded.
+        timeout_graceful_shutdown=math.ceil(settings.admission.shutdown_grace_seconds),
     )
 
 

@@ -22,6 +22,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from roost.config.admission import AdmissionFields, AdmissionSettings
 from roost.config.protection import ProtectionFields
 from roost.config.protection import RateLimitSettings as RateLimitSettings
 
@@ -227,10 +228,11 @@ SECTIONS: tuple[tuple[str, type, str], ...] = (
     ("integrations", IntegrationSettings, "Integrations"),
     ("plugins", PluginSettings, "Plugins"),
     ("rate_limits", RateLimitSettings, "Rate limits"),
+    ("admission", AdmissionSettings, "Admission control and shutdown"),
 )
 
 
-class Settings(ProtectionFields, BaseSettings):
+class Settings(ProtectionFields, AdmissionFields, BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ROOST_", extra="ignore")
 
     # Database. Without a database URL Roost uses SQLite in the data directory.
@@ -780,6 +782,10 @@ class Settings(ProtectionFields, BaseSettings):
     @property
     def rate_limits(self) -> RateLimitSettings:
         return self._section(RateLimitSettings)
+
+    @property
+    def admission(self) -> AdmissionSettings:
+        return self._section(AdmissionSettings)
 
     @property
     def shard_urls(self) -> dict[str, str]:

@@ -13,6 +13,7 @@ from roost.app.accounts.errors import (
     session_not_found,
 )
 from roost.app.accounts.lockout import Lockout
+from roost.app.accounts.passwords import check_admission
 from roost.app.accounts.session_activity import SessionActivity, flush_interval
 from roost.app.accounts.tokens import token_hash
 from roost.app.kernel import errors
@@ -92,8 +93,14 @@ class Auth:
         elif event.name == RESYNC:
             self._cache.clear()
 
-    async def check_credentials(self, tenant_id: str, login_id: str, password: str) -> User:
+    async def check_credentials(
+        self, tenant_id: str, login_id: str, password: str, *, source: str = ""
+    ) -> User:
+        """The user these credentials name; ``source`` (the client's address) is its
+        turn in the hashing queue (``roost.app.accounts.passwords``)."""
         login_id = login_id.strip().lower()
+        # Refused before any work when the hashing queue is full.
+        check_admission(source)
         # From the primary: a sign-up a moment ago may not have reached the replicas.
         async with self._db.read(primary=True) as conn:
             if "@" in login_id:
@@ -101,7 +108,7 @@ class Auth:
             else:
                 user = await user_store.get_by_username(conn, tenant_id, login_id)
         # Counts the attempt (refused when the account is locked); see app/accounts/lockout.py.
-        if not await self.lockout.check_password(tenant_id, user, password):
+        if not await self.lockout.check_password(tenant_id, user, password, source=source):
             self.audit.record_as(
                 tenant_id, user.id if user else "", LOGIN, f"failure - login_id={login_id}"
             )

@@ -47,15 +47,17 @@ class Lockout:
     def maximum(self) -> int:
         return self._maximum
 
-    async def check_password(self, tenant_id: str, user: User | None, password: str) -> bool:
+    async def check_password(
+        self, tenant_id: str, user: User | None, password: str, source: str = ""
+    ) -> bool:
         """Whether ``password`` is the user's, counting the attempt; raises the lockout
         error when the account has no attempts left. A user who cannot log in with a
         password (None, a bot, SSO) gets False after as much work as a real check."""
         if user is None or user.is_bot or not user.password_hash or user.auth_service:
-            await verify_password(password, await self._dummy())
+            await verify_password(password, await self._dummy(), source=source)
             return False
         await self.reserve(tenant_id, user.id)
-        return await verify_password(password, user.password_hash)
+        return await verify_password(password, user.password_hash, source=source)
 
     async def reserve(self, tenant_id: str, user_id: str) -> None:
         """Count one attempt, or refuse when the account is locked."""

@@ -1,17 +1,30 @@
-"""Password hashing with bcrypt, off the event loop (bcrypt releases the GIL).
+"""Password hashing with bcrypt, off the event loop (bcrypt releases the GIL), under
+admission control.
 
-Hashing runs on its own small pool, one thread fewer than the machine has cores: a
-storm of logins then queues for that pool instead of taking every core from the event
-loop, which keeps serving everyone else's requests at normal speed.
+Hashing runs on its own small pool, one thread fewer than the machine has cores, so a
+storm of logins cannot take every core from the event loop. In front of the pool sits
+a ``Limiter`` (``roost.app.kernel.admission``): a hash is queued only while the measured
+time per hash says it will start within ``password_hash_max_wait_seconds``; beyond that
+the caller gets a 503 with ``Retry-After`` at once. The queue is the limiter's, not the
+executor's (which never holds more than its threads can run), so a queued hash whose
+client left (its task cancelled), whose deadline passed, or which is still waiting at
+shutdown is dropped before bcrypt runs. Queued hashes are served in turn per source
+(the client's address): a stream of wrong passwords from one address waits behind
+itself, not in front of everyone else's logins.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import bcrypt
+
+from roost.app.kernel.admission import Limiter
 
 # Mattermost's cost; each check takes tens of milliseconds of CPU by design.
 # (Settings.password_hash_cost can change it; existing hashes keep their own cost.)
@@ -19,24 +32,98 @@ BCRYPT_ROUNDS = 10
 # bcrypt reads at most 72 bytes; longer passwords are refused rather than truncated.
 MAX_PASSWORD_BYTES = 72
 HASHING_THREADS = max(1, (os.cpu_count() or 2) - 1)
+# The wait budget when nothing configured the pool (the command line, unit tests).
+DEFAULT_MAX_WAIT_SECONDS = 2.0
+HASHING_KIND = "password_hash"
 
-_hashing = ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="bcrypt")
+_T = TypeVar("_T")
 
 
-async def hash_password(password: str, rounds: int = BCRYPT_ROUNDS) -> str:
+def measure_hash_seconds(rounds: int = BCRYPT_ROUNDS) -> float:
+    """Seconds one bcrypt check of this cost takes here, now: the starting estimate
+    admission control works from (it then follows the measured times)."""
+    hashed = bcrypt.hashpw(b"calibration", bcrypt.gensalt(rounds))
+    started = time.perf_counter()
+    bcrypt.checkpw(b"calibration", hashed)
+    return time.perf_counter() - started
+
+
+class HashingPool:
+    """The hashing threads and the admission queue in front of them."""
+
+    def __init__(
+        self,
+        threads: int = HASHING_THREADS,
+        max_wait_seconds: float = DEFAULT_MAX_WAIT_SECONDS,
+        *,
+        lifo: bool = False,
+        expected_seconds: float = 0.06,
+    ) -> None:
+        self.limiter = Limiter(
+            HASHING_KIND, threads, max_wait_seconds, expected_seconds=expected_seconds, lifo=lifo
+        )
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="bcrypt")
+
+    async def run(self, fn: Callable[..., _T], *args: object, source: str = "") -> _T:
+        """``fn(*args)`` on a hashing thread once admitted. Cancelling the caller while
+        it is queued drops the work; once running, the thread finishes (bcrypt cannot
+        be interrupted) and its slot is freed then, but the result is discarded."""
+        limiter = self.limiter
+        await limiter.acquire(source)
+        started = time.perf_counter()
+        try:
+            future = asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        except BaseException:
+            limiter.release()
+            raise
+
+        def finished(done: asyncio.Future[_T]) -> None:
+            if not done.cancelled():
+                done.exception()  # retrieved even when the caller has gone
+            limiter.observe(time.perf_counter() - started)
+            limiter.release()
+
+        future.add_done_callback(finished)
+        return await asyncio.shield(future)
+
+    def close(self) -> None:
+        """Shutting down: queued hashes are refused, not done; the executor never held
+        more than its threads were running."""
+        self.limiter.close()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+_pool = HashingPool()
+
+
+def use_pool(pool: HashingPool) -> None:
+    """Install the node's configured pool (``roost.compose``)."""
+    global _pool
+    _pool = pool
+
+
+def hashing_pool() -> HashingPool:
+    return _pool
+
+
+def check_admission(source: str = "") -> None:
+    """Raise the busy error now if a hash for ``source`` would be refused: a caller
+    about to read the database before hashing refuses without that work."""
+    _pool.limiter.check(source)
+
+
+async def hash_password(password: str, rounds: int = BCRYPT_ROUNDS, *, source: str = "") -> str:
     salt = bcrypt.gensalt(rounds)
-    loop = asyncio.get_running_loop()
-    hashed = await loop.run_in_executor(_hashing, bcrypt.hashpw, password.encode(), salt)
+    hashed = await _pool.run(bcrypt.hashpw, password.encode(), salt, source=source)
     return hashed.decode()
 
 
-async def verify_password(password: str, hashed: str) -> bool:
+async def verify_password(password: str, hashed: str, *, source: str = "") -> bool:
+    """Whether the password matches; raises the busy error (503 with Retry-After) when
+    admission control refuses the check."""
     if not hashed:
         return False
-    loop = asyncio.get_running_loop()
     try:
-        return await loop.run_in_executor(
-            _hashing, bcrypt.checkpw, password.encode(), hashed.encode()
-        )
+        return await _pool.run(bcrypt.checkpw, password.encode(), hashed.encode(), source=source)
     except ValueError:
         return False

@@ -30,6 +30,7 @@ from roost.app.files.errors import (
 from roost.app.files.previews import Previewer
 from roost.app.files.uploads import StorageCheck, Uploads
 from roost.app.kernel import errors
+from roost.app.kernel.admission import Limiter
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.config import FileSettings
@@ -58,6 +59,7 @@ class Files:
         site_url: Callable[[str], str],
         hooks: LifecycleHooks | None = None,
         check_storage: StorageCheck | None = None,
+        previews: Limiter | None = None,
     ) -> None:
         self._db = db
         self.store = store
@@ -69,7 +71,7 @@ class Files:
             db,
             store,
             channels,
-            Previewer(settings.max_image_pixels),
+            Previewer(settings.max_image_pixels, limiter=previews),
             data_dir / UPLOAD_TEMP_DIR,
             settings.max_file_size,
             hooks,

@@ -23,6 +23,7 @@ from PIL import Image, ImageOps
 
 from roost.app.files.errors import image_too_many_pixels
 from roost.app.kernel import errors
+from roost.app.kernel.admission import Limiter
 from roost.app.kernel.images import DECODED_IMAGE_FORMATS
 
 log = logging.getLogger("roost.files")
@@ -36,6 +37,8 @@ RASTER_FORMATS = DECODED_IMAGE_FORMATS
 RASTER_EXTENSIONS = frozenset({"jpg", "jpeg", "jpe", "png", "gif", "bmp", "webp"})
 _ROTATED = frozenset({5, 6, 7, 8})  # EXIF orientations that swap width and height
 _ORIENTATION_TAG = 0x0112
+# The wait budget when the node passes no limiter (settings.admission has the real one).
+DEFAULT_PREVIEW_WAIT_SECONDS = 5.0
 
 # Images over the limit are refused by our own check on the header, before Pillow's
 # decompression-bomb warning would matter; it would only add noise to the log.
@@ -72,15 +75,20 @@ def may_be_image(ext: str, declared_type: str) -> bool:
 
 
 class Previewer:
-    def __init__(self, max_pixels: int, concurrency: int | None = None) -> None:
+    def __init__(
+        self, max_pixels: int, concurrency: int | None = None, limiter: Limiter | None = None
+    ) -> None:
         self.max_pixels = max_pixels
-        # Decoding a large image holds width*height*4 bytes: bound how many at once.
-        self._slots = asyncio.Semaphore(concurrency or os.cpu_count() or 2)
+        # Decoding a large image holds width*height*4 bytes and a core: bound how many
+        # at once, and refuse (503 with Retry-After) rather than queue past the budget.
+        self._slots = limiter or Limiter(
+            "preview", concurrency or os.cpu_count() or 2, DEFAULT_PREVIEW_WAIT_SECONDS
+        )
 
-    async def picture(self, path: Path) -> Picture | None:
+    async def picture(self, path: Path, key: str = "") -> Picture | None:
         """The image's previews, or None when it is not a decodable image; raises
-        TooManyPixels for an image over the limit."""
-        async with self._slots:
+        TooManyPixels for an image over the limit, the busy error when refused."""
+        async with self._slots.slot(key):
             return await asyncio.to_thread(make_picture, path, self.max_pixels)
 
 

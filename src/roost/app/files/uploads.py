@@ -167,7 +167,7 @@ class Uploads:
         if not may_be_image(ext, spool.declared_type):
             return item
         try:
-            item.picture = await self._previewer.picture(spool.path)
+            item.picture = await self._previewer.picture(spool.path, actor.user_id)
         except TooManyPixels as exc:
             raise too_many_pixels(spool.name, exc, self._previewer.max_pixels) from None
         picture = item.picture

@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from roost.app.integrations.outbound_policy import OutboundBlocked, OutboundPolicy
+from roost.app.kernel.admission import Limiter
+from roost.app.kernel.errors import AppError
 from roost.model.delivery import redacted_url
 
 CHUNK = 64 * 1024
 CONNECT_TIMEOUT_MAX = 10.0
+# Used when the node passes no limiter (settings.admission has the real ones).
+DEFAULT_CONCURRENCY = 64
+DEFAULT_WAIT_SECONDS = 2.0
 USER_AGENT = "Roost-Integrations"
 
 
@@ -29,9 +36,14 @@ class OutboundError(Exception):
     """A call that did not produce a response Roost will use; the message is safe to
     show an admin (no secrets). ``permanent``: trying again cannot help (blocked)."""
 
-    def __init__(self, message: str, permanent: bool = False) -> None:
+    def __init__(
+        self, message: str, permanent: bool = False, refusal: AppError | None = None
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
+        # Set when admission control refused the call: the busy error (503 with
+        # Retry-After) that a caller answering a user passes on as it is.
+        self.refusal = refusal
 
 
 @dataclass(slots=True)
@@ -71,9 +83,18 @@ class _GuardedResolver(AbstractResolver):
 
 class OutboundHttp:
     def __init__(
-        self, policy: OutboundPolicy, timeout_seconds: float, max_response_bytes: int
+        self,
+        policy: OutboundPolicy,
+        timeout_seconds: float,
+        max_response_bytes: int,
+        limiter: Limiter | None = None,
     ) -> None:
         self.policy = policy
+        # Calls in flight at once, each target host in turn; beyond the wait budget a
+        # call is refused at once rather than queued behind slow integrations.
+        self._slots = limiter or Limiter(
+            "integration_call", DEFAULT_CONCURRENCY, DEFAULT_WAIT_SECONDS, expected_seconds=0.2
+        )
         self._timeout = aiohttp.ClientTimeout(
             total=timeout_seconds, connect=min(timeout_seconds, CONNECT_TIMEOUT_MAX)
         )
@@ -116,6 +137,11 @@ class OutboundHttp:
             sent["Content-Type"] = content_type
         sent.setdefault("Accept", "application/json")
         try:
+            await self._slots.acquire(urlsplit(url).hostname or "")
+        except AppError as busy:
+            raise OutboundError(f"{shown}: refused, too many calls waiting", refusal=busy) from None
+        started = time.perf_counter()
+        try:
             async with self._client().request(
                 method, url, data=body, headers=sent, allow_redirects=False
             ) as response:
@@ -131,6 +157,9 @@ class OutboundHttp:
             raise OutboundError(f"{shown}: no answer in time") from None
         except aiohttp.ClientError as exc:
             raise OutboundError(f"{shown}: {type(exc).__name__}") from None
+        finally:
+            self._slots.observe(time.perf_counter() - started)
+            self._slots.release()
 
     async def _read(self, response: aiohttp.ClientResponse, shown: str) -> bytes:
         declared = response.content_length

@@ -114,7 +114,7 @@ class PostActions:
                 content_type=JSON_CONTENT,
             )
         except OutboundError as exc:
-            raise action_failed(str(exc)) from None
+            raise exc.refusal or action_failed(str(exc)) from None
         if response.status != 200:
             raise action_failed(f"answered {response.status}")
         answer = self._answer(response.body)

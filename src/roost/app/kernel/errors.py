@@ -91,3 +91,17 @@ def database_unavailable(cause: str) -> AppError:
         "The database is unavailable; try again shortly.",
         detailed=cause,
     )
+
+
+SERVER_BUSY = "api.context.server_busy.app_error"
+
+
+def server_busy(retry_after: float) -> AppError:
+    """Admission control refused the work (``roost.app.kernel.admission``): Mattermost's
+    busy-server 503, with the seconds after which a retry should be taken."""
+    return AppError(
+        503,
+        SERVER_BUSY,
+        "The server is busy; try again shortly.",
+        retry_after=retry_after,
+    )

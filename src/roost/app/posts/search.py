@@ -13,6 +13,7 @@ from typing import Any
 
 from roost.app.channels.channels import team_membership
 from roost.app.kernel import errors
+from roost.app.kernel.admission import Limiter
 from roost.app.kernel.context import Actor
 from roost.app.posts.lists import decorate
 from roost.app.posts.search_terms import SearchSyntaxError, parse_search
@@ -35,6 +36,9 @@ DEFAULT_PER_PAGE = 60
 # Deep paging through search results costs the database more with every page.
 MAX_PAGE = 100
 MAX_CHANNEL_TERM = 64
+# Used when the node passes no limiter (settings.admission has the real ones).
+DEFAULT_CONCURRENCY = 8
+DEFAULT_WAIT_SECONDS = 1.0
 
 
 @dataclass(slots=True)
@@ -68,8 +72,11 @@ class SearchResult:
 
 
 class Search:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, limiter: Limiter | None = None) -> None:
         self._db = db
+        # A search scans many rows: a bounded number at once, each caller in turn, and
+        # a 503 with Retry-After beyond the wait budget (roost.app.kernel.admission).
+        self._slots = limiter or Limiter("search", DEFAULT_CONCURRENCY, DEFAULT_WAIT_SECONDS)
 
     async def search_posts(
         self, actor: Actor, team_id: str | None, request: SearchRequest
@@ -80,7 +87,7 @@ class Search:
         if not (parsed.has_text or parsed.has_filter):
             return empty
         tenant = actor.tenant_id
-        async with self._db.read() as conn:
+        async with self._slots.slot(actor.user_id), self._db.read() as conn:
             scope = await self._scope(conn, actor, team_id, request, parsed)
             if scope is None:
                 return empty
@@ -115,7 +122,7 @@ class Search:
         parsed = self._parse(request)
         infos: list[FileInfo] = []
         if parsed.has_text or parsed.has_filter or parsed.extensions:
-            async with self._db.read() as conn:
+            async with self._slots.slot(actor.user_id), self._db.read() as conn:
                 scope = await self._scope(conn, actor, team_id, request, parsed)
                 if scope is not None:
                     _, channel_ids, named = scope
@@ -199,7 +206,7 @@ class Search:
         if len(query.term) > MAX_CHANNEL_TERM:
             raise errors.invalid_body_param("term")
         types = [t for t, wanted in ((OPEN, query.public), (PRIVATE, query.private)) if wanted]
-        async with self._db.read() as conn:
+        async with self._slots.slot(actor.user_id), self._db.read() as conn:
             found, total = await channel_store.search_all_channels(
                 conn,
                 actor.tenant_id,

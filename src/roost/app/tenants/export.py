@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from roost.app.kernel.admission import Limiter
 from roost.app.tenants.directory import TenantDirectory
 from roost.model.channel import DIRECT
 from roost.store.db.codec import load_dict
@@ -29,13 +30,31 @@ def _line(kind: str, body: dict[str, Any]) -> bytes:
 
 
 class TenantExport:
-    def __init__(self, db: Database, directory: TenantDirectory) -> None:
+    def __init__(
+        self, db: Database, directory: TenantDirectory, limiter: Limiter | None = None
+    ) -> None:
         self._db = db
         self._directory = directory
+        # An export reads a whole tenant: a few at a time, one more refused (503 with
+        # Retry-After) before its stream starts, never queued.
+        self._slots = limiter or Limiter("export", 1, 0.0, expected_seconds=60.0)
 
     def check(self, tenant_ref: str) -> str:
         """The tenant's id (AppError 404 when there is none): checked before streaming."""
         return self._directory.get(tenant_ref).id
+
+    async def admit(self, tenant_id: str) -> AsyncIterator[bytes]:
+        """Take an export slot now (the busy error when none is free) and return the
+        export's stream, which gives the slot back when it ends or is closed."""
+        await self._slots.acquire()
+        return self._holding_slot(self.lines(tenant_id))
+
+    async def _holding_slot(self, lines: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        try:
+            async for line in lines:
+                yield line
+        finally:
+            self._slots.release()
 
     async def lines(self, tenant_id: str) -> AsyncIterator[bytes]:
         yield orjson.dumps({"type": "version", "version": 1}) + b"\n"

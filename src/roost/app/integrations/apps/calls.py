@@ -77,7 +77,7 @@ async def send(
             headers=jwt_headers(app, acting_user_id),
         )
     except OutboundError as exc:
-        raise app_call_failed(app.app_id, str(exc)) from None
+        raise exc.refusal or app_call_failed(app.app_id, str(exc)) from None
     if response.status != 200:
         raise app_call_failed(app.app_id, f"answered {response.status}")
     try:

@@ -99,7 +99,7 @@ class CustomCommands:
                     headers=headers,
                 )
         except OutboundError as exc:
-            raise command_failed(call.trigger, str(exc)) from None
+            raise exc.refusal or command_failed(call.trigger, str(exc)) from None
         if response.status != 200:
             raise command_failed(call.trigger, f"answered {response.status}")
         answer = self._parse(response.body, response.content_type)
