@@ -76,7 +76,10 @@ db_replica_lag = Gauge(
     multiprocess_mode="max",
 )
 db_unavailable = Counter(
-    "roost_db_unavailable_total", "Requests answered 503 because the database was out of reach."
+    "roost_db_unavailable_total",
+    "Requests answered 503 because the database could not serve them now, by reason "
+    "(starting_up, shutting_down, connection, timeout, too_many_connections, locked, conflict).",
+    ["reason"],
 )
 plugins_running = Gauge(
     "roost_plugins_running", "Server plugins running on this node.", multiprocess_mode="max"

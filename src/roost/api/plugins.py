@@ -34,8 +34,10 @@ MAX_FORM_FIELDS = 8
 
 
 async def _settle(req: Req, tenant_id: str) -> None:
-    """Answer once this node has stopped what the change stopped (as Mattermost's
-    remove and disable do), so the admin's next request never meets the old plugin."""
+    """Answer once this node has applied the change: stopped what it stopped, started
+    what it enabled or replaced, configured what it reconfigured (as Mattermost
+    activates and deactivates before answering), so the next request on this node meets
+    the plugins the answer speaks of. Other nodes follow when the bus tells them."""
     runtime: PluginRuntime | None = req.raw.app.state.plugins
     if runtime is not None:
         await runtime.settle(tenant_id, req.services.settings.plugin_http_timeout_seconds)
@@ -108,6 +110,7 @@ async def upload(req: Req) -> Response:
     except BundleError as exc:
         raise plugin_bundle_invalid(exc) from None
     await plugins.do_install(actor, manifest, data, force=force, trusted=trusted)
+    await _settle(req, actor.tenant_id)
     return json_response(manifest.to_dict(), 201)
 
 
@@ -122,6 +125,7 @@ async def enable(req: Req) -> Response:
     actor = await req.actor()
     _runtime(req)
     await req.services.plugins.do_set_enabled(actor, _plugin_id(req), True)
+    await _settle(req, actor.tenant_id)
     return ok_response()
 
 
@@ -145,6 +149,7 @@ async def put_settings(req: Req) -> Response:
     actor = await req.actor()
     values = await req.json_object()
     saved = await req.services.plugins.do_set_settings(actor, _plugin_id(req), values)
+    await _settle(req, actor.tenant_id)
     return json_response(saved)
 
 

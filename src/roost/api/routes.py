@@ -122,5 +122,5 @@ async def method_not_allowed(request: Request, _: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    error = http_errors.from_store(exc) or http_errors.internal_error()
+    error = http_errors.refuse_for_store(exc) or http_errors.internal_error()
     return error_response(error, _request_id(request))

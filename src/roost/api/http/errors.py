@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Final
+
+from roost import metrics
 from roost.app.kernel import errors as kernel_errors
 from roost.app.kernel.errors import AppError
 from roost.app.tenants import errors as tenant_errors
+from roost.store.db import errors as db_errors
 from roost.store.db.errors import DatabaseUnavailable, TenantReadOnly, as_store_error
 
 
@@ -94,15 +98,35 @@ def websocket_bad_origin(origin: str) -> AppError:
     )
 
 
+# Seconds a client is told to wait (Retry-After, whole seconds as Mattermost sends it)
+# before retrying a request the database could not serve, by reason: a restart takes
+# seconds, a lock or a lost race is over in a moment.
+DATABASE_RETRY_AFTER_SECONDS: Final[dict[str, int]] = {
+    db_errors.STARTING_UP: 5,
+    db_errors.SHUTTING_DOWN: 5,
+    db_errors.CONNECTION: 3,
+    db_errors.TIMEOUT: 3,
+    db_errors.TOO_MANY_CONNECTIONS: 2,
+    db_errors.LOCKED: 1,
+    db_errors.CONFLICT: 1,
+}
+DEFAULT_DATABASE_RETRY_AFTER_SECONDS: Final = 3
+
+
 def from_store(error: BaseException) -> AppError | None:
-    """The answer to a request that failed in the store and may be retried: the database
-    is out of reach, or the tenant is read-only while it moves to another database.
-    None for anything else (a fault, answered 500)."""
+    """The answer to a request that failed in the store and may be retried: a 503 with
+    Retry-After when the database cannot serve it now (down, starting up or shutting
+    down, unreachable, out of connections, locked, a transaction conflict), or when the
+    tenant is read-only while it moves to another database. None for anything else (a
+    fault, answered 500)."""
     store_error = as_store_error(error)
     if isinstance(store_error, TenantReadOnly):
         return tenant_errors.read_only()
     if isinstance(store_error, DatabaseUnavailable):
-        return kernel_errors.database_unavailable(store_error.cause_name)
+        wait = DATABASE_RETRY_AFTER_SECONDS.get(
+            store_error.reason, DEFAULT_DATABASE_RETRY_AFTER_SECONDS
+        )
+        return kernel_errors.database_unavailable(store_error.cause_name, retry_after=wait)
     return None
 
 
@@ -115,3 +139,14 @@ def rate_limited(retry_after: float) -> AppError:
         "Too many requests; retry after the time in the Retry-After header.",
         retry_after=retry_after,
     )
+
+
+def refuse_for_store(error: BaseException) -> AppError | None:
+    """``from_store``, counting each database refusal by reason
+    (``roost_db_unavailable_total``): every path that answers a request uses this."""
+    answer = from_store(error)
+    if answer is not None and answer.error_id == kernel_errors.DATABASE_UNAVAILABLE:
+        store_error = as_store_error(error)
+        reason = store_error.reason if isinstance(store_error, DatabaseUnavailable) else ""
+        metrics.db_unavailable.labels(reason=reason).inc()
+    return answer

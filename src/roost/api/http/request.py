@@ -11,7 +11,6 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from roost import metrics
 from roost.api.auth import authenticate_session
 from roost.api.http import errors as http_errors
 from roost.api.http.responses import error_response
@@ -250,11 +249,10 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         except Exception as exc:
             # A database that is down or restarting is a 503 the client may retry,
             # not an internal error.
-            unavailable = http_errors.from_store(exc)
+            unavailable = http_errors.refuse_for_store(exc)
             if unavailable is None:
                 raise
             if unavailable.error_id == errors.DATABASE_UNAVAILABLE:
-                metrics.db_unavailable.inc()
                 log.warning("%s %s: database unavailable (%s)", raw.method, raw.url.path, exc)
             return error_response(unavailable, req.request_id)
 

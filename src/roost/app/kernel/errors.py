@@ -82,14 +82,15 @@ def upload_too_large(name: str, limit: int) -> AppError:
 DATABASE_UNAVAILABLE = "api.context.database_unavailable.app_error"
 
 
-def database_unavailable(cause: str) -> AppError:
-    """The database is out of reach (``cause`` names the driver's error): a 503 the client
-    may retry."""
+def database_unavailable(cause: str, retry_after: float | None = None) -> AppError:
+    """The database cannot serve this now (``cause`` names the driver's error): a 503 the
+    client may retry after ``retry_after`` seconds."""
     return AppError(
         503,
         DATABASE_UNAVAILABLE,
         "The database is unavailable; try again shortly.",
         detailed=cause,
+        retry_after=retry_after,
     )
 
 

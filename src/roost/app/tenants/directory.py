@@ -120,6 +120,13 @@ class TenantDirectory:
         self._placements = placements
         self._reloading: set[asyncio.Task[Tenant | None]] = set()
         self._timer: asyncio.Task[None] | None = None
+        # Reads of the directory are numbered as they start; a tenant's entry is only
+        # replaced by a read that started after the one it came from. Without this, a
+        # periodic reload (or an event's) that began before a suspend committed could
+        # finish after the suspending node's own re-read and put the old state back.
+        self._reads = 0
+        self._read_of: dict[str, int] = {}  # tenant -> the read its entry came from
+        self._full_read = -1  # the newest whole-directory read applied
         bus.subscribe(self._on_event)
 
     # The directory is every tenant's: its reads and writes span them (domains are
@@ -150,19 +157,46 @@ class TenantDirectory:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
+    def _start_read(self) -> int:
+        self._reads += 1
+        return self._reads
+
+    def _newer_than(self, tenant_id: str, read: int) -> bool:
+        """Whether the tenant's entry came from a read that started after ``read``."""
+        return max(self._read_of.get(tenant_id, -1), self._full_read) > read
+
     async def reload(self) -> None:
+        read = self._start_read()
         async with self._across_read() as conn:
             found = await tenant_store.all_tenants(conn)
-        self._by_id = {t.id: t for t in found}
-        self._by_name = {t.name: t for t in found}
-        self._by_domain = {d: t for t in found for d in t.domains}
-        self._placements.replace((t.id, _placement_of(t)) for t in found)
+        if self._full_read > read:
+            return  # a whole read that started later was applied already
+        by_id = {t.id: t for t in found}
+        # Entries re-read since this read started are fresher than what it found.
+        for tenant_id in [t for t, r in self._read_of.items() if r > read]:
+            if (current := self._by_id.get(tenant_id)) is not None:
+                by_id[tenant_id] = current
+            else:
+                by_id.pop(tenant_id, None)
+        self._read_of = {t: r for t, r in self._read_of.items() if r > read}
+        self._full_read = max(self._full_read, read)
+        kept = list(by_id.values())
+        self._by_id = by_id
+        self._by_name = {t.name: t for t in kept}
+        self._by_domain = {d: t for t in kept for d in t.domains}
+        self._placements.replace((t.id, _placement_of(t)) for t in kept)
 
     async def reload_one(self, tenant_id: str) -> Tenant | None:
         """Re-read one tenant (after a change): the cost does not grow with the number
-        of tenants."""
-        async with self._across_read() as conn:
-            found = await tenant_store.all_tenants(conn, tenant_id)
+        of tenants. From the primary: a change that sent every node here may not have
+        reached a replica yet."""
+        read = self._start_read()
+        with across_tenants():
+            async with self._db.read(primary=True) as conn:
+                found = await tenant_store.all_tenants(conn, tenant_id)
+        if self._newer_than(tenant_id, read):
+            return self._by_id.get(tenant_id)  # a later read already applied
+        self._read_of[tenant_id] = read
         old = self._by_id.pop(tenant_id, None)
         if old is not None:
             self._by_name.pop(old.name, None)
