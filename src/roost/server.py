@@ -26,7 +26,7 @@ GC_GEN0_THRESHOLD = 50_000
 def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     node = build_node(settings)
     services = node.services
-    rate_limits = RateLimits(services.throttle, settings.rate_limits)
+    rate_limits = RateLimits(services.throttle, settings.rate_limits, services.auth.knows_token)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
