@@ -36,7 +36,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     harden_process()
     node = build_node(settings)
     services = node.services
-    rate_limits = RateLimits(services.throttle, settings.rate_limits)
+    rate_limits = RateLimits(services.throttle, settings.rate_limits, services.auth.knows_token)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

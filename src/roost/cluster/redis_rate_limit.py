@@ -73,7 +73,10 @@ class RedisBuckets:
 
     async def close(self) -> None:
         if self._redis is not None:
+            self._script = None
+            # A pool handed to the client is not closed with it.
             await self._redis.aclose()
+            await self._redis.connection_pool.aclose()
             self._redis = None
 
     async def spend(

@@ -16,7 +16,7 @@ PEER = ("192.0.2.7", 50000)
 
 def _limits(**overrides: object) -> RateLimits:
     settings = dataclasses.replace(load_settings().rate_limits, **overrides)  # type: ignore[arg-type]
-    return RateLimits(Throttle(10), settings)
+    return RateLimits(Throttle(10), settings, lambda _tenant, token: token == "abc")
 
 
 def _scope(*headers: tuple[str, str], client: tuple[str, int] | None = PEER) -> Scope:
@@ -50,6 +50,9 @@ def test_keys_by_token_then_address_then_header() -> None:
     with_token["roost.client_address"] = "192.0.2.7"
     key = limits.general_key(with_token)
     assert key.startswith("api:t:") and "abc" not in key
+    made_up = _scope(("Authorization", "Bearer not-a-session"))
+    made_up["roost.client_address"] = "192.0.2.7"
+    assert limits.general_key(made_up) == "api:a:192.0.2.7"
     anonymous = _scope()
     anonymous["roost.client_address"] = "192.0.2.7"
     assert limits.general_key(anonymous) == "api:a:192.0.2.7"

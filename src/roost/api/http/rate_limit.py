@@ -2,7 +2,7 @@
 
 - The general limit: every ``/api/v4`` request spends a token of its key's bucket
   (``rate_limit_per_sec``, ``rate_limit_max_burst``). The key is the request's token when
-  ``vary_by_user`` and it has one, else the client address when ``vary_by_remote_addr``,
+  ``vary_by_user`` and it is a live session's this node knows, else the client address when ``vary_by_remote_addr``,
   plus the ``vary_by_header`` header's value. ``/api/v4/system/ping`` (load balancers'
   health checks) and WebSocket upgrades are not counted: a balancer must never see a node
   as down because of its own probes, and a socket is one request for its whole life.
@@ -26,6 +26,7 @@ import hashlib
 import ipaddress
 import logging
 import math
+from collections.abc import Callable
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,6 +37,7 @@ from roost.api.http.errors import rate_limited
 from roost.api.http.responses import error_response
 from roost.app.kernel.rate_limits import Throttle, Verdict
 from roost.config import RateLimitSettings
+from roost.tenancy import DEFAULT_TENANT_ID
 
 API_PREFIX = "/api/v4/"
 EXEMPT_PATHS = frozenset({"/api/v4/system/ping"})
@@ -63,8 +65,15 @@ def _digest(value: str) -> str:
 class RateLimits:
     """The limits' rules, shared by the middleware and the login endpoint."""
 
-    def __init__(self, throttle: Throttle, settings: RateLimitSettings) -> None:
+    def __init__(
+        self,
+        throttle: Throttle,
+        settings: RateLimitSettings,
+        knows_token: Callable[[str, str], bool] = lambda _tenant, _token: True,
+    ) -> None:
         self.throttle = throttle
+        # (tenant id, token) -> whether it is a live session's (Auth.knows_token).
+        self._knows_token = knows_token
         self.settings = settings
         self.enabled = settings.rate_limit_enable
         self._trusted = [
@@ -107,7 +116,11 @@ class RateLimits:
         s = self.settings
         key = ""
         token = find_token(HTTPConnection(scope))[0] if s.rate_limit_vary_by_user else ""
-        if token:
+        tenant_id = str(scope.get("roost.tenant_id", DEFAULT_TENANT_ID))
+        # Only a token known to be a session's gets a bucket of its own: made-up tokens,
+        # a new one per request, would otherwise each get a full burst. A real session's
+        # first request on this node spends from its address's bucket.
+        if token and self._knows_token(tenant_id, token):
             key = "t:" + _digest(token)
         elif s.rate_limit_vary_by_remote_addr:
             key = "a:" + _address_of(scope)

@@ -353,6 +353,12 @@ class Auth:
             await self._publish_revoked(actor.tenant_id, ids[start : start + REVOKE_PUBLISH_BATCH])
         return len(ids)
 
+    def knows_token(self, tenant_id: str, token: str) -> bool:
+        """Whether the token stands for a live session this node has looked up lately,
+        without a query (the rate limits key such requests by their session)."""
+        session = self._cache.get((tenant_id, token_hash(token)))
+        return session is not None and not session.is_expired(now_ms())
+
     async def _load(self, tenant_id: str, hashed: str) -> Session | None:
         # From the primary: the token may be a second old (cached after this, so rare).
         async with self._db.read(primary=True) as conn:
