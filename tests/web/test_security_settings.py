@@ -15,7 +15,7 @@ from tests.support.client import PASSWORD, Api, create_user, unique
 from tests.support.client import expect as expect_status
 from tests.support.databases import database
 from tests.support.server import running_server
-from tests.web.browser import login_cookie, new_context, shot, watch_errors
+from tests.web.browser import fill_login, login_cookie, login_ui, new_context, shot, watch_errors
 from tests.web.people import TwoPeople, two_people
 
 
@@ -94,5 +94,47 @@ def test_setting_up_mfa_with_the_qr_code(mfa_server: str, browser: Browser) -> N
     assert expect_status(r, 400)["id"] == "mfa.validate_token.authenticate.app_error"
     code = pyotp.TOTP(secret).at(time.time() + 30)
     expect_status(Api(mfa_server).post("/users/login", {**body, "token": code}), 200)
+    assert not errors
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def enforced_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir: Path = tmp_path_factory.mktemp("web-mfa-enforced")
+    env = {
+        "ROOST_ENABLE_MULTIFACTOR_AUTHENTICATION": "true",
+        "ROOST_ENFORCE_MULTIFACTOR_AUTHENTICATION": "true",
+    }
+    with database("sqlite", data_dir) as url, running_server(url, data_dir, env) as base:
+        create_user(base)  # the first user, the admin
+        yield base
+
+
+def test_enforced_mfa_set_up_then_login_with_a_code(enforced_server: str, browser: Browser) -> None:
+    user = create_user(enforced_server)
+    context = new_context(browser)
+    page = context.new_page()
+    errors = watch_errors(page)
+    login_ui(page, enforced_server, user)
+    # Nothing but the set-up page until MFA is on.
+    expect(page.get_by_role("heading", name="Set up multi-factor authentication")).to_be_visible()
+    section = page.get_by_role("region", name="Multi-factor authentication")
+    section.get_by_role("button", name="Set up").click()
+    secret = section.locator("[data-mfa-secret]").inner_text().strip()
+    section.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    section.get_by_role("button", name="Activate").click()
+    # The page starts over into the app (the user has no team yet).
+    expect(page.get_by_role("heading", name="Set up multi-factor authentication")).to_have_count(0)
+    expect(page.get_by_text("Log out")).to_be_visible()
+    shot(page, "mfa-enforced-done")
+    page.get_by_text("Log out").click()
+    # Logging in again asks for the code, then takes it.
+    fill_login(page, user.username)
+    code_box = page.get_by_label("MFA code")
+    expect(code_box).to_be_visible()
+    code_box.fill(pyotp.TOTP(secret).at(time.time() + 30))
+    page.get_by_role("button", name="Log in").click()
+    expect(code_box).to_have_count(0)
+    expect(page.get_by_text("Log out")).to_be_visible()
     assert not errors
     context.close()

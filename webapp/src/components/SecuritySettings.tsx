@@ -1,6 +1,7 @@
 import {useEffect, useState} from 'preact/hooks';
 import type {Session} from '@mattermost/types/sessions';
 import {client, errorText} from '../client';
+import {logout} from '../session';
 import {setState, useAppState} from '../store';
 import {clock, dayLabel} from './time';
 
@@ -149,5 +150,27 @@ export function MfaSection() {
             )}
             {error && <p class="error" role="alert">{error}</p>}
         </section>
+    );
+}
+
+/** The whole page while the server enforces MFA and I have none. */
+export function MfaRequired() {
+    const {me} = useAppState();
+    useEffect(() => {
+        if (me?.mfa_active) {
+            // Set up: start over as a normal sign-in.
+            window.location.reload();
+        }
+    }, [me?.mfa_active]);
+    return (
+        <div class="auth">
+            <div class="card">
+                <h1 class="brand">Roost</h1>
+                <h2>Set up multi-factor authentication</h2>
+                <p>This server asks everyone to protect their account with a code from an authenticator app.</p>
+                <MfaSection />
+                <p><button class="link" onClick={() => void logout()}>Log out</button></p>
+            </div>
+        </div>
     );
 }
