@@ -17,6 +17,11 @@ export function socketUrl(): string {
     return client.getWebSocketUrl().replace(/^http/, 'ws');
 }
 
+/** The Mattermost error id of a failed call ('' when there is none). */
+export function errorId(err: unknown): string {
+    return err && typeof err === 'object' && 'server_error_id' in err ? String((err as {server_error_id: unknown}).server_error_id) : '';
+}
+
 export function errorText(err: unknown): string {
     if (err && typeof err === 'object' && 'message' in err) {
         return String((err as {message: unknown}).message);

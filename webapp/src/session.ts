@@ -1,5 +1,5 @@
 // Signing in and out, and keeping the socket connected while signed in.
-import {client, socket, socketUrl} from './client';
+import {client, errorId, socket, socketUrl} from './client';
 import {loadTeamUnreads, whenFirstViewShown} from './channels';
 import {loadCustomEmoji} from './customEmoji';
 import {loadSaved} from './saved';
@@ -7,12 +7,20 @@ import {startPresence, stopPresence} from './presence';
 import {connectRealtime} from './realtime';
 import {resetState, setState} from './store';
 
+// The server enforces MFA and this user has none yet: only setting it up is allowed.
+const MFA_REQUIRED = 'api.context.mfa_required.app_error';
+
 export async function boot(): Promise<void> {
     try {
         // Both at once: a first load waits on a chain of requests, so keep it short.
         const [me, teams] = await Promise.all([client.getMe(), client.getMyTeams()]);
         start(me, teams);
-    } catch {
+    } catch (err) {
+        if (errorId(err) === MFA_REQUIRED) {
+            const me = await client.getMe();
+            setState({me, users: {[me.id]: me}, mfaRequired: true, booted: true});
+            return;
+        }
         setState({me: null, booted: true});
     }
 }
@@ -37,9 +45,19 @@ export async function loadAfterFirstView(): Promise<void> {
     await Promise.all([loadCustomEmoji(), loadSaved()]);
 }
 
-export async function login(loginId: string, password: string): Promise<void> {
-    const me = await client.login(loginId, password);
-    start(me, await client.getMyTeams());
+export async function login(loginId: string, password: string, mfaCode = ''): Promise<void> {
+    const me = await client.login(loginId, password, mfaCode);
+    let teams: Teams;
+    try {
+        teams = await client.getMyTeams();
+    } catch (err) {
+        if (errorId(err) !== MFA_REQUIRED) {
+            throw err;
+        }
+        setState({me, users: {[me.id]: me}, mfaRequired: true, booted: true});
+        return;
+    }
+    start(me, teams);
 }
 
 export async function signup(email: string, username: string, password: string): Promise<void> {

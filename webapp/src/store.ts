@@ -56,6 +56,8 @@ export type TeamUnread = {unread: boolean; mentions: number};
 export type State = {
     me: UserProfile | null;
     booted: boolean;
+    /** MFA is enforced and I have none: the page offers only setting it up. */
+    mfaRequired: boolean;
     teams: Team[];
     teamId: string;
     channelId: string;
@@ -100,6 +102,7 @@ export type State = {
 export const initialState = (): State => ({
     me: null,
     booted: false,
+    mfaRequired: false,
     teams: [],
     teamId: '',
     channelId: '',

@@ -173,7 +173,9 @@ class Session:
         return self.expires_at != 0 and self.expires_at < now
 
     def to_dict(self) -> dict[str, Any]:
-        """Mattermost's Session JSON, sanitised: the token is never sent."""
+        """Mattermost's Session JSON, sanitised: the token is never sent. As in
+        Mattermost the CSRF token is a prop: a browser finds its own session by it (its
+        ``MMCSRF`` cookie), and alone it opens nothing."""
         return {
             "id": self.id,
             "token": "",
@@ -185,7 +187,7 @@ class Session:
             "roles": self.roles,
             "is_oauth": False,
             "expired_notify": False,
-            "props": self.props,
+            "props": {**self.props, "csrf": self.csrf_token},
             "team_members": [],
             "local": False,
         }

@@ -7,6 +7,7 @@ import {loadThreads, openThread} from '../threads';
 import {ChannelView} from './ChannelView';
 import {Login} from './Login';
 import {Overlays} from './Overlays';
+import {MfaRequired} from './SecuritySettings';
 import {RightPanel} from './RightPanel';
 import {Sidebar} from './Sidebar';
 import {TeamSelect} from './TeamSelect';
@@ -19,7 +20,7 @@ export function App() {
     const s = useAppState();
     const path = usePath();
     useEffect(() => {
-        if (s.booted && s.me) {
+        if (s.booted && s.me && !s.mfaRequired) {
             void follow(path);
         }
     }, [path, s.booted, s.me?.id]);
@@ -36,6 +37,9 @@ export function App() {
     }
     if (!s.me) {
         return <Login mode={path.startsWith('/signup') ? 'signup' : 'login'} />;
+    }
+    if (s.mfaRequired) {
+        return <MfaRequired />;
     }
     const route = parse(path);
     if (route.name === 'select_team' || (!s.teams.length && route.name !== 'root')) {

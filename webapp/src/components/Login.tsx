@@ -1,11 +1,15 @@
 import {useState} from 'preact/hooks';
-import {errorText} from '../client';
+import {errorId, errorText} from '../client';
 import {navigate} from '../router';
 import {login, signup} from '../session';
+
+// The server's answer to a login that needs an MFA code it did not get (Mattermost's).
+const MFA_NEEDED = 'mfa.validate_token.authenticate.app_error';
 
 export function Login({mode}: {mode: 'login' | 'signup'}) {
     const [error, setError] = useState('');
     const [busy, setBusy] = useState(false);
+    const [askCode, setAskCode] = useState(false);
     const submit = async (event: Event) => {
         event.preventDefault();
         const form = new FormData(event.currentTarget as HTMLFormElement);
@@ -16,10 +20,15 @@ export function Login({mode}: {mode: 'login' | 'signup'}) {
             if (mode === 'signup') {
                 await signup(value('email'), value('username'), String(form.get('password') || ''));
             } else {
-                await login(value('login_id'), String(form.get('password') || ''));
+                await login(value('login_id'), String(form.get('password') || ''), value('mfa_code'));
             }
             // App follows the URL from here: a deep link opens where it points.
         } catch (err) {
+            if (errorId(err) === MFA_NEEDED && !askCode) {
+                setAskCode(true);
+                setError('Enter the code from your authenticator app.');
+                return;
+            }
             setError(errorText(err));
         } finally {
             setBusy(false);
@@ -39,6 +48,7 @@ export function Login({mode}: {mode: 'login' | 'signup'}) {
                     <label>Email or username<input name="login_id" autocomplete="username" required /></label>
                 )}
                 <label>Password<input name="password" type="password" autocomplete={mode === 'signup' ? 'new-password' : 'current-password'} required /></label>
+                {askCode && <label>MFA code<input name="mfa_code" inputMode="numeric" autocomplete="one-time-code" maxLength={8} required /></label>}
                 {error && <p class="error" role="alert">{error}</p>}
                 <button class="primary" type="submit" disabled={busy}>{mode === 'signup' ? 'Create account' : 'Log in'}</button>
                 <p class="muted">

@@ -3,8 +3,9 @@ import {client, errorText} from '../client';
 import {disableNotifications, enableNotifications, notificationsOn, notificationsSupported} from '../notifications';
 import {setState, useAppState} from '../store';
 import {rememberUsers} from '../users';
+import {MfaSection, SessionsSection} from './SecuritySettings';
 
-/** My profile (names, nickname) and desktop notifications. */
+/** My profile (names, nickname), desktop notifications, sessions and MFA. */
 export function Settings() {
     const {me} = useAppState();
     const [error, setError] = useState('');
@@ -58,6 +59,8 @@ export function Settings() {
                 </p>
             ) : <p class="muted">This browser cannot show notifications.</p>}
             {notifyNote && <p class="error" role="alert">{notifyNote}</p>}
+            <SessionsSection />
+            <MfaSection />
         </div>
     );
 }
