@@ -22,8 +22,10 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from pathlib import Path
 
 import aiohttp
 import httpx
@@ -32,7 +34,11 @@ from bench.common import bench_server, describe, machine, percentile, run_client
 from roost.app.kernel.audit import AUDIT_QUEUE_MAX, AuditLog
 from roost.app.kernel.context import Actor
 from roost.store.db.database import Database
+from roost.store.db.migrate import upgrade_async
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import tenant_scope
 from tests.support.client import PASSWORD
+from tests.support.databases import database_async
 
 
 async def _fail_logins(
@@ -135,6 +141,31 @@ def _record_cost() -> str:
     return f"record(): {queued:.1f} us queued, {dropped:.2f} us dropped (queue full)"
 
 
+async def _writer_cost(backend: str, size: int, rounds: int = 40) -> str:
+    """The writer's cost per record, in process on a fresh database: rounds of ``size``
+    records (a burst's round is up to 500; a trickle's a few)."""
+    with tempfile.TemporaryDirectory(prefix="roost-bench-") as tmp:
+        async with database_async(backend, Path(tmp)) as url:
+            await upgrade_async(url)
+            db = Database(url)
+            actor = Actor(DEFAULT_TENANT_ID, "u" * 26, "system_user", session_id="s" * 26)
+            try:
+                with tenant_scope(DEFAULT_TENANT_ID):
+                    log = AuditLog(db)
+                    started = time.perf_counter()
+                    for _ in range(rounds):
+                        for n in range(size):
+                            log.record(actor, "login", f"failure - login_id=nobody-{n}")
+                        await log.flush()
+                    took = time.perf_counter() - started
+            finally:
+                await db.close()
+    return (
+        f"writer, rounds of {size}: {took / rounds * 1000:.1f} ms per round, "
+        f"{took / (rounds * size) * 1e6:.0f} us per record"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -152,6 +183,8 @@ def main() -> None:
         f"{args.seconds:.0f} s phases; load: {os.getloadavg()[0]:.2f}"
     )
     print(_record_cost())
+    for size in (20, 500):
+        print(asyncio.run(_writer_cost(args.backend, size)))
     for n in range(args.rounds):
         print(f"round {n + 1}")
         for name in variants if n % 2 == 0 else list(reversed(variants)):
