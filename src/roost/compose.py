@@ -251,6 +251,7 @@ def _integrations(s: Services) -> Integrations:
         OutboundPolicy(cfg.outbound_allowed_hosts),
         cfg.outbound_timeout_seconds,
         cfg.outbound_max_response_bytes,
+        tenant_hosts=s.tenants.outbound_allowed_hosts,
     )
     deliveries = DeliveryQueue(
         s.db,

@@ -29,6 +29,9 @@ class Tenant:
     max_storage_bytes: int = 0
     max_posts_per_day: int = 0
     database: str = ""  # where its rows are: '' the directory's database, or a shard's name
+    # Hosts and networks (comma-separated) its integrations may call besides public
+    # addresses; None: none named (the default tenant then has the node-wide setting).
+    outbound_allowed_hosts: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +43,7 @@ class Tenant:
             "update_at": self.update_at,
             "domains": sorted(self.domains),
             "database": self.database,
+            "outbound_allowed_hosts": self.outbound_allowed_hosts,
             "limits": {
                 "requests_per_second": self.requests_per_second,
                 "max_users": self.max_users,

@@ -54,6 +54,8 @@ tenants = Table(
     Column("max_posts_per_day", Integer, nullable=False, server_default="0"),
     # The database holding the tenant's rows, by name; '' is the directory's own.
     Column("database", String(64), nullable=False, server_default=""),
+    # Comma-separated hosts and networks its integrations may call; NULL: none named.
+    Column("outbound_allowed_hosts", Text, nullable=True),
 )
 
 users = Table(

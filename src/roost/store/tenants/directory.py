@@ -38,6 +38,7 @@ async def all_tenants(conn: AsyncConnection, tenant_id: str = "") -> list[Tenant
             max_storage_bytes=r.max_storage_bytes,
             max_posts_per_day=r.max_posts_per_day,
             database=r.database,
+            outbound_allowed_hosts=r.outbound_allowed_hosts,
         )
         for r in rows
     ]
@@ -109,6 +110,16 @@ async def set_limits(conn: AsyncConnection, tenant: Tenant, now: int) -> None:
             max_posts_per_day=tenant.max_posts_per_day,
             update_at=now,
         )
+    )
+
+
+async def set_outbound_allowed_hosts(
+    conn: AsyncConnection, tenant_id: str, hosts: str | None, now: int
+) -> None:
+    await conn.execute(
+        update(tenants)
+        .where(tenants.c.id == tenant_id)
+        .values(outbound_allowed_hosts=hosts, update_at=now)
     )
 
 
