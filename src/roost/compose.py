@@ -303,6 +303,7 @@ def _integrations(s: Services) -> Integrations:
         cfg.outbound_timeout_seconds,
         cfg.outbound_max_response_bytes,
         s.admission.integrations,
+        tenant_hosts=s.tenants.outbound_allowed_hosts,
     )
     deliveries = DeliveryQueue(
         s.db,

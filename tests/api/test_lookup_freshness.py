@@ -41,10 +41,12 @@ def test_profile_changes_show_in_lookups_at_once(
 
 def test_password_change_moves_last_password_update(make_user: Callable[..., LoggedIn]) -> None:
     viewer, target = make_user(), make_user()
-    before = _profile(viewer, target.id)["last_password_update"]
+    # Only the user sees their own password age; others' lookups leave it out.
+    before = _profile(target, target.id)["last_password_update"]
+    assert "last_password_update" not in _profile(viewer, target.id)
     body = {"current_password": PASSWORD, "new_password": PASSWORD + "-2"}
     expect(target.api.put(f"/users/{target.id}/password", body), 200)
-    assert _profile(viewer, target.id)["last_password_update"] != before
+    assert _profile(target, target.id)["last_password_update"] != before
 
 
 def test_bot_description_and_disable_show_in_lookups(admin: LoggedIn) -> None:

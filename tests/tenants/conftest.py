@@ -39,7 +39,8 @@ def deployment(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         "ROOST_TENANT_REFRESH_SECONDS": "1",
         "ROOST_TENANT_REAP_SECONDS": "1",
         "ROOST_TENANT_DELETE_BATCH": "7",  # small: every table takes several batches
-        # The isolation tests' integrations live on this machine, and they try public links.
+        # The default tenant's integrations live on this machine (new_tenant gives each
+        # tenant the same list); the isolation tests try public links.
         "ROOST_OUTBOUND_ALLOWED_HOSTS": "localhost",
         "ROOST_ENABLE_PUBLIC_LINK": "true",
         "ROOST_PUBLIC_LINK_SALT": "tenants-public-link-salt-" + "s" * 16,
@@ -61,6 +62,10 @@ def new_tenant(d: Deployment, **body: Any) -> dict[str, Any]:
     body.setdefault("open_signup", True)
     with d.operator() as op:
         created: dict[str, Any] = expect(op.post("/tenants", json=body), 201)
+        # The tests' integrations live on this machine: each tenant's own allow-list
+        # names it (the node-wide one is the default tenant's only).
+        outbound = {"allowed_hosts": "localhost"}
+        created = expect(op.put(f"/tenants/{created['id']}/outbound", json=outbound), 200)
     return created
 
 

@@ -153,6 +153,7 @@ PROBES: dict[str, Callable[[Victim, Integrations], Probe]] = {
             "/resume",
             "/domains",
             "/limits",
+            "/outbound",
             "/usage",
             "/export",
             "/move",

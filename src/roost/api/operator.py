@@ -244,6 +244,19 @@ async def set_limits(req: Req) -> Response:
     return json_response(tenant.to_dict())
 
 
+async def set_outbound(req: Req) -> Response:
+    """``{"allowed_hosts": "git.internal,10.1.0.0/16"}``; null: back to the default."""
+    _check_operator(req)
+    body = await req.json_object()
+    hosts = body.get("allowed_hosts")
+    if hosts is not None and not isinstance(hosts, str):
+        raise errors.invalid_body_param("allowed_hosts")
+    tenant = await req.services.tenants.do_set_outbound_allowed_hosts(
+        req.path_str("tenant", 63), hosts
+    )
+    return json_response(tenant.to_dict())
+
+
 def routes() -> list[Route]:
     p = OPERATOR_PREFIX
     return [
@@ -255,6 +268,7 @@ def routes() -> list[Route]:
         Route(f"{p}/tenants/{{tenant}}/resume", endpoint(resume_tenant), methods=["POST"]),
         Route(f"{p}/tenants/{{tenant}}/domains", endpoint(set_domains), methods=["PUT"]),
         Route(f"{p}/tenants/{{tenant}}/limits", endpoint(set_limits), methods=["PUT"]),
+        Route(f"{p}/tenants/{{tenant}}/outbound", endpoint(set_outbound), methods=["PUT"]),
         Route(f"{p}/tenants/{{tenant}}/usage", endpoint(tenant_usage), methods=["GET"]),
         Route(f"{p}/tenants/{{tenant}}/export", endpoint(export_tenant), methods=["GET"]),
         Route(f"{p}/tenants/{{tenant}}/move", endpoint(move_tenant), methods=["POST"]),

@@ -618,8 +618,10 @@ class Settings(ProtectionFields, AdmissionFields, BaseSettings):
     # As Mattermost's AllowedUntrustedInternalConnections.
     outbound_allowed_hosts: str = Field(
         default="",
-        description="host names and CIDRs (comma-separated) integrations may call although "
-        "not public, e.g. `ci.internal,10.1.0.0/16`; everything else non-public is refused",
+        description="host names and CIDRs (comma-separated) the default tenant's admin-made "
+        "integrations may call although not public, e.g. `ci.internal,10.1.0.0/16`, unless "
+        "the operator sets its own list; other tenants only ever get their own "
+        "(`PUT /operator/v1/tenants/{t}/outbound`); everything else non-public is refused",
     )
     outbound_timeout_seconds: float = Field(
         default=30.0, gt=0, le=300, description="how long a call to an integration may take"

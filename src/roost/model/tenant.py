@@ -31,6 +31,9 @@ class Tenant:
     database: str = ""  # where its rows are: '' the directory's database, or a shard's name
     # Whether anyone may sign up (the operator or the tenant's admin opens it).
     open_signup: bool = False
+    # Hosts and networks (comma-separated) its integrations may call besides public
+    # addresses; None: none named (the default tenant then has the node-wide setting).
+    outbound_allowed_hosts: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +46,7 @@ class Tenant:
             "domains": sorted(self.domains),
             "database": self.database,
             "open_signup": self.open_signup,
+            "outbound_allowed_hosts": self.outbound_allowed_hosts,
             "limits": {
                 "requests_per_second": self.requests_per_second,
                 "max_users": self.max_users,

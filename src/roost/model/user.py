@@ -97,8 +97,9 @@ class User:
         notification settings (mention keys), password age or verification state; their
         email and full name only where the privacy settings allow or to an admin."""
         out = self.to_dict()
-        out["notify_props"] = {}
-        out["last_password_update"] = 0
+        # Mattermost empties these, and its JSON then omits them (omitempty).
+        del out["notify_props"]
+        del out["last_password_update"]
         out["email_verified"] = False
         if not as_admin:
             out["auth_data"] = ""

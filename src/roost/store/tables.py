@@ -58,6 +58,8 @@ tenants = Table(
     Column("open_signup", Boolean, nullable=False, server_default="0"),
     Column("admin_invite_hash", String(64), nullable=False, server_default=""),
     _ms("admin_invite_expires_at"),
+    # Comma-separated hosts and networks its integrations may call; NULL: none named.
+    Column("outbound_allowed_hosts", Text, nullable=True),
 )
 
 users = Table(

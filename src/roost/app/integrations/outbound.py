@@ -4,6 +4,12 @@ interactive-message actions.
 Safe by construction: only the addresses the policy allows (checked as names resolve,
 so the connection goes to the address that was checked), a timeout on every call, no
 redirects, a cap on the response read, no proxies or cookies from the environment.
+
+The policy is the calling tenant's (the tenant scope the call runs in): public
+addresses plus the tenant's own allow-list, set by the operator; the default tenant
+without one has the node-wide ROOST_OUTBOUND_ALLOWED_HOSTS. A URL an ordinary user wrote
+(an interactive button in their own post) gets public addresses only. Each allow-list
+has its own connection pool, so no connection made under one serves another.
 Errors carry the URL without its query (where tokens tend to live); bodies and
 headers are never logged.
 """
@@ -13,6 +19,8 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -23,6 +31,8 @@ from roost.app.integrations.outbound_policy import OutboundBlocked, OutboundPoli
 from roost.app.kernel.admission import Limiter
 from roost.app.kernel.errors import AppError
 from roost.model.delivery import redacted_url
+from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.scope import NoTenantScope, current_tenant
 
 CHUNK = 64 * 1024
 CONNECT_TIMEOUT_MAX = 10.0
@@ -30,6 +40,9 @@ CONNECT_TIMEOUT_MAX = 10.0
 DEFAULT_CONCURRENCY = 64
 DEFAULT_WAIT_SECONDS = 2.0
 USER_AGENT = "Roost-Integrations"
+# Connection pools kept, one per distinct allow-list in use; a call under any other
+# list gets a pool of its own, closed when the call ends.
+MAX_POLICY_CLIENTS = 32
 
 
 class OutboundError(Exception):
@@ -88,35 +101,69 @@ class OutboundHttp:
         timeout_seconds: float,
         max_response_bytes: int,
         limiter: Limiter | None = None,
+        tenant_hosts: Callable[[str], str | None] | None = None,
     ) -> None:
+        # The node-wide allow-list: the default tenant's when it names none of its own.
         self.policy = policy
         # Calls in flight at once, each target host in turn; beyond the wait budget a
         # call is refused at once rather than queued behind slow integrations.
         self._slots = limiter or Limiter(
             "integration_call", DEFAULT_CONCURRENCY, DEFAULT_WAIT_SECONDS, expected_seconds=0.2
         )
+        # A tenant's own allow-list, None when it names none (the tenant directory).
+        self._tenant_hosts = tenant_hosts or (lambda _: None)
         self._timeout = aiohttp.ClientTimeout(
             total=timeout_seconds, connect=min(timeout_seconds, CONNECT_TIMEOUT_MAX)
         )
         self._max_bytes = max_response_bytes
-        self._session: aiohttp.ClientSession | None = None
+        self._policies: dict[str, OutboundPolicy] = {policy.allowed: policy}
+        self._sessions: OrderedDict[str, aiohttp.ClientSession] = OrderedDict()
 
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(resolver=_GuardedResolver(self.policy), limit=200)
-            self._session = aiohttp.ClientSession(
-                connector=connector,
-                timeout=self._timeout,
-                trust_env=False,
-                cookie_jar=aiohttp.DummyCookieJar(),
-                headers={"User-Agent": USER_AGENT},
-            )
-        return self._session
+    def policy_for(self, tenant_id: str, user_written: bool = False) -> OutboundPolicy:
+        """What a call made for the tenant may reach; ``user_written``: a URL an
+        ordinary user wrote, which gets public addresses only."""
+        if user_written:
+            allowed = ""
+        else:
+            own = self._tenant_hosts(tenant_id) if tenant_id else None
+            if own is not None:
+                allowed = own
+            elif tenant_id == DEFAULT_TENANT_ID:
+                allowed = self.policy.allowed
+            else:
+                allowed = ""
+        found = self._policies.get(allowed)
+        if found is None:
+            if len(self._policies) > 4 * MAX_POLICY_CLIENTS:
+                self._policies.clear()
+            found = self._policies[allowed] = OutboundPolicy(allowed)
+        return found
+
+    def _new_session(self, policy: OutboundPolicy) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(resolver=_GuardedResolver(policy), limit=200)
+        return aiohttp.ClientSession(
+            connector=connector,
+            timeout=self._timeout,
+            trust_env=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            headers={"User-Agent": USER_AGENT},
+        )
+
+    def _pooled(self, policy: OutboundPolicy) -> aiohttp.ClientSession | None:
+        session = self._sessions.get(policy.allowed)
+        if session is not None and not session.closed:
+            self._sessions.move_to_end(policy.allowed)
+            return session
+        if len(self._sessions) >= MAX_POLICY_CLIENTS:
+            return None
+        session = self._sessions[policy.allowed] = self._new_session(policy)
+        return session
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        sessions = list(self._sessions.values())
+        self._sessions.clear()
+        for session in sessions:
+            await session.close()
 
     async def request(
         self,
@@ -126,10 +173,18 @@ class OutboundHttp:
         body: bytes | None = None,
         content_type: str = "",
         headers: dict[str, str] | None = None,
+        user_written: bool = False,
     ) -> OutboundResponse:
+        """Call ``url`` under the calling tenant's policy (``user_written``: public
+        addresses only)."""
+        try:
+            tenant_id = current_tenant()
+        except NoTenantScope:
+            tenant_id = ""  # no tenant's allow-list applies: public addresses only
+        policy = self.policy_for(tenant_id, user_written)
         shown = redacted_url(url)
         try:
-            self.policy.check_url(url)
+            policy.check_url(url)
         except OutboundBlocked as exc:
             raise OutboundError(f"{shown}: blocked: {exc}", permanent=True) from None
         sent = dict(headers or {})
@@ -141,8 +196,10 @@ class OutboundHttp:
         except AppError as busy:
             raise OutboundError(f"{shown}: refused, too many calls waiting", refusal=busy) from None
         started = time.perf_counter()
+        pooled = self._pooled(policy)
+        session = pooled or self._new_session(policy)
         try:
-            async with self._client().request(
+            async with session.request(
                 method, url, data=body, headers=sent, allow_redirects=False
             ) as response:
                 if 300 <= response.status < 400:
@@ -160,6 +217,8 @@ class OutboundHttp:
         finally:
             self._slots.observe(time.perf_counter() - started)
             self._slots.release()
+            if pooled is None:
+                await session.close()
 
     async def _read(self, response: aiohttp.ClientResponse, shown: str) -> bytes:
         declared = response.content_length

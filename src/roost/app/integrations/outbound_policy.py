@@ -24,6 +24,7 @@ class OutboundBlocked(Exception):
 class OutboundPolicy:
     def __init__(self, allowed: str = "") -> None:
         """``allowed``: comma-separated hostnames and CIDRs (a bare IP is a /32 or /128)."""
+        self.allowed = allowed
         self._hosts: set[str] = set()
         self._networks: list[IPNetwork] = []
         for entry in (e.strip().lower() for e in allowed.split(",")):

@@ -31,9 +31,18 @@ from roost.store.channels import teams as team_store
 from roost.store.db.database import Database
 from roost.store.posts import posts as post_store
 
+# Props only the server sets (clients' copies are dropped): a post carrying one was
+# written by an integration an admin made (webhook, slash command, bot, app, plugin).
+INTEGRATION_MARKS = ("from_webhook", "from_bot", "from_plugin")
 # Props an action's update keeps from the post it changes.
 KEPT_PROPS = ("override_username", "override_icon_url")
 OPTION_MAX = 1024
+
+
+def user_written(post: Post) -> bool:
+    """Whether an ordinary user wrote the post, and so its actions' URLs: those may
+    reach public addresses only, never the tenant's allow-listed internal hosts."""
+    return not any(post.props.get(mark) == "true" for mark in INTEGRATION_MARKS)
 
 
 def find_action(post: Post, action_id: str) -> dict[str, Any] | None:
@@ -112,6 +121,7 @@ class PostActions:
                 str(integration["url"]),
                 body=orjson.dumps(request),
                 content_type=JSON_CONTENT,
+                user_written=user_written(post),
             )
         except OutboundError as exc:
             raise exc.refusal or action_failed(str(exc)) from None

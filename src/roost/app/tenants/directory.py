@@ -72,6 +72,9 @@ LIMIT_MAXIMA: dict[str, float] = {
     "max_storage_bytes": 2**62,
     "max_posts_per_day": 1_000_000_000,
 }
+# An outbound allow-list: comma-separated hostnames, IPs and CIDRs.
+OUTBOUND_HOSTS_MAX = 4096
+_OUTBOUND_ENTRY = re.compile(r"^[a-z0-9_.:\-]+(/[0-9]{1,3})?\Z")
 
 
 def _placement_of(tenant: Tenant) -> Placement:
@@ -307,6 +310,11 @@ class TenantDirectory:
         tenant = self._by_id.get(tenant_id)
         return tenant is not None and tenant.open_signup
 
+    def outbound_allowed_hosts(self, tenant_id: str) -> str | None:
+        """The tenant's own outbound allow-list; None when it names none."""
+        tenant = self._by_id.get(tenant_id)
+        return tenant.outbound_allowed_hosts if tenant else None
+
     def post_limited(self) -> list[str]:
         """Tenants with a posts-per-day limit."""
         return [t.id for t in self._by_id.values() if t.max_posts_per_day]
@@ -454,6 +462,22 @@ class TenantDirectory:
         link works again until it lapses."""
         async with self._across_write() as conn:
             await tenant_store.set_admin_invite(conn, tenant_id, _invite_hash(token), expires_at)
+
+    async def do_set_outbound_allowed_hosts(self, tenant_id: str, hosts: str | None) -> Tenant:
+        """The hosts and networks the tenant's admin-made integrations may call besides
+        public addresses ('' none; None back to the default: the node-wide setting for
+        the default tenant, none for the others)."""
+        tenant = self.get(tenant_id)
+        if hosts is not None:
+            entries = [e.strip().lower() for e in hosts.split(",") if e.strip()]
+            if len(hosts) > OUTBOUND_HOSTS_MAX or not all(
+                _OUTBOUND_ENTRY.match(e) for e in entries
+            ):
+                raise invalid_param("outbound_allowed_hosts")
+            hosts = ",".join(entries)
+        async with self._across_write() as conn:
+            await tenant_store.set_outbound_allowed_hosts(conn, tenant.id, hosts, now_ms())
+        return await self._changed(tenant.id)
 
     async def do_delete(self, tenant_id: str) -> Tenant:
         """Mark the tenant for deletion: from now on it answers like one that does not

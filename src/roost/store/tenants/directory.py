@@ -39,6 +39,7 @@ async def all_tenants(conn: AsyncConnection, tenant_id: str = "") -> list[Tenant
             max_posts_per_day=r.max_posts_per_day,
             database=r.database,
             open_signup=bool(r.open_signup),
+            outbound_allowed_hosts=r.outbound_allowed_hosts,
         )
         for r in rows
     ]
@@ -159,6 +160,16 @@ async def take_admin_invite(
         .values(admin_invite_hash="", admin_invite_expires_at=0)
     )
     return int(row.admin_invite_expires_at) if result.rowcount else 0
+
+
+async def set_outbound_allowed_hosts(
+    conn: AsyncConnection, tenant_id: str, hosts: str | None, now: int
+) -> None:
+    await conn.execute(
+        update(tenants)
+        .where(tenants.c.id == tenant_id)
+        .values(outbound_allowed_hosts=hosts, update_at=now)
+    )
 
 
 async def lock_tenant(conn: AsyncConnection, tenant_id: str) -> None:
