@@ -29,6 +29,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     harden_process()
     node = build_node(settings)
     services = node.services
+    admin = settings.serving.admin_address
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -50,6 +51,8 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
                 max_body_bytes=settings.max_request_body_bytes,
                 streamed_uploads=frozenset({file_routes.UPLOAD_PATH}),
                 resolve_tenant=services.tenants.admit,
+                admin_port=admin[1] if admin else None,
+                admin_paths_on_public=settings.serving.admin_paths_on_public,
             )
         ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
