@@ -157,6 +157,8 @@ PROBES: dict[str, Callable[[Victim, Integrations], Probe]] = {
             "/usage",
             "/export",
             "/move",
+            "/signup",
+            "/admin_invite",
         )
     },
     # Plugins run for the default tenant only (tests/tenants/test_plugins_per_tenant.py
