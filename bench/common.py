@@ -23,7 +23,7 @@ from roost.store.db.database import Database
 from roost.tenancy import DEFAULT_TENANT_ID
 from roost.tenancy.scope import enter_tenant
 from tests.support.databases import database
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 
 REDIS_URL = os.environ.get("ROOST_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -136,7 +136,7 @@ async def run_clients(
 
 def commit_buckets(base: str) -> dict[float, float]:
     """The server's ``roost_post_commit_seconds`` histogram: upper bound -> count."""
-    text = httpx.get(f"{base}/metrics", timeout=10).text
+    text = httpx.get(f"{admin_url(base)}/metrics", timeout=10).text
     buckets: dict[float, float] = {}
     for line in text.splitlines():
         if line.startswith("roost_post_commit_seconds_bucket{"):

@@ -21,6 +21,7 @@ import aiohttp
 import orjson
 
 from bench.common import bench_server, describe, machine
+from tests.support.server import admin_url
 
 CONNECT_BATCH = 100
 
@@ -63,7 +64,7 @@ class Listener:
 
 
 async def _rss_mib(session: aiohttp.ClientSession, base: str) -> float:
-    async with session.get(f"{base}/metrics") as r:
+    async with session.get(f"{admin_url(base)}/metrics") as r:
         text = await r.text()
     for line in text.splitlines():
         if line.startswith("process_resident_memory_bytes "):

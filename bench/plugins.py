@@ -149,13 +149,14 @@ def measure(mode: str, count: int, posts: int, rounds: int = 3) -> Run:
         url = f"sqlite:///{data_dir / 'roost.db'}"
         settings = Settings(database_url=url, data_dir=data_dir)
         asyncio.run(prepare(settings, count, trusted=mode == "in_process"))
-        port = free_port()
+        port, admin_port = free_port(), free_port()
         env = dict(
             os.environ,
             ROOST_DATABASE_URL=url,
             ROOST_DATA_DIR=str(data_dir),
             ROOST_LOG_LEVEL="warning",
             ROOST_PLUGIN_HOST_MODE="per_plugin" if mode == "per_plugin" else "shared",
+            ROOST_ADMIN_LISTEN=f"127.0.0.1:{admin_port}",
         )
         base = f"http://127.0.0.1:{port}"
         started = time.perf_counter()
@@ -169,7 +170,7 @@ def measure(mode: str, count: int, posts: int, rounds: int = 3) -> Run:
                 )
                 http.headers["Authorization"] = f"Bearer {login.headers['Token']}"
                 loaded = _wait(lambda: _all_running(http, count), started)
-                load_s = _load_seconds(base)
+                load_s = _load_seconds(f"http://127.0.0.1:{admin_port}")
                 time.sleep(1.0)  # let the hosts settle before reading memory
                 hosts = children(proc.pid)
                 server_kb = rss_kb(proc.pid)

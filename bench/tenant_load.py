@@ -32,7 +32,7 @@ import aiohttp
 
 from bench.common import describe, machine, percentile
 from tests.support.databases import database
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 
 OPERATOR_TOKEN = "bench-operator-" + "t" * 40
 BASE_DOMAIN = "chat.bench"
@@ -60,7 +60,11 @@ async def _json(
 async def make_org(session: aiohttp.ClientSession, base: str, n: int) -> Org:
     op = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
     tenant = await _json(
-        session, "POST", f"{base}/operator/v1/tenants", json={"name": f"org{n:05d}"}, headers=op
+        session,
+        "POST",
+        f"{admin_url(base)}/operator/v1/tenants",
+        json={"name": f"org{n:05d}", "open_signup": True},  # its first to sign up: its admin
+        headers=op,
     )
     host = {"Host": f"org{n:05d}.{BASE_DOMAIN}"}
     api = f"{base}/api/v4"
@@ -200,7 +204,7 @@ async def set_limit(base: str, tenant_id: str, rate: float) -> None:
         await _json(
             session,
             "PUT",
-            f"{base}/operator/v1/tenants/{tenant_id}/limits",
+            f"{admin_url(base)}/operator/v1/tenants/{tenant_id}/limits",
             json={"requests_per_second": rate},
             headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"},
         )

@@ -28,7 +28,7 @@ import aiohttp
 from bench.common import describe, machine, percentile
 from bench.tenant_load import BASE_DOMAIN, OPERATOR_TOKEN, Org, make_org, make_orgs, round_trip
 from tests.support.databases import database, runtime_url
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 
 OP = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
@@ -77,7 +77,7 @@ async def move_and_watch(base: str, tenant_id: str) -> float:
     """Start the move; returns the seconds until the tenant is active in west."""
     async with aiohttp.ClientSession() as session:
         started = time.perf_counter()
-        url = f"{base}/operator/v1/tenants/{tenant_id}"
+        url = f"{admin_url(base)}/operator/v1/tenants/{tenant_id}"
         async with session.post(f"{url}/move", json={"database": "west"}, headers=OP) as r:
             if r.status != 202:
                 raise RuntimeError(f"move: {r.status} {await r.text()}")

@@ -93,9 +93,17 @@ def recorder_bundle() -> bytes:
 # The server process and what it holds.
 
 
+# Each server's admin listener (/metrics, /operator/v1), by its public base URL.
+_ADMIN_OF: dict[str, str] = {}
+
+
+def admin_of(base: str) -> str:
+    return _ADMIN_OF[base]
+
+
 @contextmanager
 def server(url: str, data_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    port = free_port()
+    port, admin_port = free_port(), free_port()
     env = dict(
         os.environ,
         ROOST_DATABASE_URL=url,
@@ -105,11 +113,13 @@ def server(url: str, data_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], 
         ROOST_TENANT_BASE_DOMAIN=BASE_DOMAIN,
         ROOST_OPERATOR_TOKEN=OPERATOR_TOKEN,
         ROOST_PLUGIN_ENABLE_UPLOADS="true",
+        ROOST_ADMIN_LISTEN=f"127.0.0.1:{admin_port}",
     )
     args = ["-m", "roost.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with open(data_dir / "server.log", "wb") as log:
         proc = subprocess.Popen([sys.executable, *args], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
+    _ADMIN_OF[base] = f"http://127.0.0.1:{admin_port}"
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -146,7 +156,7 @@ def host_rss_mib(pid: int) -> float:
 
 
 def running_instances(base: str) -> int:
-    for line in httpx.get(f"{base}/metrics", timeout=10).text.splitlines():
+    for line in httpx.get(f"{admin_of(base)}/metrics", timeout=10).text.splitlines():
         if line.startswith("roost_plugins_running "):
             return int(float(line.split()[1]))
     return -1
@@ -172,7 +182,12 @@ async def _ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
 
 async def make_org(http: httpx.AsyncClient, name: str) -> Org:
     op = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
-    await _ok(await http.post("/operator/v1/tenants", json={"name": name}, headers=op), 201)
+    created = await http.post(
+        f"{admin_of(str(http.base_url).rstrip('/'))}/operator/v1/tenants",
+        json={"name": name, "open_signup": True},  # its first to sign up: its admin
+        headers=op,
+    )
+    await _ok(created, 201)
     host = {"Host": f"{name}.{BASE_DOMAIN}"}
     user = {"username": "owner", "email": f"owner@{name}.example.com", "password": PASSWORD}
     await _ok(await http.post("/api/v4/users", json=user, headers=host), 201)

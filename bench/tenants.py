@@ -29,14 +29,14 @@ import httpx
 
 from bench.common import describe, machine
 from tests.support.databases import database
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 
 OPERATOR_TOKEN = "bench-operator-" + "t" * 40
 BASE_DOMAIN = "chat.bench"
 
 
 def rss_mib(base: str) -> float:
-    text = httpx.get(f"{base}/metrics", timeout=10).text
+    text = httpx.get(f"{admin_url(base)}/metrics", timeout=10).text
     for line in text.splitlines():
         if line.startswith("process_resident_memory_bytes "):
             return float(line.split()[1]) / 2**20
@@ -55,7 +55,7 @@ async def create_tenants(base: str, count: int, clients: int) -> list[float]:
             next_index += 1
             started = time.perf_counter()
             async with session.post(
-                f"{base}/operator/v1/tenants",
+                f"{admin_url(base)}/operator/v1/tenants",
                 json={"name": f"org{n:06d}", "display_name": f"Organisation {n}"},
                 headers=headers,
             ) as r:

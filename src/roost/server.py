@@ -37,6 +37,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     node = build_node(settings)
     services = node.services
     rate_limits = RateLimits(services.throttle, settings.rate_limits, services.auth.knows_token)
+    admin = settings.serving.admin_address
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -61,6 +62,8 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
                 max_body_bytes=settings.max_request_body_bytes,
                 streamed_uploads=frozenset({file_routes.UPLOAD_PATH}),
                 resolve_tenant=services.tenants.admit,
+                admin_port=admin[1] if admin else None,
+                admin_paths_on_public=settings.serving.admin_paths_on_public,
             ),
             # Inside: its 429s carry the request id, and unknown hosts are refused first.
             Middleware(RateLimitMiddleware, limits=rate_limits),

@@ -8,6 +8,7 @@ import time
 import httpx
 
 from tests.support.client import LoggedIn, expect, unique
+from tests.support.server import admin_url
 from tests.support.ws import WsClient
 
 
@@ -23,7 +24,7 @@ def sample(text: str, name: str, **labels: str) -> float:
 
 
 def scrape(base: str) -> str:
-    r = httpx.get(f"{base}/metrics")
+    r = httpx.get(f"{admin_url(base)}/metrics")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/plain")
     return r.text

@@ -22,7 +22,7 @@ from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect
 from tests.support.databases import runtime_url
 from tests.support.posting import Attempts
-from tests.support.server import free_port, running_server
+from tests.support.server import admin_url, free_port, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 MAX_LAG_SECONDS = 1.0
@@ -123,7 +123,7 @@ def test_reads_go_to_the_replica(pair: Pair, base: str) -> None:
     assert eventually(reads_reach_the_replica, timeout=20)
     ping = expect(reader.api.get("/system/ping", params={"get_server_status": "true"}), 200)
     assert ping["database_replicas_status"] == "OK"
-    assert sample(httpx.get(f"{base}/metrics").text, "roost_db_replica_healthy") == 1
+    assert sample(httpx.get(f"{admin_url(base)}/metrics").text, "roost_db_replica_healthy") == 1
 
 
 def test_replica_paused_is_taken_out_and_own_writes_read_from_the_primary(
@@ -152,7 +152,7 @@ def test_replica_paused_is_taken_out_and_own_writes_read_from_the_primary(
         assert eventually(bob_sees, timeout=MAX_LAG_SECONDS + 5)
         ping = expect(bob.api.get("/system/ping", params={"get_server_status": "true"}), 200)
         assert ping["database_replicas_status"] == "UNHEALTHY"
-        text = httpx.get(f"{base}/metrics").text
+        text = httpx.get(f"{admin_url(base)}/metrics").text
         assert sample(text, "roost_db_replica_healthy") == 0
         assert sample(text, "roost_db_replica_lag_seconds") > MAX_LAG_SECONDS
         # And once it has left, every read of his goes to the primary: no stale answers.

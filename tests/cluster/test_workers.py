@@ -17,7 +17,7 @@ from tests.support.chat import channel_with, team_with
 from tests.support.client import create_user
 from tests.support.databases import postgres_database
 from tests.support.posting import post
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 from tests.support.ws import Frame, WsClient
 
 SOCKETS = 8
@@ -44,7 +44,7 @@ def test_every_socket_gets_every_post_whichever_process_holds_it(tmp_path: Path)
                     got = ws.wait_for("posted", carries(f"message {n}"))
                     assert got["broadcast"]["channel_id"] == channel["id"]
             # A scrape of either process reports the whole node: every post counted once.
-            text = httpx.get(f"{base}/metrics").text
+            text = httpx.get(f"{admin_url(base)}/metrics").text
             posts = sample(text, "roost_http_requests_total", route="/posts", status="201")
             assert posts == 3
             assert sample(text, "roost_websocket_connections") == SOCKETS

@@ -19,6 +19,15 @@ from tests.support.databases import ensure_runtime_role, is_postgres, runtime_ur
 STARTUP_TIMEOUT_SECONDS = 30.0
 
 
+# Each running server's admin listener (/metrics, /operator/v1), by its public base URL.
+_ADMIN: dict[str, str] = {}
+
+
+def admin_url(base: str) -> str:
+    """The admin listener of the server at ``base`` (tests/support/server.py started it)."""
+    return _ADMIN[base]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -76,6 +85,8 @@ def server_process(
         env["ROOST_DATABASE_OWNER_URL"] = database_url
         env["ROOST_DATABASE_URL"] = runtime_url(database_url)
     env.update(extra_env or {})
+    if "ROOST_ADMIN_LISTEN" not in (extra_env or {}):
+        env["ROOST_ADMIN_LISTEN"] = f"127.0.0.1:{free_port()}"
     log_path = data_dir / f"server-{port}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -95,10 +106,14 @@ def server_process(
             stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
+    admin = env["ROOST_ADMIN_LISTEN"]
+    if admin not in ("", "off"):
+        _ADMIN[base] = f"http://{admin}"
     try:
         _wait_ready(base, proc, log_path)
         yield ServerProcess(base, proc)
     finally:
+        _ADMIN.pop(base, None)
         proc.terminate()
         try:
             proc.wait(10)

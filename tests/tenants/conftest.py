@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.client import expect, unique
 from tests.support.databases import database, is_postgres, runtime_url
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 
 BASE_DOMAIN = "chat.test"
 OPERATOR_TOKEN = "operator-" + "x" * 40
@@ -27,7 +27,9 @@ class Deployment:
 
     def operator(self, token: str = OPERATOR_TOKEN) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=f"{self.base}/operator/v1", headers=headers, timeout=15)
+        return httpx.Client(
+            base_url=f"{admin_url(self.base)}/operator/v1", headers=headers, timeout=15
+        )
 
 
 @pytest.fixture(scope="package")

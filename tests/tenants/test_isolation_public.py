@@ -26,6 +26,7 @@ from tests.integrations.receiver import Receiver, running_receiver
 from tests.support.chat import channel_with, team_with
 from tests.support.client import API, Api, create_user, expect, unique
 from tests.support.posting import page, post
+from tests.support.server import admin_url
 from tests.tenants.conftest import Deployment, host_of, new_tenant
 from tests.tenants.victim import PARAM, Victim, fill, nowhere, plant
 
@@ -157,6 +158,8 @@ PROBES: dict[str, Callable[[Victim, Integrations], Probe]] = {
             "/usage",
             "/export",
             "/move",
+            "/signup",
+            "/admin_invite",
         )
     },
     # Plugins run for the default tenant only (tests/tenants/test_plugins_per_tenant.py
@@ -214,9 +217,11 @@ def send(
     if token:
         headers["Authorization"] = f"Bearer {token}"
     body = None if method in ("GET", "DELETE") else probe.body
+    # The operator's routes are served by the admin listener only.
+    base = admin_url(deployment.base) if template.startswith("/operator/") else deployment.base
     return httpx.request(
         method,
-        deployment.base + fill(template, probe.values),
+        base + fill(template, probe.values),
         params=probe.query,
         json=body,
         headers=headers,

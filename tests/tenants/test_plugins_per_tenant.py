@@ -21,7 +21,7 @@ from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect
 from tests.support.databases import database
 from tests.support.posting import post
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 from tests.support.ws import WsClient
 from tests.tenants.conftest import BASE_DOMAIN, OPERATOR_TOKEN, Deployment, host_of, new_tenant
 
@@ -109,7 +109,7 @@ def new_org(d: Deployment) -> Org:
 
 def instances(d: Deployment) -> int:
     """The plugin instances the node runs, all tenants together (/metrics)."""
-    for line in httpx.get(f"{d.base}/metrics", timeout=15).text.splitlines():
+    for line in httpx.get(f"{admin_url(d.base)}/metrics", timeout=15).text.splitlines():
         if line.startswith("roost_plugins_running "):
             return int(float(line.split()[1]))
     raise AssertionError("no roost_plugins_running")

@@ -20,7 +20,7 @@ from tests.support.client import Api, LoggedIn, create_user, expect, unique
 from tests.support.databases import postgres_database
 from tests.support.files import upload_one
 from tests.support.posting import post
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 from tests.support.ws import WsClient
 from tests.tenants.conftest import BASE_DOMAIN, OPERATOR_TOKEN, Deployment, host_of, new_tenant
 
@@ -37,7 +37,7 @@ def test_the_operator_api_needs_the_operator_token(deployment: Deployment) -> No
     # A tenant's own system admin is not the operator.
     admin = create_user(deployment.base, host=BASE_DOMAIN)
     r = httpx.get(
-        f"{deployment.base}/operator/v1/tenants",
+        f"{admin_url(deployment.base)}/operator/v1/tenants",
         headers={"Authorization": f"Bearer {admin.token}", "Host": BASE_DOMAIN},
     )
     assert r.status_code == 401
@@ -242,8 +242,9 @@ def test_without_configuration_every_host_is_the_one_tenant(admin: LoggedIn) -> 
     for host in ("localhost", "chat.example.com", "10.1.2.3:8065"):
         me = expect(Api(base, admin.token, host=host).get("/users/me"), 200)
         assert me["id"] == admin.id
-    r = httpx.get(f"{base}/operator/v1/tenants", headers={"Authorization": "Bearer x"})
-    assert r.status_code == 404
+    for listener in (base, admin_url(base)):
+        r = httpx.get(f"{listener}/operator/v1/tenants", headers={"Authorization": "Bearer x"})
+        assert r.status_code == 404
 
 
 def test_a_tenant_made_on_one_node_is_served_by_the_other_at_once(
@@ -266,6 +267,15 @@ def test_a_tenant_made_on_one_node_is_served_by_the_other_at_once(
         t = new_tenant(first)
         config = "/config/client?format=old"
         assert_soon(lambda: Api(two, host=host_of(t)).get(config).status_code == 200)
+        # Sign-up closed on one node is closed on the other (issue 19.3).
+        with first.operator() as op:
+            expect(op.put(f"/tenants/{t['id']}/signup", json={"open_signup": False}), 200)
+        assert_soon(
+            lambda: Api(two, host=host_of(t)).get(config).json()["EnableOpenServer"] == "false"
+        )
+        stranger = {"username": unique("s"), "email": "s@example.com", "password": "Sup3r-secret!"}
+        refused = Api(two, host=host_of(t)).post("/users", stranger)
+        assert expect(refused, 501)["id"] == "api.user.create_user.no_open_server"
         with first.operator() as op:
             expect(op.post(f"/tenants/{t['id']}/suspend"), 200)
         assert_soon(lambda: Api(two, host=host_of(t)).get(config).status_code == 403)

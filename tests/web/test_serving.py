@@ -8,6 +8,8 @@ import re
 import httpx
 import pytest
 
+from tests.support.server import admin_url
+
 PAGE_PATHS = [
     "/",
     "/login",
@@ -67,8 +69,11 @@ def test_other_methods_on_unknown_paths_are_404(server: str) -> None:
 
 def test_server_routes_still_answer(server: str) -> None:
     assert httpx.get(server + "/api/v4/system/ping").json()["status"] == "OK"
-    metrics = httpx.get(server + "/metrics")
+    metrics = httpx.get(admin_url(server) + "/metrics")
     assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
+    # On the public listener: Mattermost's 404 JSON, never the page.
+    public = httpx.get(server + "/metrics")
+    assert public.status_code == 404 and public.json()["id"] == "api.context.404.app_error"
 
 
 def test_assets_are_cached_for_a_year_and_sent_gzipped_when_accepted(server: str) -> None:

@@ -61,7 +61,10 @@ export async function login(loginId: string, password: string, mfaCode = ''): Pr
 }
 
 export async function signup(email: string, username: string, password: string): Promise<void> {
-    await client.createUser({email, username, password} as Parameters<typeof client.createUser>[0], '', '');
+    // An invite link (/signup_user_complete/?t=TOKEN, a tenant's first admin) carries
+    // its token; the server checks it.
+    const token = new URLSearchParams(window.location.search).get('t') || '';
+    await client.createUser({email, username, password} as Parameters<typeof client.createUser>[0], token, '');
     await login(username, password);
 }
 

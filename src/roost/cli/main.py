@@ -3,9 +3,12 @@ plugin, loadtest) each in their own module."""
 
 from __future__ import annotations
 
+import logging
 import math
 import os
+import socket
 import sys
+from typing import Any
 
 import click
 
@@ -56,7 +59,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         from roost.server import create_app
 
         target = create_app(settings)
-    uvicorn.run(
+    config = uvicorn.Config(
         target,  # type: ignore[arg-type]
         factory=workers > 1,
         workers=workers if workers > 1 else None,
@@ -75,6 +78,48 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         # Requests still running this long after SIGTERM are cancelled: stopping is bounded.
         timeout_graceful_shutdown=math.ceil(settings.admission.shutdown_grace_seconds),
     )
+    _serve(config, settings.serving.admin_address, workers)
+
+
+def _serve(config: Any, admin: tuple[str, int] | None, workers: int) -> None:
+    """uvicorn.run with a second listener: the public socket, and the admin one for
+    /metrics and /operator/v1 (the app tells them apart by the local port). With
+    --workers both sockets are bound here and shared by every worker, as uvicorn shares
+    its one: a scrape or an operator call reaches whichever worker accepts it."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    public = config.bind_socket()
+    sockets = [public]
+    if admin is not None:
+        if admin[1] == public.getsockname()[1]:
+            raise click.UsageError("ROOST_ADMIN_LISTEN must use another port than the API")
+        sockets.append(_bind_admin(*admin))
+    server = uvicorn.Server(config)
+    try:
+        if workers > 1:
+            Multiprocess(config, sockets=sockets).run()
+        else:
+            server.run(sockets=sockets)
+    except KeyboardInterrupt:
+        pass
+    if workers == 1 and not server.started:
+        sys.exit(3)  # uvicorn's start-up failure status
+
+
+def _bind_admin(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family=family)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"admin listener {host}:{port}: {exc}") from None
+    sock.set_inheritable(True)
+    logging.getLogger("uvicorn.error").info(
+        "Admin listener (/metrics, /operator/v1) on http://%s:%d", host, sock.getsockname()[1]
+    )
+    return sock
 
 
 def _share_metrics_between_workers() -> None:

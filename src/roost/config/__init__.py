@@ -86,6 +86,13 @@ class ServingSettings:
     http_keepalive_seconds: int
     metrics_enabled: bool
     max_request_body_bytes: int
+    admin_listen: str
+    admin_paths_on_public: bool
+
+    @property
+    def admin_address(self) -> tuple[str, int] | None:
+        """Where the admin listener binds (``/metrics``, ``/operator/v1``); None: off."""
+        return parse_listen(self.admin_listen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,11 +306,24 @@ class Settings(ProtectionFields, AdmissionFields, BaseSettings):
     metrics_enabled: bool = Field(
         default=True,
         description="Prometheus metrics at `/metrics` (requests and latency by route, "
-        "WebSocket connections and events, bus traffic, database pool use); block the path "
-        "at your proxy for public traffic",
+        "WebSocket connections and events, bus traffic, database pool use), on the admin "
+        "listener (`ROOST_ADMIN_LISTEN`)",
     )
     max_request_body_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="largest JSON request body (413 beyond)"
+    )
+    # The node's own paths are for the operator and the monitoring system, not the
+    # internet: a listener of their own, on loopback unless said otherwise.
+    admin_listen: str = Field(
+        default="127.0.0.1:8067",
+        pattern=r"^(|off|\[[0-9a-fA-F:.]+\]:[0-9]{1,5}|[^:\[\]]*:[0-9]{1,5})$",
+        description="`host:port` of the admin listener, the only one serving `/metrics` and "
+        "`/operator/v1` (`off` or empty: none)",
+    )
+    admin_paths_on_public: bool = Field(
+        default=False,
+        description="also serve `/metrics` and `/operator/v1` on the public listener (the "
+        "behaviour before the admin listener; otherwise they answer 404 there)",
     )
 
     # Several nodes (or `roost serve --workers N`) share events and cache invalidations
@@ -822,6 +842,15 @@ class Settings(ProtectionFields, AdmissionFields, BaseSettings):
             # Environment variables win over the file so one file serves many nodes.
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
         return tuple(sources)
+
+
+def parse_listen(value: str) -> tuple[str, int] | None:
+    """``host:port`` (``[v6]:port``) -> (host, port); ``off`` or empty -> None."""
+    value = value.strip()
+    if value in ("", "off"):
+        return None
+    host, _, port = value.rpartition(":")
+    return host.strip("[]"), int(port)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost import metrics
-from roost.api.http.errors import body_too_large
+from roost.api.http.errors import body_too_large, page_not_found
 from roost.api.http.responses import error_response
 from roost.app.kernel.errors import AppError
 from roost.ids import new_id
@@ -43,8 +43,15 @@ class RoostMiddleware:
         max_body_bytes: int,
         streamed_uploads: frozenset[str] = frozenset(),
         resolve_tenant: Callable[[str], str] | None = None,
+        admin_port: int | None = None,
+        admin_paths_on_public: bool = True,
     ) -> None:
         self.app = app
+        # The admin listener's port: it serves the node's own paths (/metrics,
+        # /operator/v1) and nothing else; the public listener serves them only when
+        # ``admin_paths_on_public``.
+        self.admin_port = admin_port
+        self.admin_paths_on_public = admin_paths_on_public
         # Host header -> tenant id, or AppError (404 no such tenant, 403 suspended).
         self.resolve_tenant = resolve_tenant
         self.version_header = version_id.encode()
@@ -66,7 +73,13 @@ class RoostMiddleware:
             scope = dict(scope, path=_SLASHES.sub("/", path))
         request_id = new_id()
         scope["roost.request_id"] = request_id
-        if not scope["path"].startswith(_UNTENANTED):
+        node_path = scope["path"].startswith(_UNTENANTED)
+        on_admin = self.admin_port is not None and _local_port(scope) == self.admin_port
+        if node_path != on_admin and not (node_path and self.admin_paths_on_public):
+            # A node path on the public listener, or anything else on the admin one.
+            await _refuse(scope, receive, send, page_not_found(), request_id)
+            return
+        if not node_path:
             tenant_id = DEFAULT_TENANT_ID
             if self.resolve_tenant is not None:
                 try:
@@ -149,6 +162,11 @@ async def _refuse(
         return
     response = error_response(error, request_id)
     await response(scope, receive, send)
+
+
+def _local_port(scope: Scope) -> int | None:
+    server = scope.get("server")
+    return int(server[1]) if server and len(server) > 1 and server[1] is not None else None
 
 
 def _header(scope: Scope, name: bytes) -> str:
