@@ -87,7 +87,12 @@ def test_a_login_storm_is_refused_fast_with_retry_after_and_nothing_hangs(tmp_pa
                         await asyncio.sleep(0.05)
 
                 watcher = asyncio.create_task(other_calls())
-                results = await asyncio.gather(*(_login(client, user.username) for _ in range(80)))
+                # 20 logins a second for 4 s, each hash ~0.3-0.8 s on one thread.
+                logins = []
+                for _ in range(80):
+                    logins.append(asyncio.create_task(_login(client, user.username)))
+                    await asyncio.sleep(0.05)
+                results = await asyncio.gather(*logins)
                 done.set()
                 await watcher
                 return results, bystander
@@ -103,8 +108,8 @@ def test_a_login_storm_is_refused_fast_with_retry_after_and_nothing_hangs(tmp_pa
         assert body["id"] == BUSY and body["status_code"] == 503
         assert int(r.headers["Retry-After"]) >= 1
     refusal_times = [t for _, t in refused]
-    # Refused without waiting for a hash: far quicker than the 1 s budget.
-    assert statistics.median(refusal_times) < 0.5, refusal_times
+    # Refused without waiting for a hash: far quicker than one hash (0.3-0.8 s here).
+    assert statistics.median(refusal_times) < 0.2, refusal_times
     # Admitted ones finish within the budget plus their own hash, not after the storm.
     assert max(ok) < 5.0, ok
     assert bystander and max(bystander) < 1.0, max(bystander)

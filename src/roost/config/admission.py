@@ -40,8 +40,9 @@ class AdmissionFields(BaseSettings):
         gt=0,
         le=60,
         description="a login (or password change) is queued for hashing only while the "
-        "measured time per hash says it starts within this; beyond it the answer is an "
-        "immediate 503 with `Retry-After`, and a queued one still waiting this long is dropped",
+        "measured time per hash says it is answered within this; beyond it the answer is an "
+        "immediate 503 with `Retry-After`, and a queued one that can no longer make it is "
+        "dropped",
     )
     password_hash_queue_order: str = Field(
         default="fifo",
@@ -59,7 +60,8 @@ class AdmissionFields(BaseSettings):
         default=1.0,
         gt=0,
         le=60,
-        description="longest expected wait for a search slot; beyond it 503 with `Retry-After`",
+        description="a search is taken only while it is expected to be done within this; "
+        "beyond it 503 with `Retry-After`",
     )
     preview_concurrency: int = Field(
         default=0,
@@ -72,8 +74,8 @@ class AdmissionFields(BaseSettings):
         default=5.0,
         gt=0,
         le=120,
-        description="longest expected wait to decode an upload's previews; beyond it the "
-        "upload gets 503 with `Retry-After`",
+        description="an upload's previews are made only while expected within this; beyond "
+        "it the upload gets 503 with `Retry-After`",
     )
     export_concurrency: int = Field(
         default=1,
@@ -93,8 +95,9 @@ class AdmissionFields(BaseSettings):
         default=2.0,
         gt=0,
         le=60,
-        description="longest expected wait for an integration call slot; beyond it the call "
-        "is refused (503 with `Retry-After`; queued deliveries retry later)",
+        description="a call to an integration is made only while expected to be done within "
+        "this; beyond it the call is refused (503 with `Retry-After`; queued deliveries "
+        "retry later)",
     )
     shutdown_grace_seconds: float = Field(
         default=10.0,

@@ -2,16 +2,17 @@
 
 A ``Limiter`` guards one kind of expensive work (password hashing, search, previews,
 exports, outbound integration calls). At most ``concurrency`` run at once; the rest wait
-in the limiter's own queue, and a newcomer is admitted only while its expected wait
-(the work ahead of it times the measured time per item, shared over the slots) is
-within ``max_wait_seconds``. Beyond that it is refused at once: 503
+in the limiter's own queue, and a newcomer is admitted only while it is expected to be
+done within ``max_wait_seconds``: its wait (the work ahead of it times the measured
+time per item, shared over the slots) plus its own run. Beyond that it is refused at once: 503
 ``api.context.server_busy.app_error`` with ``Retry-After``, Mattermost's answer for a
 busy server. Nothing queues without bound.
 
 Waiting work is dropped, never done late:
 - a waiter whose task is cancelled (its client left) leaves the queue at once;
-- a waiter still queued at its deadline (admitted + ``max_wait_seconds``: the machine
-  got slower than measured) is refused when its turn comes, before it runs;
+- a waiter that can no longer start in time (the machine got slower than measured:
+  its turn comes later than admission + ``max_wait_seconds`` - its expected run) is
+  refused when its turn comes, before it runs;
 - ``close()`` (shutdown) refuses everything queued and everything new.
 
 Fair share: each waiter names a key (e.g. the client's address). The queue is one
@@ -117,9 +118,12 @@ class Limiter:
             self.observe(time.perf_counter() - started)
             self.release()
 
+    def _over_budget(self, key: str) -> bool:
+        return self.expected_wait(key) + self.seconds_per_item > self.max_wait_seconds
+
     def check(self, key: str = "") -> None:
         """Raise the refusal now if ``acquire(key)`` would refuse (nothing is held)."""
-        if self._closed or self.expected_wait(key) > self.max_wait_seconds:
+        if self._closed or (self._queued_or_full() and self._over_budget(key)):
             self._refused.inc()
             raise self._refusal()
 
@@ -127,15 +131,17 @@ class Limiter:
         if self._closed:
             self._refused.inc()
             raise self._refusal()
-        if self._running < self.concurrency and not self._queued:
+        if not self._queued_or_full():
             self._running += 1
             self._admitted.inc()
             return
-        if self.expected_wait(key) > self.max_wait_seconds:
+        if self._over_budget(key):
             self._refused.inc()
             raise self._refusal()
         loop = asyncio.get_running_loop()
-        waiter = _Waiter(key, time.monotonic() + self.max_wait_seconds, loop.create_future())
+        # The latest start that still finishes within the budget, as measured now.
+        latest_start = time.monotonic() + self.max_wait_seconds - self.seconds_per_item
+        waiter = _Waiter(key, latest_start, loop.create_future())
         self._lines.setdefault(key, deque()).append(waiter)
         self._queued += 1
         try:
@@ -150,6 +156,9 @@ class Limiter:
                 self._dropped_gone.inc()
             raise
         self._admitted.inc()
+
+    def _queued_or_full(self) -> bool:
+        return bool(self._queued) or self._running >= self.concurrency
 
     def release(self) -> None:
         self._running -= 1

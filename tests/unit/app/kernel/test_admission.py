@@ -18,8 +18,9 @@ async def _hold(limiter: Limiter, key: str, release: asyncio.Event, log: list[st
 
 
 async def test_refuses_at_once_beyond_the_wait_budget() -> None:
-    # One slot, 1 s per item, 2.5 s budget: one running, two queued, the fourth refused.
-    limiter = Limiter("test", 1, 2.5, expected_seconds=1.0)
+    # One slot, 1 s per item, 3.5 s budget: one running, two queued (done after 2 s and
+    # 3 s), the fourth (done after 4 s) refused.
+    limiter = Limiter("test", 1, 3.5, expected_seconds=1.0)
     release = asyncio.Event()
     log: list[str] = []
     tasks = [asyncio.create_task(_hold(limiter, "a", release, log)) for _ in range(3)]
@@ -72,19 +73,19 @@ async def test_work_queued_past_its_deadline_is_refused_not_run() -> None:
 
 
 async def test_keys_take_turns_and_a_flooding_key_does_not_push_others_out() -> None:
-    limiter = Limiter("test", 1, 3.5, expected_seconds=1.0)
+    limiter = Limiter("test", 1, 4.5, expected_seconds=1.0)
     release = asyncio.Event()
     log: list[str] = []
     tasks = [asyncio.create_task(_hold(limiter, "flood", release, log))]
     await asyncio.sleep(0)
     tasks += [asyncio.create_task(_hold(limiter, "flood", release, log)) for _ in range(3)]
     await asyncio.sleep(0)
-    # The flood's own next item would wait beyond the budget...
-    assert limiter.expected_wait("flood") > 3.5
+    # The flood's own next item would be done after 5 s, beyond the budget...
+    assert limiter.expected_wait("flood") == pytest.approx(4.0)
     with pytest.raises(AppError):
         await limiter.acquire("flood")
-    # ... but another key is served next in turn, so it is admitted.
-    assert limiter.expected_wait("other") <= 3.5
+    # ... but another key is served next in turn (done after 3 s), so it is admitted.
+    assert limiter.expected_wait("other") == pytest.approx(2.0)
     tasks.append(asyncio.create_task(_hold(limiter, "other", release, log)))
     await asyncio.sleep(0)
     release.set()
