@@ -63,9 +63,10 @@ def _acknowledged(writers: list[Writer]) -> dict[str, float]:
 
 def _outage_under_traffic(
     nodes: list[str], stack: ExitStack, cut: Callable[[], None], restore: Callable[[], None]
-) -> None:
+) -> tuple[list[int], list[list[float]]]:
     """Writers on both nodes and a listener on each; ``cut`` for OUTAGE_SECONDS, then
-    ``restore``; then the checks of the module docstring."""
+    ``restore``; then the checks of the module docstring. Returns, per listener, how
+    many posts it did not get live and when fresh hellos came."""
     admin = create_user(nodes[0], username="admin0")
     users = [create_user(nodes[0]) for _ in range(2 * WRITERS_PER_NODE + 2)]
     team = team_with(admin, *users)
@@ -108,7 +109,7 @@ def _outage_under_traffic(
         lst.stop()
 
     acknowledged = _acknowledged(writers)
-    assert len(acknowledged) > 100, "the writers hardly wrote"
+    assert len(acknowledged) > 50, "the writers hardly wrote"
     stored = _stored_post_ids(admin, channel["id"])
     assert set(acknowledged) <= stored, "acknowledged posts are missing"
     told = [
@@ -125,6 +126,7 @@ def _outage_under_traffic(
     for lst in listeners:
         assert lst.seq_holes() == [], "event numbering skipped"
         assert lst.silently_missed(acknowledged) == [], "posts missed without a hello"
+    return missed, told
 
 
 @pytest.mark.timeout(150)
@@ -148,8 +150,10 @@ def test_a_redis_restart_loses_no_post_and_leaves_no_client_silently_behind(
 def test_a_node_cut_off_from_redis_tells_the_other_nodes_clients_what_they_missed(
     tmp_path: Path,
 ) -> None:
-    """Only node 0 loses Redis; node 1 stays linked and would never notice by itself
-    that node 0's events stopped reaching it: node 0's gap notice tells it."""
+    """Only node 0 loses Redis. The stream bridges it: node 0 sends what it queued
+    meanwhile and reads on from where it was, so nobody misses anything and no client
+    has to reload. (Had node 0's queue overflowed, its gap notice would tell node 1,
+    which would never notice by itself: tests/unit/cluster/test_bus_gaps.py.)"""
     redis = PrivateRedis(free_port(), tmp_path)
     redis.start()
     prefix = f"gaps-cut-{uuid.uuid4().hex[:6]}"
@@ -165,7 +169,9 @@ def test_a_node_cut_off_from_redis_tells_the_other_nodes_clients_what_they_misse
             )
             for env in (cut_off, linked)
         ]
-        _outage_under_traffic(nodes, stack, proxy.cut, proxy.restore)
+        missed, told = _outage_under_traffic(nodes, stack, proxy.cut, proxy.restore)
+        assert missed == [0, 0], "the stream should have replayed everything"
+        assert told == [[], []], "nothing was lost: no client should have to reload"
 
 
 @pytest.mark.timeout(150)

@@ -1,16 +1,23 @@
-"""The event bus across nodes: Redis pub/sub.
+"""The event bus across nodes: a Redis stream.
 
 Each event is delivered to this node's subscribers at once (as the local bus does), then
-queued for Redis; one sender task publishes the queue in order, so a request never waits
-for Redis and events keep their order. A listener task receives the other nodes' events
-and delivers them here. When Redis goes away each node keeps serving its own clients;
-when the link comes back, subscribers get a RESYNC event, because events were missed
-in between and every cache must start over (and the hub tells every client to reload).
+queued for Redis; one sender task appends the queue to the stream in order (XADD,
+trimmed to about ``STREAM_MAXLEN`` entries), so a request never waits for Redis and
+events keep their order. A listener task reads the stream from the last entry it saw
+(XREAD) and delivers the other nodes' events here.
 
-No silent gaps the other way either: every message carries its node's batch number.
-A node that could not send some of its events (Redis down or slow, its send queue full)
-says so with a gap notice as soon as it can publish again; a listener that sees a
-notice, or a number skipped, resyncs too. ``docs/internals/nodes.md``.
+Because the stream keeps what was sent, a link that drops loses nothing: the sender
+keeps its queue (bounded) and sends it when Redis answers; the listener reads on from
+where it was. Only what the stream no longer holds is a gap, and then subscribers get
+``RESYNC`` (every cache starts over, and the hub tells every client to reload):
+- Redis lost the stream (restarted empty: the epoch key changed or vanished);
+- the stream was trimmed past the listener's position (an outage longer than the
+  stream holds);
+- a node dropped events (its send queue full): it says so with a gap notice; a
+  listener that sees a notice, or a batch number skipped, resyncs;
+- a message could not be read.
+A first link also resyncs (whatever was cached before may be stale).
+``docs/internals/nodes.md``.
 """
 
 from __future__ import annotations
@@ -19,27 +26,39 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from roost import metrics
 from roost.cluster.bus import EventHandler, LocalBus
+from roost.cluster.bus_messages import Message, decode, decode_message, encode, encode_gap
 from roost.ids import new_id
-from roost.model.event import Broadcast, Event, PerUser
+from roost.model.event import Event
 from roost.model.events import RESYNC
+
+__all__ = ["Message", "RedisBus", "decode", "decode_message", "encode", "encode_gap"]
 
 log = logging.getLogger("roost.cluster")
 
 # Events waiting for Redis; beyond this (Redis slow or down) new ones are dropped and
-# counted, and the other nodes resync when the link recovers.
+# counted, and the other nodes are told with a gap notice.
 SEND_QUEUE = 10_000
 SEND_BATCH = 500
+READ_BATCH = 500
 RETRY_MAX_SECONDS = 5.0
+# About how many messages (batches) the stream keeps: the outage it bridges is this
+# divided by the cluster's batch rate (~1.1 KB each: ~55 MB of Redis memory).
+STREAM_MAXLEN = 50_000
+# Kept this long after the last message, so that an idle deployment's stream (and a
+# test's) does not stay in Redis for ever.
+STREAM_TTL_SECONDS = 7 * 24 * 3600
+# How long one XREAD waits for news: below the client's socket timeout (5 s).
+READ_BLOCK_MS = 2_000
 # How soon a node that dropped events tries to tell the others (gap notice).
 GAP_NOTICE_SECONDS = 0.5
 # A gap notice for drops this much older than the listener's own latest resync is
@@ -47,86 +66,22 @@ GAP_NOTICE_SECONDS = 0.5
 # the margin absorbs clock differences between nodes.
 GAP_COVERED_MARGIN_MS = 1_000
 
-
-@dataclass
-class Message:
-    """One bus message: a batch of a node's events, numbered per node; or (``gap``) a
-    notice that the node dropped batches, the last at ``last_drop_ms``."""
-
-    node: str
-    seq: int
-    events: list[Event] = field(default_factory=list)
-    gap: bool = False
-    last_drop_ms: int = 0
+StreamId = tuple[int, int]
 
 
-def encode(node_id: str, events: list[Event], seq: int = 0) -> bytes:
-    return orjson.dumps({"node": node_id, "seq": seq, "events": [_event_dict(e) for e in events]})
-
-
-def encode_gap(node_id: str, seq: int, last_drop_ms: int) -> bytes:
-    return orjson.dumps(
-        {"node": node_id, "seq": seq, "events": [], "gap": True, "last_drop_ms": last_drop_ms}
-    )
-
-
-def _event_dict(event: Event) -> dict[str, Any]:
-    b = event.broadcast
-    p = event.per_user
-    return {
-        "per_user": None if p is None else {"key": p.key, "tails": p.tails, "extra": p.extra},
-        "tenant_id": event.tenant_id,
-        "name": event.name,
-        "data": event.data,
-        "broadcast": {
-            "recipients": None if b.recipients is None else sorted(b.recipients),
-            "user_id": b.user_id,
-            "channel_id": b.channel_id,
-            "team_id": b.team_id,
-            "omit_users": sorted(b.omit_users),
-            "connection_id": b.connection_id,
-            "omit_connection_id": b.omit_connection_id,
-        },
-    }
-
-
-def decode(raw: bytes) -> tuple[str, list[Event]]:
-    message = decode_message(raw)
-    return message.node, message.events
-
-
-def decode_message(raw: bytes) -> Message:
-    body = orjson.loads(raw)
-    events = []
-    for e in body["events"]:
-        b = e["broadcast"]
-        recipients = b["recipients"]
-        broadcast = Broadcast(
-            recipients=None if recipients is None else frozenset(recipients),
-            user_id=b["user_id"],
-            channel_id=b["channel_id"],
-            team_id=b["team_id"],
-            omit_users=frozenset(b["omit_users"]),
-            connection_id=b["connection_id"],
-            omit_connection_id=b["omit_connection_id"],
-        )
-        p = e.get("per_user")
-        per_user = None if p is None else PerUser(p["key"], p["tails"], p["extra"])
-        events.append(Event(e["tenant_id"], e["name"], e["data"], broadcast, per_user))
-    return Message(
-        str(body["node"]),
-        int(body.get("seq", 0)),
-        events,
-        bool(body.get("gap", False)),
-        int(body.get("last_drop_ms", 0)),
-    )
+def _stream_id(raw: bytes | str) -> StreamId:
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    ms, _, seq = text.partition("-")
+    return int(ms), int(seq or 0)
 
 
 class RedisBus:
     def __init__(self, url: str, prefix: str = "roost") -> None:
         self.node_id = new_id()
         self._url = url
-        self._channel = f"{prefix}:events"
+        self._stream = f"{prefix}:events:stream"
+        # Set once per stream's life; a Redis that restarted empty has none, or another.
+        self._epoch_key = f"{prefix}:events:epoch"
         self._local = LocalBus()
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(SEND_QUEUE)
         self._redis: aioredis.Redis | None = None
@@ -159,9 +114,6 @@ class RedisBus:
             return
         await self._local.publish(batch)
         self._seq += 1
-        if not self.connected:
-            self._drop(len(batch))
-            return
         try:
             self._queue.put_nowait(encode(self.node_id, batch, self._seq))
         except asyncio.QueueFull:
@@ -203,32 +155,48 @@ class RedisBus:
         except (RedisError, OSError, TimeoutError):
             return False
 
+    # Sending.
+
     async def _send(self) -> None:
         assert self._redis is not None
+        pending: list[bytes] = []
+        delay = 0.1
         while True:
+            if not pending:
+                try:
+                    first = await asyncio.wait_for(self._queue.get(), GAP_NOTICE_SECONDS)
+                except TimeoutError:
+                    await self._announce_gap()
+                    continue
+                pending = [first]
+                while len(pending) < SEND_BATCH and not self._queue.empty():
+                    pending.append(self._queue.get_nowait())
             try:
-                first = await asyncio.wait_for(self._queue.get(), GAP_NOTICE_SECONDS)
-            except TimeoutError:
-                await self._announce_gap()
-                continue
-            payloads = [first]
-            while len(payloads) < SEND_BATCH and not self._queue.empty():
-                payloads.append(self._queue.get_nowait())
-            try:
-                async with self._redis.pipeline(transaction=False) as pipe:
-                    for payload in payloads:
-                        pipe.publish(self._channel, payload)
-                    await pipe.execute()
-                self.published += len(payloads)
-                metrics.bus_published.inc(len(payloads))
+                await self._append(pending)
             except (RedisError, OSError) as exc:
-                # Announced with a gap notice once Redis answers again.
-                self._drop(len(payloads))
-                log.warning("could not publish %d events to Redis: %s", len(payloads), exc)
+                # Kept and sent again when Redis answers (the queue fills meanwhile and
+                # drops beyond its bound); a listener skips batch numbers it has heard,
+                # should part of this round trip have gone through.
+                log.warning("could not send %d messages to Redis: %s", len(pending), exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                continue
+            delay = 0.1
+            self.published += len(pending)
+            metrics.bus_published.inc(len(pending))
+            pending = []
             if self._queue.empty():
                 # Only behind every batch numbered before it: a notice overtaking
                 # queued batches would look like numbers skipped.
                 await self._announce_gap()
+
+    async def _append(self, payloads: list[bytes]) -> None:
+        assert self._redis is not None
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for payload in payloads:
+                pipe.xadd(self._stream, {"m": payload}, maxlen=STREAM_MAXLEN, approximate=True)
+            pipe.expire(self._stream, STREAM_TTL_SECONDS)
+            await pipe.execute()
 
     async def _announce_gap(self) -> None:
         """Tell the other nodes that some of this node's events never reached them, so
@@ -238,35 +206,41 @@ class RedisBus:
         self._gap = False
         self._seq += 1
         try:
-            await self._redis.publish(
-                self._channel, encode_gap(self.node_id, self._seq, self._last_drop_ms)
-            )
+            await self._append([encode_gap(self.node_id, self._seq, self._last_drop_ms)])
         except (RedisError, OSError) as exc:
             self._gap = True
             log.warning("could not announce dropped events: %s", exc)
 
+    # Listening.
+
     async def _listen(self) -> None:
         assert self._redis is not None
         delay = 0.1
-        was_linked = False
+        position = b""  # the last stream entry read; none before the first link
+        epoch: bytes | None = None
         while True:
-            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.subscribe(self._channel)
+                now_epoch = await self._epoch()
+                lost = not position or now_epoch != epoch or await self._trimmed(position)
+                if lost:
+                    if position:
+                        log.warning("the bus stream lost events while unlinked; resyncing")
+                    position = await self._end_of_stream()
+                epoch = now_epoch
                 self.connected = True
                 self._linked.set()
-                # Whatever this node cached while unlinked may have been changed
-                # elsewhere, and its clients may have missed events from other nodes.
-                if was_linked:
-                    log.info("link to the other nodes is back; dropping caches")
-                self._heard.clear()
-                await self._resync()
-                was_linked = True
                 delay = 0.1
+                if lost:
+                    self._heard.clear()
+                    await self._resync()
                 while True:
-                    message = await pubsub.get_message(timeout=5.0)
-                    if message is not None and message["type"] == "message":
-                        await self._deliver(message["data"])
+                    answer: Any = await self._redis.xread(
+                        {self._stream: position}, count=READ_BATCH, block=READ_BLOCK_MS
+                    )
+                    for _, entries in answer or ():
+                        for entry_id, fields in entries:
+                            position = entry_id
+                            await self._deliver(fields.get(b"m", b""))
             except (RedisError, OSError) as exc:
                 if self.connected:
                     log.warning("lost Redis (%s); serving this node's clients alone", exc)
@@ -274,9 +248,35 @@ class RedisBus:
                 self._linked.clear()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_SECONDS)
-            finally:
-                with contextlib.suppress(RedisError, OSError):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    async def _epoch(self) -> bytes:
+        assert self._redis is not None
+        await self._redis.set(self._epoch_key, uuid.uuid4().hex, nx=True)
+        await self._redis.expire(self._epoch_key, STREAM_TTL_SECONDS)
+        value = await self._redis.get(self._epoch_key)
+        return value if isinstance(value, bytes) else str(value).encode()
+
+    async def _end_of_stream(self) -> bytes:
+        assert self._redis is not None
+        try:
+            info = await self._redis.xinfo_stream(self._stream)
+        except ResponseError:  # no stream yet
+            return b"0-0"
+        last = info.get("last-generated-id", b"0-0")
+        return last if isinstance(last, bytes) else str(last).encode()
+
+    async def _trimmed(self, position: bytes) -> bool:
+        """Whether entries after ``position`` are gone (trimmed, or the stream lost)."""
+        assert self._redis is not None
+        try:
+            info = await self._redis.xinfo_stream(self._stream)
+        except ResponseError:
+            return position != b"0-0"
+        deleted = info.get("max-deleted-entry-id")
+        if deleted is not None:  # Redis 7: exactly
+            return _stream_id(deleted) > _stream_id(position)
+        first: Any = info.get("first-entry")
+        return bool(first) and _stream_id(first[0]) > _stream_id(position)
 
     async def _resync(self) -> None:
         self._resynced_ms = int(time.time() * 1000)
@@ -286,14 +286,16 @@ class RedisBus:
         except Exception:  # one bad handler must not stop this node's listening
             log.exception("a subscriber failed on resync")
 
-    def _missed(self, message: Message) -> bool:
-        """Whether this message shows that events of its node were lost on the way."""
+    def _news(self, message: Message) -> tuple[bool, bool]:
+        """(new: not heard before, missed: events of its node were lost on the way)."""
         last = self._heard.get(message.node)
+        if last is not None and message.seq <= last:
+            return False, False  # sent again after a round trip that half failed
         self._heard[message.node] = message.seq
         if message.gap:
             # Drops from before this node's latest resync are covered by it.
-            return message.last_drop_ms + GAP_COVERED_MARGIN_MS >= self._resynced_ms
-        return last is not None and message.seq != last + 1
+            return True, message.last_drop_ms + GAP_COVERED_MARGIN_MS >= self._resynced_ms
+        return True, last is not None and message.seq != last + 1
 
     async def _deliver(self, raw: bytes) -> None:
         try:
@@ -306,10 +308,11 @@ class RedisBus:
         node, events = message.node, message.events
         if node == self.node_id:
             return
-        if self._missed(message):
+        new, missed = self._news(message)
+        if missed:
             log.warning("events from node %s were lost on the way; resyncing", node)
             await self._resync()
-        if not events:
+        if not new or not events:
             return
         self.received += len(events)
         metrics.bus_received.inc(len(events))

@@ -1,8 +1,10 @@
 """The Redis bus notices lost batches: numbers skipped, a gap notice, a malformed
-message; a notice about drops its own resync already covered is not a second resync."""
+message; a notice about drops its own resync already covered is not a second resync; a
+batch sent again is delivered once; a full send queue drops and arms a gap notice."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from roost.cluster.redis_bus import (
@@ -46,6 +48,9 @@ async def test_consecutive_batches_pass_a_skipped_number_resyncs() -> None:
     # Its own messages come back from Redis and are ignored.
     await bus._deliver(batch(bus.node_id, 9))
     assert len(heard) == 4
+    # A batch sent again (its first round trip half failed) is delivered once.
+    await bus._deliver(batch("n1", 4))
+    assert len(heard) == 4
 
 
 async def test_a_gap_notice_resyncs_unless_an_own_later_resync_covered_it() -> None:
@@ -64,9 +69,12 @@ async def test_a_malformed_message_resyncs() -> None:
     assert heard == [RESYNC]
 
 
-async def test_dropping_events_arms_a_gap_notice() -> None:
+async def test_a_full_send_queue_drops_and_arms_a_gap_notice() -> None:
     bus, heard = bus_hearing()
-    # Not linked to Redis: the event reaches this node's subscribers, and the others
-    # must be told later.
-    await bus.publish([Event(T, POSTED, {"post": "{}"}, Broadcast())])
-    assert heard == [POSTED] and bus.dropped == 1 and bus._gap
+    bus._queue = asyncio.Queue(1)
+    # Redis away: the first waits in the queue (sent later); the second has no room.
+    # Both reach this node's subscribers; the other nodes must be told of the second.
+    for _ in range(2):
+        await bus.publish([Event(T, POSTED, {"post": "{}"}, Broadcast())])
+    assert heard == [POSTED, POSTED] and bus._queue.qsize() == 1
+    assert bus.dropped == 1 and bus._gap
