@@ -1,4 +1,4 @@
-"""A tiny reverse proxy that makes a real server slow on purpose.
+"""A tiny reverse proxy that makes a real server slow (or refuse) on purpose.
 
 HTTP requests are held for ``delay(open_sockets)`` seconds before being forwarded;
 WebSockets are passed through untouched. Runs on the test's own event loop.
@@ -18,12 +18,16 @@ from tests.support.server import free_port
 
 HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection", "upgrade"}
 Delay = Callable[[int], float]
+# (method, path, body) -> an answer to give instead of forwarding: (status, Retry-After
+# header or None), or None to forward.
+Refuse = Callable[[str, str, bytes], tuple[int, str | None] | None]
 
 
 class SlowProxy:
-    def __init__(self, upstream: str, delay: Delay) -> None:
+    def __init__(self, upstream: str, delay: Delay, refuse: Refuse | None = None) -> None:
         self.upstream = upstream.rstrip("/")
         self.delay = delay
+        self.refuse = refuse
         self.sockets = 0
         self.url = ""
         self.session: aiohttp.ClientSession | None = None
@@ -33,12 +37,20 @@ class SlowProxy:
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return await self._websocket(request)
         await asyncio.sleep(self.delay(self.sockets))
+        data = await request.read()
+        if self.refuse is not None:
+            answer = self.refuse(request.method, request.path, data)
+            if answer is not None:
+                status, retry_after = answer
+                extra = {"Retry-After": retry_after} if retry_after is not None else {}
+                error = {"id": "test.refused", "message": "busy", "status_code": status}
+                return web.json_response(error, status=status, headers=extra)
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_HEADERS}
         async with self.session.request(
             request.method,
             self.upstream + request.rel_url.path_qs,
             headers=headers,
-            data=await request.read(),
+            data=data,
             allow_redirects=False,
         ) as upstream:
             body = await upstream.read()
@@ -77,8 +89,10 @@ class SlowProxy:
 
 
 @asynccontextmanager
-async def slow_proxy(upstream: str, delay: Delay) -> AsyncIterator[SlowProxy]:
-    proxy = SlowProxy(upstream, delay)
+async def slow_proxy(
+    upstream: str, delay: Delay, refuse: Refuse | None = None
+) -> AsyncIterator[SlowProxy]:
+    proxy = SlowProxy(upstream, delay, refuse)
     proxy.session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", proxy.handle)

@@ -4,6 +4,7 @@ find-max search settles where a server degrades."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from roost.loadtest.model import RunConfig, Thresholds, normalised_weights
+from roost.loadtest.report import to_markdown
 from roost.loadtest.runner import run_load
 from tests.loadtest.conftest import Seeded
 from tests.loadtest.proxy import slow_proxy
@@ -194,3 +196,78 @@ async def test_find_max_settles_where_the_server_degrades(seeded_sqlite: Seeded)
     peak = targets.index(max(targets))
     assert max(targets) >= 4 and min(targets[peak:]) < max(targets)
     assert any("avg_request_ms" in t["crossed"] for t in report["timeline"])
+    # The top it reached within every threshold is reported, below where it broke.
+    assert 1 <= res["top_users_within_thresholds"] <= max(targets), res
+
+
+async def test_find_max_breaks_where_the_server_starts_refusing(seeded_sqlite: Seeded) -> None:
+    """A server that sheds work (429 with Retry-After) once more than 5 users hold a
+    socket: refusals are a threshold of their own, so the search tops out there and
+    reports it, with the refusals apart from 5xx errors."""
+
+    def refuse(method: str, path: str, _body: bytes) -> tuple[int, str | None] | None:
+        if proxy.sockets > 5 and not path.endswith("/users/login"):
+            return (429, "1")
+        return None
+
+    async with slow_proxy(seeded_sqlite.base, lambda _sockets: 0.0, refuse) as proxy:
+        cfg = _config(
+            seeded_sqlite,
+            proxy.url,
+            find_max=True,
+            max_duration_s=20,
+            time_scale=0.02,
+            users_inc=2,
+            users_dec=2,
+            interval_s=0.5,
+            rest_s=0.5,
+            metrics_window_s=1.5,
+            plateau_window_s=5,
+            plateau_slope=0.4,
+            thresholds=Thresholds(server_cpu_pct=None, server_mem_pct=None),
+            seed=11,
+        )
+        report = await run_load(cfg)
+    res, tot = report["result"], report["totals"]
+    assert any("refused_share" in t["crossed"] for t in report["timeline"])
+    assert tot["refused"] > 0 and tot["errors_5xx"] == 0
+    assert 1 <= res["top_users_within_thresholds"] <= 6, res
+    assert res["supported_users"] is not None and res["supported_users"] <= 8, res
+
+
+async def test_users_back_off_from_refused_logins_and_count_them_apart(
+    seeded_sqlite: Seeded,
+) -> None:
+    """Every login is refused (503, Retry-After) for the first 0.8 s: each user tries
+    again only after the apps' back-off (3 s and jitter, scaled: 0.15-0.25 s, so a few
+    tries each before the wait starts to grow), never at once; the report counts the
+    refusals apart from errors and timeouts; all get in after."""
+    scale = 0.05
+    attempts: dict[str, list[float]] = {}
+    refuse_until = time.monotonic() + 0.8
+
+    def refuse(method: str, path: str, body: bytes) -> tuple[int, str | None] | None:
+        if method != "POST" or not path.endswith("/users/login"):
+            return None
+        who = str(json.loads(body).get("login_id"))
+        attempts.setdefault(who, []).append(time.monotonic())
+        return (503, "1") if time.monotonic() < refuse_until else None
+
+    users = 6
+    async with slow_proxy(seeded_sqlite.base, lambda _sockets: 0.0, refuse) as proxy:
+        report = await run_load(
+            _config(seeded_sqlite, proxy.url, users=users, duration_s=5, time_scale=scale, seed=9)
+        )
+    tot = report["totals"]
+    assert tot["logins"] == users, (tot, report["errors"])
+    assert tot["login_refusals"] >= users and tot["refused"] == tot["login_refusals"]
+    assert tot["errors_5xx"] == 0 and tot["login_failures"] == 0
+    assert report["endpoints"]["POST /users/login"]["refused"] == tot["refused"]
+    assert "refused_share" in report["thresholds"]["whole_run"]["crossed"]
+    gaps = [b - a for times in attempts.values() for a, b in itertools.pairwise(times)]
+    assert gaps, attempts
+    # No retry sooner than the schedule's 3 s (scaled), and no two users in lockstep.
+    assert min(gaps) >= 3.0 * scale * 0.95, sorted(gaps)[:5]
+    assert max(gaps) - min(gaps) > 0.02
+    markdown = to_markdown(report)
+    assert "refused (429, 503 with Retry-After)" in markdown

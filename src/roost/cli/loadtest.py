@@ -242,6 +242,13 @@ def _weights(pairs: tuple[str, ...]) -> dict[str, float]:
 @click.option("--max-p99-ms", default="2000", show_default=True, type=Limit())
 @click.option("--max-timeout-share", default="0.00025", show_default=True, type=Limit())
 @click.option(
+    "--max-refused-share",
+    default="0.00025",
+    show_default=True,
+    type=Limit(),
+    help="Share of requests the server shed (429, or 503 with Retry-After).",
+)
+@click.option(
     "--max-cpu",
     default="85",
     show_default=True,
@@ -304,7 +311,8 @@ def run_command(**opts: Any) -> None:
     if cfg.find_max:
         found = res["supported_users"]
         click.echo(
-            f"supported users: {found if found is not None else 'not found'} ({res['stop_reason']})"
+            f"supported users: {found if found is not None else 'not found'} ({res['stop_reason']}); "
+            f"top within thresholds: {res['top_users_within_thresholds']}"
         )
     else:
         verdict = (
@@ -316,7 +324,8 @@ def run_command(**opts: Any) -> None:
     click.echo(
         f"{tot['requests']} requests ({tot['requests_per_s']}/s), {tot['actions']} actions, "
         f"avg {lat['mean_ms']} ms, p99 {lat['p99_ms']} ms, 5xx {tot['errors_5xx']}, "
-        f"timeouts {tot['timeouts']}, unsupported {tot['unsupported_requests']}"
+        f"timeouts {tot['timeouts']}, refused {tot['refused']}, "
+        f"unsupported {tot['unsupported_requests']}"
     )
     click.echo(f"report: {files.markdown} {files.json} {files.chart}")
 
@@ -346,6 +355,7 @@ def _run_config(opts: dict[str, Any]) -> model.RunConfig:
         avg_request_ms=opts["max_avg_ms"],
         p99_request_ms=opts["max_p99_ms"],
         timeout_share=opts["max_timeout_share"],
+        refused_share=opts["max_refused_share"],
         server_cpu_pct=opts["max_cpu"],
         server_mem_pct=opts["max_mem"],
     )

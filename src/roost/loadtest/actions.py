@@ -6,8 +6,9 @@ import time
 from collections.abc import Awaitable, Callable
 
 from roost.loadtest import channel_actions as ch
+from roost.loadtest import metrics
 from roost.loadtest import post_actions as po
-from roost.loadtest.client import CallError, Calls, Unsupported
+from roost.loadtest.client import CallError, Calls, Refused, Timeout, Unsupported
 from roost.loadtest.user import SimUser
 
 Action = Callable[[SimUser, Calls], Awaitable[str]]
@@ -43,12 +44,19 @@ initial_load = ch.initial_load
 
 
 async def run_action(u: SimUser, name: str) -> str:
-    """Run one action and record its outcome: ok, skipped, unsupported or failed."""
+    """Run one action and record its outcome: ok, skipped, unsupported, refused (the
+    server shed one of its requests; ``u.retry_after`` says what it asked), timeout or
+    failed."""
     started = time.perf_counter()
     try:
         result = await ACTIONS[name](u, u.calls(name))
     except Unsupported:
         result = "unsupported"
+    except Refused as exc:
+        result = metrics.REFUSED
+        u.retry_after = exc.retry_after
+    except Timeout:
+        result = metrics.TIMED_OUT
     except CallError:
         result = "failed"
     except Exception as exc:

@@ -40,6 +40,7 @@ class Signals:
     p99_ms: float = 0.0
     error_5xx_share: float = 0.0
     timeout_share: float = 0.0
+    refused_share: float = 0.0
     cpu_pct: float | None = None
     mem_pct: float | None = None
     crossed: list[str] = field(default_factory=list)
@@ -51,6 +52,7 @@ class Signals:
             "p99_request_ms": round(self.p99_ms, 2),
             "error_5xx_share": self.error_5xx_share,
             "timeout_share": self.timeout_share,
+            "refused_share": self.refused_share,
             "server_cpu_pct": None if self.cpu_pct is None else round(self.cpu_pct, 1),
             "server_mem_pct": None if self.mem_pct is None else round(self.mem_pct, 1),
             "crossed": list(self.crossed),
@@ -68,6 +70,7 @@ def signals(
         p99_ms=req.latency.percentile(99),
         error_5xx_share=req.server_errors / req.count if req.count else 0.0,
         timeout_share=req.timeouts / req.count if req.count else 0.0,
+        refused_share=req.refused / req.count if req.count else 0.0,
         cpu_pct=cpu_pct,
         mem_pct=mem_pct,
     )
@@ -76,6 +79,7 @@ def signals(
         ("avg_request_ms", s.avg_ms if answered else None, th.avg_request_ms),
         ("p99_request_ms", s.p99_ms if answered else None, th.p99_request_ms),
         ("timeout_share", s.timeout_share if req.count else None, th.timeout_share),
+        ("refused_share", s.refused_share if req.count else None, th.refused_share),
         ("server_cpu_pct", cpu_pct, th.server_cpu_pct),
         ("server_mem_pct", mem_pct, th.server_mem_pct),
     ]

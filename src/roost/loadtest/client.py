@@ -1,7 +1,8 @@
 """HTTP calls of the simulated users: one shared aiohttp session, every call measured.
 
 Each call is named by its route template (``GET /channels/{channel_id}/posts``) so
-the report groups requests by endpoint. Answers that say the server lacks the
+the report groups requests by endpoint. Refusals (429, or 503 with ``Retry-After``)
+are counted apart from errors and timeouts. Answers that say the server lacks the
 endpoint (an unknown-route 404, a 405 or a 501) are counted as *unsupported*: a
 Mattermost-compatible server that has not implemented drafts or search yet is
 measured on the rest, not failed.
@@ -39,6 +40,31 @@ class Unsupported(CallError):
 
 class Timeout(CallError):
     pass
+
+
+class Refused(CallError):
+    """The server shed the request (429, or 503 with ``Retry-After``): over capacity,
+    not broken. ``retry_after`` is the wait it asked for, in seconds, if it said."""
+
+    def __init__(self, name: str, status: int, detail: str, retry_after: float | None) -> None:
+        super().__init__(name, status, detail)
+        self.retry_after = retry_after
+
+
+def retry_after_s(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (Mattermost sends whole seconds; an HTTP
+    date is not followed)."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def is_refusal(status: int, retry_after: str | None) -> bool:
+    return status == 429 or (status == 503 and retry_after is not None)
 
 
 def _error_id(body: Any) -> str:
@@ -105,6 +131,7 @@ class Http:
                 status = resp.status
                 token_header = resp.headers.get("Token")
                 out_headers = {"Token": token_header} if token_header else {}
+                retry_after = resp.headers.get("Retry-After")
         except TimeoutError:
             ms = (time.perf_counter() - started) * 1000
             rec.request(name, metrics.TIMEOUT, 0, ms, time.time())
@@ -124,6 +151,9 @@ class Http:
             rec.unsupported_by_action(action, name)
             raise Unsupported(name, status)
         error_id = _error_id(decoded)
+        if is_refusal(status, retry_after):
+            rec.request(name, metrics.REFUSED, status, ms, wall, error_id)
+            raise Refused(name, status, error_id, retry_after_s(retry_after))
         rec.request(name, metrics.HTTP_ERROR, status, ms, wall, error_id)
         raise CallError(name, status, error_id)
 

@@ -122,6 +122,9 @@ class Outcome:
     supported: float | None = None
     plateau_found: bool = False
     peak_active: int = 0
+    # Find-max: the most active users at the end of a full trailing window in which
+    # no threshold was crossed (the top the search reached within them).
+    top_within: int = 0
 
 
 class Coordinator:
@@ -241,7 +244,10 @@ class Coordinator:
             now = loop.time() - t0
             sample = self._sample(now, target, cfg.interval_s)
             # As the published monitor, judge nothing before a full window of measurements.
-            alert = bool(sample.window.crossed) and now >= cfg.metrics_window_s
+            judged = now >= cfg.metrics_window_s
+            alert = bool(sample.window.crossed) and judged
+            if judged and not sample.window.crossed:
+                self.outcome.top_within = max(self.outcome.top_within, sample.active)
             change = control.step(now, sample.active, alert)
             target = max(0, min(max_users, target + change))
             note = "searching" if control.last_alert is None else "settling"

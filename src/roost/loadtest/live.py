@@ -35,7 +35,8 @@ def _line(sample: Sample, note: str) -> str:
         f"[{sample.t:7.1f}s] {note}: users {sample.active}/{sample.target} "
         f"req/s {sample.rps:.1f} actions/s {sample.actions_ps:.1f} "
         f"avg {w.avg_ms:.1f}ms p99 {w.p99_ms:.0f}ms 5xx {w.error_5xx_share:.3%} "
-        f"timeouts {w.timeout_share:.3%} cpu {cpu} thresholds: {alert}"
+        f"timeouts {w.timeout_share:.3%} refused {w.refused_share:.3%} cpu {cpu} "
+        f"thresholds: {alert}"
     )
 
 
@@ -78,6 +79,7 @@ class RichDisplay:
         head.add_row("requests/s", f"{sample.rps:.1f}", "actions/s", f"{sample.actions_ps:.1f}")
         head.add_row("avg (1 min)", f"{w.avg_ms:.1f} ms", "p99 (1 min)", f"{w.p99_ms:.0f} ms")
         head.add_row("5xx", f"{w.error_5xx_share:.3%}", "timeouts", f"{w.timeout_share:.3%}")
+        head.add_row("refused", f"{w.refused_share:.3%}", "", "")
         sock = agg.total.socket
         head.add_row(
             "server cpu", cpu, "ws events", f"{sum(sock.events.values())} ({sock.dropped} drops)"

@@ -87,12 +87,15 @@ class RequestStats:
     timeouts: int = 0
     conn_errors: int = 0
     unsupported: int = 0
+    # Shed by the server (429, or 503 with Retry-After): apart from statuses and errors.
+    refused: int = 0
     latency: Histogram = field(default_factory=Histogram)
 
     def merge(self, other: RequestStats) -> None:
         self.count += other.count
         self.statuses.update(other.statuses)
         self.timeouts += other.timeouts
+        self.refused += other.refused
         self.conn_errors += other.conn_errors
         self.unsupported += other.unsupported
         self.latency.merge(other.latency)
@@ -112,6 +115,7 @@ class RequestStats:
             "errors_4xx": self.client_errors,
             "errors_5xx": self.server_errors,
             "timeouts": self.timeouts,
+            "refused": self.refused,
             "connection_errors": self.conn_errors,
             "unsupported": self.unsupported,
             "latency": self.latency.summary(),
@@ -125,12 +129,16 @@ class ActionStats:
     failed: int = 0
     unsupported: int = 0
     skipped: int = 0
+    refused: int = 0  # a request of it was shed (429/503 with Retry-After)
+    timed_out: int = 0  # a request of it timed out
     duration: Histogram = field(default_factory=Histogram)
 
     def merge(self, other: ActionStats) -> None:
         self.count += other.count
         self.ok += other.ok
         self.failed += other.failed
+        self.refused += other.refused
+        self.timed_out += other.timed_out
         self.unsupported += other.unsupported
         self.skipped += other.skipped
         self.duration.merge(other.duration)
@@ -187,6 +195,8 @@ class Delta:
     errors: Counter[str] = field(default_factory=Counter)
     socket: SocketStats = field(default_factory=SocketStats)
     login_failures: int = 0
+    login_refusals: int = 0
+    login_timeouts: int = 0
 
     def merge(self, other: Delta) -> None:
         for sec, data in other.seconds.items():
@@ -201,6 +211,8 @@ class Delta:
                 self.errors[kind] += n
         self.socket.merge(other.socket)
         self.login_failures += other.login_failures
+        self.login_refusals += other.login_refusals
+        self.login_timeouts += other.login_timeouts
 
 
 # Outcomes of one HTTP request, as the client saw it.
@@ -209,6 +221,10 @@ HTTP_ERROR = "http_error"
 UNSUPPORTED = "unsupported"
 TIMEOUT = "timeout"
 CONN_ERROR = "conn_error"
+REFUSED = "refused"
+# Outcomes of one action or login attempt besides ok, skipped and unsupported.
+FAILED = "failed"
+TIMED_OUT = "timeout"
 
 
 class Recorder:
@@ -240,6 +256,9 @@ class Recorder:
                 target.conn_errors += 1
             elif outcome == UNSUPPORTED:
                 target.unsupported += 1
+            elif outcome == REFUSED:
+                # A refusal is instant: it would flatter the latency too.
+                target.refused += 1
             else:
                 target.statuses[str(status)] += 1
                 # Unsupported answers are instant 404s: they would flatter the latency.
@@ -267,6 +286,10 @@ class Recorder:
             stats.unsupported += 1
         elif result == "skipped":
             stats.skipped += 1
+        elif result == REFUSED:
+            stats.refused += 1
+        elif result == TIMED_OUT:
+            stats.timed_out += 1
         else:
             stats.failed += 1
         self._second(wall).actions += 1
@@ -274,9 +297,14 @@ class Recorder:
     def post_created(self, wall: float) -> None:
         self._second(wall).posts += 1
 
-    def login(self, ok: bool, wall: float) -> None:
+    def login(self, ok: bool, wall: float, outcome: str = FAILED) -> None:
+        """A login attempt; a failed one is a refusal, a timeout, or another failure."""
         if ok:
             self._second(wall).logins += 1
+        elif outcome == REFUSED:
+            self._delta.login_refusals += 1
+        elif outcome == TIMED_OUT:
+            self._delta.login_timeouts += 1
         else:
             self._delta.login_failures += 1
 

@@ -96,6 +96,9 @@ class Thresholds:
     avg_request_ms: float | None = 100.0
     p99_request_ms: float | None = 2000.0
     timeout_share: float | None = 0.00025
+    # Requests the server shed (429, or 503 with Retry-After): a server refusing work
+    # is over capacity as surely as one answering 5xx, so the same share.
+    refused_share: float | None = 0.00025
     server_cpu_pct: float | None = 85.0
     server_mem_pct: float | None = 85.0
 

@@ -47,6 +47,8 @@ def build_report(cfg: RunConfig, outcome: Outcome, agg: Aggregate) -> dict[str, 
             "failed": st.failed,
             "unsupported": st.unsupported,
             "skipped": st.skipped,
+            "refused": st.refused,
+            "timed_out": st.timed_out,
             "duration": st.duration.summary(),
         }
         if name in weights:
@@ -71,6 +73,7 @@ def build_report(cfg: RunConfig, outcome: Outcome, agg: Aggregate) -> dict[str, 
     if cfg.find_max:
         result["supported_users"] = supported
         result["plateau_found"] = outcome.plateau_found
+        result["top_users_within_thresholds"] = outcome.top_within
     else:
         result["users"] = min(cfg.users, len(cfg.usernames))
         result["within_thresholds"] = not run_signals.crossed
@@ -98,12 +101,16 @@ def build_report(cfg: RunConfig, outcome: Outcome, agg: Aggregate) -> dict[str, 
             "posts_per_s": _rate(whole.posts, elapsed),
             "logins": whole.logins,
             "login_failures": total.login_failures,
+            "login_refusals": total.login_refusals,
+            "login_timeouts": total.login_timeouts,
             "latency": req.latency.summary(),
             "errors_4xx": req.client_errors,
             "errors_5xx": req.server_errors,
             "error_5xx_share": run_signals.error_5xx_share,
             "timeouts": req.timeouts,
             "timeout_share": run_signals.timeout_share,
+            "refused": req.refused,
+            "refused_share": run_signals.refused_share,
             "connection_errors": req.conn_errors,
             "unsupported_requests": req.unsupported,
         },
@@ -185,6 +192,10 @@ def to_markdown(r: dict[str, Any]) -> str:
         else:
             how = "plateau" if res["plateau_found"] else "no plateau yet; last window"
             lines.append(f"**Supported users: {found}** ({how}).")
+        lines.append(
+            f"Top reached within every threshold (a full trailing window, nothing crossed): "
+            f"{res['top_users_within_thresholds']} active users."
+        )
     else:
         verdict = "within" if res["within_thresholds"] else "OVER"
         crossed = ", ".join(res["crossed"]) or "none"
@@ -207,11 +218,14 @@ def to_markdown(r: dict[str, Any]) -> str:
         f"| actions per user-minute | {tot['actions_per_user_minute']} "
         f"(model: {tot['expected_actions_per_user_minute']}) |",
         f"| posts created | {tot['posts']} ({tot['posts_per_s']}/s) |",
-        f"| logins | {tot['logins']} (failures {tot['login_failures']}) |",
+        f"| logins | {tot['logins']} (refused {tot['login_refusals']}, timed out "
+        f"{tot['login_timeouts']}, other failures {tot['login_failures']}) |",
         f"| latency mean / p50 / p95 / p99 / max | {lat['mean_ms']} / {lat['p50_ms']} / "
         f"{lat['p95_ms']} / {lat['p99_ms']} / {lat['max_ms']} ms |",
         f"| 4xx / 5xx | {tot['errors_4xx']} / {tot['errors_5xx']} ({_pct(tot['error_5xx_share'])}) |",
         f"| timeouts | {tot['timeouts']} ({_pct(tot['timeout_share'])}) |",
+        f"| refused (429, 503 with Retry-After) | {tot['refused']} "
+        f"({_pct(tot['refused_share'])}) |",
         f"| connection errors | {tot['connection_errors']} |",
         f"| unsupported requests | {tot['unsupported_requests']} |",
         "",
@@ -232,35 +246,38 @@ def to_markdown(r: dict[str, Any]) -> str:
         "",
         "## Actions",
         "",
-        "| action | count | share | model | ok | failed | unsupported | skipped | p50 ms | p95 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| action | count | share | model | ok | failed | refused | timed out | unsupported | skipped | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, a in r["actions"].items():
         d = a.get("duration") or {"p50_ms": "-", "p95_ms": "-", "p99_ms": "-"}
         lines.append(
             f"| {name} | {a['count']} | {a['share']:.2%} | {a['expected_share']:.2%} | "
-            f"{a.get('ok', 0)} | {a.get('failed', 0)} | {a.get('unsupported', 0)} | "
+            f"{a.get('ok', 0)} | {a.get('failed', 0)} | {a.get('refused', 0)} | "
+            f"{a.get('timed_out', 0)} | {a.get('unsupported', 0)} | "
             f"{a.get('skipped', 0)} | {d['p50_ms']} | {d['p95_ms']} | {d['p99_ms']} |"
         )
     if r["other_actions"]:
         lines += ["", "Outside the mix (login, periodic, event follow-ups):", ""]
         for name, a in r["other_actions"].items():
             lines.append(
-                f"- {name}: {a['count']} (ok {a['ok']}, failed {a['failed']}, "
-                f"unsupported {a['unsupported']}), p95 {a['duration']['p95_ms']} ms"
+                f"- {name}: {a['count']} (ok {a['ok']}, failed {a['failed']}, refused "
+                f"{a['refused']}, timed out {a['timed_out']}, unsupported "
+                f"{a['unsupported']}), p95 {a['duration']['p95_ms']} ms"
             )
     lines += [
         "",
         "## Endpoints",
         "",
-        "| endpoint | count | p50 ms | p95 ms | p99 ms | 4xx | 5xx | timeouts | unsupported |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| endpoint | count | p50 ms | p95 ms | p99 ms | 4xx | 5xx | timeouts | refused | unsupported |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, e in r["endpoints"].items():
         el = e["latency"]
         lines.append(
             f"| `{name}` | {e['count']} | {el['p50_ms']} | {el['p95_ms']} | {el['p99_ms']} | "
-            f"{e['errors_4xx']} | {e['errors_5xx']} | {e['timeouts']} | {e['unsupported']} |"
+            f"{e['errors_4xx']} | {e['errors_5xx']} | {e['timeouts']} | {e['refused']} | "
+            f"{e['unsupported']} |"
         )
     if r["unsupported"]:
         lines += ["", "## Not supported by the server (404/405/501)", ""]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,10 +18,12 @@ from typing import Any
 import aiohttp
 import orjson
 
+from roost.loadtest.backoff import Backoff
 from roost.loadtest.metrics import Recorder
 
 EventHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
-# After an unexpected close, try again after this long (scaled like idle times).
+# The ReconnectWebSocket action closes and reconnects after this long (scaled like idle
+# times); after an unexpected drop the socket backs off (roost.loadtest.backoff).
 RECONNECT_DELAY_S = 1.0
 MAX_FRAME = 4 * 1024 * 1024
 
@@ -46,6 +49,7 @@ class UserSocket:
         recorder: Recorder,
         timeout_s: float,
         on_event: EventHandler,
+        backoff: Backoff | None = None,
     ) -> None:
         scheme = "wss" if base.startswith("https") else "ws"
         self._url = scheme + ":" + base.rstrip("/").split(":", 1)[1] + "/api/v4/websocket"
@@ -64,6 +68,8 @@ class UserSocket:
         self.connection_id = ""
         self.next_seq = 0
         self.reconnect_delay_s = RECONNECT_DELAY_S
+        # After a drop: the apps' schedule (3 s and jitter, growing after 7 failures).
+        self.backoff = backoff if backoff is not None else Backoff(random.Random())
 
     @property
     def connected(self) -> bool:
@@ -149,13 +155,14 @@ class UserSocket:
                 self._retry = asyncio.create_task(self._reconnect())
 
     async def _reconnect(self) -> None:
-        """Come back as a client would, resuming where the dropped socket stopped."""
-        delay = self.reconnect_delay_s
+        """Come back as a client would (after a back-off with jitter, so that sockets
+        dropped together do not return together), resuming where the dropped socket
+        stopped."""
         while True:
-            await asyncio.sleep(delay)
+            await asyncio.sleep(self.backoff.next_delay())
             if self._closing or self.connected or await self.connect(resume=True):
+                self.backoff.reset()
                 return
-            delay = min(delay * 2, 30.0)
 
     async def _frame(self, text: str) -> None:
         try:

@@ -19,6 +19,7 @@ import aiohttp
 import orjson
 
 from roost.loadtest import model
+from roost.loadtest.backoff import Backoff
 from roost.loadtest.client import CallError, Calls, Http
 from roost.loadtest.metrics import Recorder
 from roost.loadtest.model import RunConfig
@@ -87,6 +88,10 @@ class SimUser:
         seed = None if env.cfg.seed is None else env.cfg.seed * 1_000_003 + index
         self.rng = random.Random(seed)
         self.factor = pick_rate_factor(self.rng)
+        # Failures in a row (refused, timed out, unreachable) and the wait they call
+        # for; the server's last Retry-After, in seconds.
+        self.backoff = Backoff(self.rng, env.cfg.time_scale)
+        self.retry_after: float | None = None
         self.user_id = ""
         self.token = ""
         self.active = False
