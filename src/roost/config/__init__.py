@@ -22,6 +22,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from roost.config.account_security import AccountSecurityFields
 from roost.config.admission import AdmissionFields, AdmissionSettings
 from roost.config.protection import ProtectionFields
 from roost.config.protection import RateLimitSettings as RateLimitSettings
@@ -239,7 +240,7 @@ SECTIONS: tuple[tuple[str, type, str], ...] = (
 )
 
 
-class Settings(ProtectionFields, AdmissionFields, BaseSettings):
+class Settings(ProtectionFields, AdmissionFields, AccountSecurityFields, BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ROOST_", extra="ignore")
 
     # Database. Without a database URL Roost uses SQLite in the data directory.
@@ -429,82 +430,6 @@ class Settings(ProtectionFields, AdmissionFields, BaseSettings):
         default=200,
         description="not read yet: user lists page at most 200 users (`per_page`) whatever it says",
     )
-    # Mattermost's PasswordSettings, with its defaults; lengths count bytes, as Mattermost's.
-    password_minimum_length: int = Field(
-        default=8,
-        ge=5,
-        le=72,
-        description="shortest password accepted at sign-up and on every change (bcrypt reads "
-        "at most 72 bytes)",
-    )
-    password_lowercase: bool = Field(
-        default=False, description="whether a new password needs a lowercase letter"
-    )
-    password_uppercase: bool = Field(
-        default=False, description="whether a new password needs an uppercase letter"
-    )
-    password_number: bool = Field(default=False, description="whether a new password needs a digit")
-    password_symbol: bool = Field(
-        default=False,
-        description="whether a new password needs a symbol (ASCII punctuation or a space)",
-    )
-    # MFA and sessions, as Mattermost's ServiceSettings and TeamSettings (its defaults).
-    enable_multifactor_authentication: bool = Field(
-        default=False,
-        description="users may protect their login with a TOTP code (authenticator app)",
-    )
-    enforce_multifactor_authentication: bool = Field(
-        default=False,
-        description="with MFA enabled, users without it get 403 "
-        "`api.context.mfa_required.app_error` on the API until they set it up (bots exempt)",
-    )
-    session_length_mobile_hours: float = Field(
-        default=720,
-        gt=0,
-        description="lifetime of a session that named its device (the mobile apps)",
-    )
-    session_length_sso_hours: float = Field(
-        default=720,
-        gt=0,
-        description="lifetime of a session of a user signed in through an external service "
-        "(`auth_service` other than email or LDAP)",
-    )
-    session_idle_timeout_minutes: float = Field(
-        default=43200,
-        ge=0,
-        description="a web session unused this long ends (mobile sessions and access tokens "
-        "are exempt, as in Mattermost); 0: never",
-    )
-    terminate_sessions_on_password_change: bool = Field(
-        default=True,
-        description="a password change ends the user's other sessions (an admin's reset, "
-        "all of them)",
-    )
-    enable_user_deactivation: bool = Field(
-        default=False,
-        description="whether users may deactivate their own account (admins always may)",
-    )
-    audit_retention_days: float = Field(
-        default=365,
-        ge=0,
-        description="days an audit record is kept (`GET /audits`); 0 keeps them forever",
-    )
-    audit_purge_interval_seconds: float = Field(
-        default=3600,
-        gt=0,
-        description="how often each node removes audit records past their retention (a "
-        "bounded number per run)",
-    )
-    # Mattermost's PrivacySettings, with its defaults: what other people's profiles show
-    # to someone who is not a system admin.
-    show_email_address: bool = Field(
-        default=True, description="whether other people's email addresses are shown to non-admins"
-    )
-    show_full_name: bool = Field(
-        default=True,
-        description="whether other people's first and last names are shown to non-admins",
-    )
-
     # Posts.
     max_post_size: int = Field(default=16383, ge=1, description="characters in a message")
     # So a reply never waits on a big fan-out.
