@@ -303,3 +303,19 @@ def test_self_deactivation_when_enabled(short: Short) -> None:
     assert config["EnableUserDeactivation"] == "true"
     expect(user.api.delete(f"/users/{user.id}"), 200)
     assert user.api.get("/users/me").status_code == 401
+
+
+def test_an_idle_session_held_only_by_a_socket_ends_and_its_socket_closes(short: Short) -> None:
+    user = create_user(short.base)
+    mobile_token, _ = login(short.base, user, device_id="android_rn-v2:socket-idle")
+    with WsClient(short.base, user.token) as web, WsClient(short.base, mobile_token) as app:
+        web.wait_for("hello")
+        app.wait_for("hello")
+        # No request at all: the sweep (every 0.3 s here) ends the web session once idle
+        # past three seconds and one round, and its socket closes.
+        web.frames_until_closed(10.0)
+        assert web.close_code == SESSION_ENDED
+        # The mobile app's session has no idle timeout: its socket stays.
+        assert app.wait_reply(app.send("ping"))["status"] == "OK"
+    assert user.api.get("/users/me").status_code == 401
+    expect(Api(short.base, mobile_token).get("/users/me"), 200)

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from prometheus_client import REGISTRY
 
-from roost.app.kernel.audit import AUDIT_PURGE_BATCH, AuditLog, enter_client_address
+from roost.app.kernel.audit import (
+    AUDIT_MAX_ATTEMPTS,
+    AUDIT_PURGE_BATCH,
+    AuditLog,
+    enter_client_address,
+)
 from roost.app.kernel.context import Actor
 from roost.model.audit import EXTRA_INFO_MAX, Audit
 from roost.store import audits as audit_store
 from roost.store.db.database import Database
 from roost.tenancy import DEFAULT_TENANT_ID
+from roost.tenancy.placement import Placement
+from roost.tenancy.scope import tenant_scope
 
 ACTOR = Actor(DEFAULT_TENANT_ID, "u" * 26, "system_user", session_id="s" * 26)
 DAY_MS = 86_400_000
@@ -69,3 +76,32 @@ async def test_the_purge_is_bounded_per_run(db: Database) -> None:
     assert [a.extra_info for a in await log.newest(DEFAULT_TENANT_ID, "", 0, 10)] == ["recent"]
     # Retention 0 keeps everything.
     assert await AuditLog(db, retention_days=0).purge() == 0
+
+
+async def test_a_tenant_that_cannot_be_written_is_retried_then_dropped(db: Database) -> None:
+    """A moving tenant (read-only) keeps its records queued while others' are written;
+    they go in once it can be written, or are dropped and counted after the attempts."""
+    log = AuditLog(db)
+    moving = "m" * 26
+    elsewhere = Actor(moving, "v" * 26, "system_user")
+    db.placements.set(moving, Placement(writable=False))
+    log.record(elsewhere, "login", "while moving")
+    log.record(ACTOR, "login", "at home")
+    assert await log.flush() == 1
+    assert log.queued == 1
+    assert [a.extra_info for a in await log.newest(DEFAULT_TENANT_ID, ACTOR.user_id, 0, 5)] == [
+        "at home"
+    ]
+    db.placements.set(moving, None)  # moved: writable again
+    assert await log.flush() == 0 and log.queued == 0
+    with tenant_scope(moving):
+        [kept] = await log.newest(moving, "", 0, 5)
+    assert kept.extra_info == "while moving"
+    # Never writable: dropped after the attempts, and counted.
+    db.placements.set(moving, Placement(writable=False))
+    before = _dropped("failed")
+    log.record(elsewhere, "login", "lost")
+    for _ in range(AUDIT_MAX_ATTEMPTS - 1):
+        assert await log.flush() == 1
+    assert await log.flush() == 0
+    assert log.queued == 0 and log.dropped == 1 and _dropped("failed") == before + 1

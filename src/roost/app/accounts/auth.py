@@ -72,7 +72,12 @@ class Auth:
         self._cache: TTLCache[tuple[str, str], Session] = TTLCache(
             SESSION_CACHE_SIZE, SESSION_CACHE_SECONDS
         )
-        self.activity = SessionActivity(db, flush_interval(settings.session_idle_timeout_minutes))
+        self.activity = SessionActivity(
+            db,
+            flush_interval(settings.session_idle_timeout_minutes),
+            int(settings.session_idle_timeout_minutes * 60_000),
+            self._publish_idle,
+        )
         # Every node drops a revoked session from its cache, not only the one revoking it.
         bus.subscribe(self._on_event)
 
@@ -214,6 +219,13 @@ class Auth:
                 )
             ]
         )
+
+    async def _publish_idle(self, ended: list[tuple[str, str]]) -> None:
+        by_tenant: dict[str, list[str]] = {}
+        for tenant_id, session_id in ended:
+            by_tenant.setdefault(tenant_id, []).append(session_id)
+        for tenant_id, ids in by_tenant.items():
+            await self._publish_revoked(tenant_id, ids)
 
     async def _publish_revoked(self, tenant_id: str, session_ids: list[str]) -> None:
         """Every node drops these sessions from its token cache."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -158,6 +160,33 @@ async def update_last_activity(
     await conn.execute(
         stmt, [{"t": tenant_id, "sid": sid, "at": at} for sid, at in activity.items()]
     )
+
+
+async def end_idle_web_sessions(
+    conn: AsyncConnection, cutoff: int, skip_tenants: Collection[str], limit: int
+) -> list[tuple[str, str]]:
+    """Across the tenants in this database (a job's ``across_tenants`` scope): delete web
+    sessions (no device, not an access token) last active before ``cutoff``; returns
+    (tenant id, session id) pairs, at most ``limit``."""
+    where = [
+        sessions.c.device_id == "",
+        sessions.c.access_token_id == "",
+        sessions.c.last_activity_at < cutoff,
+    ]
+    if skip_tenants:
+        where.append(sessions.c.tenant_id.notin_(list(skip_tenants)))
+    rows = await conn.execute(
+        select(sessions.c.tenant_id, sessions.c.id).where(*where).limit(limit)
+    )
+    found = [(str(r[0]), str(r[1])) for r in rows]
+    by_tenant: dict[str, list[str]] = {}
+    for tenant_id, session_id in found:
+        by_tenant.setdefault(tenant_id, []).append(session_id)
+    for tenant_id, ids in by_tenant.items():
+        await conn.execute(
+            delete(sessions).where(sessions.c.tenant_id == tenant_id, sessions.c.id.in_(ids))
+        )
+    return found
 
 
 async def revoke_device_sessions(
