@@ -215,3 +215,26 @@ def test_enforcement_until_the_user_sets_it_up(enforced: Server) -> None:
     assert expect(r, 403)["id"] == "api.context.mfa_required.app_error"
     # Logging out still works.
     expect(user.api.post("/users/logout"), 200)
+
+
+def test_mfa_changes_and_wrong_codes_reach_the_audit_log(mfa_server: Server) -> None:
+    user = create_user(mfa_server.base)
+    secret = _set_up(user)
+    # A wrong code after the right password: the attempt counted before the password
+    # check stays counted (toward the lockout) until a login succeeds.
+    wrong = "000000" if _code(secret) != "000000" else "111111"
+    assert _login(mfa_server.base, user, wrong).status_code == 401
+    expect(mfa_server.admin.api.put(f"/users/{user.id}/mfa", {"activate": False}), 200)
+    # A record is the acting user's: the activation under the user, the reset under the
+    # admin, naming the user.
+    own = expect(mfa_server.admin.api.get(f"/users/{user.id}/audits"), 200)
+    activation = [r for r in own if r["action"] == "updateUserMfa"]
+    assert len(activation) == 1 and "activate=True" in activation[0]["extra_info"]
+    everyone = expect(mfa_server.admin.api.get("/audits", params={"per_page": 200}), 200)
+    reset = [
+        r
+        for r in everyone
+        if r["action"] == "updateUserMfa" and f"user_id={user.id}" in r["extra_info"]
+    ]
+    assert reset[0]["user_id"] == mfa_server.admin.id and "activate=False" in reset[0]["extra_info"]
+    assert secret not in str(own) + str(everyone)

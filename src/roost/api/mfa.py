@@ -48,6 +48,7 @@ async def update_mfa(req: Req) -> Response:
             raise errors.invalid_param("code")
         code = code_value
     await req.services.mfa.do_update(actor, user_id, activate, code)
+    req.services.audit.record(actor, "updateUserMfa", f"user_id={user_id} activate={activate}")
     return ok_response()
 
 

@@ -93,18 +93,22 @@ async def revoke_session(req: Req) -> Response:
     if not isinstance(session_id, str) or not is_valid_id(session_id):
         raise errors.invalid_param("session_id")
     await req.services.auth.do_revoke_session(actor, user_id, session_id)
+    req.services.audit.record(actor, "revokeSession", f"user_id={user_id} session_id={session_id}")
     return ok_response()
 
 
 async def revoke_user_sessions(req: Req) -> Response:
     actor = await req.actor()
-    await req.services.auth.do_revoke_user_sessions(actor, await req.user_id_param())
+    user_id = await req.user_id_param()
+    await req.services.auth.do_revoke_user_sessions(actor, user_id)
+    req.services.audit.record(actor, "revokeAllSessionsForUser", f"user_id={user_id}")
     return ok_response()
 
 
 async def revoke_all_sessions(req: Req) -> Response:
     actor = await req.actor()
     await req.services.auth.do_revoke_all_sessions(actor)
+    req.services.audit.record(actor, "revokeAllSessionsAllUsers", "")
     return ok_response()
 
 

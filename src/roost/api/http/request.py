@@ -224,9 +224,12 @@ def parse_model(model: type[M], data: Any) -> M:
 
 
 def client_address(raw: Request) -> str:
-    """The client's address as the audit log records it: the socket's peer. (Behind a
-    trusted proxy the configured header's value belongs here instead: the seam for
-    ``TrustedProxyIPHeader``.)"""
+    """The client's address as the audit log records it: the same the rate limits and
+    the login queue use (the socket's peer, or ``ROOST_TRUSTED_PROXY_IP_HEADER``'s value
+    behind a trusted proxy)."""
+    limits = getattr(raw.app.state, "rate_limits", None)
+    if limits is not None:
+        return str(limits.client_address(raw.scope))
     return raw.client.host if raw.client is not None else ""
 
 

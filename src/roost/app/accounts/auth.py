@@ -7,6 +7,7 @@ from collections.abc import Callable
 from cachetools import TTLCache
 
 from roost.app.accounts.errors import (
+    LOCKED_OUT,
     access_tokens_disabled,
     invalid_credentials,
     login_inactive,
@@ -19,6 +20,7 @@ from roost.app.accounts.tokens import token_hash
 from roost.app.kernel import errors
 from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.context import Actor
+from roost.app.kernel.errors import AppError
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
@@ -113,7 +115,13 @@ class Auth:
             else:
                 user = await user_store.get_by_username(conn, tenant_id, login_id)
         # Counts the attempt (refused when the account is locked); see app/accounts/lockout.py.
-        if not await self.lockout.check_password(tenant_id, user, password, source=source):
+        try:
+            matched = await self.lockout.check_password(tenant_id, user, password, source=source)
+        except AppError as refused:
+            if user is not None and refused.error_id == LOCKED_OUT:
+                self.audit.record_as(tenant_id, user.id, LOGIN, "failure - account locked")
+            raise
+        if not matched:
             self.audit.record_as(
                 tenant_id, user.id if user else "", LOGIN, f"failure - login_id={login_id}"
             )

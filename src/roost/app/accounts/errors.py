@@ -207,11 +207,14 @@ def recent_custom_status_missing() -> AppError:
     )
 
 
+LOCKED_OUT = "api.user.check_user_login_attempts.too_many.app_error"
+
+
 def too_many_login_attempts() -> AppError:
     # As Mattermost: 401, even with the right password, until the counter is reset.
     return AppError(
         401,
-        "api.user.check_user_login_attempts.too_many.app_error",
+        LOCKED_OUT,
         "Your account is locked because of too many failed password attempts. "
         "Please reset your password.",
     )
