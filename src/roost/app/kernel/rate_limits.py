@@ -76,6 +76,10 @@ class Throttle:
     def __init__(self, memory_keys: int, shared: SharedBuckets | None = None) -> None:
         self._local = TokenBuckets(1.0, 1, max_keys=memory_keys)
         self._shared = shared
+        # Keys the shared store refused, until (monotonic) their retry time and bucket
+        # reset: a flood is refused here without a round trip per request. Exact, not
+        # a guess: other nodes' spending can only push the retry time later.
+        self._refused: TTLCache[str, tuple[float, float]] = TTLCache(memory_keys, FORGET_SECONDS)
 
     async def start(self) -> None:
         if self._shared is not None:
@@ -87,9 +91,15 @@ class Throttle:
 
     async def spend(self, key: str, rate: float, burst: int) -> Verdict:
         if self._shared is not None:
+            now = time.monotonic()
+            refused = self._refused.get(key)
+            if refused is not None and now < refused[0]:
+                return Verdict(False, burst, 0, refused[1] - now, refused[0] - now)
             answer = await self._shared.spend(key, rate, burst)
             if answer is not None:
                 allowed, remaining, reset, retry = answer
+                if not allowed:
+                    self._refused[key] = (now + retry, now + reset)
                 return Verdict(allowed, burst, remaining, reset, retry)
         # One node alone, or the shared store unreachable (it has logged and counted
         # that): this node's buckets, so a limit still holds, per node.

@@ -57,3 +57,23 @@ async def test_throttle_uses_the_shared_store_and_falls_back_to_its_own() -> Non
     verdicts = [await throttle.spend("k", 0.001, 2) for _ in range(3)]
     assert [v.allowed for v in verdicts] == [True, True, False]
     assert dead.calls == 3
+
+
+class _CountingRefusals(_DeadStore):
+    async def spend(
+        self, key: str, rate: float, burst: int
+    ) -> tuple[bool, int, float, float] | None:
+        self.calls += 1
+        return (False, 0, 9.0, 5.0)
+
+
+async def test_a_refused_key_is_refused_here_until_its_retry_time() -> None:
+    store = _CountingRefusals()
+    throttle = Throttle(100, store)
+    verdicts = [await throttle.spend("k", 1.0, 5) for _ in range(10)]
+    assert not any(v.allowed for v in verdicts)
+    assert store.calls == 1  # one round trip for the whole flood
+    assert 4.0 < verdicts[-1].retry_after_seconds <= 5.0
+    assert 8.0 < verdicts[-1].reset_seconds <= 9.0
+    await throttle.spend("other", 1.0, 5)
+    assert store.calls == 2
