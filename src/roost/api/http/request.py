@@ -14,7 +14,7 @@ from starlette.responses import Response
 from roost.api.auth import authenticate_session
 from roost.api.http import errors as http_errors
 from roost.api.http.responses import error_response
-from roost.app.kernel import errors
+from roost.app.kernel import errors, validation
 from roost.app.kernel.audit import enter_client_address
 from roost.app.kernel.context import Actor
 from roost.app.services import Services
@@ -26,11 +26,8 @@ log = logging.getLogger("roost.api")
 
 DEFAULT_PER_PAGE = 60
 MAX_PER_PAGE = 200
-# How deeply a request body may nest objects and arrays. Every stored JSON value is
-# encoded again by orjson, which stops at 254 levels; real clients' deepest payloads
-# (message attachments with actions and their context) stay under 15.
-MAX_BODY_DEPTH = 64
-_NUL = "\x00"
+MAX_BODY_DEPTH = validation.MAX_JSON_DEPTH
+_NUL = validation.NUL
 
 
 class Req:
@@ -187,26 +184,9 @@ def decode_json(body: bytes | str, name: str) -> Any:
 def check_clean(data: Any, name: str) -> None:
     """Raise Mattermost's invalid body error if a value nests too deeply or any
     string in it (keys too) holds a NUL character."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, str):
-            if _NUL in value:
-                raise errors.invalid_body_param(name, "text may not hold NUL (\\u0000) characters")
-        elif isinstance(value, dict | list):
-            if depth >= MAX_BODY_DEPTH:
-                raise errors.invalid_body_param(
-                    name, f"nested more than {MAX_BODY_DEPTH} levels deep"
-                )
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    if _NUL in key:
-                        raise errors.invalid_body_param(
-                            name, "text may not hold NUL (\\u0000) characters"
-                        )
-                    stack.append((item, depth + 1))
-            else:
-                stack.extend((item, depth + 1) for item in value)
+    problem = validation.json_problem(data)
+    if problem is not None:
+        raise errors.invalid_body_param(name, problem)
 
 
 def path_has_nul(scope: Any) -> bool:

@@ -22,7 +22,7 @@ from roost.app.channels import post_access
 from roost.app.channels.channels import Channels
 from roost.app.files import attach as file_attach
 from roost.app.files.errors import not_attachable
-from roost.app.kernel import errors
+from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
 from roost.app.posts.errors import (
     channel_archived,
@@ -139,12 +139,19 @@ class Posts:
     def check_message(self, message: str) -> None:
         if len(message) > self._max_message:
             raise message_too_long()
+        if validation.NUL in message:
+            raise errors.invalid_body_param("message", "text may not hold NUL characters")
 
     def check_file_ids(self, file_ids: list[str]) -> None:
         if len(file_ids) > MAX_FILE_IDS or not all(is_valid_id(f) for f in file_ids):
             raise errors.invalid_body_param("file_ids")
 
     def check_props(self, props: dict[str, Any]) -> None:
+        # Integrations' answers (commands, actions, outgoing webhooks) reach here
+        # without passing the request-body check.
+        problem = validation.json_problem(props)
+        if problem is not None:
+            raise errors.invalid_body_param("props", problem)
         if len(orjson.dumps(props)) > PROPS_MAX_CHARS:
             raise errors.invalid_body_param("props")
 
