@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
-from tests.support.client import PASSWORD, Api, expect, unique
-from tests.tenants.conftest import Deployment, host_of, new_tenant
+from tests.support.client import PASSWORD, Api, create_user, expect, unique
+from tests.tenants.conftest import BASE_DOMAIN, Deployment, host_of, new_tenant
 
 
 def sign_up(d: Deployment, host: str, query: str = "", **fields: Any) -> httpx.Response:
@@ -127,3 +127,48 @@ def test_the_operator_opens_and_closes_sign_up(deployment: Deployment) -> None:
         assert expect(op.put(f"/tenants/{tenant['id']}/signup", json={"open_signup": 1}), 400)
     assert expect(sign_up(d, host), 501)["id"] == "api.user.create_user.no_open_server"
     assert client_config(d, host)["EnableOpenServer"] == "false"
+
+
+def test_the_tenants_admin_opens_sign_up(deployment: Deployment) -> None:
+    """Mattermost's ``TeamSettings.EnableOpenServer`` through ``PUT /config/patch``."""
+    d = deployment
+    name = unique("boss")
+    tenant = new_tenant(
+        d,
+        open_signup=False,
+        admin={"username": name, "email": f"{name}@example.com", "password": PASSWORD},
+    )
+    host = host_of(tenant)
+    login = Api(d.base, host=host).post("/users/login", {"login_id": name, "password": PASSWORD})
+    assert expect(login, 200)["id"] == tenant["admin_user_id"]
+    admin = Api(d.base, login.headers["Token"], host=host)
+    opened = admin.put("/config/patch", {"TeamSettings": {"EnableOpenServer": True}})
+    assert expect(opened, 200) == {"TeamSettings": {"EnableOpenServer": True}}
+    member = expect(sign_up(d, host), 201)
+    assert "system_admin" not in member["roles"].split()
+    assert client_config(d, host)["EnableOpenServer"] == "true"
+
+    # Only that setting, only by an admin, and not the default tenant's (a setting).
+    bad_patches: list[dict[str, Any]] = [
+        {"TeamSettings": {"EnableOpenServer": "yes"}},
+        {"ServiceSettings": {}},
+        {},
+    ]
+    for bad in bad_patches:
+        assert expect(admin.put("/config/patch", bad), 400)
+    plain = Api(
+        d.base,
+        Api(d.base, host=host)
+        .post("/users/login", {"login_id": member["username"], "password": PASSWORD})
+        .headers["Token"],
+        host=host,
+    )
+    closing = {"TeamSettings": {"EnableOpenServer": False}}
+    assert expect(plain.put("/config/patch", closing), 403)
+    assert expect(admin.put("/config/patch", closing), 200)["TeamSettings"] == {
+        "EnableOpenServer": False
+    }
+    assert expect(sign_up(d, host), 501)["id"] == "api.user.create_user.no_open_server"
+    home_user = create_user(d.base, host=BASE_DOMAIN)
+    refused = home_user.api.put("/config/patch", closing)
+    assert expect(refused, 400)["id"] == "api.tenant.open_signup_default.app_error"

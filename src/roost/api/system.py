@@ -108,10 +108,33 @@ async def get_client_license(req: Req) -> Response:
     return json_response({"IsLicensed": "false"})
 
 
+async def patch_config(req: Req) -> Response:
+    """``PUT /config/patch``: of Mattermost's configuration, a tenant's system admin may
+    change ``TeamSettings.EnableOpenServer`` (whether anyone may sign up on the tenant);
+    the answer holds what it may change. Everything else is the operator's (settings)."""
+    actor = await req.actor()
+    body = await req.json_object()
+    team = body.get("TeamSettings")
+    if (
+        set(body) != {"TeamSettings"}
+        or not isinstance(team, dict)
+        or set(team) != {"EnableOpenServer"}
+    ):
+        raise errors.invalid_body_param(
+            "config", "only TeamSettings.EnableOpenServer can be changed here"
+        )
+    value = team["EnableOpenServer"]
+    if not isinstance(value, bool):
+        raise errors.invalid_body_param("TeamSettings.EnableOpenServer")
+    now_open = await req.services.users.do_set_open_signup(actor, value)
+    return json_response({"TeamSettings": {"EnableOpenServer": now_open}})
+
+
 def routes() -> list[Route]:
     return [
         Route("/system/ping", endpoint(ping), methods=["GET"]),
         Route("/system/timezones", endpoint(supported_timezones), methods=["GET"]),
         Route("/config/client", endpoint(get_client_config), methods=["GET"]),
         Route("/license/client", endpoint(get_client_license), methods=["GET"]),
+        Route("/config/patch", endpoint(patch_config), methods=["PUT"]),
     ]

@@ -28,7 +28,7 @@ from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.kernel.read_cache import ReadCache
 from roost.app.tenants.directory import TenantDirectory
-from roost.app.tenants.errors import users_quota
+from roost.app.tenants.errors import default_tenant_signup_is_a_setting, users_quota
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import AccountSettings
@@ -292,6 +292,16 @@ class Users:
         if tenant_id == DEFAULT_TENANT_ID:
             return self._settings.enable_open_server
         return self._tenants is not None and self._tenants.open_signup(tenant_id)
+
+    async def do_set_open_signup(self, actor: Actor, open_: bool) -> bool:
+        """The tenant's admin opens or closes it for sign-up (Mattermost's
+        ``TeamSettings.EnableOpenServer``); the default tenant follows its setting."""
+        if actor.tenant_id == DEFAULT_TENANT_ID or self._tenants is None:
+            raise default_tenant_signup_is_a_setting()
+        if not actor.is_system_admin:
+            raise errors.forbidden()
+        changed = await self._tenants.do_set_open_signup(actor.tenant_id, open_)
+        return changed.open_signup
 
     async def _insert_new(self, tenant_id: str, user: User, system_admin: bool) -> None:
         is_bot = user.is_bot

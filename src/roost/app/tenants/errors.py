@@ -118,3 +118,11 @@ def read_only() -> AppError:
         "changes are refused until the move ends. Try again shortly.",
         retry_after=5,
     )
+
+
+def default_tenant_signup_is_a_setting() -> AppError:
+    return AppError(
+        400,
+        "api.tenant.open_signup_default.app_error",
+        "The default tenant's sign-up follows ROOST_ENABLE_OPEN_SERVER.",
+    )
