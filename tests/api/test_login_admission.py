@@ -149,9 +149,9 @@ def test_a_login_whose_client_left_while_queued_creates_no_session(
 
 
 def test_wrong_passwords_from_one_address_do_not_lock_others_out(tmp_path: Path) -> None:
-    # Cost 10 (Mattermost's): many hashes fit in the 2 s budget, so the attacker's
+    # Cost 10 (Mattermost's): many hashes fit in the 4 s budget, so the attacker's
     # share of the queue is long.
-    with slow_server("sqlite", tmp_path, max_wait=2.0, cost=10) as (base, _):
+    with slow_server("sqlite", tmp_path, max_wait=4.0, cost=10) as (base, _):
         victim = create_user(base)
         users: list[LoggedIn] = [create_user(base) for _ in range(4)]
 
@@ -166,7 +166,7 @@ def test_wrong_passwords_from_one_address_do_not_lock_others_out(tmp_path: Path)
                         if r.status_code == 503:
                             await asyncio.sleep(0.01)
 
-                attackers = [asyncio.create_task(attacker()) for _ in range(30)]
+                attackers = [asyncio.create_task(attacker()) for _ in range(40)]
                 await asyncio.sleep(1.0)  # the attacker's stream fills its share first
                 outcomes = []
                 for i, user in enumerate(users):
@@ -178,4 +178,5 @@ def test_wrong_passwords_from_one_address_do_not_lock_others_out(tmp_path: Path)
 
         outcomes = asyncio.run(attack_and_log_in())
     assert [status for status, _ in outcomes] == [200] * len(users), outcomes
+    # Admitted on a forecast within the budget, served in turn: within the budget.
     assert max(took for _, took in outcomes) < 4.0, outcomes

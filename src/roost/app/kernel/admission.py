@@ -3,7 +3,7 @@
 A ``Limiter`` guards one kind of expensive work (password hashing, search, previews,
 exports, outbound integration calls). At most ``concurrency`` run at once; the rest wait
 in the limiter's own queue, and a newcomer is admitted only while it is expected to be
-done within ``max_wait_seconds``: its wait (the work ahead of it times the measured
+done well within ``max_wait_seconds`` (``ADMISSION_HEADROOM``): its wait (the work ahead of it times the measured
 time per item, shared over the slots) plus its own run. Beyond that it is refused at once: 503
 ``api.context.server_busy.app_error`` with ``Retry-After``, Mattermost's answer for a
 busy server. Nothing queues without bound.
@@ -42,6 +42,10 @@ EWMA_WEIGHT = 0.2
 # Never tell a client to come back sooner than this (whole seconds, as HTTP says).
 MIN_RETRY_AFTER_SECONDS = 1
 MAX_RETRY_AFTER_SECONDS = 60
+# Admit only while the forecast is within this share of the budget: times per item vary
+# (a busy machine, a slow query), and the headroom keeps the work admitted on a forecast
+# from missing its deadline and being refused late, after waiting.
+ADMISSION_HEADROOM = 0.75
 
 
 @dataclass(eq=False, slots=True)
@@ -119,7 +123,8 @@ class Limiter:
             self.release()
 
     def _over_budget(self, key: str) -> bool:
-        return self.expected_wait(key) + self.seconds_per_item > self.max_wait_seconds
+        forecast = self.expected_wait(key) + self.seconds_per_item
+        return forecast > self.max_wait_seconds * ADMISSION_HEADROOM
 
     def check(self, key: str = "") -> None:
         """Raise the refusal now if ``acquire(key)`` would refuse (nothing is held)."""

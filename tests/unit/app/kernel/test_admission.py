@@ -18,9 +18,9 @@ async def _hold(limiter: Limiter, key: str, release: asyncio.Event, log: list[st
 
 
 async def test_refuses_at_once_beyond_the_wait_budget() -> None:
-    # One slot, 1 s per item, 3.5 s budget: one running, two queued (done after 2 s and
-    # 3 s), the fourth (done after 4 s) refused.
-    limiter = Limiter("test", 1, 3.5, expected_seconds=1.0)
+    # One slot, 1 s per item, 4.4 s budget (3.3 s with the headroom): one running, two
+    # queued (done after 2 s and 3 s), the fourth (done after 4 s) refused.
+    limiter = Limiter("test", 1, 4.4, expected_seconds=1.0)
     release = asyncio.Event()
     log: list[str] = []
     tasks = [asyncio.create_task(_hold(limiter, "a", release, log)) for _ in range(3)]
@@ -73,7 +73,7 @@ async def test_work_queued_past_its_deadline_is_refused_not_run() -> None:
 
 
 async def test_keys_take_turns_and_a_flooding_key_does_not_push_others_out() -> None:
-    limiter = Limiter("test", 1, 4.5, expected_seconds=1.0)
+    limiter = Limiter("test", 1, 6.0, expected_seconds=1.0)  # 4.5 s with the headroom
     release = asyncio.Event()
     log: list[str] = []
     tasks = [asyncio.create_task(_hold(limiter, "flood", release, log))]
