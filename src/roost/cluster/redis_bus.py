@@ -61,6 +61,8 @@ STREAM_TTL_SECONDS = 7 * 24 * 3600
 # most a shutdown waits for the listener (a task cancelled inside a blocking read of
 # redis-py can take up to the socket timeout, or longer, to end).
 READ_BLOCK_MS = 1_000
+# How long a shutdown waits for a cancelled task before closing its connections.
+CLOSE_WAIT_SECONDS = 1.0
 # How soon a node that dropped events tries to tell the others (gap notice).
 GAP_NOTICE_SECONDS = 0.5
 # A gap notice for drops this much older than the listener's own latest resync is
@@ -149,11 +151,12 @@ class RedisBus:
                 with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                     await asyncio.wait_for(asyncio.shield(task), READ_BLOCK_MS / 1000 + 1)
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        _, stuck = await asyncio.wait(self._tasks, timeout=CLOSE_WAIT_SECONDS)
         if self._redis is not None:
+            # Closing the connections ends a task still stuck in a read.
             await self._redis.aclose()
+        if stuck:
+            await asyncio.wait(stuck, timeout=CLOSE_WAIT_SECONDS)
 
     async def ping(self) -> bool:
         if self._redis is None:
