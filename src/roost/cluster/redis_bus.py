@@ -207,6 +207,8 @@ class RedisBus:
             for payload in payloads:
                 pipe.xadd(self._stream, {"m": payload}, maxlen=STREAM_MAXLEN, approximate=True)
             pipe.expire(self._stream, STREAM_TTL_SECONDS)
+            # The epoch lives as long as the stream: its expiry is no reason to resync.
+            pipe.expire(self._epoch_key, STREAM_TTL_SECONDS)
             await pipe.execute()
 
     async def _announce_gap(self) -> None:
