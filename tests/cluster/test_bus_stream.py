@@ -86,3 +86,30 @@ async def test_a_listener_cut_off_for_longer_than_the_stream_holds_resyncs(
     assert heard[0] == RESYNC
     # Resynced, then reads on from the end of the stream: never the old entries.
     assert heard.count(POSTED) < 1_000
+
+
+@pytest.mark.timeout(60)
+async def test_a_listener_that_falls_behind_the_stream_resyncs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(redis_bus, "STREAM_MAXLEN", 10)
+    monkeypatch.setattr(redis_bus, "READ_BATCH", 5)
+    prefix = f"bus-{uuid.uuid4().hex[:8]}"
+    a, b = RedisBus(REDIS_URL, prefix), RedisBus(REDIS_URL, prefix)
+    heard: list[str] = []
+    b.subscribe(lambda e: heard.append(e.name))
+    await a.start()
+    await b.start()
+    try:
+        assert await _until(lambda: a.connected and b.connected)
+        heard.clear()
+        # Faster than B reads five at a time: the stream is trimmed past B's position.
+        await _publish(a, 2_000)
+        assert await _until(lambda: RESYNC in heard, 20)
+        assert heard.count(POSTED) < 2_000
+    finally:
+        await b.close()
+        await a.close()
+        r = aioredis.from_url(REDIS_URL)
+        await r.delete(f"{prefix}:events:stream", f"{prefix}:events:epoch")
+        await r.aclose()

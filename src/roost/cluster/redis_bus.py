@@ -12,7 +12,7 @@ where it was. Only what the stream no longer holds is a gap, and then subscriber
 ``RESYNC`` (every cache starts over, and the hub tells every client to reload):
 - Redis lost the stream (restarted empty: the epoch key changed or vanished);
 - the stream was trimmed past the listener's position (an outage longer than the
-  stream holds);
+  stream holds, or a listener that fell that far behind);
 - a node dropped events (its send queue full): it says so with a gap notice; a
   listener that sees a notice, or a batch number skipped, resyncs;
 - a message could not be read.
@@ -57,8 +57,12 @@ STREAM_MAXLEN = 50_000
 # Kept this long after the last message, so that an idle deployment's stream (and a
 # test's) does not stay in Redis for ever.
 STREAM_TTL_SECONDS = 7 * 24 * 3600
-# How long one XREAD waits for news: below the client's socket timeout (5 s).
-READ_BLOCK_MS = 2_000
+# How long one XREAD waits for news: below the client's socket timeout (5 s), and the
+# most a shutdown waits for the listener (a task cancelled inside a blocking read of
+# redis-py can take up to the socket timeout, or longer, to end).
+READ_BLOCK_MS = 1_000
+# How long a shutdown waits for a cancelled task before closing its connections.
+CLOSE_WAIT_SECONDS = 1.0
 # How soon a node that dropped events tries to tell the others (gap notice).
 GAP_NOTICE_SECONDS = 0.5
 # A gap notice for drops this much older than the listener's own latest resync is
@@ -87,6 +91,7 @@ class RedisBus:
         self._redis: aioredis.Redis | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._linked = asyncio.Event()
+        self._closing = False
         self.connected = False
         # This node's batch number (every batch counts, sent or dropped), whether some
         # were dropped since the last gap notice, and when the last one was (ms).
@@ -139,13 +144,19 @@ class RedisBus:
             await asyncio.wait_for(self._linked.wait(), 2)
 
     async def close(self) -> None:
+        self._closing = True
         for task in self._tasks:
+            if task.get_name() == "bus-listen":
+                # It ends by itself after its current XREAD; cancelled only if not.
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(asyncio.shield(task), READ_BLOCK_MS / 1000 + 1)
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        _, stuck = await asyncio.wait(self._tasks, timeout=CLOSE_WAIT_SECONDS)
         if self._redis is not None:
+            # Closing the connections ends a task still stuck in a read.
             await self._redis.aclose()
+        if stuck:
+            await asyncio.wait(stuck, timeout=CLOSE_WAIT_SECONDS)
 
     async def ping(self) -> bool:
         if self._redis is None:
@@ -196,6 +207,8 @@ class RedisBus:
             for payload in payloads:
                 pipe.xadd(self._stream, {"m": payload}, maxlen=STREAM_MAXLEN, approximate=True)
             pipe.expire(self._stream, STREAM_TTL_SECONDS)
+            # The epoch lives as long as the stream: its expiry is no reason to resync.
+            pipe.expire(self._epoch_key, STREAM_TTL_SECONDS)
             await pipe.execute()
 
     async def _announce_gap(self) -> None:
@@ -218,7 +231,7 @@ class RedisBus:
         delay = 0.1
         position = b""  # the last stream entry read; none before the first link
         epoch: bytes | None = None
-        while True:
+        while not self._closing:
             try:
                 now_epoch = await self._epoch()
                 lost = not position or now_epoch != epoch or await self._trimmed(position)
@@ -233,14 +246,24 @@ class RedisBus:
                 if lost:
                     self._heard.clear()
                     await self._resync()
-                while True:
+                lagging = False
+                while not self._closing:
+                    if lagging and await self._trimmed(position):
+                        # Behind by more than the stream keeps, while linked.
+                        log.warning("the bus listener fell behind the stream; resyncing")
+                        position = await self._end_of_stream()
+                        self._heard.clear()
+                        await self._resync()
                     answer: Any = await self._redis.xread(
                         {self._stream: position}, count=READ_BATCH, block=READ_BLOCK_MS
                     )
+                    read = 0
                     for _, entries in answer or ():
+                        read += len(entries)
                         for entry_id, fields in entries:
                             position = entry_id
                             await self._deliver(fields.get(b"m", b""))
+                    lagging = read >= READ_BATCH
             except (RedisError, OSError) as exc:
                 if self.connected:
                     log.warning("lost Redis (%s); serving this node's clients alone", exc)
