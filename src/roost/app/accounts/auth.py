@@ -80,6 +80,10 @@ class Auth:
             int(settings.session_idle_timeout_minutes * 60_000),
             self._publish_idle,
         )
+        # Bumped by every drop: a lookup that read the database before a revoke or a
+        # role change committed does not put its old session back in the cache after
+        # the drop (the change is in force when the API answers; issue 20.5).
+        self._epoch = 0
         # Every node drops a revoked session from its cache, not only the one revoking it.
         bus.subscribe(self._on_event)
 
@@ -98,6 +102,7 @@ class Auth:
             if isinstance(user, dict) and user.get("id"):
                 self.forget_user(str(user["id"]))
         elif event.name == RESYNC:
+            self._epoch += 1
             self._cache.clear()
 
     async def check_credentials(
@@ -260,10 +265,12 @@ class Auth:
         key = (tenant_id, hashed)
         session = self._cache.get(key)
         if session is None:
+            epoch = self._epoch
             session = await self._load(tenant_id, hashed)
             if session is None:
                 return None
-            self._cache[key] = session
+            if epoch == self._epoch:
+                self._cache[key] = session
         now = now_ms()
         if session.is_expired(now):
             self._cache.pop(key, None)
@@ -410,6 +417,7 @@ class Auth:
         self._forget(lambda s: s.user_id == user_id)
 
     def _forget(self, match: Callable[[Session], bool]) -> None:
+        self._epoch += 1
         for key, session in list(self._cache.items()):
             if match(session):
                 self._cache.pop(key, None)

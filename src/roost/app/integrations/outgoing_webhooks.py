@@ -85,15 +85,19 @@ class OutgoingWebhooks(PostHook):
         # none, posts make no task to match against them. A change anywhere sets it
         # (a deleted last hook leaves it set: harmless, only slower).
         self._some: bool | None = None
+        # Bumped by every change: a read that began before it does not refill the cache.
+        self._hooks_epoch = 0
         self._checking: asyncio.Task[None] | None = None
         bus.subscribe(self._on_event)
         deliveries.on_delivered(KIND, self._on_reply)
 
     def _on_event(self, event: Event) -> None:
         if event.name == HOOKS_CHANGED:
+            self._hooks_epoch += 1
             self._team_hooks.pop((event.tenant_id, event.data["team_id"]), None)
             self._some = True
         elif event.name == RESYNC:
+            self._hooks_epoch += 1
             self._team_hooks.clear()
             self._some = None
 
@@ -290,9 +294,11 @@ class OutgoingWebhooks(PostHook):
         key = (tenant_id, team_id)
         cached = self._team_hooks.get(key)
         if cached is None:
+            epoch = self._hooks_epoch
             async with self._db.read() as conn:
                 cached = await hook_store.outgoing_for_team(conn, tenant_id, team_id)
-            self._team_hooks[key] = cached
+            if epoch == self._hooks_epoch:  # no change since the read began
+                self._team_hooks[key] = cached
         return cached
 
     async def _on_reply(self, delivery: Delivery, response: OutboundResponse) -> None:
