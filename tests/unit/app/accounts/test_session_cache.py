@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from roost.app.accounts.auth import Auth
+from roost.clock import now_ms
 from roost.cluster.bus import LocalBus
 from roost.config import load_settings
 from roost.model.event import internal_event
@@ -28,7 +29,8 @@ async def test_a_lookup_in_flight_does_not_bring_back_a_dropped_session(
     db = Database(f"sqlite:///{tmp_path / 'unused.db'}")  # never reached: reads are faked
     bus = LocalBus()
     auth = Auth(db, load_settings().accounts, bus)
-    session = Session("s" * 26, "u" * 26, "csrf", "system_user", 1, 0)
+    # Active just now: the idle timeout (which would ask the database) does not apply.
+    session = Session("s" * 26, "u" * 26, "csrf", "system_user", 1, 0, last_activity_at=now_ms())
     in_db: list[Session | None] = [session]
     reading, release = asyncio.Event(), asyncio.Event()
 
