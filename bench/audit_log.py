@@ -39,6 +39,7 @@ from roost.tenancy import DEFAULT_TENANT_ID
 from roost.tenancy.scope import tenant_scope
 from tests.support.client import PASSWORD
 from tests.support.databases import database_async
+from tests.support.server import admin_url
 
 
 async def _fail_logins(
@@ -60,7 +61,7 @@ async def _fail_logins(
 
 
 def _counter(base: str, name: str) -> float:
-    text = httpx.get(f"{base}/metrics", timeout=10).text
+    text = httpx.get(f"{admin_url(base)}/metrics", timeout=10).text
     total = 0.0
     for match in re.finditer(rf"^{name}(?:{{[^}}]*}})? ([0-9.e+]+)$", text, re.MULTILINE):
         total += float(match.group(1))

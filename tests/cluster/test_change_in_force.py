@@ -22,7 +22,7 @@ from tests.plugins.test_change_in_force import REFUSER
 from tests.support.chat import channel_with, team_with
 from tests.support.client import Api, LoggedIn, create_user, expect, unique
 from tests.support.databases import postgres_database
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 from tests.tenants.conftest import BASE_DOMAIN, OPERATOR_TOKEN
 
 TRIES = 3
@@ -136,7 +136,11 @@ def test_tenant_suspend_and_resume(nodes: list[str]) -> None:
     headers = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
     operator = Api(nodes[0]).http
     name = unique("t").replace("_", "-").lower()[:40]
-    r = operator.post(f"{nodes[0]}/operator/v1/tenants", json={"name": name}, headers=headers)
+    r = operator.post(
+        f"{admin_url(nodes[0])}/operator/v1/tenants",
+        json={"name": name, "open_signup": True},
+        headers=headers,
+    )
     tenant = expect(r, 201)
     host = f"{name}.{BASE_DOMAIN}"
     here = create_user(nodes[0], host=host)
@@ -148,7 +152,7 @@ def test_tenant_suspend_and_resume(nodes: list[str]) -> None:
 
     for n in range(TRIES):
         for action, code in (("suspend", 403), ("resume", 200)):
-            url = f"{nodes[0]}/operator/v1/tenants/{tenant['id']}/{action}"
+            url = f"{admin_url(nodes[0])}/operator/v1/tenants/{tenant['id']}/{action}"
             expect(operator.post(url, headers=headers), 200)
             assert here.api.get("/users/me").status_code == code, (n, action)
             assert soon(lambda: status_there() == code), (n, action)  # noqa: B023
