@@ -98,10 +98,18 @@ def test_a_login_storm_is_refused_fast_with_retry_after_and_nothing_hangs(tmp_pa
                 return results, bystander
 
         results, bystander = asyncio.run(storm())
+        metrics = httpx.get(f"{base}/metrics").text
+    counted = sample(metrics, "roost_admission_refused_total", kind="password_hash") + sample(
+        metrics, "roost_admission_dropped_total", kind="password_hash", reason="deadline"
+    )
+    admitted = sample(metrics, "roost_admission_admitted_total", kind="password_hash")
     ok = [t for r, t in results if r.status_code == 200]
     refused = [(r, t) for r, t in results if r.status_code == 503]
     assert len(ok) + len(refused) == len(results), {r.status_code for r, _ in results}
     assert ok, "some logins get in"
+    # Every refusal is counted; every login that got in was admitted (sign-up's too).
+    assert counted == len(results) - len(ok), (counted, len(ok))
+    assert admitted >= len(ok)
     assert len(refused) >= 40, f"only {len(refused)} of 80 refused"
     for r, _ in refused:
         body = r.json()
