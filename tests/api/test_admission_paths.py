@@ -23,7 +23,7 @@ from tests.support.client import LoggedIn, create_user, expect
 from tests.support.databases import database
 from tests.support.files import png, upload_response
 from tests.support.posting import post
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 
 BUSY = "api.context.server_busy.app_error"
 OPERATOR_TOKEN = "operator-" + "a" * 40
@@ -113,7 +113,7 @@ def test_concurrent_image_previews_over_the_limit_are_refused(tight: str, owner:
 
 
 def test_exports_beyond_the_one_slot_are_refused_not_queued(tight: str, owner: LoggedIn) -> None:
-    url = f"{tight}/operator/v1/tenants/{DEFAULT_TENANT_ID}/export"
+    url = f"{admin_url(tight)}/operator/v1/tenants/{DEFAULT_TENANT_ID}/export"
     headers = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
 
     async def together() -> list[httpx.Response]:

@@ -22,7 +22,7 @@ from tests.api.test_metrics import sample
 from tests.conftest import BACKENDS
 from tests.support.client import PASSWORD, LoggedIn, create_user
 from tests.support.databases import database, is_postgres
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 
 BUSY = "api.context.server_busy.app_error"
 SLOW_HASHING = {"ROOST_PASSWORD_HASH_THREADS": "1"}
@@ -37,6 +37,8 @@ def slow_server(
         SLOW_HASHING,
         ROOST_PASSWORD_HASH_MAX_WAIT_SECONDS=str(max_wait),
         ROOST_PASSWORD_HASH_COST=str(cost),
+        # The tests play clients at several addresses through the proxy's header.
+        ROOST_TRUSTED_PROXY_IP_HEADER="X-Forwarded-For",
     )
     with database(backend, tmp_path) as url, running_server(url, tmp_path, env) as base:
         yield base, url
@@ -98,10 +100,18 @@ def test_a_login_storm_is_refused_fast_with_retry_after_and_nothing_hangs(tmp_pa
                 return results, bystander
 
         results, bystander = asyncio.run(storm())
+        metrics = httpx.get(f"{admin_url(base)}/metrics").text
+    counted = sample(metrics, "roost_admission_refused_total", kind="password_hash") + sample(
+        metrics, "roost_admission_dropped_total", kind="password_hash", reason="deadline"
+    )
+    admitted = sample(metrics, "roost_admission_admitted_total", kind="password_hash")
     ok = [t for r, t in results if r.status_code == 200]
     refused = [(r, t) for r, t in results if r.status_code == 503]
     assert len(ok) + len(refused) == len(results), {r.status_code for r, _ in results}
     assert ok, "some logins get in"
+    # Every refusal is counted; every login that got in was admitted (sign-up's too).
+    assert counted == len(results) - len(ok), (counted, len(ok))
+    assert admitted >= len(ok)
     assert len(refused) >= 40, f"only {len(refused)} of 80 refused"
     for r, _ in refused:
         body = r.json()
@@ -139,7 +149,7 @@ def test_a_login_whose_client_left_while_queued_creates_no_session(
         # Long enough for every queued check to have been done had it been kept.
         time.sleep(8 * 0.3 + 2)
         assert sessions_of(url, user.id) == before
-        metrics = httpx.get(f"{base}/metrics").text
+        metrics = httpx.get(f"{admin_url(base)}/metrics").text
         dropped = sample(
             metrics, "roost_admission_dropped_total", kind="password_hash", reason="client_gone"
         )
