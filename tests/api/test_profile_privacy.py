@@ -172,9 +172,26 @@ def test_privacy_settings_hide_email_and_full_name(private_server: tuple[str, Lo
     config = expect(bob.api.get("/config/client", params={"format": "old"}), 200)
     assert config["ShowEmailAddress"] == "false"
     assert config["ShowFullName"] == "false"
-    # A socket gets the same view.
-    with WsClient(bob.api.base, bob.token) as ws:
+
+    # A socket gets the same view; an admin's gets the admin's, and someone made admin
+    # gets it from then on.
+    def about(who: LoggedIn, nickname: str) -> Callable[[dict[str, Any]], bool]:
+        def match(frame: dict[str, Any]) -> bool:
+            user = frame["data"]["user"]
+            return bool(user["id"] == who.id and user["nickname"] == nickname)
+
+        return match
+
+    with WsClient(bob.api.base, bob.token) as ws, WsClient(admin.api.base, admin.token) as boss:
         ws.wait_for("hello")
+        boss.wait_for("hello")
         expect(alice.api.put(f"/users/{alice.id}/patch", {"nickname": "ada"}), 200)
-        seen = ws.wait_for("user_updated", lambda f: f["data"]["user"]["id"] == alice.id)
-    assert_sanitised(seen["data"]["user"], shows_email=False, shows_name=False)
+        seen = ws.wait_for("user_updated", about(alice, "ada"))["data"]["user"]
+        assert_sanitised(seen, shows_email=False, shows_name=False)
+        seen = boss.wait_for("user_updated", about(alice, "ada"))["data"]["user"]
+        assert_sanitised(seen, shows_email=True, shows_name=True)
+        roles = {"roles": "system_user system_admin"}
+        expect(admin.api.put(f"/users/{bob.id}/roles", roles), 200)
+        expect(alice.api.put(f"/users/{alice.id}/patch", {"nickname": "ada2"}), 200)
+        seen = ws.wait_for("user_updated", about(alice, "ada2"))["data"]["user"]
+        assert_sanitised(seen, shows_email=True, shows_name=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -45,6 +46,9 @@ from roost.tenancy import DEFAULT_TENANT_ID
 
 # Profiles kept in memory for lookups (clients fetch every poster and typist they see).
 PROFILE_CACHE_SIZE = 50_000
+# How long a tenant's system admins are remembered for user_updated's admin copy (a
+# change seen in any user_updated, from any node, drops it sooner).
+ADMIN_IDS_TTL_SECONDS = 30.0
 ASSIGNABLE_ROLES = ("system_user", "system_admin", "system_user_access_token")
 PATCHABLE_FIELDS = (
     "username",
@@ -80,15 +84,24 @@ class Users:
         self.privacy = Privacy(settings.show_email_address, settings.show_full_name)
         # Shared, read-only User objects: whoever changes a user reads it from the store.
         self._profiles: ReadCache[tuple[str, str], User] = ReadCache(PROFILE_CACHE_SIZE)
+        # tenant -> (when read, its active system admins)
+        self._admins: dict[str, tuple[float, frozenset[str]]] = {}
         bus.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
         if event.name == RESYNC:
             self._profiles.clear()
+            self._admins.clear()
         elif event.name == USER_UPDATED:
             user = event.data.get("user")
             if isinstance(user, dict) and isinstance(user.get("id"), str):
                 self._profiles.forget((event.tenant_id, user["id"]))
+                cached = self._admins.get(event.tenant_id)
+                admin_now = "system_admin" in str(user.get("roles", "")).split() and not user.get(
+                    "delete_at"
+                )
+                if cached is not None and admin_now != (user["id"] in cached[1]):
+                    del self._admins[event.tenant_id]
 
     # Reads.
 
@@ -481,11 +494,19 @@ class Users:
     def profiles(self, actor: Actor, users: Sequence[User]) -> builtins.list[dict[str, Any]]:
         return [self.profile(actor, u) for u in users]
 
+    async def _system_admins(self, tenant_id: str) -> frozenset[str]:
+        cached = self._admins.get(tenant_id)
+        if cached is not None and time.monotonic() - cached[0] < ADMIN_IDS_TTL_SECONDS:
+            return cached[1]
+        async with self._db.read() as conn:
+            admins = frozenset(await user_store.system_admin_ids(conn, tenant_id))
+        self._admins[tenant_id] = (time.monotonic(), admins)
+        return admins
+
     async def publish_updated(self, tenant_id: str, user: User) -> None:
         """Announce a changed profile as Mattermost does: the user's own sockets get it
         whole, system admins the admin's view, everyone else the sanitised one."""
-        async with self._db.read() as conn:
-            admins = frozenset(await user_store.system_admin_ids(conn, tenant_id)) - {user.id}
+        admins = await self._system_admins(tenant_id) - {user.id}
         own = frozenset({user.id})
         events = [
             Event(tenant_id, USER_UPDATED, {"user": user.to_dict()}, Broadcast(recipients=own)),
