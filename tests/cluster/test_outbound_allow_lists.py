@@ -19,7 +19,7 @@ from tests.integrations.receiver import running_receiver
 from tests.support.chat import channel_with, team_with
 from tests.support.client import LoggedIn, create_user, expect, unique
 from tests.support.databases import postgres_database
-from tests.support.server import running_server
+from tests.support.server import admin_url, running_server
 
 BASE_DOMAIN = "chat.test"
 OPERATOR_TOKEN = "operator-" + "y" * 40
@@ -45,7 +45,7 @@ def tenant_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster
 
 def operator(base: str) -> httpx.Client:
     headers = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
-    return httpx.Client(base_url=f"{base}/operator/v1", headers=headers, timeout=15)
+    return httpx.Client(base_url=f"{admin_url(base)}/operator/v1", headers=headers, timeout=15)
 
 
 def seen_on(base: str, tenant_id: str, hosts: str | None) -> dict[str, Any]:
@@ -73,7 +73,7 @@ def test_a_tenants_list_set_on_one_node_applies_on_the_other(tenant_cluster: Clu
     a, b = tenant_cluster.nodes
     name = unique("t").lower()[:30]
     with operator(a) as op:
-        tenant = expect(op.post("/tenants", json={"name": name}), 201)
+        tenant = expect(op.post("/tenants", json={"name": name, "open_signup": True}), 201)
     host = f"{name}.{BASE_DOMAIN}"
     seen_on(b, tenant["id"], None)
     user = create_user(b, host=host)  # served by node B
