@@ -4,8 +4,9 @@ Setup: one `roost serve` process on a fresh database (SQLite by default) with a 
 users, started three times: limits off; on with this node's own buckets; on with the
 buckets in the local Redis. With limits so high nothing is refused, --clients concurrent
 clients GET /users/me (the cheapest authenticated request) in a closed loop for
---seconds: the difference is the limiter's cost per request (on a shared machine,
-mostly noise: the in-process figure printed first is the limiter's own cost). Then, with the default
+--seconds: the difference in the server's CPU per request is the limiter's cost
+(throughput on a shared machine is mostly noise; the in-process figure printed first
+is the limiter's own work). Then, with the default
 limits (10 a second, 100 at once), one client floods from one token: how many are
 refused and how long a refusal (429) takes to arrive.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import os
 import time
 import uuid
 from typing import Any
@@ -103,6 +105,28 @@ async def _redis_spend(n: int) -> list[float]:
     return times
 
 
+def _server_pid(base: str) -> int:
+    """The `roost serve` process listening on the base URL's port."""
+    needle = f"--port\0{base.rsplit(':', 1)[1]}\0".encode()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if needle in f.read():
+                        return int(entry)
+            except OSError:
+                continue
+    raise RuntimeError(f"no server process for {base}")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used (Linux /proc): unlike throughput, it
+    does not depend on how much of the machine the other processes take."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -132,8 +156,16 @@ def main() -> None:
             url = f"{setup.base}/api/v4/users/me"
             tokens = setup.crowd.tokens[: args.clients]
             client = functools.partial(_client, url=url)
+            pid = _server_pid(setup.base)
+            cpu_before = _cpu_seconds(pid)
             result = asyncio.run(run_clients(tokens, client, args.seconds, warm_seconds=1.0))
-            print(f"{label}: {result.rate:.0f} requests/s, {len(result.errors)} errors")
+            # Includes the warm-up's requests in neither count: both are rough, the
+            # ratio is what compares modes on a machine whose load drifts.
+            cpu = (_cpu_seconds(pid) - cpu_before) / max(1, len(result.latencies))
+            print(
+                f"{label}: {result.rate:.0f} requests/s, {len(result.errors)} errors, "
+                f"{cpu * 1e6:.0f} µs of server CPU per request"
+            )
             print(f"  latency: {describe(result.latencies)}")
     for label, env in (("default limits, this node", {}), ("default limits, Redis", redis)):
         with bench_server(args.backend, 1, {"ROOST_RATE_LIMIT_ENABLE": "true", **env}) as setup:
