@@ -129,7 +129,9 @@ def test_a_login_storm_is_refused_fast_with_retry_after_and_nothing_hangs(tmp_pa
 def test_a_login_whose_client_left_while_queued_creates_no_session(
     backend: str, tmp_path: Path
 ) -> None:
-    with slow_server(backend, tmp_path, max_wait=30.0) as (base, url):
+    # Cost 13: each check takes well over the clients' 0.3 s even on a fast, quiet core
+    # (at cost 12 the first could finish in time there).
+    with slow_server(backend, tmp_path, max_wait=30.0, cost=13) as (base, url):
         user = create_user(base)
         before = sessions_of(url, user.id)
 
@@ -147,7 +149,7 @@ def test_a_login_whose_client_left_while_queued_creates_no_session(
         left = asyncio.run(leave_early())
         assert left == 8
         # Long enough for every queued check to have been done had it been kept.
-        time.sleep(8 * 0.3 + 2)
+        time.sleep(8 * 0.8 + 2)
         assert sessions_of(url, user.id) == before
         metrics = httpx.get(f"{admin_url(base)}/metrics").text
         dropped = sample(

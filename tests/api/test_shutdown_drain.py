@@ -41,6 +41,9 @@ def _start(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[byt
             "ROOST_PASSWORD_HASH_THREADS": "1",
             "ROOST_PASSWORD_HASH_MAX_WAIT_SECONDS": "60",
             "ROOST_SHUTDOWN_GRACE_SECONDS": str(GRACE_SECONDS),
+            # One address sends them all: the rate limits would refuse most first.
+            "ROOST_RATE_LIMIT_ENABLE": "false",
+            "ROOST_ADMIN_LISTEN": f"127.0.0.1:{free_port()}",
         }
     )
     if is_postgres(url):

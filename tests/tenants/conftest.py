@@ -67,7 +67,8 @@ def new_tenant(d: Deployment, **body: Any) -> dict[str, Any]:
         # The tests' integrations live on this machine: each tenant's own allow-list
         # names it (the node-wide one is the default tenant's only).
         outbound = {"allowed_hosts": "localhost"}
-        created = expect(op.put(f"/tenants/{created['id']}/outbound", json=outbound), 200)
+        # (The create answer's extras, the admin's id or invite, stay.)
+        created.update(expect(op.put(f"/tenants/{created['id']}/outbound", json=outbound), 200))
     return created
 
 
