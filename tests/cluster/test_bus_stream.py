@@ -1,6 +1,6 @@
 """The bus's stream, in process against a real Redis: a listener cut off from Redis
-reads on from where it was (no resync, nothing missed); one cut off for longer than the
-stream holds resyncs."""
+reads on from where it was (no resync, nothing missed), and hands the backlog on at a
+pace the sockets keep up with; one cut off for longer than the stream holds resyncs."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ import pytest
 import redis.asyncio as aioredis
 
 from roost.cluster import redis_bus
+from roost.cluster.bus import EventHandler
 from roost.cluster.redis_bus import RedisBus
 from roost.model.event import Broadcast, Event
 from roost.model.events import POSTED, RESYNC
+from roost.realtime.connection import Connection
+from roost.realtime.hub import event_prefix
 from tests.cluster.conftest import REDIS_URL
 from tests.support.tcp_proxy import tcp_proxy
 
@@ -36,9 +39,9 @@ async def _publish(bus: RedisBus, count: int) -> None:
         await bus.publish([Event(T, POSTED, {"n": n}, Broadcast())])
 
 
-async def _cut_and_publish(count: int) -> list[str]:
+async def _cut_and_publish(count: int, also: EventHandler | None = None) -> list[str]:
     """Bus B reaches Redis through a proxy; cut it, let bus A publish ``count``
-    batches, restore it; what B's subscribers heard after the cut."""
+    batches, restore it; what B's subscribers (and ``also``) heard after the cut."""
     parts = urlsplit(REDIS_URL)
     prefix = f"bus-{uuid.uuid4().hex[:8]}"
     with tcp_proxy(parts.hostname or "127.0.0.1", parts.port or 6379) as proxy:
@@ -46,6 +49,8 @@ async def _cut_and_publish(count: int) -> list[str]:
         b = RedisBus(f"redis://127.0.0.1:{proxy.port}/0", prefix)
         heard: list[str] = []
         b.subscribe(lambda e: heard.append(e.name))
+        if also is not None:
+            b.subscribe(also)
         await a.start()
         await b.start()
         try:
@@ -74,6 +79,32 @@ async def _cut_and_publish(count: int) -> list[str]:
 async def test_a_listener_cut_off_reads_on_from_where_it_was() -> None:
     heard = await _cut_and_publish(50)
     assert heard == [POSTED] * 50
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+async def test_a_backlog_read_at_once_leaves_the_sockets_time_to_send() -> None:
+    """The backlog comes in one read, far more than a socket's send queue holds: the
+    listener lets the socket's sender run between messages, so none is cut off as too
+    slow (it was: the socket closed with 1011 and its client silently missed the rest)."""
+    conn = Connection("c" * 26, T, "u" * 26, queue_size=8, replay_size=8)
+    conn.attach()
+    sent: list[str] = []
+
+    async def send() -> None:
+        while (frame := await conn.next_frame()) is not None:
+            sent.append(frame)
+
+    sender = asyncio.create_task(send())
+    try:
+        heard = await _cut_and_publish(
+            100, lambda e: conn.push(event_prefix(e)) if e.name == POSTED else None
+        )
+    finally:
+        conn.detach()
+        await sender
+    assert heard == [POSTED] * 100
+    assert not conn.overflowed and len(sent) == 101
 
 
 @pytest.mark.timeout(60)

@@ -263,6 +263,11 @@ class RedisBus:
                         for entry_id, fields in entries:
                             position = entry_id
                             await self._deliver(fields.get(b"m", b""))
+                            # Let the sockets send between messages: a burst (a node's
+                            # backlog after an outage, up to READ_BATCH messages in one
+                            # read) would otherwise fill their send queues before their
+                            # senders run, and close them (1011) as too slow.
+                            await asyncio.sleep(0)
                     lagging = read >= READ_BATCH
             except (RedisError, OSError) as exc:
                 if self.connected:
