@@ -43,6 +43,9 @@ def _start(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[byt
             "ROOST_SHUTDOWN_GRACE_SECONDS": str(GRACE_SECONDS),
             # One address sends them all: the rate limits would refuse most first.
             "ROOST_RATE_LIMIT_ENABLE": "false",
+            # One account logs in hundreds of times at once: each login counts toward the
+            # lockout until it completes, so the default 10 would lock it after 10.
+            "ROOST_MAXIMUM_LOGIN_ATTEMPTS": "1000",
             "ROOST_ADMIN_LISTEN": f"127.0.0.1:{free_port()}",
         }
     )

@@ -55,6 +55,11 @@ class ServerProcess:
     proc: subprocess.Popen[bytes]
 
 
+# Ports come from free_port() and are bound only once the server has started: another
+# test's server may take one meanwhile. Such a start is tried again on fresh ports.
+START_ATTEMPTS = 3
+
+
 @contextmanager
 def server_process(
     database_url: str,
@@ -64,7 +69,56 @@ def server_process(
     as_owner: bool = False,
 ) -> Iterator[ServerProcess]:
     """``running_server``, also giving the process (for tests that kill a node)."""
-    port = free_port()
+    for attempt in range(START_ATTEMPTS):
+        port = free_port()
+        env = _server_env(database_url, data_dir, port, extra_env, as_owner)
+        log_path = data_dir / f"server-{port}.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "roost.cli",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    *serve_args,
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_ready(base, port, proc, log_path)
+        except PortTaken:
+            _stop(proc)
+            if attempt + 1 == START_ATTEMPTS:
+                raise
+            continue
+        except BaseException:
+            _stop(proc)
+            raise
+        break
+    admin = env["ROOST_ADMIN_LISTEN"]
+    if admin not in ("", "off"):
+        _ADMIN[base] = f"http://{admin}"
+    try:
+        yield ServerProcess(base, proc)
+    finally:
+        _ADMIN.pop(base, None)
+        _stop(proc)
+
+
+def _server_env(
+    database_url: str,
+    data_dir: Path,
+    port: int,
+    extra_env: dict[str, str] | None,
+    as_owner: bool,
+) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -87,50 +141,60 @@ def server_process(
     env.update(extra_env or {})
     if "ROOST_ADMIN_LISTEN" not in (extra_env or {}):
         env["ROOST_ADMIN_LISTEN"] = f"127.0.0.1:{free_port()}"
-    log_path = data_dir / f"server-{port}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "roost.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                *serve_args,
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    admin = env["ROOST_ADMIN_LISTEN"]
-    if admin not in ("", "off"):
-        _ADMIN[base] = f"http://{admin}"
+    return env
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
     try:
-        _wait_ready(base, proc, log_path)
-        yield ServerProcess(base, proc)
-    finally:
-        _ADMIN.pop(base, None)
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
-def _wait_ready(base: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
+class PortTaken(RuntimeError):
+    """The server could not bind its port: another process took it first."""
+
+
+def _wait_ready(base: str, port: int, proc: subprocess.Popen[bytes], log_path: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{log_path.read_text()}")
+            text = log_path.read_text()
+            if "address already in use" in text.lower():
+                raise PortTaken(text)
+            raise RuntimeError(f"server exited early:\n{text}")
         try:
-            if httpx.get(f"{base}/api/v4/system/ping", timeout=1.0).status_code == 200:
-                return
+            answered = httpx.get(f"{base}/api/v4/system/ping", timeout=1.0).status_code == 200
         except httpx.HTTPError:
-            pass
+            answered = False
+        # The answer must come from this process: another test's server may have taken
+        # the port before this one bound it (this one then exits: tried again above).
+        if answered and _listens_on(proc.pid, port):
+            return
         time.sleep(0.1)
     raise RuntimeError(f"server did not start in time:\n{log_path.read_text()}")
+
+
+def _listens_on(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds the listening socket of ``port`` (Linux /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            # local address "ADDR:PORT" in hex; state 0A is LISTEN; field 9 the inode.
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    try:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            target = os.readlink(fd)
+            if target.startswith("socket:[") and target[8:-1] in inodes:
+                return True
+    except OSError:
+        return False
+    return False
