@@ -3,10 +3,8 @@
 ``Settings`` is parsed flat (one field per ``ROOST_*`` variable); services receive only
 their frozen sections (``settings.files``, ``settings.tenancy``, ...), which carry the
 same field names. README.md's settings table is generated from the fields' descriptions:
-``python -m roost.config --readme`` rewrites it (``roost.config.readme``). Groups of
-fields live in mixins ``Settings`` inherits, only for length: ``account_security.py``
-(passwords, MFA, sessions, audit, privacy), ``protection.py`` (lockout, rate limits),
-``admission.py`` (admission control, shutdown).
+``python -m roost.config --readme`` rewrites it (``roost.config.readme``). Mixins hold
+groups of fields, only for length: ``account_security``, ``protection``, ``admission``.
 """
 
 from __future__ import annotations
