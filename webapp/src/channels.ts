@@ -208,6 +208,20 @@ export async function archiveChannel(channelId: string): Promise<void> {
     markArchived(channelId, Date.now());
 }
 
+/** Make a public channel private or a private one public (PUT /channels/{id}/privacy;
+ * the server decides who may: Mattermost's channel and team admins). */
+export async function convertChannel(channelId: string, type: 'O' | 'P'): Promise<void> {
+    const channel = (await client.updateChannelPrivacy(channelId, type)) as Channel;
+    setState((s) => (s.channels[channel.id] ? {channels: {...s.channels, [channel.id]: {...s.channels[channel.id], ...channel}}} : {}));
+}
+
+/** Bring an archived channel back (whoever manages the team): into the sidebar again
+ * for its members. */
+export async function restoreChannel(channelId: string): Promise<void> {
+    await client.unarchiveChannel(channelId);
+    markArchived(channelId, 0);
+}
+
 export function markArchived(channelId: string, at: number): void {
     setState((s) => (s.channels[channelId] ? {channels: {...s.channels, [channelId]: {...s.channels[channelId], delete_at: at}}} : {}));
 }

@@ -22,7 +22,16 @@ export function errorId(err: unknown): string {
     return err && typeof err === 'object' && 'server_error_id' in err ? String((err as {server_error_id: unknown}).server_error_id) : '';
 }
 
+/** What a request that never reached the server shows (fetch's own "Failed to fetch" means
+ * nothing to people); App clears it when the connection is back. */
+export const NETWORK_ERROR = "Can't reach the server, retrying…";
+
 export function errorText(err: unknown): string {
+    // fetch rejects with a TypeError when the network fails (Chrome: "Failed to fetch",
+    // Firefox: "NetworkError ...", Safari: "Load failed").
+    if (err instanceof TypeError && /fetch|network|load failed/i.test(err.message)) {
+        return NETWORK_ERROR;
+    }
     if (err && typeof err === 'object' && 'message' in err) {
         return String((err as {message: unknown}).message);
     }

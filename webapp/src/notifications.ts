@@ -35,7 +35,21 @@ export function disableNotifications(): void {
     localStorage.removeItem(key());
 }
 
-/** Notify about a post that mentions me or came in a direct message, unless I am looking at it. */
+/** Whether a post calls for a desktop notification, by my preferences as Mattermost
+ * reads them: the channel's desktop level (or my account's when "default"), nothing
+ * from a muted channel or while I am in do not disturb. */
+export function wantsDesktop(post: Post, mentioned: boolean, direct: boolean): boolean {
+    const s = getState();
+    const member = s.members[post.channel_id];
+    const channelLevel = member?.notify_props?.desktop || 'default';
+    const level = channelLevel === 'default' ? (s.me?.notify_props?.desktop || 'mention') : channelLevel;
+    if (level === 'none' || member?.notify_props?.mark_unread === 'mention' || (s.me && s.statuses[s.me.id] === 'dnd')) {
+        return false;
+    }
+    return level === 'all' || mentioned || direct;
+}
+
+/** Notify about a post (wantsDesktop said so), unless I am looking at it. */
 export function notifyAboutPost(post: Post, channelTitle: string, senderName: string, open: () => void): void {
     const s = getState();
     if (!notificationsOn() || post.user_id === s.me?.id) {

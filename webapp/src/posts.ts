@@ -31,16 +31,43 @@ export function rememberPosts(posts: Post[]): void {
     void ensureUsers(posts.map((p) => p.user_id));
 }
 
+// Posts that arrived live for a channel while its newest page was being fetched: the
+// page, asked for before they were written, may not hold them, and without a window
+// yet addPost has nowhere to put them. Kept only while a fetch is in flight.
+const arrivedWhileLoading = new Map<string, Set<string>>();
+
 export async function loadLatest(channelId: string): Promise<void> {
-    const list = await client.getPosts(channelId, 0, PAGE_SIZE, false, true);
+    const arrived = new Set<string>();
+    arrivedWhileLoading.set(channelId, arrived);
+    let list: PostList;
+    try {
+        list = await client.getPosts(channelId, 0, PAGE_SIZE, false, true);
+    } finally {
+        if (arrivedWhileLoading.get(channelId) === arrived) {
+            arrivedWhileLoading.delete(channelId);
+        }
+    }
     const posts = oldestFirst(list);
     rememberPosts(posts);
-    setState((s) => ({
-        windows: {
-            ...s.windows,
-            [channelId]: {order: posts.map((p) => p.id), hasOlder: list.order.length >= PAGE_SIZE, loading: false},
-        },
-    }));
+    setState((s) => {
+        const fetched = posts.map((p) => p.id);
+        const have = new Set(fetched);
+        const newest = posts.length ? posts[posts.length - 1].create_at : 0;
+        // What came live meanwhile (into an old window, or waiting for this one) and is
+        // newer than the page stays; the page itself replaces the rest.
+        const live = [...(s.windows[channelId]?.order || []), ...arrived]
+            .filter((id, i, all) => !have.has(id) && all.indexOf(id) === i)
+            .map((id) => s.posts[id])
+            .filter((p): p is Post => Boolean(p) && p.create_at >= newest && !p.delete_at)
+            .sort((a, b) => a.create_at - b.create_at)
+            .map((p) => p.id);
+        return {
+            windows: {
+                ...s.windows,
+                [channelId]: {order: [...fetched, ...live], hasOlder: list.order.length >= PAGE_SIZE, loading: false},
+            },
+        };
+    });
 }
 
 export async function loadOlder(channelId: string): Promise<void> {
@@ -98,7 +125,11 @@ export function addPost(post: Post): void {
             return patch;
         }
         const window = s.windows[post.channel_id];
-        if (!window || window.order.includes(post.id)) {
+        if (!window) {
+            arrivedWhileLoading.get(post.channel_id)?.add(post.id);
+            return {};
+        }
+        if (window.order.includes(post.id)) {
             return {};
         }
         return {windows: {...s.windows, [post.channel_id]: {...window, order: [...window.order, post.id]}}};

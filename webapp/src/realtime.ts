@@ -10,8 +10,9 @@ import {navigate} from './router';
 import {addPost, applyReaction, loadLatest, loadThread, removePost, updatePost} from './posts';
 import {getState, setState, type Channel} from './store';
 import {loadThreads, markThreadRead, matchesFilter} from './threads';
-import {notifyAboutPost} from './notifications';
+import {notifyAboutPost, wantsDesktop} from './notifications';
 import {onCategoryEvent} from './categories';
+import {listenForDialogs} from './dialogs';
 import {onEmojiAdded} from './customEmoji';
 import {onUserUpdated} from './customStatus';
 import {applyUnread} from './postUnread';
@@ -30,6 +31,7 @@ export function connectRealtime(): void {
     }
     connected = true;
     socket.addMessageListener((msg) => handle(msg as Message));
+    listenForDialogs();
     socket.addFirstConnectListener(() => {
         setState({connected: true});
         refreshMyStatus();
@@ -102,6 +104,9 @@ function handle(msg: Message): void {
     case 'channel_deleted':
         onChannelDeleted(data.channel_id || broadcast.channel_id);
         break;
+    case 'channel_restored':
+        onChannelRestored(data.channel_id || broadcast.channel_id);
+        break;
     case 'user_added':
         refreshMembers(broadcast.channel_id);
         if (getState().teamId) {
@@ -118,6 +123,14 @@ function handle(msg: Message): void {
     case 'added_to_team':
     case 'leave_team':
         void loadTeams();
+        break;
+    case 'update_team':
+        if (typeof data.team === 'string') {
+            // A new name or icon: the strip and the header follow.
+            // The event leaves out what only admins may see (invite id, email): keep ours.
+            const {invite_id: _invite, email: _email, ...team} = json<{id: string; invite_id?: string; email?: string}>(data.team);
+            setState((s) => ({teams: s.teams.map((t) => (t.id === team.id ? {...t, ...team} : t))}));
+        }
         break;
     case 'sidebar_category_created':
     case 'sidebar_category_updated':
@@ -170,7 +183,7 @@ function onPosted(post: Post, data: Record<string, any>): void {
     const isRoot = !post.root_id;
     const mentions: string[] = data.mentions ? json(data.mentions) : [];
     const mentioned = Boolean(s.me && mentions.includes(s.me.id));
-    if (mentioned || data.channel_type === 'D') {
+    if (wantsDesktop(post, mentioned, data.channel_type === 'D')) {
         notifyAboutPost(post, channel ? channelTitle(channel) : String(data.channel_display_name || ''), String(data.sender_name || '').replace(/^@/, ''), () => openPostChannel(data));
     }
     if (!channel) {
@@ -359,4 +372,14 @@ export async function resync(): Promise<void> {
     }
     await loadTeamUnreads();
     await loadAfterFirstView();
+}
+
+/** A channel back from the archive: marked live, or (not known to this page, as after a
+ * reload) the team's channels read again so it returns to the sidebar. */
+function onChannelRestored(channelId: string): void {
+    if (getState().channels[channelId]) {
+        markArchived(channelId, 0);
+    } else if (getState().teamId) {
+        void loadChannels(getState().teamId).catch(() => undefined);
+    }
 }

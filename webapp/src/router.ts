@@ -8,7 +8,8 @@ export type Route =
     | {name: 'select_team'}
     | {name: 'channel'; team: string; channel: string}
     | {name: 'dm'; team: string; username: string}
-    | {name: 'threads'; team: string; threadId: string};
+    | {name: 'threads'; team: string; threadId: string}
+    | {name: 'console'; section: string; sub: string};
 
 export function parse(path: string): Route {
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -17,6 +18,9 @@ export function parse(path: string): Route {
     }
     if (parts[0] === 'signup_user_complete' || parts[0] === 'signup') {
         return {name: 'signup'};
+    }
+    if (parts[0] === 'admin_console') {
+        return {name: 'console', section: parts[1] || '', sub: parts[2] || ''};
     }
     if (parts[0] === 'select_team') {
         return {name: 'select_team'};

@@ -2,6 +2,7 @@
 import {client, errorId, socket, socketUrl} from './client';
 import {loadTeamUnreads, whenFirstViewShown} from './channels';
 import {loadCustomEmoji} from './customEmoji';
+import {pendingInvite} from './invites';
 import {loadSaved} from './saved';
 import {startPresence, stopPresence} from './presence';
 import {connectRealtime} from './realtime';
@@ -64,7 +65,9 @@ export async function signup(email: string, username: string, password: string):
     // An invite link (/signup_user_complete/?t=TOKEN, a tenant's first admin) carries
     // its token; the server checks it.
     const token = new URLSearchParams(window.location.search).get('t') || '';
-    await client.createUser({email, username, password} as Parameters<typeof client.createUser>[0], token, '');
+    // A team's invite link (?id=INVITE_ID, remembered if the page moved on since) lets
+    // the account be made on a server closed to sign-up, and joins that team.
+    await client.createUser({email, username, password} as Parameters<typeof client.createUser>[0], token, pendingInvite());
     await login(username, password);
 }
 

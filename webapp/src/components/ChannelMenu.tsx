@@ -1,10 +1,11 @@
 import {useCallback, useRef, useState} from 'preact/hooks';
 import {errorText} from '../client';
 import {useOutsideClick} from './outside';
-import {archiveChannel} from '../channels';
+import {archiveChannel, convertChannel} from '../channels';
 import {leaveChannel, openMembers} from '../channelMembers';
 import {navigate} from '../router';
 import {getState, setState, type Channel} from '../store';
+import {confirmAction, openPanel} from '../ui';
 
 const TOWN_SQUARE = 'town-square';
 
@@ -48,9 +49,18 @@ export function ChannelMenu({channel}: {channel: Channel}) {
         townSquare();
     };
     const archive = async () => {
-        if (window.confirm(`Archive ${channel.display_name}? Nobody will be able to post in it.`)) {
+        if (await confirmAction(`Archive ${channel.display_name}? Nobody will be able to post in it.`, 'Archive')) {
             await archiveChannel(channel.id);
             townSquare();
+        }
+    };
+    const convert = async () => {
+        const toPrivate = channel.type === 'O';
+        const question = toPrivate
+            ? `Make ${channel.display_name} private? Only its members will see it and its history; others will need to be added.`
+            : `Make ${channel.display_name} public? Anyone in the team will be able to find and join it, and read its history.`;
+        if (await confirmAction(question, toPrivate ? 'Make private' : 'Make public')) {
+            await convertChannel(channel.id, toPrivate ? 'P' : 'O');
         }
     };
     const hasMembers = channel.type !== 'D';
@@ -61,9 +71,14 @@ export function ChannelMenu({channel}: {channel: Channel}) {
             {open && (
                 <ul class="menu-list" role="menu">
                     {hasMembers && <li><button role="menuitem" onClick={act(() => openMembers(channel.id))}>View members</button></li>}
+                    <li><button role="menuitem" onClick={act(() => openPanel('channel-notify'))}>Notification preferences</button></li>
                     {canManageMembers(channel) && <li><button role="menuitem" onClick={act(() => setState({overlay: 'add-members'}))}>Add people</button></li>}
                     {canEdit(channel) && <li><button role="menuitem" onClick={act(() => setState({overlay: 'edit-channel'}))}>Edit channel</button></li>}
+                    {!channel.delete_at && <li><button role="menuitem" onClick={act(() => setState({overlay: 'add-bookmark'}))}>Add a bookmark</button></li>}
                     {canLeave(channel) && <li><button role="menuitem" onClick={act(leave)}>Leave channel</button></li>}
+                    {canArchive(channel) && (
+                        <li><button role="menuitem" onClick={act(convert)}>{channel.type === 'O' ? 'Convert to private channel' : 'Convert to public channel'}</button></li>
+                    )}
                     {canArchive(channel) && <li><button role="menuitem" class="danger" onClick={act(archive)}>Archive channel</button></li>}
                     {channel.type === 'D' && <li class="muted small">Nothing to manage in a direct message.</li>}
                 </ul>

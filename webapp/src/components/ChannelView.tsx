@@ -1,4 +1,4 @@
-import {useEffect, useState} from 'preact/hooks';
+import {useState} from 'preact/hooks';
 import {isFavorite, setFavorite} from '../categories';
 import {errorText} from '../client';
 import {openSaved} from '../saved';
@@ -6,7 +6,9 @@ import {setState, useAppState} from '../store';
 import {channelTitle} from '../users';
 import {renderMarkdown} from '../markdown';
 import {search} from '../search';
+import {BookmarksBar} from './Bookmarks';
 import {ChannelMenu} from './ChannelMenu';
+import {MenuBadge} from './MenuBadge';
 import {Composer} from './Composer';
 import {PostList} from './PostList';
 import {TypingLine} from './TypingLine';
@@ -17,11 +19,6 @@ export function ChannelView() {
     const s = useAppState();
     const channel = s.channels[s.channelId];
     const [terms, setTerms] = useState('');
-    const title = channel ? channelTitle(channel) : '';
-    const teamName = s.teams.find((t) => t.id === s.teamId)?.display_name || '';
-    useEffect(() => {
-        document.title = title ? `${title} - ${teamName} - Roost` : 'Roost';
-    }, [title, teamName]);
     if (!channel) {
         return <div class="empty">{s.error ? '' : 'Loading…'}</div>;
     }
@@ -29,7 +26,7 @@ export function ChannelView() {
     return (
         <section class="channel" data-channel-id={channel.id}>
             <header class="channel-header">
-                <button class="menu" aria-label="Channels" onClick={() => setState({sidebarOpen: !s.sidebarOpen})}>☰</button>
+                <button class="menu" aria-label="Channels" onClick={() => setState({sidebarOpen: !s.sidebarOpen})}>☰<MenuBadge /></button>
                 <div class="title">
                     <h2>{channel.type === 'O' ? '# ' : channel.type === 'P' ? '🔒 ' : ''}{channelTitle(channel)}</h2>
                     {channel.header ? <div class="header-text muted" data-testid="channel-header-text" dangerouslySetInnerHTML={{__html: renderMarkdown(channel.header)}} />
@@ -45,6 +42,7 @@ export function ChannelView() {
                         onInput={(e) => setTerms((e.currentTarget as HTMLInputElement).value)} />
                 </form>
             </header>
+            <BookmarksBar channelId={channel.id} />
             {window ? <PostList key={channel.id} channelId={channel.id} /> : <div class="post-list loading">Loading…</div>}
             <TypingLine channelId={channel.id} rootId="" />
             <Composer key={channel.id} channelId={channel.id} rootId="" placeholder={`Write to ${channelTitle(channel)}`} />

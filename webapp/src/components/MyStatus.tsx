@@ -7,6 +7,7 @@ import {navigate} from '../router';
 import {logout} from '../session';
 import {setState, useAppState, type Presence} from '../store';
 import {Emoji} from './Emoji';
+import {isSystemAdmin} from '../console/access';
 import {StatusDot, statusLabel} from './StatusDot';
 
 const CHOICES: Presence[] = ['online', 'away', 'dnd', 'offline'];
@@ -27,11 +28,13 @@ export function MyStatus() {
     };
     return (
         <div class="me" ref={box}>
-            <button class="me-button" aria-label="Set status" aria-expanded={open} onClick={() => setOpen(!open)}>
+            <button class="me-button" aria-label={`@${me.username}, set status`} aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
                 <StatusDot status={mine} /> @{me.username}
                 {custom && <span class="custom-status" title={custom.text} data-testid="my-custom-status"><Emoji name={custom.emoji} /></span>}
             </button>
             <button class="link" onClick={() => setState({overlay: 'settings'})}>Settings</button>
+            <button class="link" onClick={() => setState({overlay: 'user-groups'})}>Groups</button>
+            {isSystemAdmin(me) && <button class="link" aria-label="System Console" title="System Console" onClick={() => navigate('/admin_console')}>Console</button>}
             <button class="link" onClick={() => void logout().then(() => navigate('/login'))}>Log out</button>
             {open && (
                 <ul class="menu-list" role="menu" aria-label="Status">

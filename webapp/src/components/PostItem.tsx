@@ -3,6 +3,7 @@ import type {UserProfile} from '@mattermost/types/users';
 import {Component} from 'preact';
 import {useCallback, useRef, useState} from 'preact/hooks';
 import {errorText} from '../client';
+import {EPHEMERAL_TYPE} from '../commands';
 import {customStatusOf} from '../customStatus';
 import {renderMarkdown} from '../markdown';
 import {markPostUnread} from '../postUnread';
@@ -10,11 +11,14 @@ import {deletePost, editPost, toggleReaction} from '../posts';
 import {setSaved} from '../saved';
 import {setState, useSelector, type Presence, type State} from '../store';
 import {openThread} from '../threads';
+import {confirmAction} from '../ui';
+import {PostExtras} from './Attachments';
 import {Emoji} from './Emoji';
 import {EmojiPicker} from './EmojiPicker';
 import {useOutsideClick} from './outside';
 import {Files} from './Files';
 import {StatusDot} from './StatusDot';
+import {SystemMessage, isSystemPost} from './SystemMessage';
 import {clock} from './time';
 
 type Props = {
@@ -37,7 +41,7 @@ export class PostItem extends Component<Props> {
     }
 
     render() {
-        return <PostView {...this.props} />;
+        return isSystemPost(this.props.post) ? <SystemMessage post={this.props.post} /> : <PostView {...this.props} />;
     }
 }
 
@@ -47,8 +51,13 @@ const customEmojiOf = (s: State) => s.customEmoji;
 
 function PostView({post, continued, author, meId, editing, status, inThread}: Props) {
     const [picking, setPicking] = useState(false);
-    const mine = post.user_id === meId;
-    const name = author?.username || '…';
+    // An ephemeral answer (a command's, an integration's) is the server's, to me alone.
+    const ephemeral = post.type === EPHEMERAL_TYPE;
+    const mine = post.user_id === meId && !ephemeral;
+    const overrideName = post.props?.override_username;
+    const override = post.props?.from_webhook === 'true' && typeof overrideName === 'string' ? overrideName : '';
+    const name = ephemeral ? 'System' : override || author?.username || '…';
+    continued = continued && !ephemeral;
     const saved = Boolean(useSelector(savedOf)[post.id]);
     const custom = customStatusOf(author);
     return (
@@ -69,12 +78,14 @@ function PostView({post, continued, author, meId, editing, status, inThread}: Pr
                         <strong class="author">{name}</strong>
                         {custom && <span class="custom-status" title={custom.text} data-testid="custom-status"><Emoji name={custom.emoji} /></span>}
                         <time dateTime={new Date(post.create_at).toISOString()}>{clock(post.create_at)}</time>
+                        {ephemeral && <span class="ephemeral-label">(Only visible to you)</span>}
                     </header>
                 )}
                 {editing ? <EditBox post={post} /> : (
                     <Message text={post.message} />
                 )}
                 {post.edit_at > 0 && !editing && <span class="edited">(edited)</span>}
+                <PostExtras post={post} />
                 <Files files={post.metadata?.files || []} />
                 <Reactions post={post} meId={meId} onAdd={() => setPicking(true)} />
                 {!inThread && !post.root_id && (post.reply_count || 0) > 0 && (
@@ -83,17 +94,15 @@ function PostView({post, continued, author, meId, editing, status, inThread}: Pr
                     </button>
                 )}
             </div>
-            <div class="actions">
+            {!ephemeral && <div class="actions">
                 <button title="Add reaction" aria-label="Add reaction" onClick={() => setPicking(!picking)}>☺</button>
                 {!inThread && <button title="Reply" aria-label="Reply" onClick={() => void openThread(post.root_id || post.id).catch(fail)}>↩</button>}
                 {mine && <button title="Edit" aria-label="Edit" onClick={() => setState({editing: post.id})}>✎</button>}
                 {mine && <button title="Delete" aria-label="Delete" onClick={() => {
-                    if (window.confirm('Delete this message?')) {
-                        void deletePost(post).catch(fail);
-                    }
+                    void confirmAction('Delete this message? This cannot be undone.').then((ok) => (ok ? deletePost(post) : undefined)).catch(fail);
                 }}>✕</button>}
                 <PostMenu post={post} saved={saved} />
-            </div>
+            </div>}
             {picking && <EmojiPicker onPick={(emoji) => {
                 setPicking(false);
                 void toggleReaction(post, emoji).catch(fail);
@@ -160,7 +169,8 @@ function Reactions({post, meId, onAdd}: {post: Post; meId: string; onAdd: () => 
 /** The message, re-rendered when custom emoji arrive (its :names: may be among them). */
 function Message({text}: {text: string}) {
     useSelector(customEmojiOf);
-    return <div class="message" data-testid="message" dangerouslySetInnerHTML={{__html: renderMarkdown(text)}} />;
+    // dir="auto": a message in Arabic or Hebrew reads right to left, whatever the page's.
+    return <div class="message" dir="auto" data-testid="message" dangerouslySetInnerHTML={{__html: renderMarkdown(text)}} />;
 }
 
 /** A post's ⋯: save or unsave it, mark the channel unread from it. */

@@ -4,6 +4,8 @@ import {NOTHING_UNREAD} from '../channels';
 import {loadOlder} from '../posts';
 import {setState, useAppState} from '../store';
 import {PostItem} from './PostItem';
+import {usePrefs} from '../prefs';
+import {hiddenJoinLeave, isSystemPost} from './SystemMessage';
 import {dayLabel} from './time';
 
 const GROUP_GAP_MS = 5 * 60 * 1000;
@@ -11,6 +13,7 @@ const LOAD_MARGIN_PX = 400;
 
 export function PostList({channelId}: {channelId: string}) {
     const s = useAppState();
+    const {joinLeave} = usePrefs();
     const window = s.windows[channelId];
     const list = useRef<HTMLDivElement>(null);
     const atBottom = useRef(true);
@@ -59,7 +62,7 @@ export function PostList({channelId}: {channelId: string}) {
     let previous: Post | undefined;
     for (const id of order) {
         const post = s.posts[id];
-        if (!post) {
+        if (!post || hiddenJoinLeave(post, joinLeave, s.me?.username || '')) {
             continue;
         }
         const day = dayLabel(post.create_at);
@@ -71,7 +74,7 @@ export function PostList({channelId}: {channelId: string}) {
             rows.push(<div class="new-messages" key="new-messages" data-testid="new-messages"><span>New messages</span></div>);
             previous = undefined;
         }
-        const continued = Boolean(previous && previous.user_id === post.user_id && post.create_at - previous.create_at < GROUP_GAP_MS && !post.props?.from_webhook);
+        const continued = Boolean(previous && previous.user_id === post.user_id && post.create_at - previous.create_at < GROUP_GAP_MS && !post.props?.from_webhook && previous.type === post.type && !isSystemPost(previous));
         rows.push(<PostItem key={id} post={post} continued={continued} author={s.users[post.user_id]} status={s.statuses[post.user_id]} meId={s.me?.id || ''} editing={s.editing === id} />);
         previous = post;
     }

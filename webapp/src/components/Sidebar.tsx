@@ -1,6 +1,7 @@
 import {sidebarCategories} from '../categories';
 import {navigate} from '../router';
 import {setState, useAppState} from '../store';
+import {openPanel} from '../ui';
 import {MyStatus} from './MyStatus';
 import {SidebarCategory} from './SidebarCategory';
 import {TeamStrip} from './TeamStrip';
@@ -23,6 +24,7 @@ export function Sidebar() {
                 <span class={`dot ${s.connected ? 'on' : ''}`} title={s.connected ? 'Connected' : 'Reconnecting'} />
             </div>
             <MyStatus />
+            <button class="link invite-people" onClick={() => openPanel('invite')}>Invite people</button>
             <button class="switcher-hint" onClick={() => setState({overlay: 'switcher'})}>Find channel <kbd>Ctrl K</kbd></button>
             <a href={`/${team.name}/threads`} class={`item ${s.view === 'threads' ? 'active' : ''} ${s.threads.unreadThreads ? 'unread' : ''}`} onClick={go(`/${team.name}/threads`)}>
                 <span class="name">Threads</span>

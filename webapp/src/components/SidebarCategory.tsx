@@ -1,11 +1,13 @@
 import type {ChannelCategory} from '@mattermost/types/channel_categories';
 import {useCallback, useRef, useState} from 'preact/hooks';
+import {isMuted} from '../account';
 import {deleteCategory, moveChannel, setCollapsed} from '../categories';
 import {channelPath, unreadOf} from '../channels';
 import {errorText} from '../client';
 import {customStatusOf} from '../customStatus';
 import {navigate} from '../router';
 import {setState, type Channel, type State} from '../store';
+import {confirmAction} from '../ui';
 import {channelTitle, dmPartnerId} from '../users';
 import {ChannelItemMenu} from './ChannelItemMenu';
 import {Emoji} from './Emoji';
@@ -77,7 +79,7 @@ export function SidebarCategory({s, teamName, category, channels}: {s: State; te
                             }
                         }}>
                         <a href={channelPath(teamName, c)} data-channel={c.name}
-                            class={`item ${active ? 'active' : ''} ${unread && (!active || s.markedUnread[c.id]) ? 'unread' : ''}`}
+                            class={`item ${active ? 'active' : ''} ${unread && !isMuted(s.members[c.id]) && (!active || s.markedUnread[c.id]) ? 'unread' : ''} ${isMuted(s.members[c.id]) ? 'muted-channel' : ''}`}
                             onClick={go(channelPath(teamName, c))}>
                             <span class="icon">{icon(s, c)}</span>
                             <span class="name">{channelTitle(c)}</span>
@@ -100,9 +102,7 @@ function CategoryMenu({category}: {category: ChannelCategory}) {
     const custom = category.type === 'custom';
     const remove = () => {
         setOpen(false);
-        if (window.confirm(`Delete the category ${category.display_name}? Its channels go back to Channels.`)) {
-            void deleteCategory(category).catch(fail);
-        }
+        void confirmAction(`Delete the category ${category.display_name}? Its channels go back to Channels.`).then((ok) => (ok ? deleteCategory(category) : undefined)).catch(fail);
     };
     return (
         <div class="item-menu" ref={box}>

@@ -4,10 +4,11 @@ import {client, errorText} from '../client';
 import {loadTeams, slug} from '../channels';
 import {navigate} from '../router';
 import {logout} from '../session';
-import {getState, useAppState} from '../store';
+import {inviteIdFrom, joinByInvite} from '../invites';
+import {getState, setState, useAppState} from '../store';
 
 export function TeamSelect() {
-    const {teams} = useAppState();
+    const {teams, notice} = useAppState();
     const [open, setOpen] = useState<Team[]>([]);
     const [error, setError] = useState('');
     useEffect(() => {
@@ -35,10 +36,26 @@ export function TeamSelect() {
             setError(errorText(err));
         }
     };
+    const joinLink = async (event: Event) => {
+        event.preventDefault();
+        const form = new FormData(event.currentTarget as HTMLFormElement);
+        const inviteId = inviteIdFrom(String(form.get('invite') || ''));
+        if (!inviteId) {
+            setError('That is not an invite link: it looks like https://…/signup_user_complete/?id=…');
+            return;
+        }
+        try {
+            const name = await joinByInvite(inviteId);
+            navigate(`/${name}/channels/town-square`);
+        } catch (err) {
+            setError(errorText(err));
+        }
+    };
     return (
         <div class="auth">
             <div class="card wide">
                 <h1 class="brand">Roost</h1>
+                {notice && <p class="notice" role="status" data-testid="notice">{notice} <button class="link" aria-label="Dismiss" onClick={() => setState({notice: ''})}>×</button></p>}
                 {teams.length > 0 && (
                     <>
                         <h2>Your teams</h2>
@@ -54,8 +71,12 @@ export function TeamSelect() {
                     {open.filter((t) => !mine.has(t.id)).map((t) => (
                         <li key={t.id}>{t.display_name} <button onClick={() => void join(t)}>Join</button></li>
                     ))}
-                    {!open.some((t) => !mine.has(t.id)) && <li class="muted">No other open teams.</li>}
+                    {!open.some((t) => !mine.has(t.id)) && <li class="muted">No other open teams. An invite-only team needs its invite link.</li>}
                 </ul>
+                <form class="inline" onSubmit={joinLink} aria-label="Join with an invite link">
+                    <input name="invite" placeholder="Paste an invite link" aria-label="Invite link" required maxLength={512} />
+                    <button type="submit">Join</button>
+                </form>
                 <h2>Create a team</h2>
                 <form class="inline" onSubmit={create}>
                     <input name="display_name" placeholder="Team name" required minLength={2} maxLength={64} />

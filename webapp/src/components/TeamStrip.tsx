@@ -18,11 +18,16 @@ export function TeamStrip() {
                 const path = `/${t.name}/channels/town-square`;
                 const label = `${t.display_name}${unread?.mentions ? `, ${unread.mentions} mentions` : unread?.unread ? ', unread' : ''}`;
                 return (
-                    <a key={t.id} href={path} data-team={t.name} title={t.display_name} aria-label={label}
+                    <a key={t.id} href={path} data-team={t.name} title={t.display_name}
                         class={`team ${active ? 'active' : ''} ${unread?.unread || unread?.mentions ? 'unread' : ''}`}
                         onClick={(e) => { e.preventDefault(); navigate(path); }}>
-                        {initials(t.display_name)}
-                        {unread && unread.mentions > 0 && <span class="badge" data-testid="team-mentions">{unread.mentions}</span>}
+                        {/* The initials are what is seen, the name what is read out: a name
+                            that does not contain the visible text confuses voice control. */}
+                        {t.last_team_icon_update
+                            ? <img class="team-icon" src={`/api/v4/teams/${t.id}/image?_=${t.last_team_icon_update}`} alt="" aria-hidden="true" />
+                            : <span aria-hidden="true">{initials(t.display_name)}</span>}
+                        <span class="sr-only">{label}</span>
+                        {unread && unread.mentions > 0 && <span class="badge" aria-hidden="true" data-testid="team-mentions">{unread.mentions}</span>}
                     </a>
                 );
             })}

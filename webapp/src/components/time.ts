@@ -1,3 +1,5 @@
+import {currentPrefs, shownTimezone} from '../prefs';
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function dayLabel(at: number): string {
@@ -17,5 +19,6 @@ export function dayLabel(at: number): string {
 }
 
 export function clock(at: number): string {
-    return new Date(at).toLocaleTimeString(undefined, {hour: '2-digit', minute: '2-digit'});
+    // The person's choices in Settings: 12- or 24-hour clock, and the time zone.
+    return new Date(at).toLocaleTimeString(undefined, {hour: '2-digit', minute: '2-digit', hourCycle: currentPrefs().militaryTime ? 'h23' : 'h12', timeZone: shownTimezone()});
 }
