@@ -171,6 +171,7 @@ def main() -> None:
             ROOST_DATABASE_URL=url,
             ROOST_CLUSTER_REPLICA="0",
             ROOST_LOG_LEVEL="warning",
+            ROOST_ENABLE_OPEN_SERVER="true",  # the writers sign up (closed by default)
             **env,
         )
         rates = []

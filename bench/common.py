@@ -135,13 +135,16 @@ async def run_clients(
 
 
 def commit_buckets(base: str) -> dict[float, float]:
-    """The server's ``roost_post_commit_seconds`` histogram: upper bound -> count."""
+    """The server's ``roost_post_commit_seconds`` histogram: upper bound -> count, and
+    its sum under the key -1 (for the mean)."""
     text = httpx.get(f"{admin_url(base)}/metrics", timeout=10).text
     buckets: dict[float, float] = {}
     for line in text.splitlines():
         if line.startswith("roost_post_commit_seconds_bucket{"):
             bound = line.split('le="', 1)[1].split('"', 1)[0]
             buckets[float(bound)] = float(line.rsplit(" ", 1)[1])
+        elif line.startswith("roost_post_commit_seconds_sum"):
+            buckets[-1.0] = float(line.rsplit(" ", 1)[1])
     return buckets
 
 
@@ -153,10 +156,14 @@ def describe_commits(before: dict[float, float], after: dict[float, float]) -> s
         return "no commits"
     shares = []
     p99_bound = float("inf")
-    for bound in sorted(after):
+    mean_ms = (after.get(-1.0, 0) - before.get(-1.0, 0)) / total * 1000
+    for bound in sorted(b for b in after if b >= 0):
         share = (after[bound] - before.get(bound, 0)) / total
         if bound != float("inf") and bound <= 0.1:
             shares.append(f"<= {bound * 1000:g} ms {share:.1%}")
         if share >= 0.99 and p99_bound == float("inf"):
             p99_bound = bound
-    return f"{total:.0f} commits; {', '.join(shares)}; p99 <= {p99_bound * 1000:g} ms"
+    return (
+        f"{total:.0f} commits, mean {mean_ms:.2f} ms; {', '.join(shares)};"
+        f" p99 <= {p99_bound * 1000:g} ms"
+    )

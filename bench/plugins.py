@@ -155,6 +155,7 @@ def measure(mode: str, count: int, posts: int, rounds: int = 3) -> Run:
             ROOST_DATABASE_URL=url,
             ROOST_DATA_DIR=str(data_dir),
             ROOST_LOG_LEVEL="warning",
+            ROOST_ENABLE_OPEN_SERVER="true",  # sign-ups are set-up (closed by default)
             ROOST_PLUGIN_HOST_MODE="per_plugin" if mode == "per_plugin" else "shared",
             ROOST_ADMIN_LISTEN=f"127.0.0.1:{admin_port}",
         )

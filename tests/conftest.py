@@ -8,11 +8,37 @@ from typing import Any
 
 import pytest
 
+from tests.support import secrets
 from tests.support.client import Api, LoggedIn, close_all, create_user
 from tests.support.databases import database
 from tests.support.server import running_server
 
 BACKENDS = ["sqlite", "postgres"]
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not _is_worker(config):
+        secrets.start_run()  # before the xdist workers start: they inherit its folder
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a server log holds a secret the tests created
+    (tests/support/secrets.py); once, in the controller, after every worker is done."""
+    if _is_worker(session.config):
+        return
+    found = secrets.finish_run(secrets.start_run())
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_sep("=", f"secrets in server logs (kept in {secrets.start_run()})")
+            for line in found:
+                reporter.write_line(line, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,11 +17,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from roost.api import files as file_routes
+from roost.api import imports as import_routes
 from roost.api.client_config import version_id
 from roost.api.http.middleware import RoostMiddleware
 from roost.api.http.rate_limit import RateLimitMiddleware, RateLimits
 from roost.api.routes import all_routes, method_not_allowed, not_found, server_error
-from roost.compose import build_node, start_all, stop_all
+from roost.compose import build_node, start_all, stop_all, with_stored_settings
 from roost.config import Settings
 from roost.plugin_runtime.host_user import harden_process
 from roost.store.db.migrate import migrate_all
@@ -34,6 +35,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
     # No process of this uid (a plugin host, a plugin's subprocess) reads this one's
     # environment, where the operator token and database passwords are.
     harden_process()
+    settings = with_stored_settings(settings)
     node = build_node(settings)
     services = node.services
     rate_limits = RateLimits(services.throttle, settings.rate_limits, services.auth.knows_token)
@@ -60,7 +62,7 @@ def create_app(settings: Settings, migrate: bool = True) -> Starlette:
                 RoostMiddleware,
                 version_id=version_id(),
                 max_body_bytes=settings.max_request_body_bytes,
-                streamed_uploads=frozenset({file_routes.UPLOAD_PATH}),
+                streamed_uploads=frozenset({file_routes.UPLOAD_PATH, import_routes.UPLOAD_PREFIX}),
                 resolve_tenant=services.tenants.admit,
                 admin_port=admin[1] if admin else None,
                 admin_paths_on_public=settings.serving.admin_paths_on_public,

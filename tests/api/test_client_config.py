@@ -278,10 +278,20 @@ TUNED = {
     "ROOST_ENABLE_POST_ICON_OVERRIDE": ("EnablePostIconOverride", "false"),
     "ROOST_ENABLE_USER_TYPING_MESSAGES": ("EnableUserTypingMessages", "false"),
     "ROOST_PLUGINS_ENABLE": ("PluginsEnabled", "false"),
+    "ROOST_ENABLE_LINK_PREVIEWS": ("EnableLinkPreviews", "false"),
+    "ROOST_SCHEDULED_POSTS": ("ScheduledPosts", "false"),
+    "ROOST_POST_PRIORITY": ("PostAcknowledgements", "false"),
+    "ROOST_GUEST_ACCOUNTS_ENABLE": ("EnableGuestAccounts", "true"),
 }
 
 # Basic chat looks wrong in the apps unless these are on.
 MUST_BE_ON = [
+    # The everyday messaging features (on by default, as Mattermost's):
+    "EnableLinkPreviews",
+    "ScheduledPosts",
+    "PostPriority",
+    "PostAcknowledgements",
+    "EnableCustomGroups",
     "EnableSignInWithEmail",
     "EnableSignInWithUsername",
     "EnableUserStatuses",
@@ -302,18 +312,14 @@ MUST_BE_ON = [
     "EnableLastActiveTime",
 ]
 
-# Features Roost lacks whose keys, on, would send the apps to endpoints it does not have.
+# Off by default (guests, push without a proxy), or features Roost lacks whose keys, on,
+# would send the apps to endpoints it does not have.
 MUST_BE_OFF = [
     "FeatureFlagManagedChannelCategories",
     "FeatureFlagCustomProfileAttributes",
-    "ScheduledPosts",
     "FeatureFlagCallsEnabled",
-    "EnableLinkPreviews",
     "SendPushNotifications",
     "EnableGifPicker",
-    "EnableCustomGroups",
-    "PostPriority",
-    "PostAcknowledgements",
     "EnableBurnOnRead",
     "EnableAutoTranslation",
     "ContentFlaggingEnabled",

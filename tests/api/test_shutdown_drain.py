@@ -47,6 +47,7 @@ def _start(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[byt
             # lockout until it completes, so the default 10 would lock it after 10.
             "ROOST_MAXIMUM_LOGIN_ATTEMPTS": "1000",
             "ROOST_ADMIN_LISTEN": f"127.0.0.1:{free_port()}",
+            "ROOST_ENABLE_OPEN_SERVER": "true",  # the users sign up
         }
     )
     if is_postgres(url):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import orjson
 import pytest
 
 from tests.support.chat import join_team, make_channel, make_team, team_with
 from tests.support.client import LoggedIn, expect, unique
+from tests.support.ws import listening
 
 UserFactory = Callable[..., LoggedIn]
 
@@ -243,6 +245,23 @@ def test_delete_team_is_soft(admin: LoggedIn, make_user: UserFactory) -> None:
     assert owner.api.delete(f"/teams/{tid}").status_code == 404
     body = {"team_id": tid, "user_id": member.id}
     assert owner.api.post(f"/teams/{tid}/members", body).status_code == 404
+
+
+def test_an_archived_team_is_restored_with_its_members(
+    admin: LoggedIn, make_user: UserFactory, server: str
+) -> None:
+    owner, member = make_user(), make_user()
+    tid = team_with(owner, member)["id"]
+    expect(owner.api.delete(f"/teams/{tid}"), 200)
+    with listening(server, member) as [ws]:
+        assert member.api.post(f"/teams/{tid}/restore").status_code == 403
+        assert admin.api.post(f"/teams/{'z' * 26}/restore").status_code == 404
+        restored = expect(owner.api.post(f"/teams/{tid}/restore"), 200)
+        assert (restored["id"], restored["delete_at"]) == (tid, 0)
+        event = ws.wait_for("restore_team")
+        assert orjson.loads(event["data"]["team"])["id"] == tid
+    assert tid in {t["id"] for t in expect(member.api.get("/users/me/teams"), 200)}
+    assert expect(admin.api.get(f"/teams/{tid}"), 200)["delete_at"] == 0
 
 
 def test_team_member_roles(make_user: UserFactory) -> None:

@@ -61,12 +61,15 @@ def nginx_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxClu
         ROOST_CLUSTER_DIR=str(run_dir),
         ROOST_CLUSTER_PORT=str(port),
         ROOST_NODE_PORT=str(_free_port_run(NODES)),
+        # Not "node port + 1000": on a busy machine another test's server may hold it.
+        ROOST_CLUSTER_ADMIN_PORT=str(_free_port_run(NODES)),
         ROOST_CLUSTER_REPLICA="1",
         ROOST_CLUSTER_PG_PORT=str(_free_port_run(2)),
         ROOST_REDIS_URL=os.environ.get("ROOST_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
         ROOST_REDIS_PREFIX=f"nginx-{uuid.uuid4().hex[:6]}",
         ROOST_PASSWORD_HASH_COST="4",
         ROOST_LOG_LEVEL="warning",
+        ROOST_ENABLE_OPEN_SERVER="true",  # the clients sign up (closed by default)
     )
     env.pop("ROOST_DATABASE_URL", None)
     script = str(ROOT / "deploy" / "cluster")

@@ -132,8 +132,13 @@ def test_get_command_ephemeral_answer(hooks: HookServer, room: Room, receiver: R
         ws.wait_for("hello")
         answer = run(room.alice, room.channel_id, f"/{cmd['trigger']} secret")
         event = ws.wait_for("ephemeral_message")
-    assert answer == {"response_type": "ephemeral", "text": "only you see this"}
+    # With the trigger id the integration got, as Mattermost's (for a dialog it may open).
     got = receiver.wait(where)
+    assert answer == {
+        "response_type": "ephemeral",
+        "text": "only you see this",
+        "trigger_id": got.query["trigger_id"][0],
+    }
     assert got.method == "GET" and got.query["fixed"] == ["1"] and got.query["text"] == ["secret"]
     assert '"only you see this"' in event["data"]["post"]
     assert page(room.alice, room.channel_id)["order"] == before

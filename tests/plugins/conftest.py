@@ -21,6 +21,9 @@ PLUGIN_ENV = {
     "ROOST_PLUGIN_ENABLE_UPLOADS": "true",
     "ROOST_PLUGIN_HOOK_TIMEOUT_SECONDS": str(HOOK_TIMEOUT_SECONDS),
     "ROOST_PLUGIN_HEALTH_CHECK_SECONDS": "1",
+    # As many calls in flight per plugin as the tests' thread pools make (8): only
+    # test_admission.py goes past it.
+    "ROOST_PLUGIN_CALL_CONCURRENCY": "8",
     "ROOST_PLUGIN_MAX_BUNDLE_BYTES": str(256 * 1024),
     "ROOST_PLUGIN_FAIL_CLOSED_HOOKS": (
         "test.closed/message_will_be_posted,test.file-closed/file_will_be_uploaded"

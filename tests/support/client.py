@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from tests.support import secrets
 
 API = "/api/v4"
 PASSWORD = "Sup3r-secret!"
@@ -36,7 +39,14 @@ class Api:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         if host:
             headers["Host"] = host  # which tenant a multi-tenant server serves
-        self.http = httpx.Client(base_url=base + API, headers=headers, timeout=15.0)
+        # The secrets the tests send and receive, for the run's check of the server logs.
+        hooks: dict[str, list[Callable[..., Any]]] = {
+            "request": [secrets.on_request],
+            "response": [secrets.on_response],
+        }
+        self.http = httpx.Client(
+            base_url=base + API, headers=headers, timeout=15.0, event_hooks=hooks
+        )
         _OPEN.append(self)
 
     def get(self, path: str, **kw: Any) -> httpx.Response:

@@ -1,7 +1,9 @@
 """Writers and listeners running in threads while a test breaks something.
 
 A ``Writer`` posts into a channel until stopped and keeps the ids the server
-acknowledged (201) with the time of the answer. A ``Listener`` holds a WebSocket and
+acknowledged (201) with the time the request was sent: the post may be committed and
+broadcast at any moment after that, so a reload (a fresh hello) that came after the
+sending covers it, even when the 201 itself arrived after the hello. A ``Listener`` holds a WebSocket and
 records every frame with the time it arrived; it can reconnect elsewhere with its
 resume token (connection id and the next seq), as the official clients do.
 """
@@ -29,7 +31,7 @@ WRITE_INTERVAL_SECONDS = 0.02
 class Writer:
     user: LoggedIn
     channel_id: str
-    acknowledged: dict[str, float] = field(default_factory=dict)  # post id -> answered at
+    acknowledged: dict[str, float] = field(default_factory=dict)  # post id -> sent at
     refused: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -48,13 +50,14 @@ class Writer:
         while not self._stop.is_set():
             n += 1
             body = {"channel_id": self.channel_id, "message": f"{self.user.username} {n}"}
+            sent = time.monotonic()
             try:
                 r = self.user.api.post("/posts", body)
             except httpx.HTTPError:
                 self.refused += 1
                 continue
             if r.status_code == 201:
-                self.acknowledged[r.json()["id"]] = time.monotonic()
+                self.acknowledged[r.json()["id"]] = sent
             else:
                 self.refused += 1
             time.sleep(WRITE_INTERVAL_SECONDS)

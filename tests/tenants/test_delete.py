@@ -22,7 +22,7 @@ from tests.tenants.conftest import Deployment, host_of, new_tenant
 
 def populate(d: Deployment, tenant: dict[str, object]) -> tuple[LoggedIn, str, str]:
     """A tenant in use: people, a channel, a thread, reactions, files, a custom emoji,
-    settings."""
+    a team icon, settings."""
     host = host_of(tenant)
     owner = create_user(d.base, host=host)
     others = [create_user(d.base, host=host) for _ in range(3)]
@@ -42,6 +42,8 @@ def populate(d: Deployment, tenant: dict[str, object]) -> tuple[LoggedIn, str, s
     meta = json.dumps({"name": "tenant_emoji", "creator_id": owner.id})
     image = {"image": ("e.png", png(16, 16), "image/png")}
     expect(owner.api.http.post("/emoji", data={"emoji": meta}, files=image), 200)
+    icon = {"image": ("icon.png", png(32, 32), "image/png")}
+    expect(owner.api.http.post(f"/teams/{team['id']}/image", files=icon), 200)
     prefs = [{"user_id": owner.id, "category": "display_settings", "name": "x", "value": "1"}]
     expect(owner.api.put(f"/users/{owner.id}/preferences", prefs), 200)
     sidebar = f"/users/{owner.id}/teams/{team['id']}/channels/categories"
@@ -84,6 +86,7 @@ def test_a_deleted_tenant_leaves_nothing_and_others_keep_everything(
     assert before["posts"] >= 10 and before["thread_memberships"] > 0
     assert before["file_infos"] == 1 and files_of(deployment.data_dir, doomed["id"])
     assert before["emoji"] == 1
+    assert any(p.name == "teamIcon.png" for p in files_of(deployment.data_dir, doomed["id"]))
     assert before["sidebar_categories"] == 4 and before["sidebar_channels"] == 1
     kept_rows = rows_of(deployment.database_url, kept["id"])
 

@@ -162,6 +162,22 @@ PROBES: dict[str, Callable[[Victim, Integrations], Probe]] = {
             "/admin_invite",
         )
     },
+    "/operator/v1/tenants/{tenant}/sso/{service}": lambda v, i: Probe(
+        {"tenant": v.tenant["name"], "service": "openid"}, body={}
+    ),
+    # Single sign-on's pages name a service (gitlab, openid, ...), which is no tenant's
+    # id: a name no tenant has, answered as any other unknown one.
+    **{
+        path: lambda v, i: Probe({"service": "nosuchservice"})
+        for path in (
+            "/oauth/{service}/login",
+            "/oauth/{service}/signup",
+            "/oauth/{service}/mobile_login",
+            "/oauth/{service}/complete",
+            "/signup/{service}/complete",
+            "/login/{service}/complete",
+        )
+    },
     # Plugins run for the default tenant only (tests/tenants/test_plugins_per_tenant.py
     # checks one running there): a bundled plugin's id, with the victim's ids after it.
     "/plugins/{plugin_id}": lambda v, i: Probe({"plugin_id": "roost.polls"}, body={}),

@@ -63,6 +63,12 @@ def login_cookie(context: BrowserContext, base: str, user: LoggedIn) -> None:
     assert response.status == 200, response.text()
 
 
+def confirm(page: Page, action: str) -> None:
+    """Answer the page's own confirmation dialog (it replaced the browser's confirm box)."""
+    page.get_by_role("alertdialog").get_by_role("button", name=action, exact=True).click()
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+
+
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))

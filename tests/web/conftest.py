@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.client import LoggedIn
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, login_cookie, new_context, watch_errors
 
 
 @pytest.fixture(scope="session", params=["sqlite"])
@@ -28,3 +29,15 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def admin_page(server: str, admin: LoggedIn, browser: Browser) -> Iterator[Page]:
+    """The session server's system admin signed in, for the System Console's tests."""
+    context: BrowserContext = new_context(browser)
+    login_cookie(context, server, admin)
+    page = context.new_page()
+    errors = watch_errors(page)
+    yield page
+    context.close()
+    assert not errors

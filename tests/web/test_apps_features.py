@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.support.client import expect as expect_status
 from tests.support.client import unique
 from tests.support.files import png
-from tests.web.browser import post_by_text, shot
+from tests.web.browser import confirm, post_by_text, shot
 from tests.web.people import TwoPeople, two_people
 
 
@@ -116,9 +116,9 @@ def test_sidebar_categories_favorites_and_moving_channels(people: TwoPeople) -> 
     expect(section(page, "Work").locator(f"a[data-channel='{name}']")).to_be_visible()
 
     # Deleting it sends its channel back to Channels.
-    page.once("dialog", lambda dialog: dialog.accept())
     section(page, "Work").get_by_role("button", name=re.compile("Category options")).click()
     page.get_by_role("menuitem", name="Delete category").click()
+    confirm(page, "Delete")
     expect(section(page, "Work")).to_have_count(0)
     expect(section(page, "Channels").locator(f"a[data-channel='{name}']")).to_be_visible()
     expect(section(other, "Work")).to_have_count(0)

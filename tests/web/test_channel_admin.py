@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.support.client import create_user, unique
 from tests.support.client import expect as expect_status
-from tests.web.browser import shot
+from tests.web.browser import confirm, shot
 from tests.web.people import TwoPeople, two_people
 
 
@@ -166,14 +166,100 @@ def test_archive_a_channel_moves_everyone_out(people: TwoPeople) -> None:
     owner, member = people.owner_page, people.member_page
     people.open(member, name)
     people.open(owner, name)
-    owner.once("dialog", lambda dialog: dialog.accept())
     channel_action(owner, "Archive channel")
+    confirm(owner, "Archive")
     for page in (owner, member):
         expect(page).to_have_url(people.url("town-square"))
         expect(page.locator(f".sidebar a[data-channel='{name}']")).to_have_count(0)
     expect(member.get_by_test_id("notice")).to_have_text(re.compile("Old Stuff was archived"))
     archived = expect_status(people.owner.api.get(f"/channels/{channel['id']}"), 200)
     assert archived["delete_at"] > 0
+
+
+def test_an_archived_channel_is_found_and_restored_from_the_browser(people: TwoPeople) -> None:
+    name = unique("restore-")
+    channel = people.channel(name, display_name="Back Again")
+    members = f"/channels/{channel['id']}/members"
+    expect_status(people.member.api.post(members, {"user_id": people.member.id}), 201)
+    expect_status(people.owner.api.delete(f"/channels/{channel['id']}"), 200)
+    owner, member = people.owner_page, people.member_page
+    people.open(member, "town-square")
+    people.open(owner, "town-square")
+    expect(member.locator(f".sidebar a[data-channel='{name}']")).to_have_count(0)
+
+    # A member sees it among the archived channels, without a way to restore it.
+    member.get_by_role("button", name="Add channel").first.click()
+    member.get_by_label("Channels to show").select_option("archived")
+    row = member.get_by_role("list", name="Archived channels").locator(f"li[data-channel='{name}']")
+    expect(row).to_contain_text("Back Again")
+    expect(row.get_by_role("button", name="Restore")).to_have_count(0)
+    member.keyboard.press("Escape")
+
+    # The team's admin restores it; it is back in the member's sidebar, live.
+    owner.get_by_role("button", name="Add channel").first.click()
+    owner.get_by_label("Channels to show").select_option("archived")
+    listed = owner.get_by_role("list", name="Archived channels")
+    listed.locator(f"li[data-channel='{name}']").get_by_role("button", name="Restore").click()
+    expect(listed.locator(f"li[data-channel='{name}']")).to_have_count(0)
+    owner.keyboard.press("Escape")
+    expect(member.locator(f".sidebar a[data-channel='{name}']")).to_be_visible()
+    assert expect_status(people.owner.api.get(f"/channels/{channel['id']}"), 200)["delete_at"] == 0
+    shot(owner, "channel-restored")
+
+
+def test_a_channel_is_made_private_and_public_again(people: TwoPeople) -> None:
+    name = unique("convert-")
+    channel = people.channel(name, display_name="Plans")
+    members = f"/channels/{channel['id']}/members"
+    expect_status(people.member.api.post(members, {"user_id": people.member.id}), 201)
+    owner, member = people.owner_page, people.member_page
+    people.open(owner, name)
+    people.open(member, name)
+    expect(member.locator(".channel-header h2")).to_have_text("# Plans")
+    channel_action(owner, "Convert to private channel")
+    confirm(owner, "Make private")
+    # Both see it private at once (the member through channel_updated).
+    for page in (owner, member):
+        expect(page.locator(".channel-header h2")).to_have_text("🔒 Plans")
+    assert expect_status(people.owner.api.get(f"/channels/{channel['id']}"), 200)["type"] == "P"
+    channel_action(owner, "Convert to public channel")
+    confirm(owner, "Make public")
+    expect(member.locator(".channel-header h2")).to_have_text("# Plans")
+    assert expect_status(people.owner.api.get(f"/channels/{channel['id']}"), 200)["type"] == "O"
+
+
+def test_bookmarks_are_added_seen_live_and_removed(people: TwoPeople) -> None:
+    name = unique("marks-")
+    channel = people.channel(name, display_name="Marks")
+    members = f"/channels/{channel['id']}/members"
+    expect_status(people.member.api.post(members, {"user_id": people.member.id}), 201)
+    owner, member = people.owner_page, people.member_page
+    people.open(owner, name)
+    people.open(member, name)
+    expect(member.get_by_role("navigation", name="Bookmarks")).to_have_count(0)
+
+    channel_action(owner, "Add a bookmark")
+    form = owner.get_by_role("form", name="Add a bookmark")
+    # A script link is the server's to refuse; its words show in the dialog.
+    form.get_by_label("Link").fill("javascript:alert(1)")
+    form.get_by_label("Title").fill("Bad")
+    form.get_by_role("button", name="Add").click()
+    expect(form.get_by_role("alert")).to_be_visible()
+    form.get_by_label("Link").fill("https://example.com/handbook")
+    form.get_by_label("Title").fill("Handbook")
+    form.get_by_role("button", name="Add").click()
+    expect(form).to_have_count(0)
+    for page in (owner, member):
+        link = page.get_by_role("navigation", name="Bookmarks").get_by_role("link", name="Handbook")
+        expect(link).to_have_attribute("href", "https://example.com/handbook")
+        expect(link).to_have_attribute("target", "_blank")
+    stored = expect_status(people.owner.api.get(f"/channels/{channel['id']}/bookmarks"), 200)
+    assert [b["display_name"] for b in stored] == ["Handbook"]
+
+    member.get_by_role("button", name="Remove bookmark Handbook").click()
+    for page in (owner, member):
+        expect(page.get_by_role("navigation", name="Bookmarks")).to_have_count(0)
+    shot(owner, "bookmarks")
 
 
 def test_no_uncaught_errors(people: TwoPeople) -> None:

@@ -30,6 +30,7 @@ def test_sessions_are_listed_and_another_one_revoked(people: TwoPeople) -> None:
     page = people.member_page
     people.open(page, "town-square")
     page.get_by_role("button", name="Settings").click()
+    page.get_by_role("tab", name="Security").click()
     section = page.get_by_role("dialog").get_by_role("region", name="Sessions")
     items = section.locator("li")
     # The browser's session and the API client's (the test's own login).
@@ -73,6 +74,7 @@ def test_setting_up_mfa_with_the_qr_code(mfa_server: str, browser: Browser) -> N
     page = context.pages[0]
     page.goto(f"{mfa_server}/{team['name']}/channels/town-square")
     page.get_by_role("button", name="Settings").click()
+    page.get_by_role("tab", name="Security").click()
     section = page.get_by_role("dialog").get_by_role("region", name="Multi-factor authentication")
     section.get_by_role("button", name="Set up").click()
     expect(section.get_by_role("img", name="MFA QR code")).to_be_visible()

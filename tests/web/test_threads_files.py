@@ -181,6 +181,7 @@ def test_settings_profile_and_desktop_notifications(people: TwoPeople, browser: 
     dialog.get_by_label("Nickname").fill("mimi")
     dialog.get_by_role("button", name="Save profile").click()
     expect(dialog.get_by_role("status")).to_have_text("Saved.")
+    dialog.get_by_role("tab", name="Notifications").click()
     dialog.get_by_role("button", name="Turn on").click()
     expect(dialog.get_by_role("button", name="Turn off")).to_be_visible()
     shot(page, "settings")

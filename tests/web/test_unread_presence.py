@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.support.client import expect as expect_status
 from tests.support.client import unique
+from tests.support.files import png
 from tests.web.browser import login_cookie, new_context, post_by_text, shot
 from tests.web.people import TwoPeople, two_people
 
@@ -173,4 +174,21 @@ def test_presence_dots_and_setting_my_status(people: TwoPeople, browser: Browser
 
 
 def test_no_uncaught_errors(people: TwoPeople) -> None:
+    assert people.errors == []
+
+
+def test_a_team_icon_replaces_its_initials_live(people: TwoPeople) -> None:
+    member = people.member_page
+    people.open(member, "town-square")
+    strip = member.locator(f".team-strip a[data-team='{people.team_name}']")
+    expect(strip.locator("img")).to_have_count(0)
+    files = {"image": ("icon.png", png(64, 64), "image/png")}
+    answer = people.owner.api.http.post(f"/teams/{people.team['id']}/image", files=files)
+    assert answer.status_code == 200, answer.text
+    # The member's page hears of it (update_team) and shows the icon, which loads.
+    icon = strip.locator("img.team-icon")
+    expect(icon).to_have_attribute("src", re.compile(rf"/api/v4/teams/{people.team['id']}/image"))
+    member.wait_for_function(
+        "img => img.complete && img.naturalWidth === 128", arg=icon.element_handle()
+    )
     assert people.errors == []

@@ -10,11 +10,14 @@ from Roost's settings and constants. The keys are grouped below by what they are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from roost import MATTERMOST_COMPAT_VERSION
+from roost.app.accounts.sso.providers import Provider
 from roost.app.posts.reactions import MAX_EMOJI_PER_POST
 from roost.config import Settings
+from roost.config.sso import SsoSettings
+from roost.tenancy import DEFAULT_TENANT_ID
 
 # Mattermost's release builds send their version as the build number too, and so
 # X-Version-Id reads "<version>.<build number>.<config hash>.<licensed>".
@@ -45,6 +48,13 @@ class ConfigFacts:
     site_url: str
     installed_at: int  # the tenant's creation, epoch ms (0 when unknown)
     open_signup: bool = True  # whether anyone may sign up on this tenant
+    no_accounts: bool = False  # no user yet: the first to sign up may, and is its admin
+    # The tenant's sign-in services (roost.app.accounts.sso), by Mattermost's names.
+    providers: dict[str, Provider] = field(default_factory=dict)
+    # The tenant's LDAP and SAML settings (its own or the deployment's); None: the
+    # deployment's, for the default tenant only.
+    ldap: SsoSettings | None = None
+    saml: SsoSettings | None = None
 
 
 def _flag(value: bool) -> str:
@@ -55,7 +65,7 @@ def client_config(facts: ConfigFacts) -> dict[str, str]:
     config: dict[str, str] = {}
     for group in (
         _server(facts),
-        _sign_in(facts.settings, facts.open_signup),
+        _sign_in(facts.settings, facts.open_signup, facts.no_accounts),
         _messaging(facts.settings),
         _files(facts.settings),
         _integrations(facts.settings),
@@ -63,10 +73,14 @@ def client_config(facts: ConfigFacts) -> dict[str, str]:
         _look(),
         _mobile_and_links(),
         _not_in_roost(),
-        _auth_providers(),
+        _messaging_features(facts.settings),
+        _auth_providers(facts.providers),
+        _ldap(facts.ldap or _default_only(facts.settings.sso, facts.tenant_id)),
+        _saml(facts.saml or _default_only(facts.settings.sso, facts.tenant_id)),
         _licensed(),
         _feature_flags(),
         _roost_extras(facts.settings),
+        _notifications(facts.settings),
     ):
         config.update(group)
     return config
@@ -114,7 +128,7 @@ def _server(facts: ConfigFacts) -> dict[str, str]:
     }
 
 
-def _sign_in(s: Settings, open_signup: bool) -> dict[str, str]:
+def _sign_in(s: Settings, open_signup: bool, no_accounts: bool = False) -> dict[str, str]:
     """Email or username with a password is Roost's only way in."""
     return {
         "EnableSignInWithEmail": "true",
@@ -122,16 +136,13 @@ def _sign_in(s: Settings, open_signup: bool) -> dict[str, str]:
         "EnableSignUpWithEmail": "true",
         "EnableUserCreation": "true",
         "EnableOpenServer": _flag(open_signup),
-        "NoAccounts": "false",
+        "NoAccounts": _flag(no_accounts),
         "PasswordMinimumLength": str(s.accounts.password_minimum_length),
         "PasswordRequireLowercase": _flag(s.accounts.password_lowercase),
         "PasswordRequireNumber": _flag(s.accounts.password_number),
         "PasswordRequireSymbol": _flag(s.accounts.password_symbol),
         "PasswordRequireUppercase": _flag(s.accounts.password_uppercase),
-        # No mail: no reset link, no verification.
-        "PasswordEnableForgotLink": "false",
         "ForgotPasswordLink": "",
-        "RequireEmailVerification": "false",
         "EnableUserDeactivation": _flag(s.accounts.enable_user_deactivation),
         "DeleteAccountLink": "",
         "EnableUserAccessTokens": _flag(s.accounts.enable_user_access_tokens),
@@ -177,8 +188,9 @@ def _messaging(s: Settings) -> dict[str, str]:
         "EnableChannelCategorySorting": "true",
         "ExperimentalGroupUnreadChannels": "disabled",
         "EnableJoinLeaveMessageByDefault": "true",  # the default of a display preference
-        # Roost writes no join/leave system posts in any channel.
-        "ExperimentalEnableDefaultChannelLeaveJoinMessages": "false",
+        "ExperimentalEnableDefaultChannelLeaveJoinMessages": _flag(
+            s.messaging.enable_default_channel_leave_join_messages
+        ),
         "ExperimentalPrimaryTeam": "",
         "DelayChannelAutocomplete": "false",
         "RestrictDirectMessage": "any",
@@ -283,31 +295,52 @@ def _mobile_and_links() -> dict[str, str]:
     }
 
 
-def _not_in_roost() -> dict[str, str]:
-    """Features Roost does not have. Several would make the apps call endpoints that do
-    not exist (link previews -> /opengraph, scheduled posts -> /posts/schedule, groups ->
-    /groups, push -> device registration banners)."""
+def _notifications(s: Settings) -> dict[str, str]:
+    """Push and email (roost.app.notifications): the apps show their notification
+    settings (and the email digest choices) by these."""
+    n = s.notifications
     return {
-        "SendPushNotifications": "false",
-        "SendEmailNotifications": "false",
-        "EmailNotificationContentsType": "full",
-        "EnableEmailBatching": "false",
-        "EnableEmailInvitations": "false",
-        "EnableLinkPreviews": "false",
+        "SendPushNotifications": _flag(
+            n.send_push_notifications and bool(n.push_notification_server)
+        ),
+        "SendEmailNotifications": _flag(n.send_email_notifications and bool(n.smtp_server)),
+        "EmailNotificationContentsType": n.email_notification_contents_type,
+        "EnableEmailBatching": _flag(n.enable_email_batching),
+        "RequireEmailVerification": _flag(n.require_email_verification),
+        # Password reset and team invitations by email need an SMTP server.
+        "PasswordEnableForgotLink": _flag(bool(n.smtp_server)),
+        "EnableEmailInvitations": _flag(bool(n.smtp_server)),
+    }
+
+
+def _messaging_features(s: Settings) -> dict[str, str]:
+    """The everyday messaging features Roost has (link previews, scheduled posts,
+    priority and acknowledgements, custom groups, guests): the apps show them when these
+    say so, and call their endpoints only then."""
+    m = s.messaging
+    return {
+        "EnableLinkPreviews": _flag(m.enable_link_previews),
+        "ScheduledPosts": _flag(m.scheduled_posts),
+        "PostPriority": _flag(m.post_priority),
+        "PostAcknowledgements": _flag(m.post_priority),
+        "EnableCustomGroups": "true",
+        "EnableGuestAccounts": _flag(m.guest_accounts_enable),
+    }
+
+
+def _not_in_roost() -> dict[str, str]:
+    """Features Roost does not have: on, several would make the apps call endpoints that
+    do not exist."""
+    return {
         "EnableGifPicker": "false",
         "GiphySdkKey": "",
         "GoogleDeveloperKey": "",
         "YoutubeReferrerPolicy": "false",
         "EnableLatex": "false",
         "EnableInlineLatex": "false",
-        "ScheduledPosts": "false",
-        "EnableCustomGroups": "false",
-        "EnableGuestAccounts": "false",
         "EnableGuestMagicLink": "false",
         "GuestAccountsEnforceMultifactorAuthentication": "false",
         "ExperimentalEnableAutomaticReplies": "false",
-        "PostPriority": "false",
-        "PostAcknowledgements": "false",
         "AllowPersistentNotifications": "false",
         "PersistentNotificationMaxRecipients": "5",
         "PersistentNotificationIntervalMinutes": "5",
@@ -333,36 +366,65 @@ def _not_in_roost() -> dict[str, str]:
     }
 
 
-def _auth_providers() -> dict[str, str]:
-    """Single sign-on: none."""
+def _auth_providers(providers: dict[str, Provider]) -> dict[str, str]:
+    """Single sign-on: the OAuth / OpenID Connect buttons the login page and the apps
+    show (a service is on once it is enabled and complete)."""
+
+    def on(service: str) -> str:
+        provider = providers.get(service)
+        return _flag(provider is not None and provider.usable)
+
+    gitlab, openid = providers.get("gitlab"), providers.get("openid")
     return {
-        "EnableLdap": "false",
-        "EnableSaml": "false",
-        "EnableSignUpWithGitLab": "false",
-        "EnableSignUpWithGoogle": "false",
-        "EnableSignUpWithOffice365": "false",
-        "EnableSignUpWithOpenId": "false",
-        "GitLabButtonText": "",
-        "GitLabButtonColor": "",
-        "OpenIdButtonText": "",
-        "OpenIdButtonColor": "",
-        "LdapLoginFieldName": "",
+        "EnableSignUpWithGitLab": on("gitlab"),
+        "EnableSignUpWithGoogle": on("google"),
+        "EnableSignUpWithOffice365": on("office365"),
+        "EnableSignUpWithOpenId": on("openid"),
+        "GitLabButtonText": gitlab.button_text if gitlab else "",
+        "GitLabButtonColor": gitlab.button_color if gitlab else "",
+        "OpenIdButtonText": openid.button_text if openid else "",
+        "OpenIdButtonColor": openid.button_color if openid else "",
+    }
+
+
+def _default_only(sso: SsoSettings, tenant_id: str) -> SsoSettings:
+    """The deployment's directory and identity provider are the default tenant's only."""
+    if tenant_id == DEFAULT_TENANT_ID:
+        return sso
+    return replace(sso, ldap_enable=False, saml_enable=False)
+
+
+def _ldap(ldap: SsoSettings) -> dict[str, str]:
+    """LDAP sign-in (the tenant's directory): the login field's name, and which profile
+    fields the directory owns (the clients lock them)."""
+    on = ldap.ldap_enable and bool(ldap.ldap_server)
+    return {
+        "EnableLdap": _flag(on),
+        "LdapLoginFieldName": ldap.ldap_login_field_name if on else "",
         "LdapLoginButtonBorderColor": "",
         "LdapLoginButtonColor": "",
         "LdapLoginButtonTextColor": "",
-        "LdapFirstNameAttributeSet": "false",
-        "LdapLastNameAttributeSet": "false",
-        "LdapNicknameAttributeSet": "false",
-        "LdapPositionAttributeSet": "false",
+        "LdapFirstNameAttributeSet": _flag(on and bool(ldap.ldap_first_name_attribute)),
+        "LdapLastNameAttributeSet": _flag(on and bool(ldap.ldap_last_name_attribute)),
+        "LdapNicknameAttributeSet": _flag(on and bool(ldap.ldap_nickname_attribute)),
+        "LdapPositionAttributeSet": _flag(on and bool(ldap.ldap_position_attribute)),
         "LdapPictureAttributeSet": "false",
-        "SamlLoginButtonText": "",
+    }
+
+
+def _saml(saml: SsoSettings) -> dict[str, str]:
+    """SAML sign-in (the tenant's identity provider)."""
+    on = saml.saml_enable and bool(saml.saml_idp_url and saml.saml_idp_certificate_file)
+    return {
+        "EnableSaml": _flag(on),
+        "SamlLoginButtonText": saml.saml_login_button_text if on else "",
         "SamlLoginButtonBorderColor": "",
         "SamlLoginButtonColor": "",
         "SamlLoginButtonTextColor": "",
-        "SamlFirstNameAttributeSet": "false",
-        "SamlLastNameAttributeSet": "false",
-        "SamlNicknameAttributeSet": "false",
-        "SamlPositionAttributeSet": "false",
+        "SamlFirstNameAttributeSet": _flag(on and bool(saml.saml_first_name_attribute)),
+        "SamlLastNameAttributeSet": _flag(on and bool(saml.saml_last_name_attribute)),
+        "SamlNicknameAttributeSet": _flag(on and bool(saml.saml_nickname_attribute)),
+        "SamlPositionAttributeSet": _flag(on and bool(saml.saml_position_attribute)),
     }
 
 

@@ -120,7 +120,7 @@ async def _read_raw(req: Req, upload: Upload, media: bytes, declared: int | None
     async for chunk in req.raw.stream():
         if chunk:
             await upload.write(chunk)
-    await upload.end_file()
+    await upload.end_file(whole_body=True)
 
 
 def _download(req: Req) -> bool:

@@ -27,7 +27,7 @@ MAX_PER_PAGE = 1000
 _OPERATOR = Actor(tenant_id="", user_id="", roles="system_admin")
 
 
-def _check_operator(req: Req) -> None:
+def check_operator(req: Req) -> None:
     token = req.services.settings.tenancy.operator_token
     if not token:
         raise page_not_found()
@@ -75,7 +75,7 @@ async def create_tenant(req: Req) -> Response:
     """A new tenant, closed for sign-up unless ``open_signup``. Its first system admin:
     named in ``admin`` (username, email, password: the account is made with the
     tenant), or invited (``admin_invite``: a one-time link in the answer), or both."""
-    _check_operator(req)
+    check_operator(req)
     body = await req.json_object()
     admin = body.get("admin")
     if admin is not None and not isinstance(admin, dict):
@@ -124,7 +124,7 @@ async def _issue_invite(req: Req, tenant_id: str, body: dict[str, Any]) -> dict[
 async def create_admin_invite(req: Req) -> Response:
     """A one-time link signing its holder up as the tenant's system admin (a new one
     replaces the last; only its hash is kept)."""
-    _check_operator(req)
+    check_operator(req)
     body = await req.json_object() if await req.raw.body() else {}
     tenant = req.services.tenants.get(req.path_str("tenant", 63))
     return json_response(await _issue_invite(req, tenant.id, body), status=201)
@@ -132,7 +132,7 @@ async def create_admin_invite(req: Req) -> Response:
 
 async def set_signup(req: Req) -> Response:
     """Open or close the tenant for sign-up (``{"open_signup": true}``)."""
-    _check_operator(req)
+    check_operator(req)
     body = await req.json_object()
     if "open_signup" not in body:
         raise errors.invalid_body_param("open_signup")
@@ -145,7 +145,7 @@ async def set_signup(req: Req) -> Response:
 async def move_tenant(req: Req) -> Response:
     """Move the tenant's rows to another database; read-only until done (202 at once;
     GET the tenant to see it turn active in its new database)."""
-    _check_operator(req)
+    check_operator(req)
     body = await req.json_object()
     if "database" not in body:
         raise errors.invalid_body_param("database")
@@ -160,7 +160,7 @@ async def move_tenant(req: Req) -> Response:
 
 
 async def list_tenants(req: Req) -> Response:
-    _check_operator(req)
+    check_operator(req)
     page = req.query_int("page", 0)
     per_page = req.query_int("per_page", 100, minimum=1, maximum=MAX_PER_PAGE)
     directory = req.services.tenants
@@ -169,19 +169,19 @@ async def list_tenants(req: Req) -> Response:
 
 
 async def get_tenant(req: Req) -> Response:
-    _check_operator(req)
+    check_operator(req)
     return json_response(req.services.tenants.get(req.path_str("tenant", 63)).to_dict())
 
 
 async def suspend_tenant(req: Req) -> Response:
-    _check_operator(req)
+    check_operator(req)
     tenant = await req.services.tenants.do_suspend(req.path_str("tenant", 63))
     _audit(req, tenant.id, "suspendTenant")
     return json_response(tenant.to_dict())
 
 
 async def resume_tenant(req: Req) -> Response:
-    _check_operator(req)
+    check_operator(req)
     tenant = await req.services.tenants.do_resume(req.path_str("tenant", 63))
     _audit(req, tenant.id, "resumeTenant")
     return json_response(tenant.to_dict())
@@ -189,7 +189,7 @@ async def resume_tenant(req: Req) -> Response:
 
 async def delete_tenant(req: Req) -> Response:
     """Accepted: the tenant is refused from now on; its data goes in the background."""
-    _check_operator(req)
+    check_operator(req)
     tenant = await req.services.tenants.do_delete(req.path_str("tenant", 63))
     req.services.tenant_reaper.nudge()
     return json_response(tenant.to_dict(), status=202)
@@ -197,7 +197,7 @@ async def delete_tenant(req: Req) -> Response:
 
 async def tenant_usage(req: Req) -> Response:
     """People, posts, files and storage now, and requests per day (UTC) for ``days``."""
-    _check_operator(req)
+    check_operator(req)
     days = req.query_int("days", 30, minimum=1, maximum=366)
     usage = await req.services.tenant_usage.usage(req.path_str("tenant", 63), days)
     return json_response(usage)
@@ -205,7 +205,7 @@ async def tenant_usage(req: Req) -> Response:
 
 async def export_tenant(req: Req) -> Response:
     """The tenant as Mattermost bulk-import JSONL, streamed as it is read."""
-    _check_operator(req)
+    check_operator(req)
     exporter = req.services.tenant_export
     tenant_id = exporter.check(req.path_str("tenant", 63))
     _audit(req, tenant_id, "exportTenant")
@@ -220,7 +220,7 @@ async def export_tenant(req: Req) -> Response:
 
 
 async def set_domains(req: Req) -> Response:
-    _check_operator(req)
+    check_operator(req)
     body = await req.json_object()
     tenant = await req.services.tenants.do_set_domains(
         req.path_str("tenant", 63), _str_list(body, "domains")
@@ -230,7 +230,7 @@ async def set_domains(req: Req) -> Response:
 
 
 async def set_limits(req: Req) -> Response:
-    _check_operator(req)
+    check_operator(req)
     body = await req.json_object()
     limits: dict[str, float] = {}
     for name, value in body.items():
@@ -246,7 +246,7 @@ async def set_limits(req: Req) -> Response:
 
 async def set_outbound(req: Req) -> Response:
     """``{"allowed_hosts": "git.internal,10.1.0.0/16"}``; null: back to the default."""
-    _check_operator(req)
+    check_operator(req)
     body = await req.json_object()
     hosts = body.get("allowed_hosts")
     if hosts is not None and not isinstance(hosts, str):

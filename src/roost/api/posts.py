@@ -28,6 +28,7 @@ class NewPost(BaseModel):
     type: str | None = None
     pending_post_id: str | None = None
     create_at: int = 0
+    metadata: dict[str, Any] | None = None
 
 
 class Patch(BaseModel):
@@ -65,6 +66,7 @@ async def create_post(req: Req) -> Response:
         type=body.type or "",
         pending_post_id=body.pending_post_id or "",
         create_at=body.create_at,
+        priority=(body.metadata or {}).get("priority"),
     )
     set_online = req.raw.query_params.get("set_online", "true").lower() not in ("false", "0")
     post = await req.services.posts.do_create_post(actor, draft, set_online)

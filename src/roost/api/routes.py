@@ -7,6 +7,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from roost import metrics
+from roost.api import admin_config as admin_config_routes
+from roost.api import admin_retention as admin_retention_routes
+from roost.api import admin_system as admin_system_routes
 from roost.api import agents as agent_routes
 from roost.api import apps as app_routes
 from roost.api import audits as audit_routes
@@ -30,13 +33,21 @@ from roost.api import deliveries as delivery_routes
 from roost.api import drafts as draft_routes
 from roost.api import emoji as emoji_routes
 from roost.api import files as file_routes
+from roost.api import imports as import_routes
+from roost.api import ldap as ldap_routes
+from roost.api import ldap_groups as ldap_group_routes
+from roost.api import messaging as messaging_routes
 from roost.api import mfa as mfa_routes
+from roost.api import notifications as notification_routes
 from roost.api import operator as operator_routes
 from roost.api import plugins as plugin_routes
 from roost.api import post_actions as post_action_routes
 from roost.api import posts as post_routes
 from roost.api import reactions as reaction_routes
 from roost.api import roles as role_routes
+from roost.api import saml as saml_routes
+from roost.api import sso as sso_routes
+from roost.api import team_icons as team_icon_routes
 from roost.api import user_posts as user_post_routes
 from roost.api import webapp as web_client
 from roost.api import webhooks as webhook_routes
@@ -55,9 +66,13 @@ def api_routes() -> list[BaseRoute]:
         *status.routes(),
         # Before users': "/users/sessions/..." is not a user id.
         *sessions.routes(),
+        *notification_routes.routes(),
         *mfa_routes.routes(),
+        # Before users': "/users/login/switch" is not a user's path.
+        *sso_routes.api_routes(),
         *users.routes(),
         *user_images.image_routes(),
+        *team_icon_routes.routes(),
         *bots.routes(),
         *role_routes.routes(),
         *draft_routes.routes(),
@@ -81,6 +96,14 @@ def api_routes() -> list[BaseRoute]:
         *limits.routes(),
         *agent_routes.routes(),
         *audit_routes.routes(),
+        *admin_config_routes.routes(),
+        *admin_system_routes.routes(),
+        *messaging_routes.routes(),
+        *admin_retention_routes.routes(),
+        *import_routes.routes(),
+        *ldap_routes.routes(),
+        *ldap_group_routes.routes(),
+        *saml_routes.api_routes(),
         WebSocketRoute("/websocket", websocket_endpoint),
     ]
 
@@ -98,6 +121,10 @@ def all_routes() -> list[BaseRoute]:
         *file_routes.public_routes(),
         *webhook_routes.public_routes(),
         *operator_routes.routes(),
+        *admin_config_routes.operator_routes(),
+        *sso_routes.operator_routes(),
+        *sso_routes.public_routes(),
+        *saml_routes.public_routes(),
         # Apps' bindings live under /plugins/com.mattermost.apps (Mattermost's path), so
         # they go before the plugins' own /plugins/{plugin_id}/... routes.
         *app_routes.plugin_routes(),

@@ -49,13 +49,21 @@ async def ping(req: Req) -> Response:
     }
     headers: dict[str, str] = {}
     if req.raw.query_params.get("device_id"):
-        # The mobile app asks whether its device can get push notifications: Roost sends
-        # none yet, and "false" is what Mattermost answers with push turned off.
-        body["CanReceiveNotifications"] = "false"
-    if _given(req, "get_server_status"):
-        database = OK if await req.services.health.database_ok() else UNHEALTHY
+        # The mobile app asks whether its device can get push notifications: "false" is
+        # what Mattermost answers with push turned off.
+        body["CanReceiveNotifications"] = "true" if req.services.notifications.push_on else "false"
+    # A node whose data directory or database cannot be written fails every login while
+    # still answering reads: unhealthy, so the balancer stops sending users to it.
+    deep = _given(req, "get_server_status")
+    problems = await req.services.health.storage_problems(deep)
+    if problems:
+        body["status"] = UNHEALTHY
+    if deep:
+        database_ok = "database" not in problems and await req.services.health.database_ok()
+        database = OK if database_ok else UNHEALTHY
+        filestore = UNHEALTHY if "filestore" in problems else OK
         body["database_status"] = database
-        body["filestore_status"] = OK
+        body["filestore_status"] = filestore
         # Reported, not judged: without Redis a node still serves its own clients.
         redis = req.services.health.redis_status()
         if redis:
@@ -65,7 +73,7 @@ async def ping(req: Req) -> Response:
             body["database_replicas_status"] = replicas
         if database != OK:
             body["status"] = UNHEALTHY
-        headers = {"database_status": database, "filestore_status": OK}
+        headers = {"database_status": database, "filestore_status": filestore}
         caller = await _caller(req)
         if caller is not None and caller.is_system_admin:
             body["root_status"] = os.geteuid() == 0
@@ -98,6 +106,10 @@ async def get_client_config(req: Req) -> Response:
         site_url=tenants.site_url(req.tenant_id),
         installed_at=installed_at,
         open_signup=req.services.users.signup_open(req.tenant_id),
+        no_accounts=not await req.services.users.has_accounts(req.tenant_id),
+        providers=await req.services.sso.providers(req.tenant_id),
+        ldap=await req.services.ldap.settings_for(req.tenant_id),
+        saml=await req.services.saml.settings_for(req.tenant_id),
     )
     return json_response(client_config(facts))
 
@@ -108,33 +120,10 @@ async def get_client_license(req: Req) -> Response:
     return json_response({"IsLicensed": "false"})
 
 
-async def patch_config(req: Req) -> Response:
-    """``PUT /config/patch``: of Mattermost's configuration, a tenant's system admin may
-    change ``TeamSettings.EnableOpenServer`` (whether anyone may sign up on the tenant);
-    the answer holds what it may change. Everything else is the operator's (settings)."""
-    actor = await req.actor()
-    body = await req.json_object()
-    team = body.get("TeamSettings")
-    if (
-        set(body) != {"TeamSettings"}
-        or not isinstance(team, dict)
-        or set(team) != {"EnableOpenServer"}
-    ):
-        raise errors.invalid_body_param(
-            "config", "only TeamSettings.EnableOpenServer can be changed here"
-        )
-    value = team["EnableOpenServer"]
-    if not isinstance(value, bool):
-        raise errors.invalid_body_param("TeamSettings.EnableOpenServer")
-    now_open = await req.services.users.do_set_open_signup(actor, value)
-    return json_response({"TeamSettings": {"EnableOpenServer": now_open}})
-
-
 def routes() -> list[Route]:
     return [
         Route("/system/ping", endpoint(ping), methods=["GET"]),
         Route("/system/timezones", endpoint(supported_timezones), methods=["GET"]),
         Route("/config/client", endpoint(get_client_config), methods=["GET"]),
         Route("/license/client", endpoint(get_client_license), methods=["GET"]),
-        Route("/config/patch", endpoint(patch_config), methods=["PUT"]),
     ]

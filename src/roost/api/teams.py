@@ -7,14 +7,16 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.http.request import Req, endpoint
+from roost.api.http.request import MAX_PER_PAGE, Req, endpoint
 from roost.api.http.responses import json_response, ok_response
 from roost.api.member_roles import admin_from_roles, admin_from_scheme_roles
+from roost.app.channels.teams import TeamQuery
 from roost.app.kernel import errors
 from roost.ids import is_valid_id
 
 MAX_MEMBER_IDS = 1000
 TEAM_NAME_PARAM_MAX = 64
+SEARCH_TERM_MAX = 128
 
 
 async def create_team(req: Req) -> Response:
@@ -26,9 +28,47 @@ async def create_team(req: Req) -> Response:
 async def list_teams(req: Req) -> Response:
     actor = await req.actor()
     offset, limit = req.paging()
-    teams, total = await req.services.teams.list_teams(actor, offset=offset, limit=limit)
+    teams, total = await req.services.teams.list_teams(
+        actor, offset=offset, limit=limit, include_deleted=req.query_bool("include_deleted")
+    )
     body = [t.to_dict() for t in teams]
     if req.query_bool("include_total_count"):
+        return json_response({"teams": body, "total_count": total})
+    return json_response(body)
+
+
+def _optional(body: dict[str, Any], name: str, kind: type) -> Any:
+    value = body.get(name)
+    # bool is an int to Python; neither stands in for the other in a search body.
+    if value is not None and (type(value) is not kind):
+        raise errors.invalid_body_param("team_search", f"{name} must be a {kind.__name__}")
+    return value
+
+
+def _team_query(body: dict[str, Any]) -> TeamQuery:
+    term = _optional(body, "term", str) or ""
+    if len(term) > SEARCH_TERM_MAX:
+        raise errors.invalid_body_param("team_search", "term is too long")
+    page, per_page = _optional(body, "page", int), _optional(body, "per_page", int)
+    if (page is not None and page < 0) or (per_page is not None and per_page < 0):
+        raise errors.invalid_body_param("team_search", "page and per_page are not negative")
+    return TeamQuery(
+        term=term,
+        allow_open_invite=_optional(body, "allow_open_invite", bool),
+        group_constrained=_optional(body, "group_constrained", bool),
+        # Mattermost pages (and answers {teams, total_count}) only when both are given.
+        paged=page is not None and per_page is not None,
+        page=page or 0,
+        per_page=min(per_page or 0, MAX_PER_PAGE),
+    )
+
+
+async def search_teams(req: Req) -> Response:
+    actor = await req.actor()
+    query = _team_query(await req.json_object())
+    teams, total = await req.services.teams.search(actor, query)
+    body = [t.to_dict() for t in teams]
+    if query.paged:
         return json_response({"teams": body, "total_count": total})
     return json_response(body)
 
@@ -82,6 +122,12 @@ async def delete_team(req: Req) -> Response:
     actor = await req.actor()
     await req.services.teams.do_delete(actor, req.path_id("team_id"))
     return ok_response()
+
+
+async def restore_team(req: Req) -> Response:
+    actor = await req.actor()
+    team = await req.services.teams.do_restore(actor, req.path_id("team_id"))
+    return json_response(team.to_dict())
 
 
 async def team_stats(req: Req) -> Response:
@@ -142,7 +188,7 @@ async def add_members_batch(req: Req) -> Response:
     if not isinstance(body, list) or not body:
         raise errors.invalid_body_param("members")
     user_ids = list(dict.fromkeys(_member_user_id(item, team_id) for item in body))
-    members = await req.services.teams.do_add_members(actor, team_id, user_ids)
+    members = await req.services.teams.do_add_members(actor, team_id, user_ids, as_requestor=True)
     return json_response([m.to_dict() for m in members], status=201)
 
 
@@ -213,12 +259,14 @@ def routes() -> list[Route]:
     return [
         r("/teams", endpoint(create_team), methods=["POST"]),
         r("/teams", endpoint(list_teams), methods=["GET"]),
+        r("/teams/search", endpoint(search_teams), methods=["POST"]),
         r("/teams/members/invite", endpoint(join_by_invite), methods=["POST"]),
         r("/teams/name/{name}", endpoint(team_by_name), methods=["GET"]),
         r("/teams/name/{name}/exists", endpoint(team_exists), methods=["GET"]),
         r("/teams/{team_id}", endpoint(get_team), methods=["GET"]),
         r("/teams/{team_id}", endpoint(update_team), methods=["PUT"]),
         r("/teams/{team_id}", endpoint(delete_team), methods=["DELETE"]),
+        r("/teams/{team_id}/restore", endpoint(restore_team), methods=["POST"]),
         r("/teams/{team_id}/patch", endpoint(patch_team), methods=["PUT"]),
         r("/teams/{team_id}/privacy", endpoint(update_privacy), methods=["PUT"]),
         r("/teams/{team_id}/stats", endpoint(team_stats), methods=["GET"]),

@@ -15,6 +15,7 @@ from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response, ok_response
 from roost.api.sessions import session_props
 from roost.app.kernel import errors
+from roost.app.kernel.context import Actor
 from roost.ids import is_valid_id
 
 MAX_LOOKUP_IDS = 1000
@@ -50,10 +51,18 @@ async def create_user(req: Req) -> Response:
     actor = None
     if req.raw.headers.get("authorization") or req.raw.cookies.get(AUTH_COOKIE):
         actor = await req.actor()
+    # A team's invite link (emailed by POST /teams/{id}/invite/email): sign up and join.
+    team_invite = req.query_str("iid", max_len=64)
+    if team_invite:
+        await req.services.notifications.accounts.check_team_invite(req.tenant_id, team_invite)
+    # ?t= is a guest invitation's token, or else the tenant's first-admin invite.
+    token = req.query_str("t", max_len=256)
+    guest_invites = req.services.notifications.guest_invites
+    guest_invite = await guest_invites.find(req.tenant_id, token) if token else None
     user = await req.services.users.do_create_user(
         req.tenant_id,
         username=body.username,
-        email=body.email,
+        email=guest_invite.email if guest_invite else body.email,
         password=body.password,
         first_name=body.first_name,
         last_name=body.last_name,
@@ -61,9 +70,15 @@ async def create_user(req: Req) -> Response:
         position=body.position,
         locale=body.locale,
         actor=actor,
-        # Mattermost's invite token parameter: here the tenant's first-admin invite.
-        invite_token=req.query_str("t", max_len=256),
+        invite_token="" if guest_invite else token,
+        team_invite=bool(team_invite or guest_invite),
+        guest=guest_invite is not None,
     )
+    if guest_invite is not None:
+        await guest_invites.do_accept(req.tenant_id, token, guest_invite, user)
+    if team_invite:
+        joiner = Actor(req.tenant_id, user.id, user.roles, username=user.username)
+        await req.services.teams.do_join_by_invite(joiner, team_invite)
     return json_response(user.to_dict(), status=201)
 
 
@@ -84,7 +99,11 @@ async def login(req: Req) -> Response:
         user = await until_client_leaves(
             req.raw,
             services.auth.check_credentials(
-                req.tenant_id, body.login_id, body.password, source=source
+                req.tenant_id,
+                body.login_id,
+                body.password,
+                source=source,
+                ldap_only=body.ldap_only in (True, "true"),
             ),
         )
     except ClientGone:
@@ -137,7 +156,7 @@ async def logout(req: Req) -> Response:
 async def get_user(req: Req) -> Response:
     # Mattermost lets a user without the MFA it enforces read themselves.
     actor = await req.actor(mfa_exempt=req.raw.path_params.get("user_id") == "me")
-    user = await req.services.users.get(actor.tenant_id, await req.user_id_param())
+    user = await req.services.users.get_seen(actor, await req.user_id_param())
     return json_response(req.services.users.profile(actor, user))
 
 
@@ -153,14 +172,14 @@ async def list_users(req: Req) -> Response:
         "not_in_channel": req.query_id("not_in_channel"),
         "active_only": req.query_bool("active"),
     }
-    users = await req.services.users.list(actor.tenant_id, **filters)
+    users = await req.services.users.list_seen(actor, **filters)
     return json_response(req.services.users.profiles(actor, users))
 
 
 async def users_by_ids(req: Req) -> Response:
     actor = await req.actor()
     ids = await req.id_list("user_ids", MAX_LOOKUP_IDS)
-    users = await req.services.users.get_many(actor.tenant_id, ids)
+    users = await req.services.users.get_many_seen(actor, ids)
     return json_response(req.services.users.profiles(actor, users))
 
 
@@ -183,13 +202,14 @@ async def group_channel_users(req: Req) -> Response:
 async def users_by_usernames(req: Req) -> Response:
     actor = await req.actor()
     names = await req.str_list("usernames", MAX_LOOKUP_IDS, 64)
-    users = await req.services.users.get_by_usernames(actor.tenant_id, names)
+    users = await req.services.users.get_by_usernames_seen(actor, names)
     return json_response(req.services.users.profiles(actor, users))
 
 
 async def user_by_username(req: Req) -> Response:
     actor = await req.actor()
     user = await req.services.users.get_by_username(actor.tenant_id, req.path_str("username", 64))
+    await req.services.users.check_can_see(actor, user.id)
     return json_response(req.services.users.profile(actor, user))
 
 
@@ -197,6 +217,7 @@ async def user_by_email(req: Req) -> Response:
     actor = await req.actor()
     req.services.users.check_may_see_emails(actor)
     user = await req.services.users.get_by_email(actor.tenant_id, req.path_str("email", 128))
+    await req.services.users.check_can_see(actor, user.id)
     return json_response(req.services.users.profile(actor, user))
 
 

@@ -15,6 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from roost import metrics
 from roost.api.auth import AUTH_COOKIE, authenticate_session, same_origin
 from roost.api.http.errors import (
+    refuse_for_store,
     unknown_websocket_action,
     websocket_bad_origin,
     websocket_not_authenticated,
@@ -225,6 +226,15 @@ class SocketSession:
             result = await self._action(str(action), data)
         except errors.AppError as exc:
             self.conn.reply(_reply(seq, "FAIL", error=exc))
+            return True
+        except Exception as exc:
+            # A database that cannot serve this action now (down, out of connections)
+            # fails the action, not the socket: the client keeps its connection.
+            unavailable = refuse_for_store(exc)
+            if unavailable is None:
+                raise
+            log.warning("websocket %s: database unavailable (%s)", action, exc)
+            self.conn.reply(_reply(seq, "FAIL", error=unavailable))
             return True
         self.conn.reply(_reply(seq, data=result))
         return True

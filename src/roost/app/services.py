@@ -12,20 +12,33 @@ from roost.app.accounts.mfa import Mfa
 from roost.app.accounts.preferences import Preferences
 from roost.app.accounts.profile_images import ProfileImages
 from roost.app.accounts.roles import Roles
+from roost.app.accounts.sso.ldap import Ldap
+from roost.app.accounts.sso.saml import Saml
+from roost.app.accounts.sso.service import Sso
 from roost.app.accounts.statuses import Statuses
 from roost.app.accounts.users import Users
+from roost.app.admin.analytics import Analytics
+from roost.app.admin.channel_move import ChannelMover
+from roost.app.admin.config import ConfigAdmin
+from roost.app.admin.jobs import Jobs
+from roost.app.admin.node import NodeAdmin
+from roost.app.admin.retention import Retention
 from roost.app.channels.categories import Categories
 from roost.app.channels.channels import Channels
 from roost.app.channels.direct import DirectChannels
 from roost.app.channels.members import ChannelMembers
+from roost.app.channels.team_icons import TeamIcons
 from roost.app.channels.teams import Teams
 from roost.app.files.files import Files
+from roost.app.imports.service import Imports
 from roost.app.integrations.integrations import Integrations
 from roost.app.kernel.admission import Admission
 from roost.app.kernel.audit import AuditLog
 from roost.app.kernel.health import Health
 from roost.app.kernel.lifecycle import LifecycleHooks
 from roost.app.kernel.rate_limits import Throttle
+from roost.app.messaging.messaging import Messaging
+from roost.app.notifications.service import Notifications
 from roost.app.plugins.kv import PluginKV
 from roost.app.plugins.plugins import Plugins
 from roost.app.posts.drafts import Drafts
@@ -64,6 +77,7 @@ class Services:
     channel_members: ChannelMembers
     direct_channels: DirectChannels
     teams: Teams
+    team_icons: TeamIcons
     categories: Categories
     health: Health
     drafts: Drafts
@@ -86,6 +100,8 @@ class Services:
     tenant_mover: TenantMover
     # Built once the rest exists (it hooks into posts): roost.server sets it.
     integrations: Integrations = field(init=False)
+    # Email and push (app/notifications): built after posts, which it hears of.
+    notifications: Notifications = field(init=False)
     plugins: Plugins
     plugin_kv: PluginKV
     lifecycle: LifecycleHooks
@@ -95,3 +111,21 @@ class Services:
     audit: AuditLog
     audits: Audits
     admission: Admission
+    # Administration (issue 24): the configuration API.
+    config_admin: ConfigAdmin
+    analytics: Analytics
+    # The log buffer and the cluster's status (built once the rest exists).
+    node_admin: NodeAdmin = field(init=False)
+    # Mattermost and Slack imports, their uploads and import_process jobs (issue 25).
+    imports: Imports
+    # Link previews, scheduled posts, reminders (issue 23): built once the integrations
+    # exist (previews use their outbound client) by roost.compose.
+    messaging: Messaging = field(init=False)
+    # Data retention and the jobs that run it.
+    retention: Retention = field(init=False)
+    jobs: Jobs = field(init=False)
+    # Single sign-on (OAuth 2 / OpenID Connect): roost.app.accounts.sso.
+    sso: Sso
+    ldap: Ldap
+    channel_mover: ChannelMover = field(init=False)
+    saml: Saml

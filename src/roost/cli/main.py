@@ -1,5 +1,6 @@
 """The ``roost`` command: serve, migrate and version here; its groups (user, tenant,
-plugin, loadtest) each in their own module."""
+plugin, loadtest; and team, channel, post, config, sampledata, which work against a
+running server as mmctl does, ``cli/remote.py``) each in their own module."""
 
 from __future__ import annotations
 
@@ -13,15 +14,24 @@ from typing import Any
 import click
 
 from roost import MATTERMOST_COMPAT_VERSION, __version__
+from roost.cli.backup import backup, restore
+from roost.cli.failures import RoostGroup, check_data_dir
+from roost.cli.imports import import_group
 from roost.cli.loadtest import loadtest
 from roost.cli.plugins import plugin
+from roost.cli.posts_config import config, post
+from roost.cli.sampledata import sampledata
+from roost.cli.teams import channel, team
 from roost.cli.tenants import tenant
 from roost.cli.users import user
-from roost.config import load_settings
+from roost.config import Settings, load_settings
+
+SITE_URL_ENV = "ROOST_SITE_URL"
 
 
-@click.group()
-def main() -> None:
+@click.group(cls=RoostGroup)
+@click.option("--debug", is_flag=True, default=False, help="Show the full traceback of a failure.")
+def main(debug: bool) -> None:
     """Roost, a team-chat server that speaks Mattermost's API v4."""
 
 
@@ -40,7 +50,15 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     """Run the server: the API, the WebSocket and the web client."""
     import uvicorn
 
+    # The command line's address is the node's (``GET /cluster/status`` reports it, and
+    # --workers' processes read it from the environment).
+    if host is not None:
+        os.environ["ROOST_HOST"] = host
+    if port is not None:
+        os.environ["ROOST_PORT"] = str(port)
     settings = load_settings()
+    settings = _serve_settings(host, port)
+    check_data_dir(settings)
     from roost.plugin_runtime.host_user import harden_process
 
     # The parent of --workers' processes holds the same environment as they do.
@@ -57,8 +75,12 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         target: object = "roost.server:app_for_worker"
     else:
         from roost.server import create_app
+        from roost.store.db.migrate import upgrade_all
 
-        target = create_app(settings)
+        # Here rather than in the app's start-up: a database that cannot be reached is
+        # then told in a line (roost.cli.failures), not as uvicorn's traceback.
+        upgrade_all(settings)
+        target = create_app(settings, migrate=False)
     config = uvicorn.Config(
         target,  # type: ignore[arg-type]
         factory=workers > 1,
@@ -78,10 +100,32 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         # Requests still running this long after SIGTERM are cancelled: stopping is bounded.
         timeout_graceful_shutdown=math.ceil(settings.admission.shutdown_grace_seconds),
     )
-    _serve(config, settings.serving.admin_address, workers)
+    _serve(config, settings.serving.admin_address, workers, _banner(settings))
 
 
-def _serve(config: Any, admin: tuple[str, int] | None, workers: int) -> None:
+def _serve_settings(host: str | None, port: int | None) -> Settings:
+    """The settings, with the site URL following --host/--port (or ROOST_HOST/ROOST_PORT)
+    unless ROOST_SITE_URL says otherwise: links Roost hands out then point at the port
+    it listens on. Set in the environment so --workers' processes read the same."""
+    settings = load_settings()
+    listen_port = port if port is not None else settings.port
+    if "site_url" in settings.model_fields_set or listen_port == 0:
+        return settings  # set, or a port the system picks: no URL to follow
+    bind_host = host or settings.host
+    shown_host = "localhost" if bind_host in ("0.0.0.0", "::", "", "127.0.0.1") else bind_host
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    os.environ[SITE_URL_ENV] = f"http://{shown_host}:{listen_port}"
+    return load_settings()
+
+
+def _banner(settings: Settings) -> str:
+    from roost.store.db.diagnose import describe
+
+    return f"Roost is running at {settings.site_url} ({describe(settings.effective_database_url)})"
+
+
+def _serve(config: Any, admin: tuple[str, int] | None, workers: int, banner: str) -> None:
     """uvicorn.run with a second listener: the public socket, and the admin one for
     /metrics and /operator/v1 (the app tells them apart by the local port). With
     --workers both sockets are bound here and shared by every worker, as uvicorn shares
@@ -95,9 +139,19 @@ def _serve(config: Any, admin: tuple[str, int] | None, workers: int) -> None:
         if admin[1] == public.getsockname()[1]:
             raise click.UsageError("ROOST_ADMIN_LISTEN must use another port than the API")
         sockets.append(_bind_admin(*admin))
-    server = uvicorn.Server(config)
+
+    class AnnouncingServer(uvicorn.Server):
+        """Says where to open Roost once it listens (whatever the log level)."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                click.echo(banner)
+
+    server = AnnouncingServer(config)
     try:
         if workers > 1:
+            click.echo(banner)
             Multiprocess(config, sockets=sockets).run()
         else:
             server.run(sockets=sockets)
@@ -142,6 +196,7 @@ def migrate() -> None:
     from roost.store.db.migrate import upgrade_all
 
     settings = load_settings()
+    check_data_dir(settings)
     upgrade_all(settings)
     click.echo("database is up to date")
 
@@ -152,8 +207,11 @@ def version() -> None:
     click.echo(f"roost {__version__} (Mattermost API compatible with {MATTERMOST_COMPAT_VERSION})")
 
 
-for group in (user, tenant, plugin, loadtest):
+for group in (user, tenant, plugin, loadtest, import_group, backup, restore):
     main.add_command(group)
+# Against a running server, as mmctl (--url/--token or ROOST_URL/ROOST_TOKEN).
+for command in (team, channel, post, config, sampledata):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,10 @@ SEND_QUEUE = 10_000
 SEND_BATCH = 500
 READ_BATCH = 500
 RETRY_MAX_SECONDS = 5.0
+# The listener, unlinked, tries Redis at least this often: it is what notices Redis is
+# back, and the sender (which waits for the link, not its own back-off) follows at once,
+# so cross-node events flow again within about this long after Redis returns.
+LISTEN_RETRY_MAX_SECONDS = 1.0
 # About how many messages (batches) the stream keeps: the outage it bridges is this
 # divided by the cluster's batch rate (~1.1 KB each: ~55 MB of Redis memory).
 STREAM_MAXLEN = 50_000
@@ -189,8 +193,10 @@ class RedisBus:
                 # drops beyond its bound); a listener skips batch numbers it has heard,
                 # should part of this round trip have gone through.
                 log.warning("could not send %d messages to Redis: %s", len(pending), exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                if await self._wait_for_link(delay):
+                    delay = 0.1  # linked again: a stale pooled connection may fail once more
+                else:
+                    delay = min(delay * 2, RETRY_MAX_SECONDS)
                 continue
             delay = 0.1
             self.published += len(pending)
@@ -200,6 +206,20 @@ class RedisBus:
                 # Only behind every batch numbered before it: a notice overtaking
                 # queued batches would look like numbers skipped.
                 await self._announce_gap()
+
+    async def _wait_for_link(self, delay: float) -> bool:
+        """Back off before sending again, but no longer than until the listener links
+        again (it notices Redis is back within LISTEN_RETRY_MAX_SECONDS). True when the
+        wait ended because the link came back."""
+        if self._linked.is_set():
+            # The listener has not noticed the outage yet: a plain back-off.
+            await asyncio.sleep(delay)
+            return False
+        try:
+            await asyncio.wait_for(self._linked.wait(), delay)
+        except TimeoutError:
+            return False
+        return True
 
     async def _append(self, payloads: list[bytes]) -> None:
         assert self._redis is not None
@@ -275,7 +295,7 @@ class RedisBus:
                 self.connected = False
                 self._linked.clear()
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                delay = min(delay * 2, LISTEN_RETRY_MAX_SECONDS)
 
     async def _epoch(self) -> bytes:
         assert self._redis is not None

@@ -4,7 +4,8 @@
 their frozen sections (``settings.files``, ``settings.tenancy``, ...), which carry the
 same field names. README.md's settings table is generated from the fields' descriptions:
 ``python -m roost.config --readme`` rewrites it (``roost.config.readme``). Mixins hold
-groups of fields, only for length: ``account_security``, ``protection``, ``admission``.
+groups of fields, only for length: ``account_security``, ``protection``, ``admission``,
+and each feature's own (``notifications``, ``administration``, ``imports``, ``sso``, ...).
 """
 
 from __future__ import annotations
@@ -24,15 +25,22 @@ from pydantic_settings import (
 )
 
 from roost.config.account_security import AccountSecurityFields
+from roost.config.administration import AdministrationFields, AdministrationSettings
 from roost.config.admission import AdmissionFields, AdmissionSettings
+from roost.config.checks import checked
+from roost.config.imports import ImportFields, ImportSettings
+from roost.config.messaging import MessagingFields, MessagingSettings
+from roost.config.notifications import NotificationFields, NotificationSettings
+from roost.config.parsing import named_urls as _named_urls
+from roost.config.parsing import parse_listen as parse_listen
 from roost.config.protection import ProtectionFields
 from roost.config.protection import RateLimitSettings as RateLimitSettings
+from roost.config.sso import SsoFields, SsoSettings
 
 # Public links are signed with the salt: short salts are guessable.
 PUBLIC_LINK_SALT_MIN = 32
 # The operator token opens every tenant's lifecycle: as long as a random secret.
 OPERATOR_TOKEN_MIN = 32
-
 
 _S = TypeVar("_S")
 
@@ -223,8 +231,7 @@ class PluginSettings:
     plugin_host_user: str
 
 
-# Every section: the Settings property that holds it, its class, and its README heading
-# (the README's table follows this order).
+# Each section: its Settings property, its class and its README heading (the table's order).
 SECTIONS: tuple[tuple[str, type, str], ...] = (
     ("database", DatabaseSettings, "Database"),
     ("serving", ServingSettings, "Serving"),
@@ -238,10 +245,25 @@ SECTIONS: tuple[tuple[str, type, str], ...] = (
     ("plugins", PluginSettings, "Plugins"),
     ("rate_limits", RateLimitSettings, "Rate limits"),
     ("admission", AdmissionSettings, "Admission control and shutdown"),
+    ("notifications", NotificationSettings, "Email and push notifications"),
+    ("administration", AdministrationSettings, "Administration"),
+    ("imports", ImportSettings, "Imports"),
+    ("messaging", MessagingSettings, "Link previews, scheduled posts and reminders"),
+    ("sso", SsoSettings, "Single sign-on"),
 )
 
 
-class Settings(ProtectionFields, AdmissionFields, AccountSecurityFields, BaseSettings):
+class Settings(
+    NotificationFields,
+    AdministrationFields,
+    ImportFields,
+    MessagingFields,
+    SsoFields,
+    ProtectionFields,
+    AdmissionFields,
+    AccountSecurityFields,
+    BaseSettings,
+):
     model_config = SettingsConfigDict(env_prefix="ROOST_", extra="ignore")
 
     # Database. Without a database URL Roost uses SQLite in the data directory.
@@ -422,7 +444,7 @@ class Settings(ProtectionFields, AdmissionFields, AccountSecurityFields, BaseSet
         description="lifetime of a web login session (Mattermost's SessionLengthWebInHours); "
         "fractions of an hour allowed (personal access tokens never expire)",
     )
-    enable_open_server: bool = Field(default=True, description="whether anyone may sign up")
+    enable_open_server: bool = Field(default=False, description="whether anyone may sign up")
     enable_user_access_tokens: bool = Field(default=True, description="personal access tokens")
     enable_bot_account_creation: bool = Field(
         default=True, description="whether bot accounts may be created (501 while off)"
@@ -736,13 +758,15 @@ class Settings(ProtectionFields, AdmissionFields, AccountSecurityFields, BaseSet
         return self._section(AdmissionSettings)
 
     @property
+    def notifications(self) -> NotificationSettings:
+        return self._section(NotificationSettings)
+
+    @property
     def shard_urls(self) -> dict[str, str]:
-        """The named databases' runtime URLs."""
         return self.database.shard_urls
 
     @property
     def shard_owner_urls(self) -> dict[str, str]:
-        """The named databases' owner URLs, for migrations (the runtime URL when none)."""
         return self.database.shard_owner_urls
 
     @property
@@ -770,30 +794,5 @@ class Settings(ProtectionFields, AdmissionFields, AccountSecurityFields, BaseSet
         return tuple(sources)
 
 
-def parse_listen(value: str) -> tuple[str, int] | None:
-    """``host:port`` (``[v6]:port``) -> (host, port); ``off`` or empty -> None."""
-    value = value.strip()
-    if value in ("", "off"):
-        return None
-    host, _, port = value.rpartition(":")
-    return host.strip("[]"), int(port)
-
-
 def load_settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)
-
-
-_SHARD_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
-
-
-def _named_urls(value: str) -> dict[str, str]:
-    """'a=url,b=url' -> {a: url, b: url}; names are short lowercase words."""
-    named: dict[str, str] = {}
-    for part in value.split(","):
-        if not part.strip():
-            continue
-        name, sep, url = part.strip().partition("=")
-        if not sep or not _SHARD_NAME.match(name) or not url:
-            raise ValueError(f"expected name=url in database shards, got {part.strip()!r}")
-        named[name] = url
-    return named
+    return checked(Settings, overrides)  # refuses unknown names and bad values in a line

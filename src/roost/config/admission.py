@@ -24,6 +24,7 @@ class AdmissionSettings:
     export_concurrency: int
     integration_call_concurrency: int
     integration_call_max_wait_seconds: float
+    plugin_call_concurrency: int
     shutdown_grace_seconds: float
 
 
@@ -98,6 +99,15 @@ class AdmissionFields(BaseSettings):
         description="a call to an integration is made only while expected to be done within "
         "this; beyond it the call is refused (503 with `Retry-After`; queued deliveries "
         "retry later)",
+    )
+    plugin_call_concurrency: int = Field(
+        default=32,
+        ge=1,
+        le=1024,
+        description="calls in flight into one plugin (per tenant) per server process, hooks "
+        "and HTTP requests apart; more wait only while expected to be answered within the "
+        "timeout, beyond it a fail-open hook is skipped at once and anything else gets 503 "
+        "with `Retry-After`",
     )
     shutdown_grace_seconds: float = Field(
         default=10.0,

@@ -32,6 +32,7 @@ class RateLimitSettings:
 class ProtectionFields(BaseSettings):
     # Accounts (AccountSettings): Mattermost's MaximumLoginAttempts, with its default.
     maximum_login_attempts: int = Field(
+        json_schema_extra={"mattermost": "ServiceSettings.MaximumLoginAttempts"},
         default=10,
         ge=1,
         le=1000,
@@ -44,20 +45,27 @@ class ProtectionFields(BaseSettings):
     # (per token) or, for requests without one, per client address; all nodes share the
     # buckets through Redis when it is configured.
     rate_limit_enable: bool = Field(
+        json_schema_extra={"mattermost": "RateLimitSettings.Enable"},
         default=True,
         description="rate limits on `/api/v4` (429 with `Retry-After` beyond; "
         "`/system/ping` and WebSocket upgrades exempt); shared by every node through Redis",
     )
     rate_limit_per_sec: float = Field(
-        default=10.0, gt=0, le=100_000, description="requests per second per key, on average"
+        json_schema_extra={"mattermost": "RateLimitSettings.PerSec"},
+        default=10.0,
+        gt=0,
+        le=100_000,
+        description="requests per second per key, on average",
     )
     rate_limit_max_burst: int = Field(
+        json_schema_extra={"mattermost": "RateLimitSettings.MaxBurst"},
         default=100,
         ge=1,
         le=1_000_000,
         description="requests per key at once (the web client's start-up burst fits)",
     )
     rate_limit_memory_store_size: int = Field(
+        json_schema_extra={"mattermost": "RateLimitSettings.MemoryStoreSize"},
         default=10_000,
         ge=1,
         le=10_000_000,
@@ -65,17 +73,21 @@ class ProtectionFields(BaseSettings):
         "unreachable); the least recent are forgotten",
     )
     rate_limit_vary_by_remote_addr: bool = Field(
+        json_schema_extra={"mattermost": "RateLimitSettings.VaryByRemoteAddr"},
         default=True,
         description="key requests by client address (see `ROOST_TRUSTED_PROXY_IP_HEADER` "
         "behind a proxy)",
     )
     rate_limit_vary_by_user: bool = Field(
+        json_schema_extra={"mattermost": "RateLimitSettings.VaryByUser"},
         default=True,
         description="key requests by their token (user session), falling back to the "
         "address for requests without one",
     )
     rate_limit_vary_by_header: str = Field(
-        default="", description="also key requests by this header's value"
+        json_schema_extra={"mattermost": "RateLimitSettings.VaryByHeader"},
+        default="",
+        description="also key requests by this header's value",
     )
     rate_limit_login_per_minute: float = Field(
         default=30.0,

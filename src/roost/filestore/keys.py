@@ -23,3 +23,8 @@ def all_keys(tenant_id: str, file_id: str) -> list[str]:
 def emoji_image_key(tenant_id: str, emoji_id: str) -> str:
     """A custom emoji's image: under the tenant's prefix like every object of it."""
     return f"{tenant_id}/emoji/{emoji_id}/image"
+
+
+def team_icon_key(tenant_id: str, team_id: str) -> str:
+    """A team's icon (``/teams/{id}/image``), the 128 px PNG made of the upload."""
+    return f"{tenant_id}/teams/{team_id}/teamIcon.png"

@@ -295,9 +295,11 @@ async def reconnect_websocket(u: SimUser, c: Calls) -> str:
     if sock is None:
         return SKIPPED
     await sock.close()
-    # A client waits a moment before reconnecting; the server also needs to see the
-    # close before it can hand the old connection over.
-    await asyncio.sleep(max(0.2, sock.reconnect_delay_s))
+    # A client waits a moment before reconnecting (the apps at least 3 s), and the
+    # server must have seen the close before it can hand the old connection over: while
+    # it still counts the old socket as open, the reconnect gets a fresh hello. 0.2 s
+    # was not always enough on a loaded CI machine; no time scale goes below 1 s.
+    await asyncio.sleep(max(1.0, sock.reconnect_delay_s))
     if not await sock.connect(resume=True):
         return "failed"
     return OK

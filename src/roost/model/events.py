@@ -27,6 +27,26 @@ POST_DELETED = "post_deleted"
 EPHEMERAL_MESSAGE = "ephemeral_message"
 REACTION_ADDED = "reaction_added"
 REACTION_REMOVED = "reaction_removed"
+# A user's scheduled posts changed (data: scheduledPost, as JSON), to that user.
+SCHEDULED_POST_CREATED = "scheduled_post_created"
+SCHEDULED_POST_UPDATED = "scheduled_post_updated"
+SCHEDULED_POST_DELETED = "scheduled_post_deleted"
+# Someone acknowledged a post that asked for it, or took it back (data: acknowledgement).
+POST_ACKNOWLEDGEMENT_ADDED = "post_acknowledgement_added"
+POST_ACKNOWLEDGEMENT_REMOVED = "post_acknowledgement_removed"
+# A channel's bookmarks changed, to its members (data: bookmark, or bookmarks for an
+# update's {updated, deleted} and a new order's list, as JSON).
+CHANNEL_BOOKMARK_CREATED = "channel_bookmark_created"
+CHANNEL_BOOKMARK_UPDATED = "channel_bookmark_updated"
+CHANNEL_BOOKMARK_DELETED = "channel_bookmark_deleted"
+CHANNEL_BOOKMARK_SORTED = "channel_bookmark_sorted"
+# Custom user groups: a group made or changed (data: group, as JSON), to everyone of the
+# tenant; a member added or removed (data: group_member), to that member.
+RECEIVED_GROUP = "received_group"
+GROUP_MEMBER_ADD = "group_member_add"
+GROUP_MEMBER_DELETE = "group_member_deleted"
+# An interactive dialog to show (data: dialog, as JSON), to the user who triggered it.
+OPEN_DIALOG = "open_dialog"
 # A user marked a post (and those after it) unread, to that user's connections.
 POST_UNREAD = "post_unread"
 # A custom emoji was created, to everyone of the tenant (none on delete, as Mattermost).
@@ -40,6 +60,8 @@ THREAD_FOLLOW_CHANGED = "thread_follow_changed"
 # Channels and their members.
 CHANNEL_CREATED = "channel_created"
 CHANNEL_UPDATED = "channel_updated"
+# A channel became private or public (data: channel_id), to its team.
+CHANNEL_CONVERTED = "channel_converted"
 CHANNEL_DELETED = "channel_deleted"
 CHANNEL_RESTORED = "channel_restored"
 CHANNEL_MEMBER_UPDATED = "channel_member_updated"
@@ -55,6 +77,7 @@ ADDED_TO_TEAM = "added_to_team"
 LEAVE_TEAM = "leave_team"
 UPDATE_TEAM = "update_team"
 DELETE_TEAM = "delete_team"
+RESTORE_TEAM = "restore_team"
 MEMBERROLE_UPDATED = "memberrole_updated"
 
 # Roles: a role's permissions changed, to everyone (data.role: the role as a JSON string).
@@ -77,6 +100,10 @@ SIDEBAR_CATEGORY_ORDER_UPDATED = "sidebar_category_order_updated"
 DRAFT_CREATED = "draft_created"
 DRAFT_UPDATED = "draft_updated"
 DRAFT_DELETED = "draft_deleted"
+
+# The configuration changed (data.config: the new client configuration), to everyone of
+# the tenant, as Mattermost's.
+CONFIG_CHANGED = "config_changed"
 
 
 def custom_event(plugin_id: str, event: str) -> str:
@@ -114,6 +141,7 @@ CLIENT_EVENTS = frozenset(
         LEAVE_TEAM,
         UPDATE_TEAM,
         DELETE_TEAM,
+        RESTORE_TEAM,
         MEMBERROLE_UPDATED,
         ROLE_UPDATED,
         NEW_USER,
@@ -128,6 +156,21 @@ CLIENT_EVENTS = frozenset(
         DRAFT_CREATED,
         DRAFT_UPDATED,
         DRAFT_DELETED,
+        CONFIG_CHANGED,
+        SCHEDULED_POST_CREATED,
+        SCHEDULED_POST_UPDATED,
+        SCHEDULED_POST_DELETED,
+        POST_ACKNOWLEDGEMENT_ADDED,
+        POST_ACKNOWLEDGEMENT_REMOVED,
+        CHANNEL_CONVERTED,
+        CHANNEL_BOOKMARK_CREATED,
+        CHANNEL_BOOKMARK_UPDATED,
+        CHANNEL_BOOKMARK_DELETED,
+        CHANNEL_BOOKMARK_SORTED,
+        RECEIVED_GROUP,
+        GROUP_MEMBER_ADD,
+        GROUP_MEMBER_DELETE,
+        OPEN_DIALOG,
     }
 )
 
@@ -151,6 +194,17 @@ BINDINGS_CHANGED = "roost_app_bindings_changed"  # an HTTP app's bindings
 SUBSCRIPTIONS_CHANGED = "roost_app_subscriptions_changed"  # HTTP apps' event subscriptions
 PLUGINS_CHANGED = "plugins_changed"  # a tenant's installed or enabled plugins
 ROLES_CHANGED = "roost_roles_changed"  # a tenant's roles: every node drops its copy
+# A tenant's (or the deployment's, owner '') stored configuration changed (data: owner,
+# version): every node reads it again.
+CONFIG_STORED = "roost_config_stored"
+# GET /cluster/status: a node asks the others for their status, and each answers.
+CLUSTER_STATUS_WANTED = "roost_cluster_status_wanted"
+CLUSTER_STATUS_ANSWER = "roost_cluster_status_answer"
+# GET /logs: a node asks the others for their recent log lines, and each answers.
+CLUSTER_LOGS_WANTED = "roost_cluster_logs_wanted"
+CLUSTER_LOGS_ANSWER = "roost_cluster_logs_answer"
+# A job was asked for: every node looks for pending jobs now.
+JOBS_CHANGED = "roost_jobs_changed"
 
 # Plugins across the cluster: a plugin's message to its instances on the other nodes, and
 # the request and answers behind ``/api/v4/plugins/statuses``.
@@ -170,6 +224,12 @@ INTERNAL_EVENTS = frozenset(
         SUBSCRIPTIONS_CHANGED,
         PLUGINS_CHANGED,
         ROLES_CHANGED,
+        CONFIG_STORED,
+        CLUSTER_STATUS_WANTED,
+        CLUSTER_STATUS_ANSWER,
+        CLUSTER_LOGS_WANTED,
+        CLUSTER_LOGS_ANSWER,
+        JOBS_CHANGED,
         PLUGIN_CLUSTER_EVENT,
         PLUGIN_STATUSES_WANTED,
         PLUGIN_STATUSES_ANSWER,

@@ -68,6 +68,13 @@ class Post:
     # Collapsed-thread lists show these on roots; None leaves them out.
     participants: list[dict[str, Any]] | None = None
     is_following: bool | None = None
+    # Link and permalink previews (metadata.embeds, metadata.images): set per response
+    # for the viewer (roost.app.posts.embeds).
+    embeds: list[dict[str, Any]] | None = None
+    images: dict[str, dict[str, Any]] | None = None
+    # metadata.priority and metadata.acknowledgements (roost.app.posts.priority).
+    priority: dict[str, Any] | None = None
+    acknowledgements: list[dict[str, Any]] | None = None
 
     @property
     def is_root(self) -> bool:
@@ -83,6 +90,14 @@ class Post:
             metadata["reactions"] = [r.to_dict() for r in self.reactions]
         if self.files:
             metadata["files"] = [f.to_dict() for f in self.files]
+        if self.embeds:
+            metadata["embeds"] = self.embeds
+        if self.images:
+            metadata["images"] = self.images
+        if self.priority:
+            metadata["priority"] = self.priority
+        if self.acknowledgements:
+            metadata["acknowledgements"] = self.acknowledgements
         out = {
             "id": self.id,
             "create_at": self.create_at,

@@ -24,9 +24,11 @@ class Team:
     invite_id: str = ""
     allow_open_invite: bool = False
     creator_id: str = ""
+    # When the team's icon was last set (ms); 0 while it has none.
+    last_team_icon_update: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        shown = {
             "id": self.id,
             "create_at": self.create_at,
             "update_at": self.update_at,
@@ -45,6 +47,10 @@ class Team:
             "policy_id": None,
             "cloud_limits_archived": False,
         }
+        # Mattermost leaves the field out of the JSON while the team has no icon.
+        if self.last_team_icon_update:
+            shown["last_team_icon_update"] = self.last_team_icon_update
+        return shown
 
 
 @dataclass(slots=True)

@@ -3,6 +3,14 @@
 instances in one host in one call, and counting failures (the third within an hour
 gives the instance up, which the runtime does).
 
+Admission: calls into one instance go through its ``Limiter`` (at most
+``ROOST_PLUGIN_CALL_CONCURRENCY`` in flight, more waiting only while they can be answered
+within the timeout; hooks and the long calls, HTTP requests and commands, apart). A slow
+or flooded plugin thus costs a fast refusal (``HookBusy``) instead of every post waiting
+out the timeout behind an unbounded pile of calls; each tenant's instance has its own, so
+one tenant's flood never delays another's. A chain of one host's plugins is admitted by
+its first instance's limiter.
+
 The index is per tenant: a hook of tenant A never reaches tenant B's instances, and a
 tenant with no instance implementing a hook costs one dictionary lookup.
 """
@@ -17,11 +25,19 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from roost import metrics
+from roost.app.kernel.admission import Limiter
+from roost.app.kernel.errors import AppError
 from roost.config import PluginSettings
 from roost.plugin.base import Rejected
 from roost.plugin_runtime.hosts import Hosts
 from roost.plugin_runtime.rpc import PeerClosed, RemoteError
-from roost.plugin_runtime.state import ChainOutcome, HookFailed, Running, describe_failure
+from roost.plugin_runtime.state import (
+    ChainOutcome,
+    HookBusy,
+    HookFailed,
+    Running,
+    describe_failure,
+)
 
 log = logging.getLogger("roost.plugin_runtime")
 
@@ -38,7 +54,9 @@ _NONE: list[Running] = []  # never changed: what a tenant without the hook gets
 
 
 class Dispatch:
-    def __init__(self, settings: PluginSettings, hosts: Hosts, give_up: GiveUp) -> None:
+    def __init__(
+        self, settings: PluginSettings, hosts: Hosts, give_up: GiveUp, call_concurrency: int = 32
+    ) -> None:
         s = settings
         self._timeout = s.plugin_hook_timeout_seconds
         self._long_timeout = s.plugin_http_timeout_seconds
@@ -50,6 +68,9 @@ class Dispatch:
         # Tenants with an instance implementing an after-post hook (read on every post).
         self._watching: set[str] = set()
         self._failures: dict[str, deque[float]] = {}  # by instance
+        self._call_concurrency = call_concurrency
+        # an instance's key (+ "#long") -> its admission limiter
+        self._limiters: dict[str, Limiter] = {}
 
     def index(self, tenant_id: str, running: Iterable[Running]) -> None:
         """A tenant's running instances changed: who implements what, in order of id."""
@@ -81,6 +102,27 @@ class Dispatch:
     def forget(self, running: Running) -> None:
         """The instance stopped: its failures go with it (enabled again, it starts afresh)."""
         self._failures.pop(running.key, None)
+        self._limiters.pop(running.key, None)
+        self._limiters.pop(f"{running.key}#long", None)
+
+    def limiter(self, running: Running, long: bool = False) -> Limiter:
+        """The admission limiter of one instance's calls: hooks within the hook timeout,
+        HTTP requests and commands (``long``) within theirs."""
+        key = f"{running.key}#long" if long else running.key
+        limiter = self._limiters.get(key)
+        if limiter is None:
+            budget = self._long_timeout if long else self._timeout
+            limiter = Limiter("plugin_call", self._call_concurrency, budget, expected_seconds=0.01)
+            self._limiters[key] = limiter
+        return limiter
+
+    async def _admit(self, running: Running, hook: str, long: bool = False) -> Limiter:
+        limiter = self.limiter(running, long)
+        try:
+            await limiter.acquire(running.tenant_id)
+        except AppError as busy:
+            raise HookBusy(running.id, hook, busy) from None
+        return limiter
 
     def fail_closed(self, plugin_id: str, hook: str) -> bool:
         return hook in self._fail_closed or f"{plugin_id}/{hook}" in self._fail_closed
@@ -95,6 +137,11 @@ class Dispatch:
             # Its host is down or hung (another plugin's doing, perhaps): skipped, and
             # not counted against this plugin.
             raise HookFailed(running.id, hook)
+        # A wait for a slot is bounded by the limiter (it starts only while it can still
+        # finish within the timeout as measured); the call itself then gets the whole
+        # timeout, so a plugin is never blamed for time it spent in our queue.
+        limiter = await self._admit(running, hook, long)
+        started = time.perf_counter()
         try:
             if running.instance is not None:
                 async with asyncio.timeout(seconds):
@@ -115,6 +162,9 @@ class Dispatch:
                 self._hosts.died.set()  # hung or just slow? the health check finds out now
         except Exception as exc:
             failure = exc
+        finally:
+            limiter.observe(time.perf_counter() - started)
+            limiter.release()
         self.failed(running, hook, failure)
         raise HookFailed(running.id, hook) from failure
 
@@ -139,6 +189,14 @@ class Dispatch:
             "each_seconds": self._timeout * 0.8,
         }
         try:
+            limiter = await self._admit(group[0], hook)
+        except HookBusy as refused:
+            # Nothing ran: fail-open plugins are skipped; a fail-closed one refuses.
+            if closed:
+                raise HookBusy(by_key[closed[0]].id, hook, refused.busy) from None
+            return ChainOutcome(value)
+        started = time.perf_counter()
+        try:
             result = await host.call("chain", body, self._timeout, reached.update)
         except (TimeoutError, PeerClosed, RemoteError) as exc:
             if isinstance(exc, TimeoutError):
@@ -151,6 +209,9 @@ class Dispatch:
             start = group.index(culprit) if culprit is not None else 0
             left = [r.id for r in group[start:] if r.key in closed]
             return ChainOutcome(reached["value"], stopped=left[0] if left else "")
+        finally:
+            limiter.observe(time.perf_counter() - started)
+            limiter.release()
         for instance, error in result.get("failed", []):
             if instance in by_key:
                 self.failed(by_key[instance], hook, RemoteError("error", error))

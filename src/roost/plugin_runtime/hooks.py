@@ -16,6 +16,7 @@ from typing import Any
 
 from roost.app.files.names import clean_name, extension, mime_type
 from roost.app.kernel.context import Actor
+from roost.app.kernel.errors import AppError
 from roost.app.kernel.lifecycle import LifecycleHook
 from roost.app.kernel.upload_spool import Spool
 from roost.app.plugins.errors import rejected_by_plugin, required_plugin_unavailable
@@ -29,7 +30,14 @@ from roost.plugin.base import Rejected
 from roost.plugin_runtime import convert
 from roost.plugin_runtime.file_content import SpoolContent
 from roost.plugin_runtime.runtime import PluginRuntime
-from roost.plugin_runtime.state import HookFailed, Running
+from roost.plugin_runtime.state import HookBusy, HookFailed, Running
+
+
+def _refusal(failed: HookFailed) -> AppError:
+    """Why a fail-closed hook refuses the change: busy (Retry-After) or not answering."""
+    if isinstance(failed, HookBusy):
+        return failed.busy
+    return required_plugin_unavailable(failed.plugin_id)
 
 
 class PluginHooks(PostHook, LifecycleHook):
@@ -50,7 +58,10 @@ class PluginHooks(PostHook, LifecycleHook):
             end = i
             while end < len(chain) and chain[end].host is host:
                 end += 1
-            outcome = await self._rt.invoke_chain(chain[i:end], hook, value, *extra)
+            try:
+                outcome = await self._rt.invoke_chain(chain[i:end], hook, value, *extra)
+            except HookBusy as refused:
+                raise refused.busy from None
             if outcome.rejected is not None:
                 raise rejected_by_plugin("Post", outcome.rejected)
             if outcome.stopped:
@@ -65,9 +76,9 @@ class PluginHooks(PostHook, LifecycleHook):
             result = await self._rt.invoke(running, hook, value, *extra)
         except Rejected as exc:
             raise rejected_by_plugin("Post", exc.reason) from None
-        except HookFailed:
+        except HookFailed as failed:
             if self._rt.fail_closed(running.id, hook):
-                raise required_plugin_unavailable(running.id) from None
+                raise _refusal(failed) from None
             return value
         return result if isinstance(result, t.Post) else value
 
@@ -137,9 +148,9 @@ class PluginHooks(PostHook, LifecycleHook):
                 await self._rt.invoke(running, hook, convert.user(user))
             except Rejected as exc:
                 raise rejected_by_plugin("Login", exc.reason) from None
-            except HookFailed:
+            except HookFailed as failed:
                 if self._rt.fail_closed(running.id, hook):
-                    raise required_plugin_unavailable(running.id) from None
+                    raise _refusal(failed) from None
 
     async def file_will_be_uploaded(
         self, tenant_id: str, user_id: str, channel_id: str, spool: Spool
@@ -162,9 +173,9 @@ class PluginHooks(PostHook, LifecycleHook):
                     result = await self._rt.invoke(running, hook, info, content, long=True)
             except Rejected as exc:
                 raise rejected_by_plugin("File", exc.reason) from None
-            except HookFailed:
+            except HookFailed as failed:
                 if self._rt.fail_closed(running.id, hook):
-                    raise required_plugin_unavailable(running.id) from None
+                    raise _refusal(failed) from None
                 continue
             if isinstance(result, t.FileInfo) and result.name != spool.name:
                 if not isinstance(result.name, str):

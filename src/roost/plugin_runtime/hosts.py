@@ -80,7 +80,14 @@ class Hosts:
                 except OSError:
                     log.exception("could not restart plugin host %s", host.name)
                     continue
-                await restarted(host)
+                # A new host is empty until its instances are loaded again: hooks skip it
+                # meanwhile (a call now would fail with "not loaded" and be counted
+                # against a plugin that did nothing wrong).
+                host.suspect = True
+                try:
+                    await restarted(host)
+                finally:
+                    host.suspect = False
 
     async def close(self) -> None:
         async with self._lock:

@@ -43,6 +43,7 @@ from roost.plugin_runtime.host_client import HostProcess
 from roost.plugin_runtime.hosts import Hosts
 from roost.plugin_runtime.server_api import API_METHODS, ServerAPI
 from roost.plugin_runtime.state import (
+    HookBusy,
     HookFailed,
     Running,
     State,
@@ -52,6 +53,7 @@ from roost.plugin_runtime.state import (
     instance_key,
     status_row,
 )
+from roost.store.db.errors import is_unavailable
 from roost.tenancy.scope import tenant_scope
 
 log = logging.getLogger("roost.plugin_runtime")
@@ -79,7 +81,12 @@ class PluginRuntime:
         self.hosts = Hosts(
             s.plugin_host_mode, self._serve_api, s.plugin_health_check_seconds, s.plugin_host_user
         )
-        self.dispatch = Dispatch(s, self.hosts, self._gave_up)
+        self.dispatch = Dispatch(
+            s,
+            self.hosts,
+            self._gave_up,
+            services.settings.admission.plugin_call_concurrency,
+        )
         self.cluster = ClusterStatuses(services.bus, self.node_id, self.local_states)
         # tenant -> plugin id -> its running instance; a tenant with none has no entry.
         self._running: dict[str, dict[str, Running]] = {}
@@ -226,8 +233,15 @@ class PluginRuntime:
             self._dirty_all, self._dirty = False, set()
             try:
                 await self._reconcile(None if everything else tenants)
-            except Exception:
-                log.exception("could not load plugin state; retrying in %.0f s", RETRY_SECONDS)
+            except Exception as exc:
+                if is_unavailable(exc):  # the database is away or busy: it passes
+                    log.warning(
+                        "plugin state: database unavailable (%s); retrying in %.0f s",
+                        exc,
+                        RETRY_SECONDS,
+                    )
+                else:
+                    log.exception("could not load plugin state; retrying in %.0f s", RETRY_SECONDS)
                 await asyncio.sleep(RETRY_SECONDS)
                 self._dirty_all = self._dirty_all or everything
                 self._dirty |= tenants
@@ -486,6 +500,8 @@ class PluginRuntime:
             return None
         try:
             response = await self.dispatch.invoke(running, "serve_http", request, long=True)
+        except HookBusy as refused:
+            raise refused.busy from None
         except (HookFailed, Rejected):
             raise plugin_failed_to_answer() from None
         if not isinstance(response, HttpResponse):
@@ -500,6 +516,8 @@ class PluginRuntime:
             return None
         try:
             response = await self.dispatch.invoke(running, "execute_command", call, long=True)
+        except HookBusy as refused:
+            raise refused.busy from None
         except (HookFailed, Rejected):
             raise command_failed(call.trigger) from None
         return response if isinstance(response, CommandResponse) else CommandResponse()

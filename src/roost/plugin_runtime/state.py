@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+from roost.app.kernel.errors import AppError
 from roost.model.plugin import InstalledPlugin
 from roost.plugin.base import Plugin
 from roost.plugin.manifest import Manifest
@@ -40,6 +41,16 @@ class HookFailed(Exception):
         super().__init__(f"plugin {plugin_id} failed in {hook}")
         self.plugin_id = plugin_id
         self.hook = hook
+
+
+class HookBusy(HookFailed):
+    """Admission control refused the call: the plugin already has as much work as it can
+    answer within the timeout. Not the plugin's failure (not counted against it); a
+    fail-open hook is skipped, anything else is refused with ``busy`` (503, Retry-After)."""
+
+    def __init__(self, plugin_id: str, hook: str, busy: AppError) -> None:
+        super().__init__(plugin_id, hook)
+        self.busy = busy
 
 
 @dataclass(slots=True)

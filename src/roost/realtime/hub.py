@@ -15,6 +15,7 @@ forgotten so that their resume gets one too. ``docs/internals/websocket.md``.
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Iterator
 
 import orjson
@@ -67,6 +68,9 @@ class PersonalFrames:
 
 
 _ENDINGS = frozenset({SESSION_REVOKED, TENANT_CLOSED})
+# Telling clients to reload after a gap: this many at once, the rest at this rate.
+RELOADS_AT_ONCE = 100
+RELOADS_PER_SECOND = 200.0
 # How long the hub remembers an ending, to refuse a socket whose session was read just
 # before it: longer than the token cache keeps a session (app/accounts/auth.py).
 ENDED_MEMORY_MS = 120_000
@@ -78,6 +82,7 @@ class Hub:
         self.replay_size = replay_size
         self.resume_seconds = resume_seconds
         self._by_id: dict[str, Connection] = {}
+        self._spreading: asyncio.Task[None] | None = None  # telling the rest to reload
         # tenant -> user -> connections (active, and detached ones still resumable)
         self._by_user: dict[str, dict[str, set[Connection]]] = {}
         # (tenant, session or access token id) -> connections authenticated with it
@@ -181,21 +186,60 @@ class Hub:
         connection id differs calls the missed-message listeners, which reload) and the
         mobile app (a new connection id runs its reconnect sync; without reliable
         sockets a seq that is not the next one does) both reload their state. Detached
-        connections are forgotten: their resume gets a fresh hello. Returns how many
-        connections were told."""
-        told = 0
+        connections are forgotten at once: their resume gets a fresh hello.
+
+        A reload is a burst of API calls per client; thousands at one instant would be a
+        storm of our own making. So ``RELOADS_AT_ONCE`` connections (in random order) are
+        told now and the rest at ``RELOADS_PER_SECOND`` in the background; a connection
+        still waiting keeps getting live events and is told in its turn. Returns how many
+        were told now."""
+        waiting: list[Connection] = []
         for conn in list(self._by_id.values()):
-            if not conn.active:
+            if conn.active:
+                waiting.append(conn)
+            else:
                 self.remove(conn)
-                continue
-            del self._by_id[conn.id]
-            conn.restart(new_id())
-            self._by_id[conn.id] = conn
-            conn.push(self.hello(conn))
-            told += 1
-        self.told_to_reload += told
-        metrics.websocket_told_to_reload.inc(told)
+        random.shuffle(waiting)
+        told = sum(self._restart(conn) for conn in waiting[:RELOADS_AT_ONCE])
+        if self._spreading is not None:
+            # A second gap while the first is being told: the new walk covers everyone.
+            self._spreading.cancel()
+            self._spreading = None
+        if len(waiting) > RELOADS_AT_ONCE:
+            later = waiting[RELOADS_AT_ONCE:]
+            self._spreading = asyncio.get_running_loop().create_task(
+                self._tell_later(later), name="hub-tell-to-reload"
+            )
         return told
+
+    def _restart(self, conn: Connection) -> int:
+        if self._by_id.get(conn.id) is not conn:
+            return 0  # gone, or ended, meanwhile
+        if not conn.active:
+            self.remove(conn)
+            return 0
+        del self._by_id[conn.id]
+        conn.restart(new_id())
+        self._by_id[conn.id] = conn
+        conn.push(self.hello(conn))
+        self.told_to_reload += 1
+        metrics.websocket_told_to_reload.inc()
+        return 1
+
+    async def _tell_later(self, conns: list[Connection]) -> None:
+        step = 1.0 / RELOADS_PER_SECOND
+        batch = max(1, round(RELOADS_PER_SECOND / 20))  # 20 wake-ups a second
+        for i in range(0, len(conns), batch):
+            await asyncio.sleep(step * batch)
+            for conn in conns[i : i + batch]:
+                self._restart(conn)
+        self._spreading = None
+
+    async def close(self) -> None:
+        """Stop telling connections to reload (the node is stopping)."""
+        if self._spreading is not None:
+            self._spreading.cancel()
+            self._spreading = None
 
     # Ending sessions.
 

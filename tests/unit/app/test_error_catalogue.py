@@ -18,8 +18,22 @@ from roost.app.kernel.errors import AppError
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "roost"
 # Lower never imports higher; plugins stands beside the chain on the kernel alone.
-DOMAIN_ORDER = ["kernel", "tenants", "accounts", "channels", "files", "posts", "integrations"]
+DOMAIN_ORDER = [
+    "kernel",
+    "tenants",
+    "accounts",
+    "channels",
+    "files",
+    "posts",
+    "integrations",
+    "messaging",
+]
 MODULES = [f"roost.app.{d}.errors" for d in [*DOMAIN_ORDER, "plugins"]] + ["roost.api.http.errors"]
+DOMAIN_ORDER = ["kernel", "tenants", "accounts", "channels", "files", "posts", "integrations"]
+MODULES = [f"roost.app.{d}.errors" for d in [*DOMAIN_ORDER, "plugins"]] + [
+    "roost.app.accounts.sso.errors",
+    "roost.api.http.errors",
+]
 # Mattermost itself answers this id with 413 (bytes) and 400 (pixels).
 SHARED_IDS = {
     "api.user.upload_profile_user.too_large.app_error": {400, 413},

@@ -5,12 +5,13 @@ fit the send queue is refused rather than replayed with a hole."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from roost.model.event import Broadcast, Event
 from roost.model.events import POSTED, RESYNC
 from roost.realtime.connection import Connection
-from roost.realtime.hub import Hub
+from roost.realtime.hub import RELOADS_AT_ONCE, Hub
 
 T = "t" * 26
 
@@ -83,3 +84,24 @@ async def test_a_resume_beyond_the_send_queue_is_refused_not_replayed_with_a_hol
     assert conn.can_resume_from(20 - 7)
     conn.attach(resume_from=13)
     assert [f["seq"] for f in await sent(conn)] == list(range(13, 20))
+
+
+async def test_a_resync_of_many_connections_tells_them_in_turn_not_all_at_once() -> None:
+    # A reload is a burst of API calls per client: beyond the first hundred, the
+    # connections are told at a bounded rate, every one of them in the end.
+    hub = Hub(16, 64, 30)
+    conns = [connect(hub, f"user{n}") for n in range(RELOADS_AT_ONCE + 150)]
+    old_ids = {conn.id for conn in conns}
+    told_now = hub.tell_to_reload()
+    assert told_now == RELOADS_AT_ONCE
+    assert sum(conn.id not in old_ids for conn in conns) == RELOADS_AT_ONCE
+    # The rest follow at RELOADS_PER_SECOND (150 of them: under a second).
+    deadline = asyncio.get_running_loop().time() + 5
+    while hub.told_to_reload < len(conns):
+        assert asyncio.get_running_loop().time() < deadline, hub.told_to_reload
+        await asyncio.sleep(0.05)
+    for conn in conns:
+        assert conn.id not in old_ids and hub.get(conn.id) is conn
+        frames = await sent(conn)
+        assert [(f["event"], f["seq"]) for f in frames] == [("hello", 0)]
+    await hub.close()

@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost import metrics
@@ -96,7 +97,7 @@ class RoostMiddleware:
             await self.app(scope, receive, send)
             return
 
-        streamed = scope["method"] == "POST" and scope["path"] in self.streamed_uploads
+        streamed = scope["method"] == "POST" and _streamed(scope["path"], self.streamed_uploads)
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body and not streamed:
             response = error_response(body_too_large(self.max_body), request_id)
@@ -129,6 +130,10 @@ class RoostMiddleware:
 
         try:
             await self.app(scope, receive if streamed else limited_receive, send_with_headers)
+        except ClientDisconnect:
+            # The client left while its request was being read (it timed out, or the
+            # user moved on): nothing to answer and nothing wrong with the server.
+            status = 499  # nginx's name for it, in the metrics only
         finally:
             route = scope.get("route")
             template = getattr(route, "path", "unmatched")
@@ -184,3 +189,9 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+def _streamed(path: str, paths: frozenset[str]) -> bool:
+    """Whether ``path`` streams its body: it is one of ``paths``, or below one that ends
+    in "/" (the ids of resumable uploads)."""
+    return path in paths or any(p.endswith("/") and path.startswith(p) for p in paths)

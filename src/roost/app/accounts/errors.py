@@ -23,6 +23,14 @@ def invalid_credentials() -> AppError:
     )
 
 
+def email_not_verified() -> AppError:
+    return AppError(
+        401,
+        "api.user.login.not_verified.app_error",
+        "Login failed because email address has not been verified.",
+    )
+
+
 def login_inactive() -> AppError:
     return AppError(
         401,

@@ -10,6 +10,11 @@ are loaded.
 The callers say which member roles the user holds (``post_access`` reads them with the
 channel, or on the post path assumes the ``channel_user`` every member holds and reads
 the rest only when that is not enough).
+
+A guest (``system_guest``) holds ``team_guest`` and ``channel_guest`` wherever a member
+would hold the user (or admin) roles: Mattermost marks each of a guest's memberships
+(SchemeGuest); Roost derives it from the account, so every membership of a guest, old
+or new, is a guest's, and promoting the account gives them back at once.
 """
 
 from __future__ import annotations
@@ -18,6 +23,17 @@ from roost.app.accounts.roles import Roles
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.model.roles import RoleTable, split_roles
+
+_AS_GUEST = {"team_user": "team_guest", "channel_user": "channel_guest"}
+_NOT_FOR_GUESTS = frozenset({"team_admin", "channel_admin"})
+
+
+def held(actor: Actor, *member_roles: str) -> list[str]:
+    """The roles the caller holds: their own plus the member roles given."""
+    names = split_roles(actor.roles, *member_roles)
+    if not actor.is_guest:
+        return names
+    return [_AS_GUEST.get(n, n) for n in names if n not in _NOT_FOR_GUESTS]
 
 
 def denied(actor: Actor, permission: str) -> errors.AppError:
@@ -35,19 +51,19 @@ class Permissions:
     async def has_permission(self, actor: Actor, permission: str) -> bool:
         """System scope: the user's own roles."""
         table = await self.table(actor.tenant_id)
-        return table.grants(split_roles(actor.roles), permission)
+        return table.grants(held(actor), permission)
 
     async def has_team_permission(self, actor: Actor, team_roles: str, permission: str) -> bool:
         """Team scope: ``team_roles`` is the caller's team member roles ('' if none)."""
         table = await self.table(actor.tenant_id)
-        return table.grants(split_roles(actor.roles, team_roles), permission)
+        return table.grants(held(actor, team_roles), permission)
 
     async def has_channel_permission(
         self, actor: Actor, team_roles: str, channel_roles: str, permission: str
     ) -> bool:
         """Channel scope: system, team member (of the channel's team) and channel member roles."""
         table = await self.table(actor.tenant_id)
-        return table.grants(split_roles(actor.roles, team_roles, channel_roles), permission)
+        return table.grants(held(actor, team_roles, channel_roles), permission)
 
     async def check(self, actor: Actor, permission: str) -> None:
         if not await self.has_permission(actor, permission):
@@ -67,12 +83,12 @@ class Permissions:
 
     @staticmethod
     def require_team(table: RoleTable, actor: Actor, team_roles: str, permission: str) -> None:
-        if not table.grants(split_roles(actor.roles, team_roles), permission):
+        if not table.grants(held(actor, team_roles), permission):
             raise denied(actor, permission)
 
     @staticmethod
     def require_channel(
         table: RoleTable, actor: Actor, team_roles: str, channel_roles: str, permission: str
     ) -> None:
-        if not table.grants(split_roles(actor.roles, team_roles, channel_roles), permission):
+        if not table.grants(held(actor, team_roles, channel_roles), permission):
             raise denied(actor, permission)

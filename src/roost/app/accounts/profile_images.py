@@ -4,9 +4,6 @@ kept in the file store; everyone else keeps the generated default (app/accounts/
 from __future__ import annotations
 
 import asyncio
-import io
-
-from PIL import Image, UnidentifiedImageError
 
 from roost.app.accounts.avatars import SIZE, default_avatar_png
 from roost.app.accounts.errors import (
@@ -17,34 +14,27 @@ from roost.app.accounts.errors import (
 )
 from roost.app.accounts.users import Users
 from roost.app.kernel.context import Actor
-from roost.app.kernel.images import DECODED_IMAGE_FORMATS
+from roost.app.kernel.images import MAX_PICTURE_BYTES, PictureRejected, square_png
 from roost.clock import now_ms
 from roost.filestore import FileStore
 from roost.model.user import User
 from roost.store.accounts import users as user_store
 from roost.store.db.database import Database
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
+MAX_IMAGE_BYTES = MAX_PICTURE_BYTES
 
 
 def image_key(tenant_id: str, user_id: str) -> str:
     return f"{tenant_id}/users/{user_id}/profile.png"
 
 
-def _square_png(data: bytes, max_pixels: int) -> bytes:
+def profile_png(data: bytes, max_pixels: int) -> bytes:
+    """The stored form of an uploaded picture, or the profile API's errors."""
     try:
-        # Only the listed decoders see the bytes: never Ghostscript or an exotic parser.
-        with Image.open(io.BytesIO(data), formats=DECODED_IMAGE_FORMATS) as image:
-            width, height = image.size
-            if width * height > max_pixels:
-                raise image_too_many_pixels(max_pixels)
-            side = min(width, height)
-            left, top = (width - side) // 2, (height - side) // 2
-            square = image.convert("RGBA").crop((left, top, left + side, top + side))
-            out = io.BytesIO()
-            square.resize((SIZE, SIZE), Image.Resampling.LANCZOS).save(out, format="PNG")
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        return square_png(data, max_pixels, SIZE)
+    except PictureRejected as exc:
+        if exc.too_many_pixels:
+            raise image_too_many_pixels(max_pixels) from None
         raise image_undecodable(str(exc)) from None
 
 
@@ -73,7 +63,7 @@ class ProfileImages:
         if len(data) > MAX_IMAGE_BYTES:
             raise image_too_large(MAX_IMAGE_BYTES)
         user = await self._users.get(actor.tenant_id, user_id)
-        png = await asyncio.to_thread(_square_png, data, self._max_pixels)
+        png = await asyncio.to_thread(profile_png, data, self._max_pixels)
         await self._store.put_bytes(image_key(actor.tenant_id, user.id), png, "image/png")
         await self._set_updated(actor.tenant_id, user.id, now_ms())
 

@@ -24,6 +24,7 @@ from roost.app.accounts.errors import (
 )
 from roost.app.accounts.password_rules import PASSWORD_MAX_BYTES, PasswordRules, broken_rule
 from roost.app.accounts.passwords import hash_password
+from roost.app.accounts.visibility import UserVisibility
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
 from roost.app.kernel.lifecycle import LifecycleHooks
@@ -71,8 +72,11 @@ class Users:
         hooks: LifecycleHooks | None = None,
         max_users: Callable[[str], int] | None = None,
         tenants: TenantDirectory | None = None,
+        visibility: UserVisibility | None = None,
     ) -> None:
         self._db = db
+        # Who may see whom (guests: only the people they share a channel with).
+        self.visibility = visibility
         # Whether a tenant is open for sign-up, and its first admin's invite.
         self._tenants = tenants
         self.hooks = hooks or LifecycleHooks()
@@ -86,16 +90,23 @@ class Users:
         self._profiles: ReadCache[tuple[str, str], User] = ReadCache(PROFILE_CACHE_SIZE)
         # tenant -> (when read, its active system admins)
         self._admins: dict[str, tuple[float, frozenset[str]]] = {}
+        # Tenants known to have an account: once true, for good (users are never removed
+        # but with their tenant).
+        self._with_accounts: set[str] = set()
         bus.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:
         if event.name == RESYNC:
             self._profiles.clear()
             self._admins.clear()
+            if self.visibility is not None:
+                self.visibility.forget()
         elif event.name == USER_UPDATED:
             user = event.data.get("user")
             if isinstance(user, dict) and isinstance(user.get("id"), str):
                 self._profiles.forget((event.tenant_id, user["id"]))
+                if self.visibility is not None:
+                    self.visibility.user_changed(event.tenant_id, user)
                 cached = self._admins.get(event.tenant_id)
                 admin_now = "system_admin" in str(user.get("roles", "")).split() and not user.get(
                     "delete_at"
@@ -135,6 +146,37 @@ class Users:
         async with self._db.read() as conn:
             return await user_store.get_by_usernames(conn, tenant_id, usernames)
 
+    # Reads as a caller may make them: only the users they may see (visibility.py).
+
+    async def _viewer(self, actor: Actor) -> str:
+        return "" if self.visibility is None else await self.visibility.viewer(actor)
+
+    async def check_can_see(self, actor: Actor, *user_ids: str) -> None:
+        if self.visibility is not None:
+            await self.visibility.check_can_see(actor, *user_ids)
+
+    async def get_seen(self, actor: Actor, user_id: str) -> User:
+        """One user by id, 403 when the caller may not see them."""
+        await self.check_can_see(actor, user_id)
+        return await self.get(actor.tenant_id, user_id)
+
+    async def get_many_seen(self, actor: Actor, user_ids: Sequence[str]) -> list[User]:
+        found = await self.get_many(actor.tenant_id, user_ids)
+        if self.visibility is None or not found:
+            return found
+        seen = await self.visibility.visible_ids(actor, [u.id for u in found])
+        return [u for u in found if u.id in seen]
+
+    async def get_by_usernames_seen(self, actor: Actor, usernames: Sequence[str]) -> list[User]:
+        viewer = await self._viewer(actor)
+        async with self._db.read() as conn:
+            return await user_store.get_by_usernames(conn, actor.tenant_id, usernames, viewer)
+
+    async def list_seen(self, actor: Actor, **filters: Any) -> builtins.list[User]:
+        viewer = await self._viewer(actor)
+        async with self._db.read() as conn:
+            return await user_store.list_users(conn, actor.tenant_id, viewer=viewer, **filters)
+
     async def get_by_email(self, tenant_id: str, email: str) -> User:
         async with self._db.read() as conn:
             user = await user_store.get_by_email(conn, tenant_id, email)
@@ -173,19 +215,17 @@ class Users:
             limits["maxUsersLimit"] = limits["maxUsersHardLimit"] = self._max_users(actor.tenant_id)
         return limits
 
-    async def list(self, tenant_id: str, **filters: Any) -> list[User]:
-        async with self._db.read() as conn:
-            return await user_store.list_users(conn, tenant_id, **filters)
-
     async def search(self, actor: Actor, term: str, **filters: Any) -> builtins.list[User]:
         """Users whose names start with ``term``, matched only against the fields the
         actor may see of other people (Mattermost's AllowEmails / AllowFullNames)."""
         admin = actor.is_system_admin
+        viewer = await self._viewer(actor)
         async with self._db.read() as conn:
             return await user_store.list_users(
                 conn,
                 actor.tenant_id,
                 term=term,
+                viewer=viewer,
                 match_email=admin or self.privacy.show_email_address,
                 match_full_name=admin or self.privacy.show_full_name,
                 **filters,
@@ -249,10 +289,14 @@ class Users:
         is_bot: bool = False,
         actor: Actor | None = None,
         invite_token: str = "",
+        team_invite: bool = False,
+        guest: bool = False,
     ) -> User:
         """Create a user. The very first user of a tenant becomes a system admin, and so
         does whoever signs up with the tenant's admin invite (``invite_token``). Without
-        an invite or a system admin asking, the tenant must be open for sign-up."""
+        an invite or a system admin asking, the tenant must be open for sign-up.
+        ``guest``: a guest account, through a guest invitation (the caller checked it;
+        its address is then taken as verified)."""
         now = now_ms()
         user = User(
             id=new_id(),
@@ -268,12 +312,24 @@ class Users:
             last_password_update=now,
             is_bot=is_bot,
         )
+        if guest:
+            user.roles = "system_guest"
+            user.email_verified = True
+        first_only = False
         if is_bot:
             if not validation.is_valid_username(user.username):
                 raise errors.invalid_body_param("username")
         else:
             self.check_new_user(user, password)
-            if not invite_token and not self.signup_open(tenant_id, actor):
+            # A closed server still takes its first account (Mattermost's rule: whoever
+            # installs it signs up first and becomes its admin). Other tenants' first
+            # admins come with the operator's invite.
+            # A team's invite link (checked by the caller) opens sign-up, as in Mattermost.
+            invited = invite_token or team_invite
+            first_only = not invited and not self.signup_open(tenant_id, actor)
+            if first_only and (
+                tenant_id != DEFAULT_TENANT_ID or await self.has_accounts(tenant_id)
+            ):
                 raise open_signup_disabled()
             user.password_hash = await hash_password(password, self._settings.password_hash_cost)
         invite_expiry = 0
@@ -286,12 +342,30 @@ class Users:
                 raise signup_link_invalid()
             system_admin = True
         try:
-            await self._insert_new(tenant_id, user, system_admin)
+            await self._insert_new(tenant_id, user, system_admin, first_only)
         except BaseException:
             if invite_expiry and self._tenants is not None:
                 await self._tenants.restore_admin_invite(tenant_id, invite_token, invite_expiry)
             raise
-        await self._bus.publish([Event(tenant_id, NEW_USER, {"user_id": user.id})])
+        await self._publish_new(tenant_id, user.id)
+        if self.hooks.active:
+            self.hooks.notify(lambda h: h.user_created(tenant_id, user))
+        return user
+
+    @property
+    def password_cost(self) -> int:
+        return self._settings.password_hash_cost
+
+    async def do_create_external_user(self, tenant_id: str, user: User) -> User:
+        """A user an identity provider vouches for (``auth_service`` set, no password;
+        ``roost.app.accounts.sso``): the same checks and quota as any sign-up."""
+        if not validation.is_valid_username(user.username):
+            raise invalid_username()
+        if not validation.is_valid_email(user.email):
+            raise invalid_email()
+        self._check_profile_fields(user)
+        await self._insert_new(tenant_id, user, system_admin=False)
+        await self._publish_new(tenant_id, user.id)
         if self.hooks.active:
             self.hooks.notify(lambda h: h.user_created(tenant_id, user))
         return user
@@ -316,7 +390,19 @@ class Users:
         changed = await self._tenants.do_set_open_signup(actor.tenant_id, open_)
         return changed.open_signup
 
-    async def _insert_new(self, tenant_id: str, user: User, system_admin: bool) -> None:
+    async def has_accounts(self, tenant_id: str) -> bool:
+        """Whether the tenant has any user yet (the client config's ``NoAccounts``)."""
+        if tenant_id in self._with_accounts:
+            return True
+        async with self._db.read() as conn:
+            found = await user_store.count_users(conn, tenant_id) > 0
+        if found:
+            self._with_accounts.add(tenant_id)
+        return found
+
+    async def _insert_new(
+        self, tenant_id: str, user: User, system_admin: bool, first_only: bool = False
+    ) -> None:
         is_bot = user.is_bot
         async with self._db.write() as conn:
             limit = 0 if is_bot else self._max_users(tenant_id)
@@ -330,7 +416,9 @@ class Users:
             if await user_store.get_by_email(conn, tenant_id, user.email):
                 raise email_exists()
             first = not is_bot and await user_store.count_users(conn, tenant_id) == 0
-            if first or system_admin:
+            if first_only and not first:
+                raise open_signup_disabled()
+            if (first or system_admin) and user.roles != "system_guest":
                 user.roles = "system_user system_admin"
             await user_store.insert_user(conn, tenant_id, user)
 
@@ -478,6 +566,18 @@ class Users:
         self._auth.audit.record(actor, "updatePassword", f"success - user_id={user_id}")
         await self.publish_updated(actor.tenant_id, user)
 
+    async def _hidden_from(self, tenant_id: str, user_id: str) -> frozenset[str]:
+        """The guests news of this user must not reach."""
+        if self.visibility is None:
+            return frozenset()
+        return await self.visibility.guests_not_seeing(tenant_id, user_id)
+
+    async def _publish_new(self, tenant_id: str, user_id: str) -> None:
+        omit = await self._hidden_from(tenant_id, user_id)
+        await self._bus.publish(
+            [Event(tenant_id, NEW_USER, {"user_id": user_id}, Broadcast(omit_users=omit))]
+        )
+
     async def profile_changed(self, tenant_id: str, user_id: str) -> None:
         """Announce a change made to a user's profile elsewhere (a bot's description)."""
         async with self._db.read() as conn:
@@ -508,13 +608,14 @@ class Users:
         whole, system admins the admin's view, everyone else the sanitised one."""
         admins = await self._system_admins(tenant_id) - {user.id}
         own = frozenset({user.id})
+        hidden = await self._hidden_from(tenant_id, user.id)
         events = [
             Event(tenant_id, USER_UPDATED, {"user": user.to_dict()}, Broadcast(recipients=own)),
             Event(
                 tenant_id,
                 USER_UPDATED,
                 {"user": user.profile_dict(self.privacy, as_admin=False)},
-                Broadcast(omit_users=admins | own),
+                Broadcast(omit_users=admins | own | hidden),
             ),
         ]
         if admins:

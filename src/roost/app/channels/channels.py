@@ -15,6 +15,7 @@ import orjson
 
 from roost.app.accounts.permissions import Permissions
 from roost.app.accounts.roles import Roles
+from roost.app.channels.changes import ChannelChanges
 from roost.app.channels.errors import (
     channel_name_taken,
     channel_not_archived,
@@ -72,6 +73,8 @@ CREATE_PUBLIC_CHANNEL = "create_public_channel"
 CREATE_PRIVATE_CHANNEL = "create_private_channel"
 MANAGE_PUBLIC_CHANNEL_PROPERTIES = "manage_public_channel_properties"
 MANAGE_PRIVATE_CHANNEL_PROPERTIES = "manage_private_channel_properties"
+DELETE_PUBLIC_CHANNEL = "delete_public_channel"
+DELETE_PRIVATE_CHANNEL = "delete_private_channel"
 MANAGE_PUBLIC_CHANNEL_MEMBERS = "manage_public_channel_members"
 MANAGE_PRIVATE_CHANNEL_MEMBERS = "manage_private_channel_members"
 
@@ -137,12 +140,13 @@ async def team_membership(conn: AsyncConnection, actor: Actor, team_id: str) -> 
 
 
 async def can_read(conn: AsyncConnection, actor: Actor, channel: Channel) -> bool:
-    """Members read a channel; a public one also anyone in its team; admins everything."""
+    """Members read a channel; a public one also anyone in its team but guests; admins
+    everything."""
     if actor.is_system_admin:
         return True
     if await channel_store.get_member(conn, actor.tenant_id, channel.id, actor.user_id):
         return True
-    if channel.type == OPEN:
+    if channel.type == OPEN and not actor.is_guest:
         return await team_membership(conn, actor, channel.team_id) is not None
     return False
 
@@ -206,6 +210,8 @@ class Channels:
     ) -> None:
         self._db = db
         self.hooks = hooks or LifecycleHooks()
+        # Told of membership and channel changes (the system posts; set by compose).
+        self.changes = ChannelChanges()
         # The tenant's role data: every channel-domain service and those above ask it.
         self.permissions = permissions or Permissions(Roles(db, bus))
         self._bus = bus
@@ -334,7 +340,11 @@ class Channels:
             if kind == "private":
                 if not actor.is_system_admin:
                     raise errors.forbidden()
-            elif not actor.is_system_admin and await team_membership(conn, actor, team_id) is None:
+            elif not actor.is_system_admin and (
+                # A guest sees only the channels they are in (Mattermost: no
+                # list_team_channels for team_guest).
+                actor.is_guest or await team_membership(conn, actor, team_id) is None
+            ):
                 raise errors.forbidden()
             types = [PRIVATE] if kind == "private" else [OPEN]
             return await channel_store.list_team_channels(
@@ -437,6 +447,7 @@ class Channels:
         )
         if self.hooks.active:
             self.hooks.notify(lambda h: h.channel_created(actor.tenant_id, channel))
+        await self.changes.channel_created(actor.tenant_id, channel, actor.user_id)
         return channel
 
     async def do_patch(
@@ -466,6 +477,7 @@ class Channels:
                 )
             if channel.delete_at:
                 raise update_deleted_channel()
+            before = dataclasses.replace(channel)
             changed = self._apply_patch(channel, patch)
             check_channel_fields(channel)
             if "name" in changed:
@@ -477,6 +489,7 @@ class Channels:
             channel.update_at = now_ms()
             await channel_store.update_channel(conn, actor.tenant_id, channel)
         await self.publish_updated(actor.tenant_id, channel)
+        await self.changes.channel_patched(actor.tenant_id, before, channel, actor.user_id)
         return channel
 
     async def require_in_channel(
@@ -527,7 +540,10 @@ class Channels:
         )
 
     async def do_delete(self, actor: Actor, channel_id: str) -> Channel:
-        """Archive: the channel stays readable but takes no more posts or members."""
+        """Archive: the channel stays readable but takes no more posts or members.
+        Members whose roles grant ``delete_public_channel`` / ``delete_private_channel``
+        may (every member on a new server, as Mattermost; a role patch narrows it)."""
+        roles = await self.permissions.table(actor.tenant_id)
         async with self._db.write() as conn:
             channel = await channel_store.get_channel(conn, actor.tenant_id, channel_id)
             if channel is None:
@@ -541,6 +557,8 @@ class Channels:
                 raise errors.forbidden()
             if channel.is_direct_or_group:
                 raise delete_direct_channel()
+            delete = DELETE_PUBLIC_CHANNEL if channel.type == OPEN else DELETE_PRIVATE_CHANNEL
+            await self.require_in_channel(conn, roles, actor, channel, member, delete)
             if channel.name == TOWN_SQUARE:
                 raise delete_default_channel()
             if channel.delete_at:
@@ -560,6 +578,7 @@ class Channels:
                 )
             ]
         )
+        await self.changes.channel_archived(actor.tenant_id, channel, actor.user_id)
         return channel
 
     async def do_restore(self, actor: Actor, channel_id: str) -> Channel:
@@ -591,6 +610,7 @@ class Channels:
                 )
             ]
         )
+        await self.changes.channel_restored(actor.tenant_id, channel, actor.user_id)
         return channel
 
     async def _audience(

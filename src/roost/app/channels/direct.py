@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import orjson
 
+from roost.app.accounts.visibility import UserVisibility
 from roost.app.channels.channels import Channels, new_member
 from roost.app.channels.errors import direct_invalid_user, group_bad_size, group_bad_user
 from roost.app.kernel import errors
@@ -42,10 +43,19 @@ def group_name(user_ids: Sequence[str]) -> str:
 
 
 class DirectChannels:
-    def __init__(self, db: Database, bus: Bus, channels: Channels) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bus: Bus,
+        channels: Channels,
+        visibility: UserVisibility | None = None,
+    ) -> None:
         self._db = db
         self._bus = bus
         self._channels = channels
+        # A conversation only with people the caller may see (a guest: who shares a
+        # channel with them), as Mattermost's UserCanSeeOtherUser check.
+        self._visibility = visibility
 
     async def do_create_direct(self, actor: Actor, user_a: str, user_b: str) -> Channel:
         """The direct channel of two users (one user: a note-to-self), created if new."""
@@ -53,6 +63,8 @@ class DirectChannels:
             raise errors.forbidden()
         await self._channels.permissions.check(actor, CREATE_DIRECT_CHANNEL)
         ids = sorted({user_a, user_b})
+        if self._visibility is not None:
+            await self._visibility.check_can_see(actor, *ids)
         now = now_ms()
         channel = Channel(
             id=new_id(),
@@ -100,6 +112,8 @@ class DirectChannels:
         if not GROUP_MIN_USERS <= len(ids) <= GROUP_MAX_USERS:
             raise group_bad_size(GROUP_MIN_USERS, GROUP_MAX_USERS)
         await self._channels.permissions.check(actor, CREATE_GROUP_CHANNEL)
+        if self._visibility is not None:
+            await self._visibility.check_can_see(actor, *ids)
         now = now_ms()
         async with self._db.write() as conn:
             found = await user_store.get_users(conn, actor.tenant_id, ids)

@@ -300,3 +300,56 @@ def sidebar_channel_invalid() -> AppError:
         "api.invalid_channel",
         "A channel listed is not one of the user's channels in this team.",
     )
+
+
+def team_creation_disabled() -> AppError:
+    """The caller's roles lack ``create_team`` (Mattermost's answer and id)."""
+    return AppError(
+        403,
+        "api.team.is_team_creation_allowed.disabled.app_error",
+        "Team creation has been disabled. Please ask your System Administrator for details.",
+    )
+
+
+def search_paging_not_implemented(kind: str) -> AppError:
+    """Mattermost pages team searches only for those who may list every team."""
+    which = "public" if kind == "open" else "private"
+    return AppError(
+        501,
+        f"api.team.search_teams.pagination_not_implemented.{which}_team_search",
+        "Pagination is not implemented for this team search.",
+    )
+
+
+def team_icon_missing() -> AppError:
+    return AppError(
+        404,
+        "api.team.get_team_icon.read_file.app_error",
+        "Unable to read the team icon file.",
+    )
+
+
+def team_icon_no_file() -> AppError:
+    return AppError(
+        400,
+        "api.team.set_team_icon.no_file.app_error",
+        "No file under 'image' in request.",
+    )
+
+
+def team_icon_too_large(detailed: str = "") -> AppError:
+    return AppError(
+        400,
+        "api.team.set_team_icon.too_large.app_error",
+        "Unable to upload team icon. File is too large.",
+        detailed,
+    )
+
+
+def team_icon_undecodable(detailed: str = "") -> AppError:
+    return AppError(
+        400,
+        "api.team.set_team_icon.decode.app_error",
+        "Could not decode team icon.",
+        detailed,
+    )

@@ -197,6 +197,10 @@ class ChannelMembers:
                 self._channels.hooks.joined_channel(
                     actor.tenant_id, channel.id, joined, actor.user_id
                 )
+            added_ids = [m.user_id for m in added]
+            await self._channels.changes.joined_channel(
+                actor.tenant_id, channel, added_ids, actor.user_id
+            )
         order = {uid: i for i, uid in enumerate(user_ids)}
         return sorted(members, key=lambda m: order.get(m.user_id, 0))
 
@@ -210,8 +214,9 @@ class ChannelMembers:
         if actor.is_system_admin:
             return
         if channel.type == OPEN:
-            # Anyone in the team may join a public channel or bring others into it.
-            if await team_membership(conn, actor, channel.team_id) is None:
+            # Anyone in the team may join a public channel or bring others into it; a
+            # guest is only added by others.
+            if actor.is_guest or await team_membership(conn, actor, channel.team_id) is None:
                 raise errors.forbidden()
             return
         member = await channel_store.get_member(conn, actor.tenant_id, channel.id, actor.user_id)
@@ -257,7 +262,7 @@ class ChannelMembers:
                     await self._channels.require_in_channel(
                         conn, roles, actor, channel, member, members_permission(channel)
                     )
-            self._check_removable(channel, leaving)
+            await self._check_removable(conn, actor.tenant_id, channel, user_id, leaving)
             if not await member_store.delete_member(conn, actor.tenant_id, channel.id, user_id):
                 raise member_not_found()
             await thread_store.left_channels(conn, actor.tenant_id, user_id, [channel.id])
@@ -286,13 +291,20 @@ class ChannelMembers:
             self._channels.hooks.notify(
                 lambda h: h.left_channel(actor.tenant_id, channel.id, user_id, actor.user_id)
             )
+        await self._channels.changes.left_channel(actor.tenant_id, channel, user_id, actor.user_id)
 
     @staticmethod
-    def _check_removable(channel: Channel, leaving: bool) -> None:
+    async def _check_removable(
+        conn: AsyncConnection, tenant_id: str, channel: Channel, user_id: str, leaving: bool
+    ) -> None:
         if channel.type == DIRECT or (channel.type == GROUP and not leaving):
             raise remove_from_direct_channel()
         if channel.name == TOWN_SQUARE and channel.team_id:
-            raise remove_from_default_channel()
+            # A guest may leave it (as in Mattermost): they keep to the channels they
+            # were invited to, and see only the people there.
+            user = await user_store.get_user(conn, tenant_id, user_id)
+            if user is None or "system_guest" not in user.roles.split():
+                raise remove_from_default_channel()
 
     # A member's own settings and roles.
 

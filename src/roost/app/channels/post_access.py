@@ -42,7 +42,8 @@ async def load(conn: AsyncConnection, actor: Actor, channel_id: str) -> ChannelA
 def can_read(actor: Actor, access: ChannelAccess) -> bool:
     if access.is_member or actor.is_system_admin:
         return True
-    return access.channel.type == OPEN and access.is_team_member
+    # A guest reads only the channels they are in.
+    return access.channel.type == OPEN and access.is_team_member and not actor.is_guest
 
 
 def can_write(actor: Actor, access: ChannelAccess) -> bool:

@@ -9,6 +9,8 @@ from typing import Any
 
 import orjson
 
+from roost.app.accounts.permissions import denied
+from roost.app.accounts.visibility import UserVisibility
 from roost.app.channels.channels import (
     DEFAULT_CHANNELS,
     Channels,
@@ -26,6 +28,8 @@ from roost.app.channels.errors import (
     invite_not_found,
     join_deactivated_user,
     reserved_team_name,
+    search_paging_not_implemented,
+    team_creation_disabled,
     team_name_taken,
 )
 from roost.app.channels.members import user_added_events
@@ -42,6 +46,7 @@ from roost.model.events import (
     DELETE_TEAM,
     LEAVE_TEAM,
     MEMBERROLE_UPDATED,
+    RESTORE_TEAM,
     UPDATE_TEAM,
 )
 from roost.model.team import Team, TeamMember
@@ -54,8 +59,12 @@ from roost.store.db.database import Connection as AsyncConnection
 from roost.store.db.database import Database
 from roost.store.posts import threads as thread_store
 
+MANAGE_SYSTEM = "manage_system"
+LIST_PUBLIC_TEAMS = "list_public_teams"
+LIST_PRIVATE_TEAMS = "list_private_teams"
 OPEN_TEAM = "O"
 INVITE_TEAM = "I"
+CREATE_TEAM = "create_team"
 TEAM_NAME_MIN = 2
 TEAM_NAME_MAX = 64
 DISPLAY_NAME_MAX = 64
@@ -122,6 +131,18 @@ def check_team_fields(team: Team) -> None:
         raise invalid_team_email()
 
 
+@dataclass(frozen=True, slots=True)
+class TeamQuery:
+    """A ``POST /teams/search`` body; ``paged`` when it gave both page and per_page."""
+
+    term: str = ""
+    allow_open_invite: bool | None = None
+    group_constrained: bool | None = None
+    paged: bool = False
+    page: int = 0
+    per_page: int = 0
+
+
 def is_open(team: Team) -> bool:
     return team.allow_open_invite and team.type == OPEN_TEAM
 
@@ -137,12 +158,22 @@ class _Joined:
 
 class Teams:
     def __init__(
-        self, db: Database, bus: Bus, channels: Channels, audit: AuditLog | None = None
+        self,
+        db: Database,
+        bus: Bus,
+        channels: Channels,
+        audit: AuditLog | None = None,
+        visibility: UserVisibility | None = None,
     ) -> None:
         self._db = db
         self._bus = bus
         self._channels = channels
         self._audit = audit or AuditLog(None)
+        # Member lists leave out the people the caller may not see (a guest's).
+        self._visibility = visibility
+
+    async def _viewer(self, actor: Actor) -> str:
+        return "" if self._visibility is None else await self._visibility.viewer(actor)
 
     # Access.
 
@@ -224,15 +255,54 @@ class Teams:
             team = await team_store.get_team_by_name(conn, actor.tenant_id, name)
             return team is not None and await self._visible(conn, actor, team)
 
-    async def list_teams(self, actor: Actor, *, offset: int, limit: int) -> tuple[list[Team], int]:
-        """Open teams, or every team for a system admin; with the total count."""
+    async def list_teams(
+        self, actor: Actor, *, offset: int, limit: int, include_deleted: bool = False
+    ) -> tuple[list[Team], int]:
+        """Open teams, or every team for a system admin; with the total count. Archived
+        teams too when a system admin asks (the System Console restores them)."""
+        if include_deleted and not actor.is_system_admin:
+            raise denied(actor, MANAGE_SYSTEM)
         open_only = not actor.is_system_admin
         async with self._db.read() as conn:
             teams = await team_store.list_teams(
-                conn, actor.tenant_id, offset=offset, limit=limit, open_only=open_only
+                conn,
+                actor.tenant_id,
+                offset=offset,
+                limit=limit,
+                open_only=open_only,
+                include_deleted=include_deleted,
             )
-            total = await team_store.count_teams(conn, actor.tenant_id, open_only=open_only)
+            total = await team_store.count_teams(
+                conn, actor.tenant_id, open_only=open_only, include_deleted=include_deleted
+            )
             return await self._present(conn, actor, teams), total
+
+    async def search(self, actor: Actor, query: TeamQuery) -> tuple[list[Team], int]:
+        """``POST /teams/search``, as Mattermost answers it: whoever may list both open
+        and private teams (system admins) searches them all, archived ones included;
+        otherwise only the kind the caller's roles list (open teams, for ``system_user``),
+        archived ones left out, and unpaged (a page is Mattermost's 501)."""
+        permissions = self._channels.permissions
+        public = await permissions.has_permission(actor, LIST_PUBLIC_TEAMS)
+        private = await permissions.has_permission(actor, LIST_PRIVATE_TEAMS)
+        if not public and not private:
+            return [], 0
+        kind = "all" if public and private else "open" if public else "private"
+        if kind != "all" and query.paged:
+            raise search_paging_not_implemented(kind)
+        async with self._db.read() as conn:
+            found, total = await team_store.search_teams(
+                conn,
+                actor.tenant_id,
+                term=query.term,
+                kind=kind,
+                allow_open_invite=query.allow_open_invite,
+                group_constrained=query.group_constrained,
+                include_deleted=kind == "all",
+                offset=query.page * query.per_page if query.paged else 0,
+                limit=query.per_page if query.paged else None,
+            )
+            return await self._present(conn, actor, found), total
 
     async def for_user(self, actor: Actor, user_id: str) -> list[Team]:
         self._check_self(actor, user_id)
@@ -251,10 +321,11 @@ class Teams:
     async def members(
         self, actor: Actor, team_id: str, *, offset: int, limit: int
     ) -> list[TeamMember]:
+        viewer = await self._viewer(actor)
         async with self._db.read() as conn:
             await self._check_viewer(conn, actor, team_id)
             return await team_store.list_members(
-                conn, actor.tenant_id, team_id, offset=offset, limit=limit
+                conn, actor.tenant_id, team_id, offset=offset, limit=limit, viewer=viewer
             )
 
     async def member(self, actor: Actor, team_id: str, user_id: str) -> TeamMember:
@@ -268,9 +339,10 @@ class Teams:
     async def members_by_ids(
         self, actor: Actor, team_id: str, user_ids: Sequence[str]
     ) -> list[TeamMember]:
+        viewer = await self._viewer(actor)
         async with self._db.read() as conn:
             await self._check_viewer(conn, actor, team_id)
-            return await team_store.members_by_ids(conn, actor.tenant_id, team_id, user_ids)
+            return await team_store.members_by_ids(conn, actor.tenant_id, team_id, user_ids, viewer)
 
     async def members_for_user(self, actor: Actor, user_id: str) -> list[TeamMember]:
         self._check_self(actor, user_id)
@@ -327,7 +399,11 @@ class Teams:
     # Team changes.
 
     async def do_create(self, actor: Actor, fields: Mapping[str, Any]) -> Team:
-        """A team, with its default channels; the creator joins it as team admin."""
+        """A team, with its default channels; the creator joins it as team admin. The
+        caller's roles must grant ``create_team`` (``system_user`` does on a new server,
+        as Mattermost; a role patch takes it away)."""
+        if not await self._channels.permissions.has_permission(actor, CREATE_TEAM):
+            raise team_creation_disabled()
         name = fields.get("name")
         if not isinstance(name, str):
             raise errors.invalid_body_param("name")
@@ -358,6 +434,7 @@ class Teams:
                 await channel_store.insert_channel(conn, actor.tenant_id, channel)
             joined = await self._join(conn, actor.tenant_id, team, actor.user_id, now, admin=True)
         await self._publish_joined(actor.tenant_id, team, joined)
+        await self._tell_joined(actor.tenant_id, team, joined, "")
         return team
 
     @staticmethod
@@ -395,6 +472,20 @@ class Teams:
             raise errors.invalid_body_param("privacy")
         return await self.do_patch(actor, team_id, {"allow_open_invite": privacy == OPEN_TEAM})
 
+    async def do_regenerate_invite_id(self, actor: Actor, team_id: str) -> Team:
+        """A new invite id (team admins): links with the old one stop working."""
+        async with self._db.write() as conn:
+            team = await team_store.get_team(conn, actor.tenant_id, team_id)
+            if team is None or team.delete_at:
+                raise team_not_found()
+            await self._check_admin(conn, actor, team_id)
+            team.invite_id = new_id()
+            team.update_at = now_ms()
+            await team_store.update_team(conn, actor.tenant_id, team)
+            audience = await self._audience(conn, actor.tenant_id, team)
+        await self._publish_team(actor.tenant_id, UPDATE_TEAM, team, audience)
+        return team
+
     async def do_delete(self, actor: Actor, team_id: str) -> None:
         """Archive the team; its rows stay, hidden from lists and joins."""
         async with self._db.write() as conn:
@@ -406,6 +497,31 @@ class Teams:
             team.delete_at = team.update_at = now_ms()
             await team_store.update_team(conn, actor.tenant_id, team)
         await self._publish_team(actor.tenant_id, DELETE_TEAM, team, audience)
+
+    async def do_restore(self, actor: Actor, team_id: str) -> Team:
+        """Bring an archived team back (Mattermost's ``POST /teams/{id}/restore``, for
+        those who may manage the team); members and channels are as they were."""
+        async with self._db.write() as conn:
+            team = await team_store.get_team(conn, actor.tenant_id, team_id)
+            if team is None:
+                raise team_not_found()
+            await self._check_admin(conn, actor, team_id)
+            if team.delete_at:
+                team.delete_at = 0
+                team.update_at = now_ms()
+                await team_store.update_team(conn, actor.tenant_id, team)
+            audience = await self._audience(conn, actor.tenant_id, team)
+        await self._publish_team(actor.tenant_id, RESTORE_TEAM, team, audience)
+        return team
+
+    async def announce_update(self, tenant_id: str, team_id: str) -> None:
+        """Tell those who see the team that it changed (``update_team``)."""
+        async with self._db.read() as conn:
+            team = await team_store.get_team(conn, tenant_id, team_id)
+            if team is None:
+                return
+            audience = await self._audience(conn, tenant_id, team)
+        await self._publish_team(tenant_id, UPDATE_TEAM, team, audience)
 
     async def _audience(
         self, conn: AsyncConnection, tenant_id: str, team: Team
@@ -427,9 +543,11 @@ class Teams:
     # Membership changes.
 
     async def do_add_members(
-        self, actor: Actor, team_id: str, user_ids: Sequence[str]
+        self, actor: Actor, team_id: str, user_ids: Sequence[str], *, as_requestor: bool = False
     ) -> list[TeamMember]:
-        """Join the caller to a team, or add others to it; already-members are kept as is."""
+        """Join the caller to a team, or add others to it; already-members are kept as is.
+        ``as_requestor``: the system posts say the caller added them (Mattermost's batch
+        add); otherwise they say each joined (its single add)."""
         if not user_ids or len(user_ids) > MAX_MEMBERS_AT_ONCE:
             raise errors.invalid_body_param("user_id")
         now = now_ms()
@@ -450,6 +568,8 @@ class Teams:
         for joined in results:
             await self._publish_joined(actor.tenant_id, team, joined)
             self._notify_joined(actor, team, joined)
+            requestor = actor.user_id if as_requestor else ""
+            await self._tell_joined(actor.tenant_id, team, joined, requestor)
         return [j.member for j in results]
 
     async def do_join_by_invite(self, actor: Actor, invite_id: str) -> TeamMember:
@@ -462,6 +582,7 @@ class Teams:
             joined = await self._join(conn, actor.tenant_id, team, actor.user_id, now)
         await self._publish_joined(actor.tenant_id, team, joined)
         self._notify_joined(actor, team, joined)
+        await self._tell_joined(actor.tenant_id, team, joined, "")
         return joined.member
 
     async def _check_can_add(
@@ -527,6 +648,16 @@ class Teams:
             events.extend(user_added_events(tenant_id, channel, [user_id], recipients))
         await self._bus.publish(events)
 
+    async def _tell_joined(
+        self, tenant_id: str, team: Team, joined: _Joined, requestor_id: str
+    ) -> None:
+        if joined.new:
+            user_id = joined.member.user_id
+            channels = [channel for channel, _ in joined.channels]
+            await self._channels.changes.joined_team(
+                tenant_id, team.id, user_id, requestor_id, channels
+            )
+
     def _notify_joined(self, actor: Actor, team: Team, joined: _Joined) -> None:
         hooks = self._channels.hooks
         if not joined.new or not hooks.active:
@@ -568,6 +699,7 @@ class Teams:
             self._channels.hooks.notify(
                 lambda h: h.left_team(actor.tenant_id, team_id, user_id, actor.user_id)
             )
+        await self._channels.changes.left_team(actor.tenant_id, team_id, user_id, actor.user_id)
 
     async def do_update_member_roles(
         self, actor: Actor, team_id: str, user_id: str, *, scheme_admin: bool

@@ -245,14 +245,15 @@ class Upload:
         assert self._current is not None, "write() before begin_file()"
         await self._current.write(data)
 
-    async def end_file(self) -> None:
+    async def end_file(self, whole_body: bool = False) -> None:
+        """``whole_body``: the file was the request's whole body (a raw upload)."""
         spool = self._current
         assert spool is not None, "end_file() before begin_file()"
         self._current = None
         await spool.finish()
-        if spool.size == 0:
-            # A zero-byte attachment is nearly always a mistake (a folder dropped in,
-            # a read that failed); Mattermost refuses an empty body too.
+        if spool.size == 0 and whole_body:
+            # As Mattermost: an empty request body is refused, while an empty file in a
+            # multipart upload is stored (size 0).
             raise file_empty(spool.name)
 
     async def finish(self) -> Uploaded:

@@ -16,13 +16,14 @@ headers are never logged.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
@@ -68,6 +69,18 @@ class OutboundResponse:
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
+
+
+@dataclass(slots=True)
+class FetchedPage:
+    """What ``fetch_page`` read: the URL it ended at (after redirects) and the body."""
+
+    url: str
+    status: int
+    body: bytes
+    content_type: str
+    # The Content-Type header as sent (its charset included).
+    content_type_header: str
 
 
 class _GuardedResolver(AbstractResolver):
@@ -220,15 +233,78 @@ class OutboundHttp:
             if pooled is None:
                 await session.close()
 
-    async def _read(self, response: aiohttp.ClientResponse, shown: str) -> bytes:
+    async def fetch_page(
+        self,
+        url: str,
+        *,
+        max_redirects: int,
+        max_bytes: int,
+        timeout_seconds: float,
+        accept: str,
+    ) -> FetchedPage:
+        """GET ``url`` for a link preview under the calling tenant's policy. Redirects are
+        followed up to ``max_redirects``, each target checked like the first (its scheme
+        and literal address here, its name's addresses as they resolve); the whole fetch,
+        every hop included, ends after ``timeout_seconds``; at most ``max_bytes`` are
+        read. The caller limits how many run at once (its own admission limiter)."""
+        try:
+            tenant_id = current_tenant()
+        except NoTenantScope:
+            tenant_id = ""
+        policy = self.policy_for(tenant_id)
+        pooled = self._pooled(policy)
+        session = pooled or self._new_session(policy)
+        current = url
+        try:
+            async with asyncio.timeout(timeout_seconds):
+                for hop in range(max_redirects + 1):
+                    shown = redacted_url(current)
+                    policy.check_url(current)
+                    async with session.get(
+                        current,
+                        headers={"Accept": accept},
+                        allow_redirects=False,
+                        timeout=aiohttp.ClientTimeout(total=timeout_seconds),
+                    ) as response:
+                        location = response.headers.get("Location", "")
+                        if 300 <= response.status < 400 and location:
+                            if hop == max_redirects:
+                                raise OutboundError(f"{shown}: too many redirects")
+                            current = urljoin(current, location)
+                            continue
+                        body = await self._read(response, shown, max_bytes)
+                        return FetchedPage(
+                            current,
+                            response.status,
+                            body,
+                            response.content_type,
+                            response.headers.get("Content-Type", ""),
+                        )
+        except OutboundBlocked as exc:
+            raise OutboundError(
+                f"{redacted_url(current)}: blocked: {exc}", permanent=True
+            ) from None
+        except TimeoutError:
+            raise OutboundError(f"{redacted_url(current)}: no answer in time") from None
+        except aiohttp.ClientError as exc:
+            raise OutboundError(f"{redacted_url(current)}: {type(exc).__name__}") from None
+        finally:
+            if pooled is None:
+                await session.close()
+        raise OutboundError(f"{redacted_url(current)}: too many redirects")
+
+    async def _read(
+        self, response: aiohttp.ClientResponse, shown: str, max_bytes: int = 0
+    ) -> bytes:
+        limit = max_bytes or self._max_bytes
         declared = response.content_length
-        if declared is not None and declared > self._max_bytes:
-            raise OutboundError(f"{shown}: response larger than {self._max_bytes} bytes")
+        if declared is not None and declared > limit:
+            raise OutboundError(f"{shown}: response larger than {limit} bytes")
         chunks: list[bytes] = []
         size = 0
         async for chunk in response.content.iter_chunked(CHUNK):
             size += len(chunk)
-            if size > self._max_bytes:
-                raise OutboundError(f"{shown}: response larger than {self._max_bytes} bytes")
+            if size > limit:
+                raise OutboundError(f"{shown}: response larger than {limit} bytes")
             chunks.append(chunk)
         return b"".join(chunks)

@@ -19,11 +19,13 @@ from roost.app.integrations.outbound import OutboundError, OutboundHttp
 from roost.app.integrations.outbound_policy import is_valid_url
 from roost.app.integrations.posts import IntegrationMessage, IntegrationPoster
 from roost.app.integrations.slack_format import check_attachments, give_action_ids
+from roost.app.integrations.triggers import record_trigger
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.app.posts.hooks import PostHook
 from roost.app.posts.posts import PostPatch, Posts
-from roost.ids import is_valid_id, new_id
+from roost.clock import now_ms
+from roost.ids import is_valid_id
 from roost.model.channel import Channel
 from roost.model.post import Post
 from roost.model.webhook import JSON_CONTENT
@@ -101,7 +103,8 @@ class PostActions:
         context = dict(context) if isinstance(context, dict) else {}
         if selected:
             context["selected_option"] = selected
-        trigger_id = new_id()
+        async with self._db.write() as conn:
+            trigger_id = await record_trigger(conn, actor.tenant_id, actor.user_id, now_ms())
         request = {
             "user_id": actor.user_id,
             "user_name": actor.username,

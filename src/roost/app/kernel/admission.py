@@ -41,7 +41,8 @@ from roost.app.kernel.errors import AppError, server_busy
 EWMA_WEIGHT = 0.2
 # Never tell a client to come back sooner than this (whole seconds, as HTTP says).
 MIN_RETRY_AFTER_SECONDS = 1
-MAX_RETRY_AFTER_SECONDS = 60
+# The official apps' own longest back-off; promises beyond it are not made.
+MAX_RETRY_AFTER_SECONDS = 300
 # Admit only while the forecast is within this share of the budget: times per item vary
 # (a busy machine, a slow query), and the headroom keeps the work admitted on a forecast
 # from missing its deadline and being refused late, after waiting.
@@ -77,6 +78,8 @@ class Limiter:
         self._queued = 0
         self._lines: OrderedDict[str, deque[_Waiter]] = OrderedDict()
         self._closed = False
+        # Until when (monotonic) refused clients have been promised slots (retry_after).
+        self._booked_until = 0.0
         self._admitted = metrics.admission_admitted.labels(kind)
         self._refused = metrics.admission_refused.labels(kind)
         self._dropped_gone = metrics.admission_dropped.labels(kind, "client_gone")
@@ -103,9 +106,20 @@ class Limiter:
         return busy * self.seconds_per_item / self.concurrency
 
     def retry_after(self) -> int:
-        """Seconds until the work queued now should be done: the refusal's Retry-After."""
+        """The refusal's Retry-After: a slot of its own after the work queued now and
+        after every slot promised to the clients refused before it. Telling every
+        refused client "after the backlog" sends them back together into the same
+        storm (each refused again, until their own back-off grows to minutes); booking
+        one slot each spreads their returns over the time the work takes. The booking
+        counts refusals, which the rate limits bound per address, so a client ignoring
+        Retry-After cannot push everyone's promise out faster than it may ask."""
+        now = time.monotonic()
         backlog = (self._running + self._queued) * self.seconds_per_item / self.concurrency
-        return min(MAX_RETRY_AFTER_SECONDS, max(MIN_RETRY_AFTER_SECONDS, math.ceil(backlog)))
+        start = max(now + backlog, self._booked_until)
+        if start - now >= MAX_RETRY_AFTER_SECONDS:
+            return MAX_RETRY_AFTER_SECONDS  # the book is full: no slot taken
+        self._booked_until = start + self.seconds_per_item / self.concurrency
+        return min(MAX_RETRY_AFTER_SECONDS, max(MIN_RETRY_AFTER_SECONDS, math.ceil(start - now)))
 
     def _refusal(self) -> AppError:
         return server_busy(self.retry_after())

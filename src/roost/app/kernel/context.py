@@ -19,3 +19,8 @@ class Actor:
     @property
     def is_system_admin(self) -> bool:
         return "system_admin" in self.roles.split()
+
+    @property
+    def is_guest(self) -> bool:
+        """A guest account (``system_guest``): only the channels they are added to."""
+        return "system_guest" in self.roles.split()

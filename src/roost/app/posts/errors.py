@@ -193,3 +193,19 @@ def emoji_too_many_names(max_names: int) -> AppError:
         "api.emoji.get_multiple_by_name.too_many_names.app_error",
         f"Unable to get emojis by name. At most {max_names} names may be asked at once.",
     )
+
+
+def priority_not_allowed() -> AppError:
+    return AppError(
+        403,
+        "api.post.post_priority.priority_post_not_allowed_for_user.request_error",
+        "Message priority is not available.",
+    )
+
+
+def priority_only_for_root_posts() -> AppError:
+    return AppError(
+        400,
+        "api.post.post_priority.priority_post_only_allowed_for_root_post.request_error",
+        "Only root posts can have a priority.",
+    )

@@ -17,6 +17,7 @@ from roost.app.channels import post_access
 from roost.app.files.attach import in_post_order
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
+from roost.app.posts import embeds, priority
 from roost.app.posts.errors import too_many_post_ids
 from roost.model.post import Post, PostList
 from roost.store.channels import channels as channel_store
@@ -77,7 +78,7 @@ class PostLists:
             if post is None:
                 raise post_access.post_not_found()
             post_access.check_read(actor, await post_access.load(conn, actor, post.channel_id))
-            await decorate(conn, actor.tenant_id, [post])
+            await decorate(conn, actor.tenant_id, [post], actor)
         return post
 
     async def get_many(self, actor: Actor, post_ids: list[str]) -> list[Post]:
@@ -92,7 +93,7 @@ class PostLists:
                 conn, actor, {p.channel_id for p in found}
             )
             visible = [p for p in found if p.channel_id in readable]
-            await decorate(conn, actor.tenant_id, visible)
+            await decorate(conn, actor.tenant_id, visible, actor)
         return visible
 
     # A channel's posts.
@@ -114,7 +115,7 @@ class PostLists:
                     result.add(post)
                 if not roots_only:
                     await _add_roots(conn, tenant, result, include_deleted=True)
-                await decorate(conn, tenant, result.posts.values())
+                await decorate(conn, tenant, result.posts.values(), actor)
                 etag = ""
             else:
                 page, etag = await self._page(conn, actor, channel_id, access, query)
@@ -171,7 +172,7 @@ class PostLists:
         await self._cursors(conn, tenant, channel_id, query, result, page)
         if not roots_only and not query.skip_threads:
             await _add_roots(conn, tenant, result)
-        await decorate(conn, tenant, result.posts.values())
+        await decorate(conn, tenant, result.posts.values(), actor)
         return result, etag
 
     async def _thread_state(
@@ -273,7 +274,7 @@ class PostLists:
                 for other in found:
                     if other.id != post.id:
                         result.add(other)
-            await decorate(conn, tenant, result.posts.values())
+            await decorate(conn, tenant, result.posts.values(), actor)
         return result
 
     # Around the first unread post.
@@ -331,7 +332,7 @@ class PostLists:
             result.has_next = result.next_post_id != ""
             if not collapsed and not skip_threads:
                 await _add_roots(conn, tenant, result)
-            await decorate(conn, tenant, result.posts.values())
+            await decorate(conn, tenant, result.posts.values(), actor)
         return result
 
     # Pins.
@@ -342,7 +343,7 @@ class PostLists:
             result = PostList()
             for post in await list_store.pinned(conn, actor.tenant_id, channel_id):
                 result.add(post)
-            await decorate(conn, actor.tenant_id, result.posts.values())
+            await decorate(conn, actor.tenant_id, result.posts.values(), actor)
         return result
 
 
@@ -355,11 +356,16 @@ async def _add_roots(
         result.add(root, ordered=False)
 
 
-async def decorate(conn: AsyncConnection, tenant_id: str, found: Iterable[Post]) -> None:
+async def decorate(
+    conn: AsyncConnection, tenant_id: str, found: Iterable[Post], viewer: Actor | None = None
+) -> None:
     """What a response shows beyond the row: a reply's thread counters (its root's, as
-    Mattermost shows them), metadata.files and metadata.reactions; a query each, only
-    when needed."""
+    Mattermost shows them), metadata.files, metadata.reactions, and the previews
+    (metadata.embeds and images; permalinks only for a ``viewer`` who may read them); a
+    query each, only when needed."""
     by_id = {p.id: p for p in found}
+    await embeds.attach(conn, tenant_id, by_id.values(), viewer)
+    await priority.attach(conn, tenant_id, by_id.values())
     replies = [p for p in by_id.values() if p.root_id]
     missing = {p.root_id for p in replies} - by_id.keys()
     counters = await post_store.thread_counters(conn, tenant_id, sorted(missing))

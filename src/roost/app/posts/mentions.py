@@ -9,7 +9,7 @@ costs no query; the index is dropped by membership, member-settings and user eve
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -150,6 +150,18 @@ class Mentioned:
     explicit: set[str] = field(default_factory=set)
 
 
+class GroupMentions:
+    """The seam through which user groups (``roost.app.messaging.groups``, a feature
+    above this domain) say whom an @name means when it is no member's username: each
+    of ``names`` that is a mentionable group, with its members. The default knows no
+    groups."""
+
+    async def members_of(
+        self, conn: AsyncConnection, tenant_id: str, names: Sequence[str]
+    ) -> dict[str, frozenset[str]]:
+        return {}
+
+
 Fingerprint = tuple[frozenset[str], bool, bool]
 
 
@@ -166,6 +178,7 @@ class Mentions:
         # The profile each indexed user had when indexed: most profile changes (a
         # nickname, a picture) leave mentions alone and must not drop every index.
         self._indexed: dict[tuple[str, str], Fingerprint] = {}
+        self.groups = GroupMentions()
         bus.subscribe(self._on_event)
 
     def _clear(self) -> None:
@@ -263,7 +276,16 @@ class Mentions:
                 by_name = await access_store.members_named(
                     reader, tenant_id, channel_id, sorted(words.names)
                 )
-            explicit |= {by_name[n] for n in words.resolve(set(by_name))}
+                explicit |= {by_name[n] for n in words.resolve(set(by_name))}
+                # An @name no member has may be a group: its members in the channel.
+                rest = [o for o in words.candidates if not any(n in by_name for n in o)]
+                if rest:
+                    names = sorted({n for options in rest for n in options})
+                    groups = await self.groups.members_of(reader, tenant_id, names)
+                    for options in rest:
+                        hit = next((groups[n] for n in options if n in groups), None)
+                        if hit:
+                            explicit |= hit
         users = set(explicit)
         if not channel_wide:
             pass

@@ -24,6 +24,7 @@ from roost.app.files import attach as file_attach
 from roost.app.files.errors import not_attachable
 from roost.app.kernel import errors, validation
 from roost.app.kernel.context import Actor
+from roost.app.posts import priority
 from roost.app.posts.errors import (
     channel_archived,
     invalid_post_type,
@@ -40,12 +41,13 @@ from roost.app.posts.text import parse_hashtags
 from roost.app.posts.thread_events import thread_updated_events
 from roost.app.posts.thread_fanout import FanoutWorker, publish_in_slices
 from roost.app.posts.writer import PostWriter
+from roost.app.posts.written_with import WrittenWithPosts
 from roost.app.tenants.usage import TenantUsage
 from roost.clock import now_ms
 from roost.cluster.bus import Bus
 from roost.config import PostSettings
 from roost.ids import is_valid_id, new_id
-from roost.model.channel import DIRECT
+from roost.model.channel import DIRECT, Channel
 from roost.model.event import Broadcast, Event
 from roost.model.events import EPHEMERAL_MESSAGE, POST_DELETED, POST_EDITED, POSTED
 from roost.model.file import FileInfo
@@ -90,6 +92,13 @@ class PostDraft:
     type: str = ""
     pending_post_id: str = ""
     create_at: int = 0
+    # The server's own (never from a request body): a post id fixed in advance, so a
+    # scheduled send retried after a node stopped writes the same post at most once;
+    # a server post type (a reminder) the client types exclude.
+    post_id: str = ""
+    server_type: str = ""
+    # metadata.priority as the client sent it (roost.app.posts.priority checks it).
+    priority: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -125,7 +134,8 @@ class Posts:
         self._bus = bus
         self._statuses = statuses
         self._channels = channels
-        self._max_message = settings.max_post_size
+        # Read on each check: an admin may change it at run time (the config API).
+        self._settings = settings
         self._pending: TTLCache[tuple[str, str, str], str] = TTLCache(
             PENDING_CACHE_SIZE, PENDING_TTL_SECONDS
         )
@@ -137,7 +147,7 @@ class Posts:
     # Checks.
 
     def check_message(self, message: str) -> None:
-        if len(message) > self._max_message:
+        if len(message) > self._settings.max_post_size:
             raise message_too_long()
         if validation.NUL in message:
             raise errors.invalid_body_param("message", "text may not hold NUL characters")
@@ -188,6 +198,7 @@ class Posts:
         """``server_props`` are the server's own (``from_webhook``, overrides), set by
         integrations; clients' copies of them are dropped."""
         self.check_draft(draft)
+        wanted_priority = priority.parse(draft.priority, draft.root_id)
         if self._usage is not None:
             self._usage.check_post(actor.tenant_id)
         pending_key = (actor.tenant_id, actor.user_id, draft.pending_post_id)
@@ -233,14 +244,14 @@ class Posts:
         if server_props:
             props.update(server_props)
         post = Post(
-            id=new_id(),
+            id=draft.post_id or new_id(),
             channel_id=draft.channel_id,
             user_id=actor.user_id,
             message=draft.message,
             create_at=create_at,
             update_at=max(now, create_at),
             root_id=draft.root_id,
-            type=draft.type,
+            type=draft.server_type or draft.type,
             props=props,
             hashtags=parse_hashtags(draft.message),
             file_ids=list(draft.file_ids),
@@ -266,6 +277,8 @@ class Posts:
             item.follow = sorted(mentioned.explicit)
             if root.user_id in members and root.user_id != actor.user_id:
                 item.root_author = root.user_id
+        if any(w.wanted() for w in self._writer.written_with):
+            item.extras = self._post_facts(access, post, mentioned.users)
         try:
             await self._writer.write(actor.tenant_id, item)
         except NotAttachable as exc:
@@ -273,6 +286,8 @@ class Posts:
             raise not_attachable(exc.file_ids) from None
         if self._usage is not None:
             self._usage.count_post(actor.tenant_id)
+        if wanted_priority is not None:
+            await priority.save(self._db, actor.tenant_id, post, wanted_priority)
 
         events = []
         followers: list[str] = []
@@ -300,6 +315,54 @@ class Posts:
             await self._mark_online(actor)
         if self.hooks.watches:
             self.hooks.has_posted(actor, post, access.channel)
+        return post
+
+    async def do_create_system_post(
+        self,
+        tenant_id: str,
+        author: tuple[str, str],
+        channel: Channel,
+        post_type: str,
+        message: str,
+        props: dict[str, Any],
+        *,
+        counted: bool = True,
+    ) -> Post:
+        """A post the server writes about a change (``system_*``), as the user who made
+        it (``author``: id and username) whether or not they are still in the channel.
+        No permission, mention, hook or notification work: Mattermost notifies no one
+        of these. ``counted`` false keeps it out of the channel's message totals."""
+        user_id, username = author
+        members = await self._channels.member_ids(tenant_id, channel.id)
+        now = now_ms()
+        post = Post(
+            id=new_id(),
+            channel_id=channel.id,
+            user_id=user_id,
+            message=message,
+            create_at=now,
+            update_at=now,
+            type=post_type,
+            props=props,
+        )
+        # A counted post would make the author's own channel unread; one not counted
+        # (a join) must not mark the channel's history read for the joiner.
+        reader = user_id if counted and user_id in members else ""
+        await self._writer.write(tenant_id, NewPost(post, reader, (), counted=counted))
+        # What the posted event says of the sender and channel (no access is checked).
+        access = ChannelAccess(
+            channel=channel,
+            user_id=user_id,
+            username=username,
+            is_member=bool(reader),
+            is_channel_admin=False,
+            last_viewed_at=0,
+            is_team_member=False,
+            is_team_admin=False,
+        )
+        data: dict[str, Any] = {**self._post_facts(access, post, set()), "set_online": True}
+        broadcast = Broadcast(recipients=members, channel_id=channel.id)
+        await self._bus.publish([Event(tenant_id, POSTED, data, broadcast)])
         return post
 
     def _announce_later(self, events: list[Event]) -> None:
@@ -360,7 +423,7 @@ class Posts:
         async with self._db.read() as conn:
             post = await post_store.get_post(conn, actor.tenant_id, post_id)
             if post is not None:
-                await decorate(conn, actor.tenant_id, [post])
+                await decorate(conn, actor.tenant_id, [post], actor)
         return post
 
     async def _check_root(self, conn: Any, actor: Actor, draft: PostDraft) -> Post:
@@ -393,6 +456,27 @@ class Posts:
             channel_wide=channel_wide,
         )
 
+    def write_with(self, follower: WrittenWithPosts) -> None:
+        """Rows ``follower`` writes in each new post's own transaction (``compose``)."""
+        self._writer.written_with.append(follower)
+
+    @staticmethod
+    def _post_facts(access: ChannelAccess, post: Post, mentioned: set[str]) -> dict[str, str]:
+        """What the ``posted`` event tells about a post beyond the post itself."""
+        channel = access.channel
+        sender = f"@{access.username}"
+        facts = {
+            "post": orjson.dumps(post.to_dict()).decode(),
+            "channel_type": channel.type,
+            "channel_display_name": sender if channel.type == DIRECT else channel.display_name,
+            "channel_name": channel.name,
+            "sender_name": sender,
+            "team_id": channel.team_id,
+        }
+        if mentioned:
+            facts["mentions"] = orjson.dumps(sorted(mentioned)).decode()
+        return facts
+
     def _posted_event(
         self,
         actor: Actor,
@@ -403,18 +487,10 @@ class Posts:
         set_online: bool,
     ) -> Event:
         channel = access.channel
-        sender = f"@{access.username}"
         data: dict[str, Any] = {
-            "post": orjson.dumps(post.to_dict()).decode(),
-            "channel_type": channel.type,
-            "channel_display_name": sender if channel.type == DIRECT else channel.display_name,
-            "channel_name": channel.name,
-            "sender_name": sender,
-            "team_id": channel.team_id,
+            **self._post_facts(access, post, mentioned),
             "set_online": set_online,
         }
-        if mentioned:
-            data["mentions"] = orjson.dumps(sorted(mentioned)).decode()
         if post.file_ids:
             data["otherFile"] = "true"
         if any(f.is_image for f in post.files or ()):

@@ -40,6 +40,6 @@ class SavedPosts:
             )
             for post in found[:limit]:
                 result.add(post)
-            await decorate(conn, actor.tenant_id, result.posts.values())
+            await decorate(conn, actor.tenant_id, result.posts.values(), actor)
         result.has_next = len(found) > limit
         return result

@@ -108,7 +108,7 @@ class Search:
                 _scope(channels, set(channel_ids)),
             )
             page = found[: request.per_page]
-            await decorate(conn, tenant, page)
+            await decorate(conn, tenant, page, actor)
         result = PostList()
         for post in page:
             result.add(post)

@@ -15,6 +15,7 @@ import time
 from collections import defaultdict
 
 from roost import metrics
+from roost.app.posts.written_with import WrittenWithPosts
 from roost.store.db.database import Database, TenantReadOnly
 from roost.store.posts.batches import NewPost, write_posts
 from roost.tenancy.scope import across_tenants
@@ -33,6 +34,8 @@ class PostWriter:
         self._fanout_inline_max = fanout_inline_max
         self._max_batch = max_batch
         self._waiting: list[Waiting] = []
+        # Rows other domains write in each batch's transaction (set by ``Posts``).
+        self.written_with: list[WrittenWithPosts] = []
         self._drainer: asyncio.Task[None] | None = None
         self.batches = 0
         self.posts = 0
@@ -76,6 +79,7 @@ class PostWriter:
         for tenant_id, item, _ in batch:
             by_database[self._db.database_of(tenant_id)][tenant_id].append(item)
         started = time.perf_counter()
+        followers = [w for w in self.written_with if w.wanted()]
         # One transaction per database, each tenant's posts written in its own scope.
         for database, by_tenant in by_database.items():
             with across_tenants(database):
@@ -83,7 +87,11 @@ class PostWriter:
                     for tenant_id, items in by_tenant.items():
                         await self._db.narrow(conn, tenant_id)
                         await write_posts(conn, tenant_id, items, self._fanout_inline_max)
+                        for follower in followers:
+                            await follower.write(conn, tenant_id, items)
         metrics.post_commit.observe(time.perf_counter() - started)
+        for follower in followers:
+            follower.committed()
         self.batches += 1
         self.posts += len(batch)
 

@@ -1,4 +1,4 @@
-"""Removing deleted tenants' data: files and custom emoji images, then every
+"""Removing deleted tenants' data: files, custom emoji images and team icons, then every
 tenant-scoped table, in bounded batches, each in a short transaction of its own, so the
 rest of the deployment never waits on a large tenant going away.
 
@@ -16,7 +16,8 @@ import logging
 
 from roost.app.tenants.directory import TenantDirectory
 from roost.filestore import FileStore
-from roost.filestore.keys import all_keys, emoji_image_key
+from roost.filestore.keys import all_keys, emoji_image_key, team_icon_key
+from roost.store.channels import teams as team_store
 from roost.store.db.database import Database
 from roost.store.posts import emoji as emoji_store
 from roost.store.tenants import purge as tenant_purge
@@ -85,6 +86,15 @@ class TenantReaper:
                 break
             await self._store.delete([emoji_image_key(tenant_id, e) for e in emoji_ids])
             after = emoji_ids[-1]
+        # Team icons, likewise while the team rows say which teams have one.
+        after = ""
+        while True:
+            async with self._db.read(primary=True) as conn:
+                team_ids = await team_store.icon_team_ids(conn, tenant_id, after, self._batch)
+            if not team_ids:
+                break
+            await self._store.delete([team_icon_key(tenant_id, t) for t in team_ids])
+            after = team_ids[-1]
         for table in tenant_purge.tenant_tables():
             while True:
                 async with self._db.write() as conn:

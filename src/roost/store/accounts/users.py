@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.channel import GROUP
 from roost.model.user import DEFAULT_NOTIFY_PROPS, DEFAULT_TIMEZONE, Bot, User
+from roost.store.accounts.visibility import visible_to
 from roost.store.db import codec
 from roost.store.tables import bots, channel_members, channels, team_members, users
 
@@ -151,12 +152,16 @@ async def get_by_username(conn: AsyncConnection, tenant_id: str, username: str) 
 
 
 async def get_by_usernames(
-    conn: AsyncConnection, tenant_id: str, usernames: Sequence[str]
+    conn: AsyncConnection, tenant_id: str, usernames: Sequence[str], viewer: str = ""
 ) -> list[User]:
+    """``viewer``: only the users they may see (store/accounts/visibility.py)."""
     if not usernames:
         return []
     names = [u.lower() for u in usernames]
-    rows = await conn.execute(_user_select(tenant_id).where(users.c.username.in_(names)))
+    stmt = _user_select(tenant_id).where(users.c.username.in_(names))
+    if viewer:
+        stmt = stmt.where(visible_to(tenant_id, viewer))
+    rows = await conn.execute(stmt)
     return [_user(r) for r in rows.mappings()]
 
 
@@ -180,10 +185,14 @@ async def list_users(
     term: str = "",
     match_email: bool = True,
     match_full_name: bool = True,
+    viewer: str = "",
 ) -> list[User]:
     """``match_email`` / ``match_full_name`` off: the term is not compared with fields
-    the caller may not see (so results cannot reveal them)."""
+    the caller may not see (so results cannot reveal them). ``viewer``: only the users
+    they may see (store/accounts/visibility.py)."""
     stmt = _user_select(tenant_id)
+    if viewer:
+        stmt = stmt.where(visible_to(tenant_id, viewer))
     if in_team:
         stmt = stmt.where(
             users.c.id.in_(

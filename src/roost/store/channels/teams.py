@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.team import Team, TeamMember
+from roost.store.accounts.visibility import visible_to
 from roost.store.db.dialect import insert_ignore, upsert
 from roost.store.tables import team_members, teams, users
 
@@ -30,6 +31,7 @@ def team_from_row(row: RowMapping) -> Team:
         invite_id=row["invite_id"],
         allow_open_invite=bool(row["allow_open_invite"]),
         creator_id=row["creator_id"],
+        last_team_icon_update=row["last_team_icon_update"],
     )
 
 
@@ -50,6 +52,7 @@ def team_values(tenant_id: str, team: Team) -> dict[str, Any]:
         "invite_id": team.invite_id,
         "allow_open_invite": team.allow_open_invite,
         "creator_id": team.creator_id,
+        "last_team_icon_update": team.last_team_icon_update,
     }
 
 
@@ -130,15 +133,102 @@ async def list_teams(
     return [team_from_row(r) for r in (await conn.execute(stmt)).mappings()]
 
 
-async def count_teams(conn: AsyncConnection, tenant_id: str, *, open_only: bool) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(teams)
-        .where(teams.c.tenant_id == tenant_id, teams.c.delete_at == 0)
-    )
+async def count_teams(
+    conn: AsyncConnection, tenant_id: str, *, open_only: bool, include_deleted: bool = False
+) -> int:
+    stmt = select(func.count()).select_from(teams).where(teams.c.tenant_id == tenant_id)
+    if not include_deleted:
+        stmt = stmt.where(teams.c.delete_at == 0)
     if open_only:
         stmt = stmt.where(teams.c.allow_open_invite.is_(True))
     return int((await conn.execute(stmt)).scalar_one())
+
+
+def _like_prefix(term: str) -> str:
+    """``term%`` with LIKE's own characters taken literally (escape ``\\``)."""
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _search_filter(
+    tenant_id: str,
+    *,
+    term: str,
+    kind: str,
+    allow_open_invite: bool | None,
+    group_constrained: bool | None,
+    include_deleted: bool,
+) -> ColumnElement[bool]:
+    """Mattermost's team search: names and display names starting with the term (any
+    case); ``allow_open_invite`` and ``group_constrained`` filters, their union when both
+    are given. No Roost team is group constrained. ``kind`` narrows to "open" teams
+    (type O, open invite) or "private" ones, else "all"."""
+    where: list[ColumnElement[bool]] = [teams.c.tenant_id == tenant_id]
+    if term:
+        pattern = _like_prefix(term)
+        where.append(
+            or_(
+                func.lower(teams.c.name).like(pattern, escape="\\"),
+                func.lower(teams.c.display_name).like(pattern, escape="\\"),
+            )
+        )
+    filters: list[ColumnElement[bool]] = []
+    if allow_open_invite is not None:
+        filters.append(teams.c.allow_open_invite.is_(allow_open_invite))
+    if group_constrained is not None:
+        filters.append(false() if group_constrained else true())
+    if filters:
+        where.append(or_(*filters))
+    if kind == "open":
+        where += [teams.c.type == "O", teams.c.allow_open_invite.is_(True)]
+    elif kind == "private":
+        where.append(teams.c.allow_open_invite.is_(False))
+    if not include_deleted:
+        where.append(teams.c.delete_at == 0)
+    return and_(*where)
+
+
+async def search_teams(
+    conn: AsyncConnection,
+    tenant_id: str,
+    *,
+    term: str,
+    kind: str,
+    allow_open_invite: bool | None = None,
+    group_constrained: bool | None = None,
+    include_deleted: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[Team], int]:
+    """The matching teams by display name (a page of them when ``limit`` is given),
+    and how many match in all."""
+    where = _search_filter(
+        tenant_id,
+        term=term,
+        kind=kind,
+        allow_open_invite=allow_open_invite,
+        group_constrained=group_constrained,
+        include_deleted=include_deleted,
+    )
+    stmt = select(teams).where(where).order_by(teams.c.display_name, teams.c.id).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    found = [team_from_row(r) for r in (await conn.execute(stmt)).mappings()]
+    if limit is None:
+        return found, len(found)
+    total = (await conn.execute(select(func.count()).select_from(teams).where(where))).scalar_one()
+    return found, int(total)
+
+
+async def set_icon_updated(
+    conn: AsyncConnection, tenant_id: str, team_id: str, at: int, now: int
+) -> None:
+    """Mark the team's icon as set at ``at`` (0: removed); the team changes ``now``."""
+    await conn.execute(
+        update(teams)
+        .where(teams.c.tenant_id == tenant_id, teams.c.id == team_id)
+        .values(last_team_icon_update=at, update_at=now)
+    )
 
 
 async def teams_for_user(conn: AsyncConnection, tenant_id: str, user_id: str) -> list[Team]:
@@ -194,24 +284,32 @@ async def save_member(conn: AsyncConnection, tenant_id: str, member: TeamMember)
 
 
 async def list_members(
-    conn: AsyncConnection, tenant_id: str, team_id: str, *, offset: int, limit: int
+    conn: AsyncConnection,
+    tenant_id: str,
+    team_id: str,
+    *,
+    offset: int,
+    limit: int,
+    viewer: str = "",
 ) -> list[TeamMember]:
-    stmt = (
-        select(team_members)
-        .where(
-            team_members.c.tenant_id == tenant_id,
-            team_members.c.team_id == team_id,
-            team_members.c.delete_at == 0,
-        )
-        .order_by(team_members.c.user_id)
-        .offset(offset)
-        .limit(limit)
+    """``viewer``: only the members they may see (store/accounts/visibility.py)."""
+    stmt = select(team_members).where(
+        team_members.c.tenant_id == tenant_id,
+        team_members.c.team_id == team_id,
+        team_members.c.delete_at == 0,
     )
+    if viewer:
+        stmt = stmt.where(visible_to(tenant_id, viewer, team_members.c.user_id))
+    stmt = stmt.order_by(team_members.c.user_id).offset(offset).limit(limit)
     return [member_from_row(r) for r in (await conn.execute(stmt)).mappings()]
 
 
 async def members_by_ids(
-    conn: AsyncConnection, tenant_id: str, team_id: str, user_ids: Sequence[str]
+    conn: AsyncConnection,
+    tenant_id: str,
+    team_id: str,
+    user_ids: Sequence[str],
+    viewer: str = "",
 ) -> list[TeamMember]:
     if not user_ids:
         return []
@@ -221,6 +319,8 @@ async def members_by_ids(
         team_members.c.user_id.in_(list(user_ids)),
         team_members.c.delete_at == 0,
     )
+    if viewer:
+        stmt = stmt.where(visible_to(tenant_id, viewer, team_members.c.user_id))
     return [member_from_row(r) for r in (await conn.execute(stmt)).mappings()]
 
 
@@ -274,3 +374,20 @@ async def count_members(conn: AsyncConnection, tenant_id: str, team_id: str) -> 
     )
     total, active = (await conn.execute(stmt)).one()
     return int(total), int(active)
+
+
+async def icon_team_ids(
+    conn: AsyncConnection, tenant_id: str, after_id: str, limit: int
+) -> list[str]:
+    """The ids of the tenant's teams that have an icon, archived ones too, in id order."""
+    stmt = (
+        select(teams.c.id)
+        .where(
+            teams.c.tenant_id == tenant_id,
+            teams.c.id > after_id,
+            teams.c.last_team_icon_update != 0,
+        )
+        .order_by(teams.c.id)
+        .limit(limit)
+    )
+    return [str(x) for x in (await conn.execute(stmt)).scalars()]

@@ -17,6 +17,7 @@ from typing import TypeAlias
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from roost.store.db import dialect
 from roost.store.db.engines import Cluster, async_url
 from roost.store.db.errors import TenantReadOnly, is_unavailable
 from roost.store.db.replicas import ReplicaSet
@@ -159,6 +160,14 @@ class Database:
         answer (health probes)."""
         async with self.read() as conn:
             await conn.execute(text("SELECT 1"))
+
+    async def accepts_writes(self) -> bool:
+        """Whether the database of the tenant in scope takes writes (health probes): a
+        read-only SQLite file or folder, or a read-only PostgreSQL (a standby,
+        ``default_transaction_read_only``), answers reads and fails every write."""
+        cluster, _ = self._route(writing=False)
+        async with cluster.begin() as conn:
+            return await dialect.accepts_writes(conn)
 
     async def start(self) -> None:
         for name in self.names():

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
@@ -59,3 +60,18 @@ async def upsert_adding(
         set_={col: table.c[col] + stmt.excluded[col] for col in add},
     )
     await conn.execute(stmt, list(rows))
+
+
+async def accepts_writes(conn: AsyncConnection) -> bool:
+    """PostgreSQL says whether the transaction is read-only; SQLite only finds out on a
+    write, so the header's user_version is written back unchanged (no table touched)."""
+    if conn.dialect.name == "postgresql":
+        return (await conn.execute(text("SHOW transaction_read_only"))).scalar() != "on"
+    version = int((await conn.execute(text("PRAGMA user_version"))).scalar() or 0)
+    try:
+        await conn.execute(text(f"PRAGMA user_version = {version}"))
+    except OperationalError as exc:
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            return False
+        raise
+    return True

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from roost import metrics
@@ -33,7 +33,11 @@ def async_url(url: str) -> str:
 
 
 CONNECT_TIMEOUT_SECONDS = 5.0
-POOL_WAIT_SECONDS = 10.0
+# A request that waits this long for a connection is refused (503 with Retry-After, so
+# the client backs off) rather than kept: at 10 s, as long as clients' own timeouts,
+# a database slowed by a busy machine turned every request of a 5,000-user run into a
+# client timeout while the server's event loops sat at 12% of a core.
+POOL_WAIT_SECONDS = 4.0
 
 
 class Cluster:
@@ -72,9 +76,14 @@ class Cluster:
                 # of holding them for asyncpg's default minute.
                 connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
             )
+        # A failed statement's message leaves out its parameters: they hold session
+        # tokens, CSRF values and password hashes, and the message reaches the log.
+        kwargs["hide_parameters"] = True
         self.engine: AsyncEngine = create_async_engine(async_url(url), **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_on_connect)
+        else:
+            event.listen(self.engine.sync_engine, "handle_error", _discard_confused_connection)
         event.listen(self.engine.sync_engine.pool, "checkout", _count_checkout)
         event.listen(self.engine.sync_engine.pool, "checkin", _count_checkin)
         # SQLite allows one writer; queueing writers here avoids busy errors and
@@ -150,6 +159,17 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _discard_confused_connection(context: ExceptionContext) -> None:
+    """asyncpg's "cannot switch to state N; another operation is in progress" means the
+    connection's protocol lost track (seen once after pg_terminate_backend ended pooled
+    connections under load): every later statement on it would fail the same way. Call
+    it a disconnect, so the pool drops the connection and the request is answered as
+    "database unavailable" (503, retry) instead of a 500."""
+    original = context.original_exception
+    if type(original).__name__ == "InternalClientError" and "another operation" in str(original):
+        context.is_disconnect = True
 
 
 def _count_checkout(*_: Any) -> None:

@@ -38,6 +38,11 @@ class NewPost:
     # to one root; ``announces_thread`` marks the one that sends the thread events).
     fanout: ThreadFanout | None = None
     announces_thread: bool = False
+    # What the rows written in the same transaction need (``app/posts/written_with.py``).
+    extras: dict[str, str] = field(default_factory=dict)
+    # False for the join/leave system posts Mattermost keeps out of a channel's message
+    # totals (so out of everyone's unread counts); they still move its last-post times.
+    counted: bool = True
 
     @property
     def root_id(self) -> str:
@@ -141,14 +146,16 @@ async def write_posts(
     for channel_id in sorted(per_channel):
         items = per_channel[channel_id]
         root_times = [i.post.create_at for i in items if i.post.is_root]
+        counted = sum(i.counted for i in items)
+        counted_roots = sum(i.counted and i.post.is_root for i in items)
         row = (
             await conn.execute(
                 _COUNT_CHANNEL,
                 {
                     "b_tenant": tenant_id,
                     "b_channel": channel_id,
-                    "b_n": len(items),
-                    "b_roots": len(root_times),
+                    "b_n": counted,
+                    "b_roots": counted_roots,
                     "b_at": max(i.post.create_at for i in items),
                     "b_root_at": max(root_times, default=0),
                 },
@@ -156,11 +163,11 @@ async def write_posts(
         ).first()
         if row is None:
             continue
-        total, total_root = int(row[0]) - len(items), int(row[1]) - len(root_times)
+        total, total_root = int(row[0]) - counted, int(row[1]) - counted_roots
         read_upto: dict[str, tuple[int, int, int]] = {}
         for item in items:
-            total += 1
-            total_root += item.post.is_root
+            total += item.counted
+            total_root += item.counted and item.post.is_root
             if item.reader:
                 read_upto[item.reader] = (total, total_root, item.post.update_at)
         for user_id in sorted(read_upto):

@@ -13,7 +13,10 @@ from roost.store.tables import metadata
 
 # The directory's own rows: they live in the directory's database, wherever the tenant's
 # data is (usage counts are written there for every tenant, every minute).
-DIRECTORY_TABLES = frozenset({"tenants", "tenant_domains", "tenant_daily_usage"})
+# The stored configuration and the jobs live in the directory's database too (issue 24).
+DIRECTORY_TABLES = frozenset(
+    {"tenants", "tenant_domains", "tenant_daily_usage", "config_documents", "jobs"}
+)
 
 
 def tenant_data_tables() -> list[Table]:

@@ -9,6 +9,7 @@ from sqlalchemy import Table, delete, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roost.model.tenant import DELETING
+from roost.store.admin.schema import config_documents, jobs
 from roost.store.tables import file_infos, tenant_daily_usage, tenant_domains, tenants
 from roost.store.tenants.copy import tenant_data_tables
 
@@ -58,4 +59,6 @@ async def remove_tenant(conn: AsyncConnection, tenant_id: str) -> None:
         delete(tenant_daily_usage).where(tenant_daily_usage.c.tenant_id == tenant_id)
     )
     await conn.execute(delete(tenant_domains).where(tenant_domains.c.tenant_id == tenant_id))
+    for table in (config_documents, jobs):  # issue 24's directory rows
+        await conn.execute(delete(table).where(table.c.tenant_id == tenant_id))
     await conn.execute(delete(tenants).where(tenants.c.id == tenant_id))

@@ -4,6 +4,7 @@ queued check whose caller left is never hashed; shutdown refuses what is queued.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 
 import bcrypt
@@ -64,3 +65,18 @@ async def test_close_refuses_the_queue_and_only_the_running_hash_finishes() -> N
     assert await running is True
     with pytest.raises(AppError):
         await pool.run(slow_check)
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="thread priorities are Linux's")
+async def test_hashing_threads_yield_the_cpu_to_the_event_loop() -> None:
+    # With several worker processes the pools together can want every core; the event
+    # loops must still win it (a login storm once pushed every request past 1.6 s).
+    pool = HashingPool(1, 60.0, expected_seconds=0.01)
+
+    def own_niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    loop_niceness = own_niceness()
+    assert await pool.run(own_niceness) == min(19, loop_niceness + passwords.HASHING_NICENESS)
+    assert own_niceness() == loop_niceness  # the process (and its event loop) unchanged
+    pool.close()

@@ -136,3 +136,27 @@ async def test_the_estimate_follows_measured_times() -> None:
     for _ in range(30):
         limiter.observe(0.1)
     assert limiter.seconds_per_item == pytest.approx(0.1, abs=0.01)
+
+
+async def test_refused_clients_are_promised_slots_one_after_another() -> None:
+    # One slot, 1 s per item: one running and two queued (3 s of work). Each refusal is
+    # told to come back at a later slot than the one before, spread over the time the
+    # work takes, not all "after the backlog" into the same storm.
+    limiter = Limiter("test", 1, 4.4, expected_seconds=1.0)
+    release = asyncio.Event()
+    tasks = [asyncio.create_task(_hold(limiter, "a", release, [])) for _ in range(3)]
+    await asyncio.sleep(0)
+    promised = []
+    for _ in range(5):
+        with pytest.raises(AppError) as refused:
+            await limiter.acquire("a")
+        assert refused.value.retry_after is not None
+        promised.append(refused.value.retry_after)
+    assert promised == [3, 4, 5, 6, 7]
+    release.set()
+    await asyncio.gather(*tasks)
+
+
+def test_promises_stop_at_the_apps_longest_back_off() -> None:
+    limiter = Limiter("test", 1, 1.0, expected_seconds=100.0)
+    assert [limiter.retry_after() for _ in range(5)] == [1, 100, 200, 300, 300]

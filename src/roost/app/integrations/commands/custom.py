@@ -15,6 +15,7 @@ from roost.app.integrations.commands.replies import CommandReplies, response_fro
 from roost.app.integrations.errors import command_failed, response_url_invalid
 from roost.app.integrations.outbound import OutboundError, OutboundHttp
 from roost.app.integrations.posts import IntegrationPoster
+from roost.app.integrations.triggers import record_trigger
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.clock import now_ms
@@ -70,6 +71,7 @@ class CustomCommands:
                 conn, actor.tenant_id, now - RESPONSE_URL_SECONDS * 1000
             )
             await command_store.insert_command_webhook(conn, actor.tenant_id, hook)
+            trigger_id = await record_trigger(conn, actor.tenant_id, actor.user_id, now)
         fields = {
             "channel_id": call.channel_id,
             "channel_name": channel.name,
@@ -79,7 +81,7 @@ class CustomCommands:
             "team_id": call.team_id,
             "text": call.text,
             "token": command.token,
-            "trigger_id": new_id(),
+            "trigger_id": trigger_id,
             "user_id": actor.user_id,
             "user_name": actor.username,
             "root_id": call.root_id,
@@ -105,6 +107,8 @@ class CustomCommands:
         answer = self._parse(response.body, response.content_type)
         answer.username = answer.username or command.username
         answer.icon_url = answer.icon_url or command.icon_url
+        # The client matches the dialog the integration may open to this id.
+        answer.trigger_id = trigger_id
         return answer
 
     @staticmethod

@@ -1,0 +1,1 @@
+"""SQL for administration (issue 24): stored configuration."""

@@ -1,0 +1,1 @@
+"""SQL for everyday messaging (``roost.app.messaging``): scheduled posts and reminders."""
