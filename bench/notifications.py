@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import threading
 import time
+import uuid
 from typing import Any
 
 import httpx
@@ -36,7 +37,14 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.common import bench_server, commit_buckets, describe, describe_commits, machine
+from bench.common import (
+    REDIS_URL,
+    bench_server,
+    commit_buckets,
+    describe,
+    describe_commits,
+    machine,
+)
 from roost.app.notifications import emails
 from roost.app.notifications.mail import Mailer
 from roost.config import Settings
@@ -85,8 +93,14 @@ class Mailbox:
         return "250 OK"
 
 
+# --worker process: the outbox in its own process (ROOST_NOTIFICATION_WORKER), which
+# needs Redis; set by main().
+WORKER_ENV: dict[str, str] = {}
+
+
 def env(proxy: Proxy, smtp_port: int, push: bool, email: bool, **extra: str) -> dict[str, str]:
     return {
+        **WORKER_ENV,
         "ROOST_SEND_PUSH_NOTIFICATIONS": str(push).lower(),
         "ROOST_PUSH_NOTIFICATION_SERVER": f"http://127.0.0.1:{proxy.port}",
         "ROOST_SEND_EMAIL_NOTIFICATIONS": str(email).lower(),
@@ -249,8 +263,25 @@ def main() -> None:
     parser.add_argument("--digest-delay", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--phases", default="commit,push,digest")
+    parser.add_argument(
+        "--worker",
+        default="server",
+        choices=["server", "process"],
+        help="where the outbox is worked (ROOST_NOTIFICATION_WORKER; process needs Redis)",
+    )
     args = parser.parse_args()
-    print(f"machine: {machine()}; backend {args.backend}; {args.members} members")
+    if args.worker == "process":
+        WORKER_ENV.update(
+            {
+                "ROOST_NOTIFICATION_WORKER": "process",
+                "ROOST_REDIS_URL": REDIS_URL,
+                "ROOST_REDIS_PREFIX": f"roost-bench-{uuid.uuid4().hex[:8]}",
+            }
+        )
+    print(
+        f"machine: {machine()}; backend {args.backend}; {args.members} members; "
+        f"outbox worked in the {args.worker}"
+    )
     proxy, mailbox = Proxy(), Mailbox()
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)

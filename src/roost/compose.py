@@ -131,6 +131,7 @@ from roost.cluster.bus import Bus, LocalBus
 from roost.cluster.redis_bus import RedisBus
 from roost.cluster.redis_presence import RedisPresence
 from roost.cluster.redis_rate_limit import RedisBuckets
+from roost.cluster.wake_socket import WakeSender, available
 from roost.config import Settings
 from roost.config.mattermost import config_keys
 from roost.filestore import FileStore, open_store
@@ -589,6 +590,10 @@ def build_node(settings: Settings) -> Node:
         if isinstance(services.bus, RedisBus)
         else LocalPresence()
     )
+    wake_name = settings.notifications.notification_wake_socket
+    if settings.notifications.notification_worker == "process" and wake_name and available():
+        # The outbox is worked by roost.notification_worker: tell it of new rows.
+        services.notifications.outbox.nudge_with(WakeSender(wake_name).send)
     node = Node(services, hub, presence, plugins)
     node.components = components(node)
     return node
@@ -613,6 +618,11 @@ def components(node: Node) -> list[Component]:
         settings.file_orphan_age_seconds,
         settings.file_sweep_interval_seconds,
     )
+    outbox = (
+        [worker("notification outbox", s.notifications.outbox.run)]
+        if s.settings.notifications.notification_worker == "server"
+        else []
+    )
     listed = [
         Component("database", s.db.start, s.db.close),
         Component("tenant directory", s.tenants.start, s.tenants.close),
@@ -635,7 +645,8 @@ def components(node: Node) -> list[Component]:
         worker("thread fan-out", s.fanout.run),
         worker("delivery queue", s.integrations.deliveries.run),
         # Stopped before its worker (reverse order): buffered posts are written first.
-        worker("notification outbox", s.notifications.outbox.run),
+        # With ROOST_NOTIFICATION_WORKER=process it runs in roost.notification_worker.
+        *outbox,
         Component("notifications", stop=s.notifications.close),
         worker("tenant reaper", s.tenant_reaper.run),
         worker("tenant usage", s.tenant_usage.run),

@@ -4,11 +4,13 @@ running server as mmctl does, ``cli/remote.py``) each in their own module."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import os
 import socket
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -18,6 +20,12 @@ from roost.cli.backup import backup, restore
 from roost.cli.failures import RoostGroup, check_data_dir
 from roost.cli.imports import import_group
 from roost.cli.loadtest import loadtest
+from roost.cli.notification_worker import (
+    WorkerProcess,
+    check_process_mode,
+    name_wake_socket,
+    notification_worker,
+)
 from roost.cli.plugins import plugin
 from roost.cli.posts_config import config, post
 from roost.cli.sampledata import sampledata
@@ -57,6 +65,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     if port is not None:
         os.environ["ROOST_PORT"] = str(port)
     settings = load_settings()
+    outbox_apart = settings.notifications.notification_worker == "process"
+    if outbox_apart:
+        check_process_mode(settings)
+        name_wake_socket()  # before the settings every process of this server reads
     settings = _serve_settings(host, port)
     check_data_dir(settings)
     from roost.plugin_runtime.host_user import harden_process
@@ -100,7 +112,15 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         # Requests still running this long after SIGTERM are cancelled: stopping is bounded.
         timeout_graceful_shutdown=math.ceil(settings.admission.shutdown_grace_seconds),
     )
-    _serve(config, settings.serving.admin_address, workers, _banner(settings))
+    outbox_worker = WorkerProcess() if outbox_apart else None
+    if outbox_worker is not None:
+        outbox_worker.start()
+    stop = outbox_worker.stop if outbox_worker is not None else None
+    try:
+        _serve(config, settings.serving.admin_address, workers, _banner(settings), stop)
+    finally:
+        if stop is not None:
+            stop()
 
 
 def _serve_settings(host: str | None, port: int | None) -> Settings:
@@ -125,7 +145,13 @@ def _banner(settings: Settings) -> str:
     return f"Roost is running at {settings.site_url} ({describe(settings.effective_database_url)})"
 
 
-def _serve(config: Any, admin: tuple[str, int] | None, workers: int, banner: str) -> None:
+def _serve(
+    config: Any,
+    admin: tuple[str, int] | None,
+    workers: int,
+    banner: str,
+    on_shutdown: Callable[[], None] | None = None,
+) -> None:
     """uvicorn.run with a second listener: the public socket, and the admin one for
     /metrics and /operator/v1 (the app tells them apart by the local port). With
     --workers both sockets are bound here and shared by every worker, as uvicorn shares
@@ -147,6 +173,13 @@ def _serve(config: Any, admin: tuple[str, int] | None, workers: int, banner: str
             await super().startup(sockets)
             if self.started:
                 click.echo(banner)
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().shutdown(sockets)
+            # Here: after a signal uvicorn raises it again once this returns, so the
+            # caller's `finally` never runs.
+            if on_shutdown is not None:
+                await asyncio.to_thread(on_shutdown)
 
     server = AnnouncingServer(config)
     try:
@@ -212,6 +245,7 @@ for group in (user, tenant, plugin, loadtest, import_group, backup, restore):
 # Against a running server, as mmctl (--url/--token or ROOST_URL/ROOST_TOKEN).
 for command in (team, channel, post, config, sampledata):
     main.add_command(command)
+main.add_command(notification_worker)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ class NotificationSettings:
     notification_max_attempts: int
     notification_retry_base_seconds: float
     notification_poll_seconds: float
+    notification_worker: str
+    notification_wake_socket: str
 
 
 class NotificationFields(BaseSettings):
@@ -183,4 +185,18 @@ class NotificationFields(BaseSettings):
         gt=0,
         le=60,
         description="how often each node looks for notification work other nodes left",
+    )
+    notification_worker: str = Field(
+        default="server",
+        pattern="^(server|process)$",
+        description="where the notification outbox is worked: `server` (in every server "
+        "process, beside the requests) or `process` (`roost serve` starts one "
+        "`roost notification-worker` process for it and restarts it if it dies, so "
+        "deciding who to tell of a post in a large channel never delays other requests; "
+        "needs PostgreSQL and ROOST_REDIS_URL, as --workers does)",
+    )
+    notification_wake_socket: str = Field(
+        default="",
+        description="set by `roost serve` for its processes (the name the notification "
+        "worker listens on for a nudge when rows are written); leave it unset",
     )

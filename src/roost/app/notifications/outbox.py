@@ -66,6 +66,8 @@ class Outbox:
         self._batch_handlers: dict[str, BatchHandler] = {}
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(CONCURRENCY)
+        # Set when the worker runs in another process (roost.cluster.wake_socket).
+        self._nudge: Callable[[], None] | None = None
 
     def handle(self, kind: str, handler: Handler) -> None:
         self._handlers[kind] = handler
@@ -73,9 +75,16 @@ class Outbox:
     def handle_batch(self, kind: str, handler: BatchHandler) -> None:
         self._batch_handlers[kind] = handler
 
+    def nudge_with(self, nudge: Callable[[], None]) -> None:
+        """Wake a worker in another process too: this process writes rows, that one
+        works them (``ROOST_NOTIFICATION_WORKER=process``)."""
+        self._nudge = nudge
+
     def wake(self) -> None:
         """Look for work now (rows were just written on this node)."""
         self._wake.set()
+        if self._nudge is not None:
+            self._nudge()
 
     async def add(self, items: Sequence[OutboxItem]) -> None:
         """Write rows (each in its tenant's scope and database), then wake the worker."""
