@@ -321,7 +321,11 @@ def build_services(settings: Settings) -> Services:
         admission=admission,
         config_admin=ConfigAdmin(db, bus, live_config, permissions, tenants, audit),
         analytics=Analytics(
-            db, permissions, usage, settings.administration.analytics_flush_seconds
+            db,
+            permissions,
+            usage,
+            settings.administration.analytics_flush_seconds,
+            deleted=tenants.deleted,
         ),
         imports=Imports(
             db,

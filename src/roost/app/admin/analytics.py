@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -62,8 +63,10 @@ class Analytics:
         usage: TenantUsage,
         flush_seconds: float,
         cache_seconds: float = 0.0,
+        deleted: Callable[[str], bool] = lambda _tenant_id: False,
     ) -> None:
         self._db = db
+        self._deleted = deleted
         self._permissions = permissions
         self._usage = usage
         self._flush_seconds = flush_seconds
@@ -87,6 +90,8 @@ class Analytics:
         taken, self._posters = self._posters, {}
         failed: Exception | None = None
         for tenant_id, rows in taken.items():
+            if self._deleted(tenant_id):
+                continue  # its data is being removed: these rows would outlive it
             try:
                 with tenant_scope(tenant_id):
                     async with self._db.write() as conn:

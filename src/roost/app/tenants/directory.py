@@ -129,6 +129,7 @@ class TenantDirectory:
         # finish after the suspending node's own re-read and put the old state back.
         self._reads = 0
         self._read_of: dict[str, int] = {}  # tenant -> the read its entry came from
+        self._removed: set[str] = set()  # tenants deleted while this node ran
         self._full_read = -1  # the newest whole-directory read applied
         bus.subscribe(self._on_event)
 
@@ -206,6 +207,8 @@ class TenantDirectory:
             for domain in old.domains:
                 self._by_domain.pop(domain, None)
         self._placements.set(tenant_id, None)
+        if old is not None and not found:
+            self._removed.add(tenant_id)
         for tenant in found:
             self._by_id[tenant.id] = tenant
             self._by_name[tenant.name] = tenant
@@ -314,6 +317,14 @@ class TenantDirectory:
         """The tenant's own outbound allow-list; None when it names none."""
         tenant = self._by_id.get(tenant_id)
         return tenant.outbound_allowed_hosts if tenant else None
+
+    def deleted(self, tenant_id: str) -> bool:
+        """Marked for deletion or already removed: buffered work for it is dropped,
+        not written (it would outlive the tenant's data)."""
+        tenant = self._by_id.get(tenant_id)
+        if tenant is None:
+            return tenant_id in self._removed
+        return tenant.state == DELETING
 
     def post_limited(self) -> list[str]:
         """Tenants with a posts-per-day limit."""

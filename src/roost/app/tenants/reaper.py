@@ -25,6 +25,10 @@ from roost.tenancy.scope import across_tenants, tenant_scope
 
 log = logging.getLogger("roost.tenancy")
 
+# Passes over a deleted tenant's tables until one finds no row (see _purge), a pause apart.
+SWEEP_PASSES = 5
+SWEEP_PAUSE_SECONDS = 1.0
+
 
 class TenantReaper:
     def __init__(
@@ -95,16 +99,32 @@ class TenantReaper:
                 break
             await self._store.delete([team_icon_key(tenant_id, t) for t in team_ids])
             after = team_ids[-1]
-        for table in tenant_purge.tenant_tables():
-            while True:
-                async with self._db.write() as conn:
-                    deleted = await tenant_purge.delete_batch(conn, table, tenant_id, self._batch)
-                self.rows_deleted += deleted
-                if deleted < self._batch:
-                    break
-                await asyncio.sleep(0)  # let requests in between batches
+        # Requests for the tenant are refused from the moment it is marked, but work
+        # already under way (a thread fan-out, a job, an audit record in a writer's
+        # queue) may still commit rows into a table this pass has emptied: passes
+        # repeat, a pause apart, until one finds nothing.
+        for attempt in range(SWEEP_PASSES):
+            if not await self._sweep(tenant_id):
+                break
+            if attempt:
+                log.info("tenant %s: rows written during its deletion, removed", tenant_id)
+            await asyncio.sleep(SWEEP_PAUSE_SECONDS)
         with across_tenants():  # the directory's own rows
             async with self._db.write() as conn:
                 await tenant_purge.remove_tenant(conn, tenant_id)
         await self._directory.forget(tenant_id)
         log.info("tenant %s deleted", tenant_id)
+
+    async def _sweep(self, tenant_id: str) -> int:
+        """One pass over the tenant's tables; returns how many rows it deleted."""
+        swept = 0
+        for table in tenant_purge.tenant_tables():
+            while True:
+                async with self._db.write() as conn:
+                    deleted = await tenant_purge.delete_batch(conn, table, tenant_id, self._batch)
+                swept += deleted
+                if deleted < self._batch:
+                    break
+                await asyncio.sleep(0)  # let requests in between batches
+        self.rows_deleted += swept
+        return swept
