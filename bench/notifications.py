@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -170,17 +173,37 @@ def commit_phase(args: argparse.Namespace, proxy: Proxy, smtp_port: int) -> None
             crowd = setup.crowd
             for i in range(5):  # warm
                 _post(setup.base, crowd.tokens[0], crowd.channel_id, f"warm {i}")
+            held = _hold_workers(signal.SIGSTOP) if args.hold_worker else []
             before = commit_buckets(setup.base)
             latencies = [
                 _post(setup.base, crowd.tokens[0], crowd.channel_id, f"@channel news {i}")
                 for i in range(args.posts)
             ]
             after = commit_buckets(setup.base)
+            for pid in held:
+                os.kill(pid, signal.SIGCONT)
             label = "on " if on else "off"
             print(
                 f"commit, {members} members, notifications {label}: requests {describe(latencies)}"
             )
             print(f"  commits: {describe_commits(before, after)}")
+
+
+def _hold_workers(sig: int) -> list[int]:
+    """--hold-worker: stop the notification-worker process while the posts are written,
+    so the commits show only what a post pays inline (its job row), not the worker's
+    decisions competing for the same two cores. Its work waits in the outbox."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"notification-worker" in command and b"roost.cli" in command:
+                os.kill(int(entry.name), sig)
+                pids.append(int(entry.name))
+    return pids
 
 
 async def _wait(counter: Any, target: int, seconds: float) -> bool:
@@ -269,7 +292,14 @@ def main() -> None:
         choices=["server", "process"],
         help="where the outbox is worked (ROOST_NOTIFICATION_WORKER; process needs Redis)",
     )
+    parser.add_argument(
+        "--hold-worker",
+        action="store_true",
+        help="with --worker process: stop the worker while the commit phase posts",
+    )
     args = parser.parse_args()
+    if args.hold_worker and args.worker != "process":
+        parser.error("--hold-worker needs --worker process")
     if args.worker == "process":
         WORKER_ENV.update(
             {

@@ -78,6 +78,7 @@ class PostJobs(WrittenWithPosts):
                     "sender_name": item.extras.get("sender_name", ""),
                     "team_id": item.extras.get("team_id", ""),
                     "mentions": item.extras.get("mentions", "[]"),
+                    "mentions_all_but": item.extras.get("mentions_all_but", ""),
                 },
                 next_attempt_at=now,
                 create_at=now,
@@ -176,7 +177,10 @@ class PostJobs(WrittenWithPosts):
     ) -> rules.PostFacts:
         props = post.get("props") or {}
         message = str(post.get("message", ""))
-        mentions = set(orjson.loads(payload.get("mentions") or "[]"))
+        if payload.get("mentions_all_but"):  # an @channel in a large channel
+            mentions = set(members) - set(orjson.loads(payload["mentions_all_but"]))
+        else:
+            mentions = set(orjson.loads(payload.get("mentions") or "[]"))
         words = mention_words(message)
         named = words.resolve({members[u].username.lower() for u in mentions if u in members})
         channel_wide = words.channel_wide or words.here

@@ -71,6 +71,8 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_IDS = 10
 PENDING_POST_ID_MAX = 128
+# Above this many, a post's job carries whom an @channel misses, not whom it reaches.
+MENTIONS_LISTED = 200
 PROPS_MAX_CHARS = 800_000
 # Props only the server sets; a client sending them is ignored.
 SERVER_PROPS = frozenset({"from_bot", "from_webhook", "from_plugin", "from_oauth_app", "deleteBy"})
@@ -278,7 +280,8 @@ class Posts:
             if root.user_id in members and root.user_id != actor.user_id:
                 item.root_author = root.user_id
         if any(w.wanted() for w in self._writer.written_with):
-            item.extras = self._post_facts(access, post, mentioned.users)
+            item.extras = self._post_facts(access, post, set())
+            item.extras.update(_mentions_for_jobs(mentioned.users, members))
         try:
             await self._writer.write(actor.tenant_id, item)
         except NotAttachable as exc:
@@ -688,3 +691,15 @@ class Posts:
 
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _mentions_for_jobs(mentioned: set[str], members: frozenset[str]) -> dict[str, str]:
+    """Who a post mentions, as the rows written with it (a post's notification job)
+    carry it: the list, or for an @channel in a large channel the few members it does not
+    reach (10,000 ids are ~280 KB written in the post's transaction); the reader then
+    takes the channel's members less these."""
+    if len(mentioned) > MENTIONS_LISTED and len(mentioned) * 2 > len(members):
+        return {"mentions_all_but": orjson.dumps(sorted(members - mentioned)).decode()}
+    if mentioned:
+        return {"mentions": orjson.dumps(sorted(mentioned)).decode()}
+    return {}
