@@ -19,8 +19,9 @@ from tests.support.client import PASSWORD, Api, LoggedIn, create_user, unique
 from tests.support.client import expect as expect_status
 from tests.support.databases import database
 from tests.support.server import running_server
-from tests.web.browser import confirm, shot
+from tests.web.browser import DESKTOP, TIMEOUT_MS, confirm, login_cookie, shot
 from tests.web.people import TwoPeople, two_people
+from tests.web.test_accessibility import violations
 
 
 @dataclass
@@ -331,6 +332,50 @@ def test_an_archived_channel_is_read_without_joining_it(gaps: Gaps) -> None:
     member.locator(".sidebar a[data-channel='town-square']").click()
     expect(member.get_by_test_id("message-box")).to_be_visible()
     expect(member.locator(f".sidebar a[data-channel='{name}']")).to_have_count(0)
+
+
+def test_the_new_screens_pass_axe(gaps: Gaps, browser: Browser) -> None:
+    """The guest form with its field errors, a group's page and an archived channel read
+    by a non-member: no serious or critical WCAG 2.1 A/AA violation. The context
+    bypasses the page's CSP only to add axe's script (as test_accessibility.py)."""
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)  # type: ignore[arg-type]
+    context.set_default_timeout(TIMEOUT_MS)
+    login_cookie(context, gaps.base, gaps.owner)
+    page = context.new_page()
+    page.on("pageerror", lambda error: gaps.errors.append(str(error)))
+    set_permission(gaps, "team_admin", "invite_guest", True)
+    try:
+        gaps.open(page, "town-square")
+        page.get_by_role("button", name="Invite people").click()
+        form = page.get_by_role("form", name="Invite guests")
+        form.get_by_role("button", name="Invite as guests").click()
+        expect(form.get_by_role("alert").first).to_be_visible()
+        assert violations(page) == []
+        page.keyboard.press("Escape")
+
+        body = {"name": unique("axe"), "display_name": "Axe", "source": "custom"}
+        group = {**body, "allow_reference": True, "user_ids": [gaps.member.id]}
+        expect_status(gaps.owner.api.post("/groups", group), 201)
+        page.get_by_role("button", name="Groups").click()
+        group_row(page, body["name"]).get_by_role("button", name="Open Axe").click()
+        expect(
+            page.get_by_role("list", name="Members of Axe").locator("li[data-user]")
+        ).to_have_count(1)
+        assert violations(page) == []
+        page.get_by_role("dialog").get_by_role("button", name="Back to groups").click()
+        page.get_by_role("dialog").get_by_role("button", name="Close").click()
+
+        name = unique("axe-archived-")
+        channel = gaps.channel(name, by=gaps.member)
+        gaps.post(channel["id"], "an old message", by=gaps.member)
+        expect_status(gaps.member.api.delete(f"/channels/{channel['id']}"), 200)
+        page.goto(gaps.url(name))
+        expect(page.get_by_test_id("archived-banner")).to_be_visible()
+        expect(page.locator("[data-testid=post]", has_text="an old message")).to_be_visible()
+        assert violations(page) == []
+    finally:
+        set_permission(gaps, "team_admin", "invite_guest", False)
+        context.close()
 
 
 def test_no_uncaught_errors(gaps: Gaps) -> None:
