@@ -323,7 +323,7 @@ def test_an_archived_channel_is_read_without_joining_it(gaps: Gaps) -> None:
     not_member = gaps.member.api.get(f"/channels/{channel['id']}/members/{gaps.member.id}")
     assert not_member.status_code == 404
 
-    # A link to it opens it the same way after a reload, and leaving it leaves no trace.
+    # A link to it opens it the same way after a reload.
     member.reload()
     expect(member.get_by_test_id("archived-banner")).to_be_visible()
     expect(
@@ -332,6 +332,17 @@ def test_an_archived_channel_is_read_without_joining_it(gaps: Gaps) -> None:
     member.locator(".sidebar a[data-channel='town-square']").click()
     expect(member.get_by_test_id("message-box")).to_be_visible()
     expect(member.locator(f".sidebar a[data-channel='{name}']")).to_have_count(0)
+
+    # Restored while being read: it takes posts again, from its members, whom one may join.
+    member.goto(gaps.url(name))
+    expect(member.get_by_test_id("archived-banner")).to_be_visible()
+    expect_status(gaps.owner.api.post(f"/channels/{channel['id']}/restore"), 200)
+    expect(member.get_by_test_id("archived-banner")).to_have_count(0)
+    member.get_by_role("button", name="Join channel").click()
+    expect(member.get_by_test_id("message-box")).to_be_visible()
+    expect(member.locator(f".sidebar a[data-channel='{name}']")).to_be_visible()
+    joined = gaps.member.api.get(f"/channels/{channel['id']}/members/{gaps.member.id}")
+    assert joined.status_code == 200, joined.text
 
 
 def test_the_new_screens_pass_axe(gaps: Gaps, browser: Browser) -> None:

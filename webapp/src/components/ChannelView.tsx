@@ -1,5 +1,6 @@
 import {useState} from 'preact/hooks';
 import {isFavorite, setFavorite} from '../categories';
+import {joinChannel} from '../channels';
 import {errorText} from '../client';
 import {openSaved} from '../saved';
 import {setState, useAppState} from '../store';
@@ -51,6 +52,11 @@ export function ChannelView() {
             {archived ? (
                 <div class="archived-banner" role="status" data-testid="archived-banner">
                     You are viewing an <strong>archived channel</strong>. New messages cannot be posted.
+                </div>
+            ) : !member ? (
+                // Read while archived, and restored meanwhile: it takes posts again, from members.
+                <div class="archived-banner" role="status">
+                    You are not a member of this channel. <button onClick={() => void joinChannel(channel).catch(fail)}>Join channel</button>
                 </div>
             ) : (
                 <>
