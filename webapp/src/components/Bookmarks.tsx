@@ -1,8 +1,8 @@
 import type {ChannelBookmark} from '@mattermost/types/channel_bookmarks';
-import {useState} from 'preact/hooks';
+import {useCallback, useState} from 'preact/hooks';
 import {addFileBookmark, addLinkBookmark, bookmarkHref, removeBookmark, useBookmarks} from '../bookmarks';
 import {errorText} from '../client';
-import {getState, setState, useSelector} from '../store';
+import {getState, setState, useSelector, type State} from '../store';
 import {Emoji} from './Emoji';
 import {fileSize} from './Files';
 import './messaging.css';
@@ -14,7 +14,7 @@ export function BookmarksBar({channelId}: {channelId: string}) {
     const list = useBookmarks(channelId);
     // An archived channel's bookmarks are read only (and so, for whoever is not in it,
     // are those of a channel they only read).
-    const editable = useSelector((s) => !s.channels[channelId]?.delete_at && Boolean(s.members[channelId]));
+    const editable = useSelector(useCallback((s: State) => !s.channels[channelId]?.delete_at && Boolean(s.members[channelId]), [channelId]));
     if (!list || !list.length) {
         return null;
     }

@@ -11,6 +11,8 @@ import './messaging.css';
  * server refuses (403 without the permission, a name taken) is shown where it was asked. */
 export function GroupPage({group, back}: {group: Group; back: () => void}) {
     const [current, setCurrent] = useState(group);
+    // Groups from the LDAP directory follow it: the server refuses changes, so none are offered.
+    const custom = group.source === 'custom';
     const [members, setMembers] = useState<UserProfile[] | null>(null);
     const [total, setTotal] = useState(0);
     const [error, setError] = useState('');
@@ -34,7 +36,7 @@ export function GroupPage({group, back}: {group: Group; back: () => void}) {
     return (
         <div class="group-page" aria-label={`Group ${current.display_name}`}>
             <h3>{current.display_name} <span class="muted small">@{current.name}</span></h3>
-            <Rename group={current} renamed={setCurrent} />
+            {custom ? <Rename group={current} renamed={setCurrent} /> : <p class="muted small">This group follows the directory (LDAP): it is changed there.</p>}
             <section aria-label="Members">
                 <h4>Members ({total})</h4>
                 {error && <p class="error" role="alert">{error}</p>}
@@ -44,13 +46,13 @@ export function GroupPage({group, back}: {group: Group; back: () => void}) {
                     {(members || []).map((u) => (
                         <li key={u.id} data-user={u.username}>
                             <span>@{u.username} <span class="muted small">{[u.first_name, u.last_name].filter(Boolean).join(' ')}</span></span>
-                            <button aria-label={`Remove @${u.username} from the group`} onClick={() => void change(() => removeGroupMembers(group.id, [u.id]))}>Remove</button>
+                            {custom && <button aria-label={`Remove @${u.username} from the group`} onClick={() => void change(() => removeGroupMembers(group.id, [u.id]))}>Remove</button>}
                         </li>
                     ))}
                 </ul>
-                <AddPeople members={members || []} add={(u) => change(() => addGroupMembers(group.id, [u.id]))} />
+                {custom && <AddPeople members={members || []} add={(u) => change(() => addGroupMembers(group.id, [u.id]))} />}
             </section>
-            <Archive group={current} archived={back} />
+            {custom && <Archive group={current} archived={back} />}
             <div class="buttons"><button onClick={back}>Back to groups</button></div>
         </div>
     );
