@@ -319,6 +319,17 @@ def test_an_archived_channel_is_read_without_joining_it(gaps: Gaps) -> None:
     expect(member.get_by_role("button", name="Channel actions")).to_have_count(0)
     expect(member.locator(f".sidebar a[data-channel='{name}']")).to_have_count(0)
     shot(member, "archived-channel-read")
+    # Its posts are read only too: no reactions; its threads open, without a reply box.
+    post = member.locator("[data-testid=post]", has_text="what we decided back then")
+    post.hover()
+    expect(post.get_by_role("button", name="Add reaction")).to_have_count(0)
+    post.get_by_role("button", name="Reply").click()
+    thread = member.get_by_test_id("thread")
+    expect(thread.get_by_role("status")).to_have_text(
+        "This thread is in an archived channel: replies cannot be posted."
+    )
+    expect(member.get_by_test_id("reply-box")).to_have_count(0)
+    thread.get_by_role("button", name="Close").click()
     # Read, not joined.
     not_member = gaps.member.api.get(f"/channels/{channel['id']}/members/{gaps.member.id}")
     assert not_member.status_code == 404
