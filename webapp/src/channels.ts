@@ -105,7 +105,7 @@ export async function openDirect(username: string): Promise<Channel> {
 /** readUpTo of a channel opened with nothing unread: no "New messages" line. */
 export const NOTHING_UNREAD = -1;
 
-const CHANNEL_DIALOGS: readonly string[] = ['edit-channel', 'add-members'];
+const CHANNEL_DIALOGS: readonly string[] = ['edit-channel', 'add-members', 'attach-file-bookmark'];
 
 /** How many older pages to fetch, at most, to reach the first unread post. */
 const MAX_PAGES_TO_FIRST_UNREAD = 5;
