@@ -41,11 +41,23 @@ export function addLinkBookmark(channelId: string, displayName: string, url: str
     return client.createChannelBookmark(channelId, {type: 'link', display_name: displayName, link_url: url} as never, '');
 }
 
+/** Upload a file to the channel (as a bookmark's: Mattermost's ``?bookmark=true``),
+ * then pin it: the server gives the upload to the bookmark, so no post can take it. */
+export async function addFileBookmark(channelId: string, file: File, displayName: string): Promise<ChannelBookmark> {
+    const form = new FormData();
+    form.append('channel_id', channelId);
+    form.append('client_ids', `${Date.now()}${Math.random()}`);
+    form.append('files', file, file.name);
+    const uploaded = await client.uploadFile(form, true);
+    const info = uploaded.file_infos[0];
+    return client.createChannelBookmark(channelId, {type: 'file', display_name: displayName || file.name, file_id: info.id}, '');
+}
+
 export function removeBookmark(channelId: string, bookmarkId: string): Promise<ChannelBookmark> {
     return client.deleteChannelBookmark(channelId, bookmarkId, '');
 }
 
 /** Where a bookmark leads: its link, or its file through the files API. */
 export function bookmarkHref(b: ChannelBookmark): string {
-    return b.type === 'file' && b.file_id ? `/api/v4/files/${b.file_id}` : b.link_url || '#';
+    return b.type === 'file' && b.file_id ? `/api/v4/files/${b.file_id}?download=1` : b.link_url || '#';
 }

@@ -18,9 +18,15 @@ export async function loadChannels(teamId: string): Promise<void> {
         // The sidebar falls back to plain lists if the categories cannot be had.
         loadCategories(teamId).catch(() => undefined),
     ]);
-    setState({
-        channels: withEntries({}, channels, (c) => c.id),
-        members: withEntries({}, members, (m) => m.channel_id),
+    setState((s) => {
+        const fresh = withEntries({}, channels, (c) => c.id);
+        // An archived channel being read without being a member of it (opened from
+        // Browse channels) is in none of my lists: it stays while it is open.
+        const open = s.channels[s.channelId];
+        return {
+            channels: open && !fresh[open.id] && !s.members[open.id] ? {...fresh, [open.id]: open} : fresh,
+            members: withEntries({}, members, (m) => m.channel_id),
+        };
     });
     const me = getState().me;
     const partners = channels.filter((c) => c.type === 'D').flatMap((c) => c.name.split('__'));
@@ -61,16 +67,27 @@ export async function enterTeam(teamName: string): Promise<string> {
     return team.id;
 }
 
-/** The channel named in the URL: one of mine, or a public one joined on the way in. */
+/** The channel named in the URL: one of mine, a public one joined on the way in, or an
+ * archived one, opened to read without joining (nobody joins an archived channel). */
 export async function openChannelByName(teamId: string, name: string): Promise<Channel> {
-    let channel = Object.values(getState().channels).find((c) => c.name === name);
+    let channel = Object.values(getState().channels).find((c) => c.name === name && (c.team_id === teamId || !c.team_id));
     if (!channel) {
-        const found = await client.getChannelByName(teamId, name);
-        await joinChannel(found);
+        const found = (await client.getChannelByName(teamId, name, true)) as Channel;
+        if (found.delete_at) {
+            rememberArchived(found);
+        } else {
+            await joinChannel(found);
+        }
         channel = found;
     }
     await showChannel(channel.id);
     return channel;
+}
+
+/** An archived channel I am not in, to read: known to the page, not to the sidebar
+ * (which lists only channels I am a member of). */
+export function rememberArchived(channel: Channel): void {
+    setState((s) => ({channels: {...s.channels, [channel.id]: channel}}));
 }
 
 export async function openDirect(username: string): Promise<Channel> {
@@ -88,7 +105,7 @@ export async function openDirect(username: string): Promise<Channel> {
 /** readUpTo of a channel opened with nothing unread: no "New messages" line. */
 export const NOTHING_UNREAD = -1;
 
-const CHANNEL_DIALOGS: readonly string[] = ['edit-channel', 'add-members'];
+const CHANNEL_DIALOGS: readonly string[] = ['edit-channel', 'add-members', 'attach-file-bookmark'];
 
 /** How many older pages to fetch, at most, to reach the first unread post. */
 const MAX_PAGES_TO_FIRST_UNREAD = 5;
@@ -118,8 +135,9 @@ export async function showChannel(channelId: string): Promise<void> {
     if (readUpTo !== NOTHING_UNREAD) {
         await reachFirstUnread(channelId, readUpTo);
     }
-    // Left before its posts arrived: it has not been read.
-    if (getState().channelId === channelId) {
+    // Left before its posts arrived: it has not been read. Nothing to mark in a channel
+    // I only read (an archived one I was never in).
+    if (getState().channelId === channelId && getState().members[channelId]) {
         await markViewed(channelId);
     }
 }

@@ -23,7 +23,8 @@ export type PostWindow = {
 export type Typist = {userId: string; until: number};
 
 export type Overlay = '' | 'switcher' | 'browse' | 'new-channel' | 'new-dm' | 'edit-channel' | 'add-members' | 'settings'
-    | 'new-category' | 'rename-category' | 'emoji-upload' | 'custom-status' | 'add-bookmark' | 'user-groups';
+    | 'new-category' | 'rename-category' | 'emoji-upload' | 'custom-status' | 'add-bookmark' | 'user-groups'
+    | 'attach-file-bookmark';
 
 export type MembersPanel = {
     kind: 'members';

@@ -75,6 +75,7 @@ export function ChannelMenu({channel}: {channel: Channel}) {
                     {canManageMembers(channel) && <li><button role="menuitem" onClick={act(() => setState({overlay: 'add-members'}))}>Add people</button></li>}
                     {canEdit(channel) && <li><button role="menuitem" onClick={act(() => setState({overlay: 'edit-channel'}))}>Edit channel</button></li>}
                     {!channel.delete_at && <li><button role="menuitem" onClick={act(() => setState({overlay: 'add-bookmark'}))}>Add a bookmark</button></li>}
+                    {!channel.delete_at && <li><button role="menuitem" onClick={act(() => setState({overlay: 'attach-file-bookmark'}))}>Attach a file as a bookmark</button></li>}
                     {canLeave(channel) && <li><button role="menuitem" onClick={act(leave)}>Leave channel</button></li>}
                     {canArchive(channel) && (
                         <li><button role="menuitem" onClick={act(convert)}>{channel.type === 'O' ? 'Convert to private channel' : 'Convert to public channel'}</button></li>

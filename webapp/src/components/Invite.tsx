@@ -6,6 +6,7 @@ import {useAppState} from '../store';
 import {confirmAction} from '../ui';
 import {rememberUsers} from '../users';
 import {useFocusOnMount} from './focus';
+import {GuestInvites} from './GuestInvites';
 
 /** Invite people to the open team: its link, people already on the server, emails. */
 export function InviteDialog() {
@@ -20,6 +21,7 @@ export function InviteDialog() {
             <InviteLink teamId={team.id} />
             <AddPeople teamId={team.id} />
             <EmailInvites teamId={team.id} />
+            <GuestInvites teamId={team.id} />
         </div>
     );
 }

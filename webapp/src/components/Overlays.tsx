@@ -1,12 +1,12 @@
 import type {UserProfile} from '@mattermost/types/users';
 import {useEffect, useState} from 'preact/hooks';
 import {client, errorText} from '../client';
-import {channelPath, createChannel, createGroup, joinChannel, restoreChannel} from '../channels';
+import {channelPath, createChannel, createGroup, joinChannel, rememberArchived, restoreChannel} from '../channels';
 import {canManageTeam} from '../invites';
 import {navigate} from '../router';
 import {getState, setState, useAppState, type Channel} from '../store';
 import {channelTitle, rememberUsers} from '../users';
-import {AddBookmark} from './Bookmarks';
+import {AddBookmark, AttachFileBookmark} from './Bookmarks';
 import {CategoryDialog} from './CategoryDialog';
 import {AddMembers, EditChannel} from './ChannelDialogs';
 import {CustomStatusDialog} from './CustomStatusDialog';
@@ -35,6 +35,7 @@ export function Overlays() {
                 {overlay === 'emoji-upload' && <EmojiUpload />}
                 {overlay === 'custom-status' && <CustomStatusDialog />}
                 {overlay === 'add-bookmark' && <AddBookmark />}
+                {overlay === 'attach-file-bookmark' && <AttachFileBookmark />}
                 {overlay === 'user-groups' && <UserGroups />}
             </div>
         </div>
@@ -99,8 +100,13 @@ function Browse() {
     useEffect(() => {
         setChannels(null);
         setError('');
+        // The list asked for before the choice changed must not land after this one.
+        let current = true;
         const list = kind === 'archived' ? client.getArchivedChannels(s.teamId, 0, 200) : client.getChannels(s.teamId, 0, 200);
-        list.then((found) => setChannels(found as Channel[]), (err) => setError(errorText(err)));
+        list.then((found) => current && setChannels(found as Channel[]), (err) => current && setError(errorText(err)));
+        return () => {
+            current = false;
+        };
     }, [s.teamId, kind]);
     useEffect(() => {
         void canManageTeam(s.teamId).then(setManager, () => setManager(false));
@@ -132,6 +138,10 @@ function Browse() {
                         <span>{c.type === 'P' ? '🔒' : '#'} {c.display_name} <span class="muted small">{c.purpose}</span></span>
                         <span class="buttons">
                             {s.members[c.id] && <button onClick={() => go(c)}>Open</button>}
+                            {/* Read without joining (nobody joins an archived channel); the sidebar stays as it is. */}
+                            {!s.members[c.id] && kind === 'archived' && (
+                                <button aria-label={`View ${c.display_name}`} onClick={() => { rememberArchived(c); go(c); }}>View</button>
+                            )}
                             {!s.members[c.id] && kind === 'public' && (
                                 <button onClick={() => joinChannel(c).then(() => go(c), (err) => setError(errorText(err)))}>Join</button>
                             )}

@@ -59,6 +59,8 @@ function PostView({post, continued, author, meId, editing, status, inThread}: Pr
     const name = ephemeral ? 'System' : override || author?.username || '…';
     continued = continued && !ephemeral;
     const saved = Boolean(useSelector(savedOf)[post.id]);
+    // An archived channel's posts are read only: no reactions, edits or deletes to offer.
+    const archived = useSelector(useCallback((s: State) => Boolean(s.channels[post.channel_id]?.delete_at), [post.channel_id]));
     const custom = customStatusOf(author);
     return (
         <article class={`post ${continued ? 'continued' : ''}`} data-post-id={post.id} data-testid="post">
@@ -95,10 +97,10 @@ function PostView({post, continued, author, meId, editing, status, inThread}: Pr
                 )}
             </div>
             {!ephemeral && <div class="actions">
-                <button title="Add reaction" aria-label="Add reaction" onClick={() => setPicking(!picking)}>☺</button>
+                {!archived && <button title="Add reaction" aria-label="Add reaction" onClick={() => setPicking(!picking)}>☺</button>}
                 {!inThread && <button title="Reply" aria-label="Reply" onClick={() => void openThread(post.root_id || post.id).catch(fail)}>↩</button>}
-                {mine && <button title="Edit" aria-label="Edit" onClick={() => setState({editing: post.id})}>✎</button>}
-                {mine && <button title="Delete" aria-label="Delete" onClick={() => {
+                {mine && !archived && <button title="Edit" aria-label="Edit" onClick={() => setState({editing: post.id})}>✎</button>}
+                {mine && !archived && <button title="Delete" aria-label="Delete" onClick={() => {
                     void confirmAction('Delete this message? This cannot be undone.').then((ok) => (ok ? deletePost(post) : undefined)).catch(fail);
                 }}>✕</button>}
                 <PostMenu post={post} saved={saved} />

@@ -61,8 +61,15 @@ export function RightPanel() {
                     return <PostItem key={id} post={post} continued={continued} author={s.users[post.user_id]} status={s.statuses[post.user_id]} meId={s.me?.id || ''} editing={s.editing === id} inThread />;
                 })}
             </div>
-            {root && <TypingLine channelId={root.channel_id} rootId={root.id} />}
-            {root && <Composer key={root.id} channelId={root.channel_id} rootId={root.id} placeholder="Reply…" />}
+            {root && s.channels[root.channel_id]?.delete_at ? (
+                // As in the channel: an archived channel's threads take no replies.
+                <div class="archived-banner" role="status">This thread is in an archived channel: replies cannot be posted.</div>
+            ) : root && (
+                <>
+                    <TypingLine channelId={root.channel_id} rootId={root.id} />
+                    <Composer key={root.id} channelId={root.channel_id} rootId={root.id} placeholder="Reply…" />
+                </>
+            )}
         </aside>
     );
 }

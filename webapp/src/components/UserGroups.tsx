@@ -1,21 +1,26 @@
 import type {Group} from '@mattermost/types/groups';
 import type {UserProfile} from '@mattermost/types/users';
 import {useEffect, useState} from 'preact/hooks';
-import {client, errorText} from '../client';
+import {errorText} from '../client';
 import {createGroup, findGroups, groupNameFrom} from '../groups';
 import {setState} from '../store';
+import {GroupPage, usePeopleSearch} from './GroupPage';
 
 /** The groups people can @mention, and a form to make one with its members. */
 export function UserGroups() {
     const [groups, setGroups] = useState<Group[] | null>(null);
     const [error, setError] = useState('');
     const [making, setMaking] = useState(false);
+    const [open, setOpen] = useState<Group | null>(null);
     const load = () => findGroups('').then(setGroups, (err) => setError(errorText(err)));
     useEffect(() => {
         void load();
     }, []);
     if (making) {
         return <NewGroup done={() => { setMaking(false); void load(); }} />;
+    }
+    if (open) {
+        return <GroupPage group={open} back={() => { setOpen(null); void load(); }} />;
     }
     return (
         <div>
@@ -28,7 +33,10 @@ export function UserGroups() {
                 {(groups || []).map((g) => (
                     <li key={g.id} data-group={g.name}>
                         <span>{g.display_name} <span class="muted small">@{g.name}</span></span>
-                        <span class="muted small">{g.member_count ?? 0} members</span>
+                        <span class="buttons">
+                            <span class="muted small">{g.member_count ?? 0} members</span>
+                            <button aria-label={`Open ${g.display_name}`} onClick={() => setOpen(g)}>Open</button>
+                        </span>
                     </li>
                 ))}
             </ul>
@@ -42,26 +50,9 @@ function NewGroup({done}: {done: () => void}) {
     const [name, setName] = useState('');
     const [named, setNamed] = useState(false);
     const [term, setTerm] = useState('');
-    const [found, setFound] = useState<UserProfile[]>([]);
+    const found = usePeopleSearch(term);
     const [chosen, setChosen] = useState<UserProfile[]>([]);
     const [error, setError] = useState('');
-    useEffect(() => {
-        if (!term.trim()) {
-            setFound([]);
-            return;
-        }
-        let stale = false;
-        const timer = window.setTimeout(() => {
-            client.autocompleteUsers(term.trim(), '', '', {limit: 10}).then(
-                (r) => !stale && setFound((r.users || []).filter((u) => !u.delete_at && !u.is_bot)),
-                () => !stale && setFound([]),
-            );
-        }, 150);
-        return () => {
-            stale = true;
-            window.clearTimeout(timer);
-        };
-    }, [term]);
     const submit = async (event: Event) => {
         event.preventDefault();
         setError('');
