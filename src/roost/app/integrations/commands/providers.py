@@ -4,7 +4,7 @@ provider in order and the first answer wins."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from roost.app.kernel.context import Actor
 from roost.model.command import CommandCall, CommandResponse, ProvidedCommand
@@ -17,4 +17,17 @@ class CommandProvider(Protocol):
 
     async def execute(self, actor: Actor, call: CommandCall) -> CommandResponse | None:
         """The response, or None when the trigger is not this provider's."""
+        ...
+
+
+@runtime_checkable
+class PluginRequests(Protocol):
+    """A provider that can hand a GET to a plugin's HTTP handler: how a plugin
+    command's dynamic autocomplete list is fetched."""
+
+    async def plugin_get(
+        self, actor: Actor, plugin_id: str, path: str, query: str, max_bytes: int
+    ) -> tuple[int, bytes] | None:
+        """(status, body) of the caller's tenant's instance; None when it runs no such
+        plugin. A body over ``max_bytes`` is an error."""
         ...
