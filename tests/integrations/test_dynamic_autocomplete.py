@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.integrations.fake_app import command_binding, install, new_app_id
 from tests.integrations.receiver import Answer, Receiver
 from tests.plugins.bundles import running
 from tests.plugins.conftest import PLUGIN_ENV
@@ -288,3 +289,55 @@ def test_invalid_trees_are_refused_and_bad_input_is_an_error(
     expect(bad_channel, 400)
     stranger = create_user(server)
     expect(stranger.api.get(path, params={"user_input": "/e"}), 403)
+
+
+def test_app_command_bindings_suggested(admin: LoggedIn, room: Room, receiver: Receiver) -> None:
+    """An HTTP app's /command bindings: sub-bindings, then its form's fields (positional,
+    static and dynamic selects, named flags); a dynamic_select asks the app's lookup."""
+    trigger = f"t{new_app_id()}"
+    fields: list[dict[str, Any]] = [
+        {
+            "name": "city",
+            "type": "dynamic_select",
+            "is_required": True,
+            "position": 1,
+            "lookup": {"path": "/cities"},
+        },
+        {
+            "name": "units",
+            "type": "static_select",
+            "description": "Which units",
+            "options": [{"label": "Metric", "value": "metric"}, {"label": "US", "value": "us"}],
+        },
+        {"name": "alerts", "type": "bool"},
+    ]
+    app = install(admin, receiver, [command_binding(trigger, "/weather", fields)])
+    app.answer("/cities", {"type": "ok", "data": {"items": [{"label": "Oslo", "value": "osl"}]}})
+    alice = room.alice
+    assert completions(alice, room, f"/{trigger} ") == [f"{trigger} do"]
+    assert suggest(alice, room, f"/{trigger} do ") == [
+        {
+            "Complete": f"{trigger} do osl",
+            "Suggestion": "osl",
+            "Hint": "",
+            "Description": "Oslo",
+            "IconData": "",
+        }
+    ]
+    asked = app.wait("/cities").json()
+    assert asked["selected_field"] == "city" and asked["query"] == ""
+    assert asked["context"]["acting_user_id"] == alice.id
+    assert asked["context"]["channel_id"] == room.channel_id
+    assert completions(alice, room, f"/{trigger} do osl ") == [
+        f"{trigger} do osl --units ",
+        f"{trigger} do osl --alerts ",
+    ]
+    assert completions(alice, room, f"/{trigger} do osl --units ") == [
+        f"{trigger} do osl --units metric",
+        f"{trigger} do osl --units us",
+    ]
+    # The app failing: its list offers nothing, the answer still comes back.
+    app.answer("/cities", {"oops": True}, status=500)
+    assert suggest(alice, room, f"/{trigger} do o") == []
+    assert completions(alice, room, f"/{trigger} d") == [f"{trigger} do"]
+    expect(admin.api.delete(f"/apps/{app.app_id}"), 200)

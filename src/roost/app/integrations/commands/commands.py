@@ -15,7 +15,11 @@ from roost.app.channels import post_access
 from roost.app.integrations.access import check_can_manage, is_team_member
 from roost.app.integrations.commands import autocomplete
 from roost.app.integrations.commands.dynamic_lists import DynamicLists
-from roost.app.integrations.commands.providers import CommandProvider, PluginRequests
+from roost.app.integrations.commands.providers import (
+    AppLookups,
+    CommandProvider,
+    PluginRequests,
+)
 from roost.app.integrations.commands.replies import CommandReplies
 from roost.app.integrations.errors import (
     command_not_found,
@@ -89,7 +93,10 @@ class Commands:
     def set_providers(self, providers: Sequence[CommandProvider]) -> None:
         """The providers in precedence order: the first that answers a trigger wins."""
         self._providers = list(providers)
-        self._lists.set_plugins([p for p in providers if isinstance(p, PluginRequests)])
+        self._lists.set_sources(
+            [p for p in providers if isinstance(p, PluginRequests)],
+            [p for p in providers if isinstance(p, AppLookups)],
+        )
 
     def _check_enabled(self) -> None:
         if not self._settings.enable_commands:
@@ -223,7 +230,11 @@ class Commands:
         async with self._db.read() as conn:
             if not actor.is_system_admin and not await is_team_member(conn, actor, team_id):
                 raise errors.forbidden()
+            if channel_id:
+                # Lists are fetched naming the channel: only one the user may read.
+                post_access.check_read(actor, await post_access.load(conn, actor, channel_id))
             custom = await command_store.team_commands(conn, actor.tenant_id, team_id)
+        await self._lists.prepare(actor.tenant_id)
         trees: dict[str, tuple[AutocompleteData, str]] = {}
         for p in self._provided(actor.tenant_id):
             if p.auto_complete and p.trigger not in trees:

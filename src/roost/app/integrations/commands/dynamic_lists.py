@@ -3,8 +3,9 @@
 A fetch URL under ``/plugins/<id>/`` is a GET to that plugin's ``serve_http`` (as
 Mattermost does), answered by the caller's tenant's instance with the caller's user
 id; an absolute ``http(s)`` URL is a GET through the integrations' outbound client, so
-the tenant's outbound policy, its timeout and its response cap apply. Any other URL
-(Mattermost's ``builtin:``) offers nothing.
+the tenant's outbound policy, its timeout and its response cap apply; an ``apps:`` URL
+(an HTTP app's dynamic_select field) is the app's lookup call, as the user. Any other
+URL (Mattermost's ``builtin:``) offers nothing.
 
 The query is Mattermost's: ``user_input``, ``parsed``, ``channel_id``, ``team_id``,
 ``root_id``, ``user_id``, ``site_url``. The answer must be a JSON list of
@@ -27,7 +28,7 @@ from urllib.parse import urlencode, urlsplit
 import orjson
 
 from roost.app.integrations.commands.autocomplete import Fetch
-from roost.app.integrations.commands.providers import PluginRequests
+from roost.app.integrations.commands.providers import AppLookups, PluginRequests
 from roost.app.integrations.outbound import OutboundHttp
 from roost.app.kernel.context import Actor
 from roost.model.autocomplete import AutocompleteListItem
@@ -39,6 +40,7 @@ FETCH_SECONDS = 2.0
 MAX_LIST_BYTES = 256 * 1024
 MAX_ITEMS = 200
 PLUGIN_PREFIX = "/plugins/"
+APP_PREFIX = "apps:"
 
 
 class _Unusable(Exception):
@@ -61,11 +63,23 @@ class DynamicLists:
     def __init__(self, http: OutboundHttp, site_url: Callable[[str], str]) -> None:
         self._http = http
         self._site_url = site_url
-        # Set by roost.compose when plugins run on this node.
+        # The command providers that answer plugin and app lists (set with them).
         self._plugins: list[PluginRequests] = []
+        self._apps: list[AppLookups] = []
 
-    def set_plugins(self, plugins: list[PluginRequests]) -> None:
+    def set_sources(self, plugins: list[PluginRequests], apps: list[AppLookups]) -> None:
         self._plugins = list(plugins)
+        self._apps = list(apps)
+
+    async def prepare(self, tenant_id: str) -> None:
+        """Apps' commands loaded where this node has none held yet, within the budget
+        (an app that does not answer is left out of this answer)."""
+        try:
+            async with asyncio.timeout(FETCH_SECONDS):
+                for apps in self._apps:
+                    await apps.load_commands(tenant_id)
+        except Exception as exc:
+            log.warning("apps' commands not loaded for autocomplete: %s", exc)
 
     def fetcher(self, actor: Actor, channel_id: str, team_id: str, root_id: str) -> Fetch:
         """A Fetch for one answer: one time budget, each distinct fetch made once."""
@@ -83,20 +97,22 @@ class DynamicLists:
         async def fetch(url: str, parsed: str, user_input: str) -> list[AutocompleteListItem]:
             key = (url, parsed, user_input)
             if key not in done:
-                query = urlencode({"user_input": user_input, "parsed": parsed, **context})
+                query = {"user_input": user_input, "parsed": parsed, **context}
                 done[key] = await self._fetch(actor, url, query, deadline - loop.time())
             return done[key]
 
         return fetch
 
     async def _fetch(
-        self, actor: Actor, url: str, query: str, seconds: float
+        self, actor: Actor, url: str, query: dict[str, str], seconds: float
     ) -> list[AutocompleteListItem]:
         if seconds <= 0:
             return []
         try:
             async with asyncio.timeout(seconds):
-                return parse_items(await self._get(actor, url, query))
+                if url.startswith(APP_PREFIX):
+                    return await self._app_lookup(actor, url, query)
+                return parse_items(await self._get(actor, url, urlencode(query)))
         except TimeoutError:
             why = f"no answer within {FETCH_SECONDS:g}s"
         except _Unusable as exc:
@@ -105,6 +121,22 @@ class DynamicLists:
             why = f"{type(exc).__name__}: {exc}"
         log.warning("autocomplete list %s not used: %s", redacted_url(url), why)
         return []
+
+    async def _app_lookup(
+        self, actor: Actor, url: str, query: dict[str, str]
+    ) -> list[AutocompleteListItem]:
+        # The app is asked for the word being typed, as its forms' lookups are.
+        word = query["user_input"][len(query["parsed"]) :].strip()
+        scope = {
+            "channel_id": query["channel_id"],
+            "team_id": query["team_id"],
+            "root_post_id": query["root_id"],
+        }
+        for apps in self._apps:
+            items = await apps.app_lookup(actor, url, word, scope)
+            if items is not None:
+                return items[:MAX_ITEMS]
+        raise _Unusable("no such app")
 
     async def _get(self, actor: Actor, url: str, query: str) -> bytes:
         parts = urlsplit(url)

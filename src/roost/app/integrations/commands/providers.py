@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from roost.app.kernel.context import Actor
+from roost.model.autocomplete import AutocompleteListItem
 from roost.model.command import CommandCall, CommandResponse, ProvidedCommand
 
 
@@ -30,4 +31,22 @@ class PluginRequests(Protocol):
     ) -> tuple[int, bytes] | None:
         """(status, body) of the caller's tenant's instance; None when it runs no such
         plugin. A body over ``max_bytes`` is an error."""
+        ...
+
+
+@runtime_checkable
+class AppLookups(Protocol):
+    """A provider that can ask an HTTP app for a field's choices: how an app command's
+    dynamic_select argument is completed."""
+
+    async def load_commands(self, tenant_id: str) -> None:
+        """Have the commands of apps not yet heard from on this node (``commands`` reads
+        only what is held)."""
+        ...
+
+    async def app_lookup(
+        self, actor: Actor, url: str, query: str, scope: dict[str, str]
+    ) -> list[AutocompleteListItem] | None:
+        """The choices for ``url`` (an ``apps:`` fetch URL this provider made), None when
+        it is not this provider's; ``scope``: channel_id, team_id, root_post_id."""
         ...
