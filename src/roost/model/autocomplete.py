@@ -23,7 +23,7 @@ ROLES = (SYSTEM_USER, SYSTEM_ADMIN, "")
 
 # Bounds on what a plugin may register, so one tree cannot make every keystroke slow.
 MAX_DEPTH = 8
-MAX_NODES = 1000
+MAX_NODES = 5000
 MAX_TEXT = 1024
 
 
@@ -195,7 +195,17 @@ def check(data: AutocompleteData, trigger: str) -> None:
 
 
 def _check(data: AutocompleteData, depth: int, count: list[int]) -> None:
-    count[0] += 1 + len(data.arguments)
+    if not isinstance(data.arguments, list) or not isinstance(data.sub_commands, list):
+        raise InvalidAutocomplete("arguments and sub_commands are lists")
+    count[0] += (
+        1
+        + len(data.arguments)
+        + sum(
+            len(a.items)
+            for a in data.arguments
+            if isinstance(a, AutocompleteArg) and isinstance(a.items, list)
+        )
+    )
     if depth > MAX_DEPTH or count[0] > MAX_NODES:
         raise InvalidAutocomplete(f"autocomplete data too large (at most {MAX_NODES} entries)")
     if not isinstance(data.trigger, str) or not data.trigger or " " in data.trigger:
@@ -213,12 +223,26 @@ def _check(data: AutocompleteData, depth: int, count: list[int]) -> None:
     for arg in data.arguments:
         if not isinstance(arg, AutocompleteArg) or arg.type not in ARG_TYPES:
             raise InvalidAutocomplete("an argument's type must be one of " + ", ".join(ARG_TYPES))
+        texts = (arg.name, arg.help_text, arg.hint, arg.pattern, arg.fetch_url)
+        if not all(isinstance(t, str) and len(t) <= MAX_TEXT for t in texts) or not isinstance(
+            arg.required, bool
+        ):
+            raise InvalidAutocomplete(f"an argument's texts are text of at most {MAX_TEXT}")
+        if " " in arg.name:
+            raise InvalidAutocomplete("an argument's name has no spaces")
         if arg.name:
             named = True
         elif named:
             raise InvalidAutocomplete("named argument should not be before positional argument")
+        if not isinstance(arg.items, list):
+            raise InvalidAutocomplete("a StaticList's items are a list")
         if arg.type == STATIC_LIST and any(
-            not isinstance(i, AutocompleteListItem) or not i.item for i in arg.items
+            not isinstance(i, AutocompleteListItem)
+            or not isinstance(i.item, str)
+            or not i.item
+            or not isinstance(i.hint, str)
+            or not isinstance(i.help_text, str)
+            for i in arg.items
         ):
             raise InvalidAutocomplete("possible argument name not set in StaticList argument")
         if arg.type == DYNAMIC_LIST and (not arg.fetch_url or len(arg.fetch_url) > MAX_TEXT):

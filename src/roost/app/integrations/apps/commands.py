@@ -6,6 +6,7 @@ text comes back to them alone."""
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 from typing import Any
 
@@ -134,7 +135,9 @@ class AppCommands:
     async def load_commands(self, tenant_id: str) -> None:
         for app in await self._apps.installed(tenant_id):
             if self._apps.bindings.cached(tenant_id, app.app_id) is None:
-                await self._apps.bindings.get(app)
+                # Shielded: a caller that stops waiting leaves the fetch to finish and
+                # be cached for the next keystroke.
+                await asyncio.shield(self._apps.bindings.get(app))
 
     async def app_lookup(
         self, actor: Actor, url: str, query: str, scope: dict[str, str]

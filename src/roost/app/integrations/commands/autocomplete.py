@@ -98,31 +98,44 @@ async def _walk(
 
 
 async def _arguments(args: Sequence[AutocompleteArg], parsed: str, rest: str, fetch: Fetch) -> Step:
-    if not args:
-        return False, parsed, rest, []
-    first, others = args[0], args[1:]
-    if first.required:
-        hit, p, r, found = await _argument(first, parsed, rest, fetch)
-        if hit:
-            return True, p, r, found
-        return await _arguments(others, p, r, fetch)
-    # Optional: walk it both as typed and as left out, and offer both.
-    found = []
-    hit_with, p_with, r_with, with_it = await _argument(first, parsed, rest, fetch)
-    if hit_with:
-        found += with_it
-    else:
-        hit_with, p_with, r_with, after = await _arguments(others, p_with, r_with, fetch)
+    # Memoised by (argument, parsed, rest): walking each optional argument both ways is
+    # exponential in their number otherwise, and a keystroke must stay cheap.
+    memo: dict[tuple[int, str, str], Step] = {}
+
+    async def walk(i: int, parsed: str, rest: str) -> Step:
+        key = (i, parsed, rest)
+        if key not in memo:
+            memo[key] = await _from(i, parsed, rest)
+        return memo[key]
+
+    async def _from(i: int, parsed: str, rest: str) -> Step:
+        if i == len(args):
+            return False, parsed, rest, []
+        first = args[i]
+        if first.required:
+            hit, p, r, found = await _argument(first, parsed, rest, fetch)
+            if hit:
+                return True, p, r, found
+            return await walk(i + 1, p, r)
+        # Optional: walk it both as typed and as left out, and offer both.
+        found = []
+        hit_with, p_with, r_with, with_it = await _argument(first, parsed, rest, fetch)
         if hit_with:
-            found += after
-    hit_without, p_without, r_without, without = await _arguments(others, parsed, rest, fetch)
-    if hit_without:
-        found += without
-    if hit_with or hit_without:
-        return True, parsed + rest, "", found
-    if p_with != parsed and r_with != rest:
-        return False, p_with, r_with, found
-    return hit_without, p_without, r_without, found
+            found += with_it
+        else:
+            hit_with, p_with, r_with, after = await walk(i + 1, p_with, r_with)
+            if hit_with:
+                found += after
+        hit_without, p_without, r_without, without = await walk(i + 1, parsed, rest)
+        if hit_without:
+            found += without
+        if hit_with or hit_without:
+            return True, parsed + rest, "", found
+        if p_with != parsed and r_with != rest:
+            return False, p_with, r_with, found
+        return hit_without, p_without, r_without, found
+
+    return await walk(0, parsed, rest)
 
 
 async def _argument(arg: AutocompleteArg, parsed: str, rest: str, fetch: Fetch) -> Step:
