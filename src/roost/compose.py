@@ -71,6 +71,7 @@ from roost.app.integrations.commands.builtin import MessageCommands
 from roost.app.integrations.commands.builtin_channel import ChannelCommands
 from roost.app.integrations.commands.commands import Commands
 from roost.app.integrations.commands.custom import CustomCommands, TeamCommands
+from roost.app.integrations.commands.dynamic_lists import DynamicLists
 from roost.app.integrations.commands.providers import CommandProvider
 from roost.app.integrations.commands.replies import CommandReplies
 from roost.app.integrations.deliveries import DeliveryQueue
@@ -471,7 +472,7 @@ def _integrations(s: Services) -> Integrations:
         deliveries=deliveries,
         incoming_webhooks=IncomingWebhooks(s.db, s.direct_channels, poster, cfg),
         outgoing_webhooks=OutgoingWebhooks(s.db, s.bus, deliveries, poster, cfg),
-        commands=Commands(s.db, cfg, replies),
+        commands=Commands(s.db, cfg, replies, DynamicLists(http, site_url)),
         custom_commands=custom,
         post_actions=PostActions(s.db, http, s.posts, poster),
         post_action_ids=ActionIds(),

@@ -81,7 +81,7 @@ def test_manage_commands(room: Room, receiver: Receiver) -> None:
     assert hints == [
         {
             "Complete": "weather",
-            "Suggestion": "/weather",
+            "Suggestion": "weather",
             "Hint": "[city]",
             "Description": "The weather",
             "IconData": "",

@@ -66,7 +66,11 @@ async def autocomplete(req: Req) -> Response:
 async def suggestions(req: Req) -> Response:
     actor = await req.actor()
     found = await req.services.integrations.commands.suggestions(
-        actor, req.path_id("team_id"), req.query_str("user_input", max_len=4096)
+        actor,
+        req.path_id("team_id"),
+        req.query_str("user_input", max_len=4096),
+        req.query_id("channel_id"),
+        req.query_id("root_id"),
     )
     return json_response(found)
 

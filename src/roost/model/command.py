@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from roost.model.autocomplete import AutocompleteData
+
 EPHEMERAL = "ephemeral"
 IN_CHANNEL = "in_channel"
 
@@ -34,6 +36,11 @@ class ProvidedCommand:
     description: str = ""
     hint: str = ""
     auto_complete: bool = True
+    # Sub-commands and arguments for autocomplete (Mattermost's AutocompleteData);
+    # without it, the trigger alone with ``hint`` and ``description``.
+    autocomplete_data: AutocompleteData | None = None
+    # An image shown beside its suggestions (Mattermost's AutocompleteIconData).
+    autocomplete_icon_data: str = ""
 
 
 @dataclass(slots=True)

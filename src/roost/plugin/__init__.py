@@ -9,6 +9,9 @@ from roost.plugin.base import HOOKS, APIError, Plugin, Rejected, implemented_hoo
 from roost.plugin.files import FileContent
 from roost.plugin.manifest import Manifest, ManifestError, Setting, parse_manifest
 from roost.plugin.types import (
+    AutocompleteArg,
+    AutocompleteData,
+    AutocompleteListItem,
     Channel,
     ChannelMember,
     Command,
@@ -26,6 +29,9 @@ from roost.plugin.types import (
 __all__ = [
     "HOOKS",
     "APIError",
+    "AutocompleteArg",
+    "AutocompleteData",
+    "AutocompleteListItem",
     "Channel",
     "ChannelMember",
     "Command",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from roost.model.autocomplete import AutocompleteArg, AutocompleteData, AutocompleteListItem
 from roost.model.command import CommandCall, CommandResponse, ProvidedCommand
 
 # The slash-command types are the server's own (one definition for the command service,
@@ -15,6 +16,9 @@ CommandArgs = CommandCall
 Command = ProvidedCommand
 
 __all__ = [
+    "AutocompleteArg",
+    "AutocompleteData",
+    "AutocompleteListItem",
     "Channel",
     "ChannelMember",
     "Command",
@@ -148,5 +152,8 @@ WIRE_TYPES: dict[str, type[Any]] = {
         CommandCall,
         CommandResponse,
         ProvidedCommand,
+        AutocompleteData,
+        AutocompleteArg,
+        AutocompleteListItem,
     )
 }

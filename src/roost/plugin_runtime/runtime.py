@@ -76,7 +76,7 @@ class PluginRuntime:
         self._timeout = s.plugin_hook_timeout_seconds
         self._poll_seconds = s.plugin_health_check_seconds
         self.node_id = new_id()
-        self.commands = PluginCommands(self._execute_command)
+        self.commands = PluginCommands(self._execute_command, self.serve_http)
         self.files = FileLoans()
         self.hosts = Hosts(
             s.plugin_host_mode, self._serve_api, s.plugin_health_check_seconds, s.plugin_host_user

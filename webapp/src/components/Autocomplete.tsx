@@ -1,7 +1,9 @@
 // Suggestions while typing in the composer: /commands (their hints and descriptions,
-// from the server), @people, ~channels and :emoji:. Up/Down move, Tab or Enter
+// then their sub-commands and arguments as they are typed, static or fetched by the
+// server's autocomplete_suggestions), @people, ~channels and :emoji:. Up/Down move, Tab or Enter
 // chooses, Escape closes; the list is a listbox the box points into
 // (aria-activedescendant), so screen readers follow the choice.
+import type {AutocompleteSuggestion} from '@mattermost/types/integrations';
 import type {UserProfile} from '@mattermost/types/users';
 import {useEffect, useRef, useState} from 'preact/hooks';
 import {findGroups} from '../groups';
@@ -29,6 +31,8 @@ export type Suggestion = {
     emojiImage?: string;
     /** The text that replaces the token. */
     replace: string;
+    /** Only says what to type next (a free-text argument): Enter sends, Tab closes. */
+    hintOnly?: boolean;
 };
 
 /** At most this many suggestions are shown. */
@@ -60,8 +64,7 @@ export function findToken(text: string, caret: number): Token | null {
     if (insideCodeFence(before)) {
         return null;
     }
-    const command = /^\/(\S*)$/.exec(before);
-    if (command) {
+    if (/^\/\S*$/.test(before)) {
         return {kind: 'command', start: 0, end: caret, term: before};
     }
     const patterns: Array<[Kind, RegExp, number]> = [
@@ -75,7 +78,34 @@ export function findToken(text: string, caret: number): Token | null {
             return {kind, start: caret - match[2].length - 1, end: caret, term: match[2].toLowerCase()};
         }
     }
+    // A command's arguments, on its first line: the server walks its autocomplete tree.
+    if (/^\/\S+ [^\n]*$/.test(before)) {
+        return {kind: 'command', start: 0, end: caret, term: before};
+    }
     return null;
+}
+
+/** A server suggestion (Mattermost's AutocompleteSuggestion) as a list item. */
+export function commandItem(c: AutocompleteSuggestion, index: number): Suggestion {
+    if (!c.Complete.includes(' ')) {
+        return {
+            id: `command-${c.Complete}`,
+            label: c.Suggestion.startsWith('/') ? c.Suggestion : `/${c.Suggestion}`,
+            hint: c.Hint,
+            detail: c.Description,
+            replace: `/${c.Complete} `,
+        };
+    }
+    if (!c.Suggestion) {
+        return {id: `command-arg-${index}`, label: c.Hint || '…', detail: c.Description, replace: `/${c.Complete}`, hintOnly: true};
+    }
+    return {
+        id: `command-arg-${index}`,
+        label: c.Suggestion,
+        hint: c.Hint,
+        detail: c.Description,
+        replace: c.Complete.endsWith(' ') ? `/${c.Complete}` : `/${c.Complete} `,
+    };
 }
 
 function fullName(user: UserProfile): string {
@@ -88,13 +118,7 @@ async function lookUp(token: Token, channelId: string, rootId: string): Promise<
     const teamId = s.channels[channelId]?.team_id || s.teamId;
     if (token.kind === 'command') {
         const found = await commandSuggestions(token.term, channelId, rootId);
-        return found.map((c) => ({
-            id: `command-${c.Complete}`,
-            label: c.Suggestion.startsWith('/') ? c.Suggestion : `/${c.Suggestion}`,
-            hint: c.Hint,
-            detail: c.Description,
-            replace: `/${c.Complete} `,
-        }));
+        return found.map(commandItem);
     }
     if (token.kind === 'user') {
         const found = await client.autocompleteUsers(token.term, teamId, channelId, {limit: MAX_SUGGESTIONS});
@@ -230,6 +254,10 @@ export function useAutocomplete(channelId: string, rootId: string, text: () => s
         const next = value.slice(0, at.start) + item.replace + value.slice(at.end).replace(/^ /, '');
         close();
         onChoose(next, at.start + item.replace.length);
+        if (at.kind === 'command') {
+            // A command goes on: its sub-commands or next argument are offered at once.
+            update(next, at.start + item.replace.length);
+        }
     };
 
     const onKey = (event: KeyboardEvent): boolean => {
@@ -241,12 +269,19 @@ export function useAutocomplete(channelId: string, rootId: string, text: () => s
             setActive((active + step + items.length) % items.length);
         } else if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey && !event.ctrlKey && !event.metaKey) {
             const at = token.current;
-            if (event.key === 'Enter' && at && items[active]?.replace.trim() === text().slice(at.start, at.end)) {
+            if (items[active]?.hintOnly) {
+                // Nothing to choose, only a hint: Enter sends, Tab goes on typing.
+                close();
+                if (event.key === 'Enter') {
+                    return false;
+                }
+            } else if (event.key === 'Enter' && at && items[active]?.replace.trim() === text().slice(at.start, at.end).trim()) {
                 // Typed in full already ("/away"): Enter sends, as if no list were open.
                 close();
                 return false;
+            } else {
+                pick(active);
             }
-            pick(active);
         } else if (event.key === 'Escape') {
             close();
             event.stopPropagation();

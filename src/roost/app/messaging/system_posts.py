@@ -16,6 +16,10 @@ cannot import posts); this module is that seam's implementation, installed by
   gets none (Mattermost does not join guests to the default channels).
 - A guest joining or added to a channel gets the guest kinds of the join and add posts.
 - Imports write none (they do not pass through the channels services).
+- They pass through the post hooks as any post does (Mattermost's CreatePost): a
+  plugin's ``message_will_be_posted`` may change their message and props or reject
+  them (then none is written; the change itself stands), and
+  ``message_has_been_posted`` hears of those written.
 """
 
 from __future__ import annotations
@@ -26,9 +30,13 @@ from typing import Any
 
 from roost.app.channels.changes import ChannelChanges
 from roost.app.channels.channels import TOWN_SQUARE
+from roost.app.kernel.context import Actor
+from roost.app.kernel.errors import AppError
 from roost.app.posts.posts import Posts
+from roost.clock import now_ms
 from roost.config.messaging import MessagingSettings
 from roost.model.channel import OPEN, Channel
+from roost.model.post import Post
 from roost.model.user import User
 from roost.store.accounts import users as user_store
 from roost.store.channels import channels as channel_store
@@ -104,8 +112,31 @@ class SystemPosts(ChannelChanges):
         message: str,
         props: dict[str, Any],
     ) -> None:
+        hooks = self._posts.hooks
+        actor = Actor(
+            tenant_id=tenant_id,
+            user_id=author.id,
+            roles=author.roles,
+            is_bot=author.is_bot,
+            username=author.username,
+        )
         try:
-            await self._posts.do_create_system_post(
+            if hooks.changes:
+                now = now_ms()
+                draft = Post(
+                    id="",
+                    channel_id=channel.id,
+                    user_id=author.id,
+                    message=message,
+                    create_at=now,
+                    update_at=now,
+                    type=post_type,
+                    props=props,
+                )
+                draft = await hooks.will_post(actor, draft, channel)
+                self._posts.check_message(draft.message)
+                message, props = draft.message, draft.props
+            post = await self._posts.do_create_system_post(
                 tenant_id,
                 (author.id, author.username),
                 channel,
@@ -114,9 +145,16 @@ class SystemPosts(ChannelChanges):
                 props,
                 counted=post_type not in NOT_COUNTED,
             )
+        except AppError as refused:
+            # A plugin rejected it (or it became too long): the change stands without it.
+            log.info("system post %s in channel %s not written: %s", post_type, channel.id, refused)
+            return
         except Exception:
             # The change has happened; only its note is missing (Mattermost logs it too).
             log.exception("system post %s in channel %s not written", post_type, channel.id)
+            return
+        if hooks.watches:
+            hooks.has_posted(actor, post, channel)
 
     # Channels.
 

@@ -6,15 +6,18 @@ text comes back to them alone."""
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 from typing import Any
 
 from roost.app.integrations.apps.apps import Apps
 from roost.app.integrations.apps.calls import check_call_path
+from roost.app.integrations.apps.command_tree import parse_lookup_url, tree
 from roost.app.integrations.apps.requests import AppRequests
 from roost.app.kernel import errors
 from roost.app.kernel.context import Actor
 from roost.model.app import COMMAND, InstalledApp
+from roost.model.autocomplete import AutocompleteListItem
 from roost.model.command import EPHEMERAL, CommandCall, CommandResponse, ProvidedCommand
 
 SELECT_TYPES = ("static_select", "dynamic_select", "user", "channel")
@@ -124,7 +127,43 @@ class AppCommands:
                         display_name=app.display_name,
                         description=str(binding.get("description") or ""),
                         hint=str(binding.get("hint") or ""),
+                        autocomplete_data=tree(app.app_id, binding),
                     )
+                )
+        return found
+
+    async def load_commands(self, tenant_id: str) -> None:
+        for app in await self._apps.installed(tenant_id):
+            if self._apps.bindings.cached(tenant_id, app.app_id) is None:
+                # Shielded: a caller that stops waiting leaves the fetch to finish and
+                # be cached for the next keystroke.
+                await asyncio.shield(self._apps.bindings.get(app))
+
+    async def app_lookup(
+        self, actor: Actor, url: str, query: str, scope: dict[str, str]
+    ) -> list[AutocompleteListItem] | None:
+        """AppLookups: a dynamic_select field's choices, from the app's lookup call made
+        as the user (``{"type": "ok", "data": {"items": [{label, value}]}}``)."""
+        parsed = parse_lookup_url(url)
+        if parsed is None:
+            return None
+        app_id, field, path = parsed
+        app = await self._apps.by_id(actor.tenant_id, app_id)
+        if not check_call_path(path):
+            return []
+        call = {"path": path, "expand": {}}
+        scope = {**scope, "location": COMMAND}
+        answer = await self._requests.call_as(
+            actor, app, call, scope, values={}, selected_field=field, query=query
+        )
+        items = _dict(answer.get("data")).get("items")
+        found = []
+        for item in items if isinstance(items, list) else []:
+            value = _dict(item).get("value")
+            if isinstance(value, str) and value and " " not in value:
+                label = _dict(item).get("label")
+                found.append(
+                    AutocompleteListItem(value, "", label if isinstance(label, str) else "")
                 )
         return found
 

@@ -13,7 +13,13 @@ from typing import Any
 
 from roost.app.channels import post_access
 from roost.app.integrations.access import check_can_manage, is_team_member
-from roost.app.integrations.commands.providers import CommandProvider
+from roost.app.integrations.commands import autocomplete
+from roost.app.integrations.commands.dynamic_lists import DynamicLists
+from roost.app.integrations.commands.providers import (
+    AppLookups,
+    CommandProvider,
+    PluginRequests,
+)
 from roost.app.integrations.commands.replies import CommandReplies
 from roost.app.integrations.errors import (
     command_not_found,
@@ -29,6 +35,7 @@ from roost.app.kernel.context import Actor
 from roost.clock import now_ms
 from roost.config import IntegrationSettings
 from roost.ids import is_valid_id, new_id
+from roost.model.autocomplete import SYSTEM_ADMIN, SYSTEM_USER, AutocompleteData
 from roost.model.command import CommandCall, CommandResponse, ProvidedCommand
 from roost.model.slash_command import METHOD_GET, METHOD_POST, Command
 from roost.store.db.database import Connection as AsyncConnection
@@ -41,7 +48,13 @@ _TRIGGER = re.compile(r"^[^\s/][^\s]*\Z")
 
 
 def _provided_as_command(provided: ProvidedCommand, team_id: str) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if provided.autocomplete_data is not None:
+        extra["autocomplete_data"] = provided.autocomplete_data.to_dict()
+    if provided.autocomplete_icon_data:
+        extra["autocomplete_icon_data"] = provided.autocomplete_icon_data
     return {
+        **extra,
         "id": "",
         "token": "",
         "team_id": team_id,
@@ -64,17 +77,26 @@ def _provided_as_command(provided: ProvidedCommand, team_id: str) -> dict[str, A
 
 class Commands:
     def __init__(
-        self, db: Database, settings: IntegrationSettings, replies: CommandReplies
+        self,
+        db: Database,
+        settings: IntegrationSettings,
+        replies: CommandReplies,
+        lists: DynamicLists,
     ) -> None:
         self._db = db
         self._settings = settings
         self._replies = replies
+        self._lists = lists
         # Who answers a trigger, asked in this order: set by roost.compose.
         self._providers: list[CommandProvider] = []
 
     def set_providers(self, providers: Sequence[CommandProvider]) -> None:
         """The providers in precedence order: the first that answers a trigger wins."""
         self._providers = list(providers)
+        self._lists.set_sources(
+            [p for p in providers if isinstance(p, PluginRequests)],
+            [p for p in providers if isinstance(p, AppLookups)],
+        )
 
     def _check_enabled(self) -> None:
         if not self._settings.enable_commands:
@@ -195,24 +217,37 @@ class Commands:
     async def autocomplete(self, actor: Actor, team_id: str) -> list[dict[str, Any]]:
         return [c for c in await self.listing(actor, team_id, False) if c["auto_complete"]]
 
-    async def suggestions(self, actor: Actor, team_id: str, typed: str) -> list[dict[str, str]]:
-        """Mattermost's AutocompleteSuggestion for what the user has typed so far."""
-        typed = typed.removeprefix("/").lower()
-        if " " in typed:
-            return []
-        found = []
-        for command in await self.autocomplete(actor, team_id):
-            if command["trigger"].startswith(typed):
-                found.append(
-                    {
-                        "Complete": command["trigger"],
-                        "Suggestion": "/" + command["trigger"],
-                        "Hint": command["auto_complete_hint"],
-                        "Description": command["auto_complete_desc"],
-                        "IconData": "",
-                    }
-                )
-        return found
+    async def suggestions(
+        self, actor: Actor, team_id: str, typed: str, channel_id: str = "", root_id: str = ""
+    ) -> list[dict[str, str]]:
+        """Mattermost's AutocompleteSuggestions for what the user has typed so far: the
+        commands' autocomplete trees walked (``autocomplete.py``), dynamic lists fetched
+        within their limits (``dynamic_lists.py``)."""
+        if not typed:
+            raise errors.invalid_param("userInput")
+        typed = typed.removeprefix("/")
+        self._check_enabled()
+        async with self._db.read() as conn:
+            if not actor.is_system_admin and not await is_team_member(conn, actor, team_id):
+                raise errors.forbidden()
+            if channel_id:
+                # Lists are fetched naming the channel: only one the user may read.
+                post_access.check_read(actor, await post_access.load(conn, actor, channel_id))
+            custom = await command_store.team_commands(conn, actor.tenant_id, team_id)
+        await self._lists.prepare(actor.tenant_id)
+        trees: dict[str, tuple[AutocompleteData, str]] = {}
+        for p in self._provided(actor.tenant_id):
+            if p.auto_complete and p.trigger not in trees:
+                data = p.autocomplete_data or AutocompleteData(p.trigger, p.hint, p.description)
+                trees[p.trigger] = (data, p.autocomplete_icon_data)
+        for c in custom:
+            if c.auto_complete and c.trigger not in trees:
+                data = AutocompleteData(c.trigger, c.auto_complete_hint, c.auto_complete_desc)
+                trees[c.trigger] = (data, "")
+        role = SYSTEM_ADMIN if actor.is_system_admin else SYSTEM_USER
+        fetch = self._lists.fetcher(actor, channel_id, team_id, root_id)
+        found = await autocomplete.suggest(list(trees.values()), typed, role, fetch)
+        return [s.to_dict() for s in found]
 
     # Running.
 
