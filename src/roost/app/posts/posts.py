@@ -333,8 +333,10 @@ class Posts:
     ) -> Post:
         """A post the server writes about a change (``system_*``), as the user who made
         it (``author``: id and username) whether or not they are still in the channel.
-        No permission, mention, hook or notification work: Mattermost notifies no one
-        of these. ``counted`` false keeps it out of the channel's message totals."""
+        No permission, mention or notification work: Mattermost notifies no one of
+        these. Plugins' post hooks are run by the caller (``app/messaging/system_posts.py``),
+        as Mattermost's CreatePost runs them. ``counted`` false keeps it out of the
+        channel's message totals."""
         user_id, username = author
         members = await self._channels.member_ids(tenant_id, channel.id)
         now = now_ms()
