@@ -4,7 +4,8 @@ A system admin lists the directory's groups (``GET /ldap/groups``) and links one
 (``POST /ldap/groups/{remote_id}/link``): a user group of source ``ldap`` with that
 ``remote_id`` is made (or an unlinked one brought back), named after the directory
 group so that ``@name`` mentions it. Every LDAP sync then makes each linked group's
-members the directory group's members who have a Roost account (``auth_service``
+members the directory group's members (those of groups nested in it included,
+``GroupDirectory.with_members``) who have a Roost account (``auth_service``
 ``ldap``, live): the new ones are added and those gone removed, with the groups' usual
 member events; a renamed directory group's display name follows (not its ``@name``). Unlinking deletes the Roost group (it keeps its members, as a deleted
 custom group does, and a later link brings it back). The custom-group routes refuse to
@@ -172,9 +173,8 @@ class LdapGroups:
         if not linked:
             return
         directory = await self._directory(tenant_id)
-        groups = await asyncio.to_thread(
-            lambda: {g.remote_id: g for g in directory.every_group(members=True)}
-        )
+        # Nested groups' members count as the outer group's (GroupDirectory.with_members).
+        groups = await asyncio.to_thread(lambda: {g.remote_id: g for g in directory.with_members()})
         async with self._db.read(primary=True) as conn:
             accounts = await sso_store.list_by_service(conn, tenant_id, SERVICE)
         live = {u.auth_data: u.id for u in accounts if not u.delete_at and u.auth_data}

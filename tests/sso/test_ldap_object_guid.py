@@ -1,0 +1,121 @@
+"""Active Directory's ``objectGUID`` as the id attribute (of users and of groups), against
+a real slapd whose test schema has an ``objectGUID`` of octets: Roost keeps it as
+Mattermost does (``\\xx`` per byte, lower case), whatever bytes it holds (ones that
+happen to be UTF-8 text, and ones that are filter syntax: ``*``, ``(``, ``\\``, NUL),
+finds the user by it at the next sign-in and sync, and links and syncs a group by it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from tests.sso.conftest import LdapDeployment, ldap_env
+from tests.sso.slapd import GROUPS, PEOPLE
+from tests.support.client import LoggedIn, create_user, expect
+from tests.support.databases import database
+from tests.support.server import running_server
+
+# Valid UTF-8 (ASCII): ldap3 alone would have taken it for text.
+TEXT_LIKE = b"ABCDEFGHIJKLMNOP"
+# Filter syntax and bytes that are no text at all.
+AWKWARD = bytes([0x2A, 0x28, 0x29, 0x5C, 0x00, 0xFF, 0xFE, 0x80]) + bytes(range(0x10, 0x18))
+GROUP_GUID = bytes(range(0xA0, 0xB0))
+
+
+def escaped(raw: bytes) -> str:
+    return "".join(f"\\{b:02x}" for b in raw)
+
+
+@dataclass
+class GuidServer:
+    base: str
+    admin: LoggedIn
+
+
+@pytest.fixture(scope="module")
+def guid_server(ldap: LdapDeployment, backend: str) -> Iterator[GuidServer]:
+    """A second server on the module's directory, keyed on objectGUID."""
+    env = {
+        **ldap_env(ldap.directory, "TLS"),
+        "ROOST_LDAP_ID_ATTRIBUTE": "objectGUID",
+        "ROOST_LDAP_GROUP_ID_ATTRIBUTE": "objectGUID",
+    }
+    data_dir = ldap.data_dir / "guid"
+    data_dir.mkdir()
+    with database(backend, data_dir) as url, running_server(url, data_dir, env) as base:
+        admin = create_user(base, username="admin0")
+        yield GuidServer(base, admin)
+        admin.api.close()
+
+
+def _add_person(ldap: LdapDeployment, uid: str, guid: bytes) -> None:
+    values = {
+        "uid": uid,
+        "cn": uid,
+        "sn": uid,
+        "mail": f"{uid}@corp.example",
+        "userPassword": f"{uid}-pw",
+        "employeeType": "chat",
+        "objectGUID": guid,
+    }
+    with ldap.directory.admin() as conn:
+        assert conn.add(f"uid={uid},{PEOPLE}", ["inetOrgPerson", "adObject"], values), conn.result
+
+
+def _login(base: str, login_id: str) -> httpx.Response:
+    body = {"login_id": login_id, "password": f"{login_id}-pw"}
+    return httpx.post(f"{base}/api/v4/users/login", json=body, timeout=15)
+
+
+@pytest.mark.parametrize(("uid", "guid"), [("guidtext", TEXT_LIKE), ("guidodd", AWKWARD)])
+def test_object_guid_is_kept_as_escaped_bytes(
+    ldap: LdapDeployment, guid_server: GuidServer, uid: str, guid: bytes
+) -> None:
+    _add_person(ldap, uid, guid)
+    first = _login(guid_server.base, uid)
+    assert first.status_code == 200, first.text
+    user_id = first.json()["id"]
+    profile = expect(guid_server.admin.api.get(f"/users/{user_id}"), 200)
+    assert (profile["auth_service"], profile["auth_data"]) == ("ldap", escaped(guid))
+    # The next sign-in finds the entry by that id (its bytes in the filter, not text).
+    again = _login(guid_server.base, uid)
+    assert again.status_code == 200 and again.json()["id"] == user_id
+    # So does a sync: the account is still the directory's, not taken for gone.
+    expect(guid_server.admin.api.post("/ldap/sync"), 200)
+    assert expect(guid_server.admin.api.get(f"/users/{user_id}"), 200)["delete_at"] == 0
+
+
+def test_a_group_is_linked_and_synced_by_its_object_guid(
+    ldap: LdapDeployment, guid_server: GuidServer
+) -> None:
+    _add_person(ldap, "guidmember", bytes(range(0x30, 0x40)))
+    member = _login(guid_server.base, "guidmember")
+    assert member.status_code == 200, member.text
+    with ldap.directory.admin() as conn:
+        conn.add(GROUPS, ["organizationalUnit"], {"ou": "groups"})  # once
+        values = {
+            "cn": "Guid Team",
+            "member": [f"uid=guidmember,{PEOPLE}"],
+            "objectGUID": GROUP_GUID,
+        }
+        dn = f"cn=Guid Team,{GROUPS}"
+        assert conn.add(dn, ["groupOfNames", "adObject"], values), conn.result
+    remote_id = escaped(GROUP_GUID)
+    assert len(remote_id) == 48  # Mattermost's remote_id width
+    listed = expect(guid_server.admin.api.get("/ldap/groups", params={"q": "guid team"}), 200)
+    assert [g["primary_key"] for g in listed["groups"]] == [remote_id]
+
+    path = f"/ldap/groups/{quote(remote_id, safe='')}/link"
+    group = expect(guid_server.admin.api.post(path), 201)
+    assert group["remote_id"] == remote_id
+    expect(guid_server.admin.api.post("/ldap/sync"), 200)
+    found = expect(guid_server.admin.api.get(f"/groups/{group['id']}/members"), 200)
+    assert [u["id"] for u in found["members"]] == [member.json()["id"]]
+    # The id in any other spelling (plain hex, upper case) names no group.
+    for other in (GROUP_GUID.hex(), remote_id.upper()):
+        answer = guid_server.admin.api.post(f"/ldap/groups/{quote(other, safe='')}/link")
+        assert answer.status_code == 404, answer.text
