@@ -255,3 +255,42 @@ def test_switching_is_refused_when_transfer_is_off(ldap: LdapDeployment, backend
         assert to_oauth.json()["id"] == "api.user.email_to_oauth.not_available.app_error"
         assert expect(user.api.get("/users/me"), 200)["auth_service"] == ""
         user.api.close()
+
+
+def test_the_admin_migrates_password_accounts_to_ldap(ldap: LdapDeployment) -> None:
+    tag = uuid.uuid4().hex[:6]
+    # One account with a directory entry of its email, one without, one with two.
+    moving = create_user(ldap.base, username=f"mig{tag}", email=f"mig{tag}@corp.example")
+    ldap.directory.add_person(f"mig{tag}", f"mig{tag}-pw")
+    staying = create_user(ldap.base, username=f"nomatch{tag}", email=f"nomatch{tag}@x.example")
+    doubled = create_user(ldap.base, username=f"dup{tag}", email=f"dup{tag}@corp.example")
+    for n in (1, 2):
+        ldap.directory.add_person(f"dup{n}x{tag}", "dup-pw", mail=f"dup{tag}@corp.example")
+    api = ldap.admin.api
+    path = "/users/migrate_auth/ldap"
+    good = {"from": "email", "force": False, "match_field": "email"}
+
+    assert moving.api.post(path, good).status_code == 403
+    for bad in ({"from": "ldap"}, {"force": "yes"}, {"match_field": "nickname"}, {"from": 1}):
+        answer = api.post(path, {**good, **bad})
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["id"] == "api.context.invalid_param.app_error"
+    # Two entries with one account's email: nothing moves, unless forced.
+    refused = api.post(path, good)
+    assert refused.status_code == 500 and refused.json()["id"] == "api.migrate_to_saml.error"
+    assert f"dup{tag}" in refused.json()["detailed_error"]
+    assert expect(moving.api.get("/users/me"), 200)["auth_service"] == ""
+
+    assert expect(api.post(path, {**good, "force": True}), 200) == {"status": "OK"}
+    assert _login(ldap.base, moving.email, PASSWORD).status_code == 401
+    signed_in = _login(ldap.base, f"mig{tag}", f"mig{tag}-pw")
+    assert signed_in.status_code == 200, signed_in.text
+    assert (signed_in.json()["id"], signed_in.json()["auth_service"]) == (moving.id, "ldap")
+    for kept in (staying, doubled):
+        assert expect(kept.api.get("/users/me"), 200)["auth_service"] == ""
+        assert _login(ldap.base, kept.username, PASSWORD).status_code == 200
+    records = _audits(ldap, "migrateAuthToLdap")
+    assert any("force=True" in r["extra_info"] for r in records)
+    # Run again: nothing left to move, nobody moved twice.
+    assert expect(api.post(path, {**good, "force": True}), 200) == {"status": "OK"}
+    assert expect(api.get(f"/users/{moving.id}"), 200)["auth_service"] == "ldap"

@@ -30,6 +30,7 @@ from roost.app.accounts.sso.ldap import (
     EMAIL_TO_LDAP,
 )
 from roost.app.accounts.sso.ldap import SERVICE as LDAP
+from roost.app.accounts.sso.ldap_migrate import MATCH_FIELDS, MIGRATE_FROM
 from roost.app.accounts.sso.oidc import provider_ms
 from roost.app.accounts.sso.redirects import (
     check_mobile_redirect,
@@ -265,8 +266,30 @@ async def switch_account_type(req: Req) -> Response:
     raise errors.invalid_body_param("new_service")
 
 
+async def migrate_auth_to_ldap(req: Req) -> Response:
+    """``POST /api/v4/users/migrate_auth/ldap`` ``{from, force, match_field}`` (system
+    admins): every account of ``from`` becomes the LDAP account of the directory entry
+    with its email or username (Mattermost's MigrateAuthToLdap)."""
+    body = await req.json_object()
+    from_service = body.get("from")
+    if not isinstance(from_service, str) or from_service not in MIGRATE_FROM:
+        raise errors.invalid_param("from")
+    force = body.get("force")
+    if not isinstance(force, bool):
+        raise errors.invalid_param("force")
+    match_field = body.get("match_field")
+    if not isinstance(match_field, str) or match_field not in MATCH_FIELDS:
+        raise errors.invalid_param("match_field")
+    actor = await req.actor()
+    await req.services.ldap.do_migrate_auth(actor, from_service, match_field, force)
+    return ok_response()
+
+
 def api_routes() -> list[Route]:
-    return [Route("/users/login/switch", endpoint(switch_account_type), methods=["POST"])]
+    return [
+        Route("/users/login/switch", endpoint(switch_account_type), methods=["POST"]),
+        Route("/users/migrate_auth/ldap", endpoint(migrate_auth_to_ldap), methods=["POST"]),
+    ]
 
 
 # A tenant's own identity provider (the operator's API).

@@ -226,3 +226,16 @@ def not_ldap_account() -> AppError:
 
 def missing_account() -> AppError:
     return AppError(404, "app.user.missing_account.const", "Unable to find the user.")
+
+
+def ldap_not_available() -> AppError:
+    return AppError(
+        501, "api.admin.ldap.not_available.app_error", "AD/LDAP is not available on this server."
+    )
+
+
+def migrate_refused(detailed: str) -> AppError:
+    # Mattermost's id for a refused migration (its AccountMigration's error, wrapped).
+    return AppError(
+        500, "api.migrate_to_saml.error", "Unable to migrate the accounts to AD/LDAP.", detailed
+    )

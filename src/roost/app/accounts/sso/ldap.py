@@ -36,6 +36,7 @@ from roost.app.accounts.sso.errors import (
     already_attached,
     ldap_disabled,
     ldap_invalid_password,
+    ldap_not_available,
     missing_account,
     not_ldap_account,
     switch_not_available,
@@ -43,6 +44,7 @@ from roost.app.accounts.sso.errors import (
 )
 from roost.app.accounts.sso.identity import clean_username
 from roost.app.accounts.sso.ldap_directory import Directory, Entry
+from roost.app.accounts.sso.ldap_migrate import matched_pairs
 from roost.app.accounts.sso.tenant_directory import LDAP, tenant_settings
 from roost.app.accounts.users import Users
 from roost.app.kernel import errors
@@ -69,6 +71,7 @@ OwnSettings = Callable[[str, str], Awaitable[dict[str, Any] | None]]
 # Mattermost's names of the two switches (its error ids and audit actions say them).
 EMAIL_TO_LDAP, LDAP_TO_EMAIL = "email_to_ldap", "ldap_to_email"
 AUDIT_EMAIL_TO_LDAP, AUDIT_LDAP_TO_EMAIL = "switchEmailToLdap", "switchLdapToEmail"
+AUDIT_MIGRATE = "migrateAuthToLdap"
 
 
 async def _no_own_settings(tenant_id: str, service: str) -> None:
@@ -273,6 +276,41 @@ class Ldap:
         await self._auth.revoke_user_sessions(tenant_id, user.id)
         user.auth_service, user.auth_data = "", ""
         await self._users.publish_updated(tenant_id, user)
+
+    async def do_migrate_auth(
+        self, actor: Actor, from_service: str, match_field: str, force: bool
+    ) -> int:
+        """The admin's migration of every account of ``from_service`` (``email``: the
+        password accounts) to LDAP, each to the directory entry of its email or username
+        (``ldap_migrate``); their passwords are removed. How many moved."""
+        if not actor.is_system_admin:
+            raise errors.forbidden()
+        directory = await self.directory_for(actor.tenant_id)
+        if directory is None:
+            raise ldap_not_available()
+        tenant_id = actor.tenant_id
+        service = "" if from_service == "email" else from_service
+        entries = await asyncio.to_thread(lambda: list(directory.every_user()))
+        async with self._db.read(primary=True) as conn:
+            accounts = await sso_store.list_by_service(conn, tenant_id, service)
+            ldap_accounts = await sso_store.list_by_service(conn, tenant_id, SERVICE)
+        linked = {u.auth_data for u in ldap_accounts if u.auth_data}
+        users = [u for u in accounts if not u.is_bot]
+        pairs = matched_pairs(users, entries, match_field, force, linked)
+        now = now_ms()
+        for start in range(0, len(pairs), SYNC_BATCH):
+            async with self._db.write() as conn:
+                for user, entry in pairs[start : start + SYNC_BATCH]:
+                    await sso_store.set_auth(conn, tenant_id, user.id, SERVICE, entry.id, "", now)
+        self._auth.audit.record(
+            actor,
+            AUDIT_MIGRATE,
+            f"from={from_service} match_field={match_field} force={force} migrated={len(pairs)}",
+        )
+        for user, entry in pairs:
+            moved = replace(user, auth_service=SERVICE, auth_data=entry.id, password_hash="")
+            await self._users.publish_updated(tenant_id, moved)
+        return len(pairs)
 
     # Sync.
 
