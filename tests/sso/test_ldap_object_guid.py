@@ -6,8 +6,11 @@ finds the user by it at the next sign-in and sync, and links and syncs a group b
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -119,3 +122,52 @@ def test_a_group_is_linked_and_synced_by_its_object_guid(
     for other in (GROUP_GUID.hex(), remote_id.upper()):
         answer = guid_server.admin.api.post(f"/ldap/groups/{quote(other, safe='')}/link")
         assert answer.status_code == 404, answer.text
+
+
+def _import(admin: LoggedIn, lines: list[dict[str, Any]]) -> None:
+    """Mattermost's bulk import (as mmctl drives it): the JSONL uploaded, then a job."""
+    data = b"".join(json.dumps(item).encode() + b"\n" for item in lines)
+    upload = {"type": "import", "filename": "legacy.jsonl", "file_size": len(data)}
+    session = expect(admin.api.post("/uploads", upload), 201)
+    name = expect(admin.api.post(f"/uploads/{session['id']}", content=data), 201)["name"]
+    job = expect(
+        admin.api.post("/jobs", {"type": "import_process", "data": {"import_file": name}}), 201
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        state = expect(admin.api.get(f"/jobs/{job['id']}"), 200)
+        if state["status"] in ("success", "error"):
+            assert state["status"] == "success", state
+            return
+        time.sleep(0.2)
+    raise AssertionError("the import did not finish")
+
+
+def test_an_account_of_an_older_release_is_found_by_its_plain_hex(
+    ldap: LdapDeployment, guid_server: GuidServer
+) -> None:
+    """Releases before this one kept a binary id as plain hex: such an account is still
+    the entry's at the sync and at sign-in, and keeps the escaped form from then on."""
+    guids = {"guidlegacy": bytes(range(0x50, 0x60)), "guidlegacy2": bytes(range(0x60, 0x70))}
+    lines: list[dict[str, Any]] = [{"type": "version", "version": 1}]
+    for uid, guid in guids.items():
+        _add_person(ldap, uid, guid)
+        user = {
+            "username": uid,
+            "email": f"{uid}@corp.example",
+            "auth_service": "ldap",
+            "auth_data": guid.hex(),
+        }
+        lines.append({"type": "user", "user": user})
+    _import(guid_server.admin, lines)
+    api = guid_server.admin.api
+    ids = {uid: expect(api.get(f"/users/username/{uid}"), 200)["id"] for uid in guids}
+    # A sign-in finds the one...
+    signed_in = _login(guid_server.base, "guidlegacy2")
+    assert signed_in.status_code == 200 and signed_in.json()["id"] == ids["guidlegacy2"]
+    # ...and the sync the other; both keep the escaped form.
+    expect(api.post("/ldap/sync"), 200)
+    for uid, guid in guids.items():
+        profile = expect(api.get(f"/users/{ids[uid]}"), 200)
+        assert (profile["delete_at"], profile["auth_data"]) == (0, escaped(guid))
+    assert _login(guid_server.base, "guidlegacy").json()["id"] == ids["guidlegacy"]

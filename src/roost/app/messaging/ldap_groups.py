@@ -22,7 +22,7 @@ from typing import Any
 
 from roost.app.accounts.sso.errors import ldap_disabled
 from roost.app.accounts.sso.ldap import SERVICE, Ldap
-from roost.app.accounts.sso.ldap_directory import Entry
+from roost.app.accounts.sso.ldap_directory import Entry, escaped_from_legacy
 from roost.app.accounts.sso.ldap_groups import DirectoryGroup, GroupDirectory
 from roost.app.kernel import errors
 from roost.app.kernel.audit import AuditLog
@@ -180,7 +180,7 @@ class LdapGroups:
         live = {u.auth_data: u.id for u in accounts if not u.delete_at and u.auth_data}
         entries = list(users)
         for group in linked:
-            source = groups.get(group.remote_id)
+            source = groups.get(group.remote_id) or _legacy(groups, group.remote_id)
             # A group gone from the directory (or the filter) keeps its link and no one.
             wanted = set() if source is None else _member_ids(source, entries, live)
             await self._set_members(tenant_id, group, wanted)
@@ -238,6 +238,12 @@ class LdapGroups:
             ) and not await group_store.username_exists(conn, tenant_id, candidate):
                 return candidate
         return f"ldap-{new_id()}"
+
+
+def _legacy(groups: dict[str, DirectoryGroup], remote_id: str) -> DirectoryGroup | None:
+    """A group linked by an older release, which kept a binary id as plain hex."""
+    escaped = escaped_from_legacy(remote_id)
+    return groups.get(escaped) if escaped else None
 
 
 def _member_ids(group: DirectoryGroup, entries: list[Entry], live: dict[str, str]) -> set[str]:

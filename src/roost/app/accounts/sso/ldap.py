@@ -43,7 +43,12 @@ from roost.app.accounts.sso.errors import (
     switch_transfer_disabled,
 )
 from roost.app.accounts.sso.identity import clean_username
-from roost.app.accounts.sso.ldap_directory import Directory, Entry
+from roost.app.accounts.sso.ldap_directory import (
+    Directory,
+    Entry,
+    is_escaped_binary,
+    legacy_hex,
+)
 from roost.app.accounts.sso.ldap_migrate import matched_pairs
 from roost.app.accounts.sso.tenant_directory import LDAP, tenant_settings
 from roost.app.accounts.users import Users
@@ -160,6 +165,9 @@ class Ldap:
     async def _user_for(self, tenant_id: str, entry: Entry) -> User:
         async with self._db.read(primary=True) as conn:
             user = await sso_store.get_by_auth(conn, tenant_id, SERVICE, entry.id)
+            if user is None and is_escaped_binary(entry.id):
+                # Made by an older release, which kept a binary id as plain hex.
+                user = await sso_store.get_by_auth(conn, tenant_id, SERVICE, legacy_hex(entry.id))
             taken_name = taken_email = None
             if user is None:
                 taken_name = await user_store.get_by_username(
@@ -170,6 +178,8 @@ class Ldap:
             if user.delete_at:
                 raise login_inactive()
             changed = _apply(user, entry)
+            if changed.auth_data != entry.id:
+                changed = replace(changed, auth_data=entry.id)  # the stored form from now on
             if changed is not user:
                 async with self._db.write() as conn:
                     await user_store.update_user(conn, tenant_id, changed)
@@ -339,8 +349,10 @@ class Ldap:
             changed: list[User] = []
             gone: list[str] = []
             updated = deactivated = reactivated = 0
+            # Accounts of older releases keep a binary id as plain hex: matched too.
+            legacy = {legacy_hex(i): e for i, e in entries.items() if is_escaped_binary(i)}
             for user in local:
-                entry = entries.get(user.auth_data)
+                entry = entries.get(user.auth_data) or legacy.get(user.auth_data)
                 if entry is None:
                     if not user.delete_at:
                         changed.append(replace(user, delete_at=now, update_at=now))
@@ -348,6 +360,8 @@ class Ldap:
                         deactivated += 1
                     continue
                 fresh = _apply(user, entry)
+                if fresh.auth_data != entry.id:
+                    fresh = replace(fresh, auth_data=entry.id)
                 if user.delete_at:
                     fresh = replace(fresh, delete_at=0, update_at=now)
                     reactivated += 1

@@ -77,12 +77,30 @@ def id_value(item: dict[str, Any], attribute: str) -> str:
     return _value(dict(item.get("attributes") or {}), attribute)
 
 
+# Roost releases before this one kept binary ids as plain hex (upgrades still match them).
+_LEGACY_HEX = re.compile(r"(?:[0-9a-f]{2})+")
+
+
+def is_escaped_binary(value: str) -> bool:
+    return _ESCAPED_BYTES.fullmatch(value) is not None
+
+
+def legacy_hex(value: str) -> str:
+    """The plain hex older releases stored for a binary id in its escaped form."""
+    return value.replace("\\", "")
+
+
+def escaped_from_legacy(value: str) -> str | None:
+    """A binary id kept as plain hex, in the stored escaped form (None if not hex)."""
+    return encode_binary(bytes.fromhex(value)) if _LEGACY_HEX.fullmatch(value) else None
+
+
 def id_assertion(attribute: str, value: str) -> str | None:
-    """The id as a filter's assertion value: a binary one only in the stored escaped
-    form (passed as it is: it is escaped already), text escaped; None when a binary id
-    is not in that form (it names nobody)."""
+    """The id as a filter's assertion value: a binary one in the stored escaped form
+    (passed as it is: it is escaped already; plain hex of older releases converted),
+    text escaped; None when a binary id is in neither form (it names nobody)."""
     if is_binary(attribute):
-        return value if _ESCAPED_BYTES.fullmatch(value) else None
+        return value if is_escaped_binary(value) else escaped_from_legacy(value)
     return str(escape_filter_chars(value))
 
 
