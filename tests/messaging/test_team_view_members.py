@@ -2,7 +2,7 @@
 an admin takes it from ``system_user``, people see only those sharing a channel with
 them, plus every member of the teams where their team roles grant it; an admin giving
 it to ``team_user`` (or to ``team_guest``) widens the view to those teams' members, and
-no further, in listings, autocomplete, search and single lookups. A server of its own:
+no further, in listings, autocomplete, search, single lookups and user events. A server of its own:
 the roles changed here are the whole server's."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from tests.support.chat import team_with
 from tests.support.client import LoggedIn, create_user, expect
 from tests.support.databases import database
 from tests.support.server import running_server
+from tests.support.ws import listening
 
 VIEW_MEMBERS = "view_members"
 FORBIDDEN = "api.context.permissions.app_error"
@@ -157,8 +158,17 @@ def test_team_guest_grant_widens_a_guest(server: Server) -> None:
         seen = _sees(w.loner, w)
         assert seen["in_team"] == {w.loner.id}
         assert seen["lookup"] == seen["search"] == set()
+        with listening(server.base, w.loner) as (loner_ws,):
+            expect(w.mate.api.put("/users/me/patch", {"nickname": "unseen"}), 200)
+            loner_ws.assert_no_event("user_updated", within=1.0)
         # team_guest with view_members: the team's members, not team2's stranger.
         roles.set("team_guest", grant=True)
+        with listening(server.base, w.loner) as (loner_ws,):
+            expect(w.stranger.api.put("/users/me/patch", {"nickname": "far"}), 200)
+            expect(w.mate.api.put("/users/me/patch", {"nickname": "near"}), 200)
+            # Events arrive in order: the first the guest gets is the mate's.
+            first = loner_ws.wait_for("user_updated")
+            assert first["data"]["user"]["id"] == w.mate.id
         seen = _sees(w.loner, w)
         assert seen["in_team"] == seen["auto"] == {w.owner.id, w.mate.id, w.loner.id}
         assert seen["in_team2"] == {w.owner.id}

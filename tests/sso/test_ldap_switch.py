@@ -271,6 +271,8 @@ def test_the_admin_migrates_password_accounts_to_ldap(ldap: LdapDeployment) -> N
     good = {"from": "email", "force": False, "match_field": "email"}
 
     assert moving.api.post(path, good).status_code == 403
+    anonymous = httpx.post(f"{ldap.base}/api/v4{path}", json=good, timeout=15)
+    assert anonymous.status_code == 401
     for bad in ({"from": "ldap"}, {"force": "yes"}, {"match_field": "nickname"}, {"from": 1}):
         answer = api.post(path, {**good, **bad})
         assert answer.status_code == 400, answer.text

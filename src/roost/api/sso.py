@@ -270,6 +270,7 @@ async def migrate_auth_to_ldap(req: Req) -> Response:
     """``POST /api/v4/users/migrate_auth/ldap`` ``{from, force, match_field}`` (system
     admins): every account of ``from`` becomes the LDAP account of the directory entry
     with its email or username (Mattermost's MigrateAuthToLdap)."""
+    actor = await req.actor()
     body = await req.json_object()
     from_service = body.get("from")
     if not isinstance(from_service, str) or from_service not in MIGRATE_FROM:
@@ -280,7 +281,6 @@ async def migrate_auth_to_ldap(req: Req) -> Response:
     match_field = body.get("match_field")
     if not isinstance(match_field, str) or match_field not in MATCH_FIELDS:
         raise errors.invalid_param("match_field")
-    actor = await req.actor()
     await req.services.ldap.do_migrate_auth(actor, from_service, match_field, force)
     return ok_response()
 
