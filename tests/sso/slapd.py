@@ -33,6 +33,11 @@ START_TIMEOUT_SECONDS = 15.0
 CONFIG = """include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
+# Active Directory's objectGUID (16 bytes, compared as octets), which OpenLDAP's schemas
+# lack: an auxiliary class lets a test give people and groups one.
+attributetype ( 1.3.6.1.4.1.4203.666.77.1 NAME 'objectGUID'
+  EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
+objectclass ( 1.3.6.1.4.1.4203.666.77.2 NAME 'adObject' SUP top AUXILIARY MAY objectGUID )
 modulepath /usr/lib/ldap
 moduleload back_mdb
 pidfile {dir}/slapd.pid

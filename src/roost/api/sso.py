@@ -23,6 +23,14 @@ from roost.api.http.request import Req, endpoint
 from roost.api.http.responses import json_response, ok_response
 from roost.api.operator import OPERATOR_PREFIX, check_operator
 from roost.api.sessions import session_props
+from roost.app.accounts.sso.errors import switch_transfer_disabled
+from roost.app.accounts.sso.ldap import (
+    AUDIT_EMAIL_TO_LDAP,
+    AUDIT_LDAP_TO_EMAIL,
+    EMAIL_TO_LDAP,
+)
+from roost.app.accounts.sso.ldap import SERVICE as LDAP
+from roost.app.accounts.sso.ldap_migrate import MATCH_FIELDS, MIGRATE_FROM
 from roost.app.accounts.sso.oidc import provider_ms
 from roost.app.accounts.sso.redirects import (
     check_mobile_redirect,
@@ -165,17 +173,72 @@ class SwitchRequest(BaseModel):
     password: str = ""
     new_password: str = ""
     mfa_code: str = ""
+    # The directory login (email -> LDAP), as Mattermost's SwitchRequest.LdapLoginId.
+    ldap_id: str = ""
+
+
+SIGNIN_CHANGE = "/login?extra=signin_change"
+
+
+async def _switch_email_to_ldap(req: Req, body: SwitchRequest) -> Response:
+    """Mattermost's SwitchEmailToLdap: the Roost password and MFA, then the directory's
+    login and password (``ldap_id``, ``new_password``); the account is LDAP's after."""
+    services = req.services
+    await services.ldap.switch_directory(req.tenant_id, EMAIL_TO_LDAP)
+    source = req.raw.app.state.rate_limits.client_address(req.raw.scope)
+    user = await services.auth.check_credentials(
+        req.tenant_id, body.email, body.password, source=source
+    )
+    await services.mfa.check_login(req.tenant_id, user, body.mfa_code or None)
+    await services.ldap.do_switch_email_to_ldap(
+        req.tenant_id, user, body.ldap_id, body.new_password
+    )
+    return json_response({"follow_link": SIGNIN_CHANGE})
+
+
+async def _switch_ldap_to_email(req: Req, body: SwitchRequest) -> Response:
+    """Mattermost's SwitchLdapToEmail: the directory password (``password``) and MFA of
+    the LDAP account of ``email``, then its new Roost password (``new_password``)."""
+    ldap = req.services.ldap
+    user = await ldap.check_switch_from_ldap(req.tenant_id, body.email, body.password)
+    await req.services.mfa.check_login(req.tenant_id, user, body.mfa_code or None)
+    await ldap.do_switch_ldap_to_email(req.tenant_id, user, body.new_password)
+    return json_response({"follow_link": SIGNIN_CHANGE})
+
+
+async def _audited_ldap_switch(req: Req, body: SwitchRequest, to_ldap: bool) -> Response:
+    """A switch to or from LDAP; a refusal is in the audit log (its success is, by the
+    app), as other sign-in events are."""
+    try:
+        if to_ldap:
+            return await _switch_email_to_ldap(req, body)
+        return await _switch_ldap_to_email(req, body)
+    except errors.AppError as refused:
+        action = AUDIT_EMAIL_TO_LDAP if to_ldap else AUDIT_LDAP_TO_EMAIL
+        req.services.auth.audit.record_as(
+            req.tenant_id,
+            "",
+            action,
+            f"failure - email={body.email.strip().lower()[:128]} {refused.error_id}",
+        )
+        raise
 
 
 async def switch_account_type(req: Req) -> Response:
     """``POST /api/v4/users/login/switch``: from a password to a provider (the answer's
     ``follow_link`` is the provider's page; the switch completes when it vouches for the
-    same email), or from a provider back to a password (the signed-in user only)."""
+    same email), or from a provider back to a password (the signed-in user only); to
+    and from LDAP at once, proved by both passwords (no session needed)."""
     body = await req.model(SwitchRequest)
     services = req.services
     current = body.current_service or "email"
     new = body.new_service or "email"
+    if {current, new} == {"email", LDAP}:
+        return await _audited_ldap_switch(req, body, to_ldap=new == LDAP)
+    transfer = services.sso.settings.experimental_enable_authentication_transfer
     if current == "email" and new != "email":
+        if not transfer:
+            raise switch_transfer_disabled("email_to_oauth")
         source = req.raw.app.state.rate_limits.client_address(req.raw.scope)
         user = await services.auth.check_credentials(
             req.tenant_id, body.email, body.password, source=source
@@ -195,14 +258,38 @@ async def switch_account_type(req: Req) -> Response:
         )
         return response
     if new == "email" and current != "email":
+        if not transfer:
+            raise switch_transfer_disabled("oauth_to_email")
         actor = await req.actor()
         await services.sso.do_switch_oauth_to_email(actor, body.email, body.new_password)
         return json_response({"follow_link": "/login?extra=signin_change"})
     raise errors.invalid_body_param("new_service")
 
 
+async def migrate_auth_to_ldap(req: Req) -> Response:
+    """``POST /api/v4/users/migrate_auth/ldap`` ``{from, force, match_field}`` (system
+    admins): every account of ``from`` becomes the LDAP account of the directory entry
+    with its email or username (Mattermost's MigrateAuthToLdap)."""
+    actor = await req.actor()
+    body = await req.json_object()
+    from_service = body.get("from")
+    if not isinstance(from_service, str) or from_service not in MIGRATE_FROM:
+        raise errors.invalid_param("from")
+    force = body.get("force")
+    if not isinstance(force, bool):
+        raise errors.invalid_param("force")
+    match_field = body.get("match_field")
+    if not isinstance(match_field, str) or match_field not in MATCH_FIELDS:
+        raise errors.invalid_param("match_field")
+    await req.services.ldap.do_migrate_auth(actor, from_service, match_field, force)
+    return ok_response()
+
+
 def api_routes() -> list[Route]:
-    return [Route("/users/login/switch", endpoint(switch_account_type), methods=["POST"])]
+    return [
+        Route("/users/login/switch", endpoint(switch_account_type), methods=["POST"]),
+        Route("/users/migrate_auth/ldap", endpoint(migrate_auth_to_ldap), methods=["POST"]),
+    ]
 
 
 # A tenant's own identity provider (the operator's API).

@@ -150,6 +150,7 @@ class SsoSettings:
     sso_provider_timeout_seconds: float
     sso_state_ttl_seconds: int
     sso_enable_user_creation: bool
+    experimental_enable_authentication_transfer: bool
     app_custom_url_schemes: str
     ldap_enable: bool
     ldap_enable_sync: bool
@@ -268,6 +269,14 @@ class SsoFields(SamlFields, LdapGroupFields, BaseSettings):
         default=True,
         description="a first sign-in through a provider creates the account (Mattermost's "
         "`TeamSettings.EnableUserCreation` for SSO); off: only existing SSO users sign in",
+    )
+    experimental_enable_authentication_transfer: bool = Field(
+        default=True,
+        description="people may switch their own account between a password and LDAP or "
+        "an SSO provider (`POST /users/login/switch`); off: 403, as in Mattermost",
+        json_schema_extra={
+            "mattermost": "ServiceSettings.ExperimentalEnableAuthenticationTransfer"
+        },
     )
     app_custom_url_schemes: str = Field(
         default="mmauth://,mmauthbeta://",

@@ -4,7 +4,8 @@ A system admin lists the directory's groups (``GET /ldap/groups``) and links one
 (``POST /ldap/groups/{remote_id}/link``): a user group of source ``ldap`` with that
 ``remote_id`` is made (or an unlinked one brought back), named after the directory
 group so that ``@name`` mentions it. Every LDAP sync then makes each linked group's
-members the directory group's members who have a Roost account (``auth_service``
+members the directory group's members (those of groups nested in it included,
+``GroupDirectory.with_members``) who have a Roost account (``auth_service``
 ``ldap``, live): the new ones are added and those gone removed, with the groups' usual
 member events; a renamed directory group's display name follows (not its ``@name``). Unlinking deletes the Roost group (it keeps its members, as a deleted
 custom group does, and a later link brings it back). The custom-group routes refuse to
@@ -21,7 +22,7 @@ from typing import Any
 
 from roost.app.accounts.sso.errors import ldap_disabled
 from roost.app.accounts.sso.ldap import SERVICE, Ldap
-from roost.app.accounts.sso.ldap_directory import Entry
+from roost.app.accounts.sso.ldap_directory import Entry, escaped_from_legacy
 from roost.app.accounts.sso.ldap_groups import DirectoryGroup, GroupDirectory
 from roost.app.kernel import errors
 from roost.app.kernel.audit import AuditLog
@@ -172,15 +173,14 @@ class LdapGroups:
         if not linked:
             return
         directory = await self._directory(tenant_id)
-        groups = await asyncio.to_thread(
-            lambda: {g.remote_id: g for g in directory.every_group(members=True)}
-        )
+        # Nested groups' members count as the outer group's (GroupDirectory.with_members).
+        groups = await asyncio.to_thread(lambda: {g.remote_id: g for g in directory.with_members()})
         async with self._db.read(primary=True) as conn:
             accounts = await sso_store.list_by_service(conn, tenant_id, SERVICE)
         live = {u.auth_data: u.id for u in accounts if not u.delete_at and u.auth_data}
         entries = list(users)
         for group in linked:
-            source = groups.get(group.remote_id)
+            source = groups.get(group.remote_id) or _legacy(groups, group.remote_id)
             # A group gone from the directory (or the filter) keeps its link and no one.
             wanted = set() if source is None else _member_ids(source, entries, live)
             await self._set_members(tenant_id, group, wanted)
@@ -238,6 +238,12 @@ class LdapGroups:
             ) and not await group_store.username_exists(conn, tenant_id, candidate):
                 return candidate
         return f"ldap-{new_id()}"
+
+
+def _legacy(groups: dict[str, DirectoryGroup], remote_id: str) -> DirectoryGroup | None:
+    """A group linked by an older release, which kept a binary id as plain hex."""
+    escaped = escaped_from_legacy(remote_id)
+    return groups.get(escaped) if escaped else None
 
 
 def _member_ids(group: DirectoryGroup, entries: list[Entry], live: dict[str, str]) -> set[str]:

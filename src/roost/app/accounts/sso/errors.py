@@ -195,3 +195,47 @@ def saml_refused(detailed: str) -> AppError:
         "not for a sign-in started here).",
         detailed,
     )
+
+
+# Switching an account between a password and LDAP (Mattermost's emailToLdap / ldapToEmail;
+# ``direction`` is ``email_to_ldap``, ``ldap_to_email``, ``email_to_oauth`` or
+# ``oauth_to_email``, as in its error ids).
+
+
+def switch_transfer_disabled(direction: str) -> AppError:
+    return AppError(
+        403,
+        f"api.user.{direction}.not_available.app_error",
+        "Switching sign-in methods is turned off on this server.",
+    )
+
+
+def ldap_invalid_password() -> AppError:
+    return AppError(
+        401, "ent.ldap.do_login.invalid_password.app_error", "Invalid AD/LDAP password."
+    )
+
+
+def not_ldap_account() -> AppError:
+    return AppError(
+        400,
+        "api.user.ldap_to_email.not_ldap_account.app_error",
+        "This user account does not use AD/LDAP.",
+    )
+
+
+def missing_account() -> AppError:
+    return AppError(404, "app.user.missing_account.const", "Unable to find the user.")
+
+
+def ldap_not_available() -> AppError:
+    return AppError(
+        501, "api.admin.ldap.not_available.app_error", "AD/LDAP is not available on this server."
+    )
+
+
+def migrate_refused(detailed: str) -> AppError:
+    # Mattermost's id for a refused migration (its AccountMigration's error, wrapped).
+    return AppError(
+        500, "api.migrate_to_saml.error", "Unable to migrate the accounts to AD/LDAP.", detailed
+    )

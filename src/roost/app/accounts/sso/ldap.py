@@ -12,6 +12,12 @@ tenant, the deployment's (``ROOST_LDAP_*``); a tenant with neither has none.
   ``ldap_enable_sync``): the directory is read a page at a time and each LDAP user is
   updated, deactivated when gone from it (their sessions end), or reactivated when back.
   The periodic sync visits every tenant with a directory, one after the other.
+- Switching (``POST /users/login/switch``, Mattermost's emailToLdap / ldapToEmail): a
+  password account whose password (and MFA) the caller proved becomes the LDAP account
+  of the directory entry whose login and password it gives (unless another account is
+  that entry's already): its password is removed and its sessions end. An LDAP account
+  proved by its directory password (and MFA) gets a password and leaves the directory.
+  Both off with ``experimental_enable_authentication_transfer`` (403).
 """
 
 from __future__ import annotations
@@ -25,9 +31,25 @@ from typing import Any
 
 from roost.app.accounts.auth import Auth
 from roost.app.accounts.errors import login_inactive
-from roost.app.accounts.sso.errors import already_attached, ldap_disabled
+from roost.app.accounts.passwords import hash_password
+from roost.app.accounts.sso.errors import (
+    already_attached,
+    ldap_disabled,
+    ldap_invalid_password,
+    ldap_not_available,
+    missing_account,
+    not_ldap_account,
+    switch_not_available,
+    switch_transfer_disabled,
+)
 from roost.app.accounts.sso.identity import clean_username
-from roost.app.accounts.sso.ldap_directory import Directory, Entry
+from roost.app.accounts.sso.ldap_directory import (
+    Directory,
+    Entry,
+    is_escaped_binary,
+    legacy_hex,
+)
+from roost.app.accounts.sso.ldap_migrate import matched_pairs
 from roost.app.accounts.sso.tenant_directory import LDAP, tenant_settings
 from roost.app.accounts.users import Users
 from roost.app.kernel import errors
@@ -51,6 +73,10 @@ SYNC_BATCH = 500
 # How often the periodic sync looks for directories due (each has its own interval).
 SYNC_TICK_SECONDS = 60
 OwnSettings = Callable[[str, str], Awaitable[dict[str, Any] | None]]
+# Mattermost's names of the two switches (its error ids and audit actions say them).
+EMAIL_TO_LDAP, LDAP_TO_EMAIL = "email_to_ldap", "ldap_to_email"
+AUDIT_EMAIL_TO_LDAP, AUDIT_LDAP_TO_EMAIL = "switchEmailToLdap", "switchLdapToEmail"
+AUDIT_MIGRATE = "migrateAuthToLdap"
 
 
 async def _no_own_settings(tenant_id: str, service: str) -> None:
@@ -139,6 +165,9 @@ class Ldap:
     async def _user_for(self, tenant_id: str, entry: Entry) -> User:
         async with self._db.read(primary=True) as conn:
             user = await sso_store.get_by_auth(conn, tenant_id, SERVICE, entry.id)
+            if user is None and is_escaped_binary(entry.id):
+                # Made by an older release, which kept a binary id as plain hex.
+                user = await sso_store.get_by_auth(conn, tenant_id, SERVICE, legacy_hex(entry.id))
             taken_name = taken_email = None
             if user is None:
                 taken_name = await user_store.get_by_username(
@@ -149,6 +178,8 @@ class Ldap:
             if user.delete_at:
                 raise login_inactive()
             changed = _apply(user, entry)
+            if changed.auth_data != entry.id:
+                changed = replace(changed, auth_data=entry.id)  # the stored form from now on
             if changed is not user:
                 async with self._db.write() as conn:
                     await user_store.update_user(conn, tenant_id, changed)
@@ -173,6 +204,123 @@ class Ldap:
             email_verified=True,
         )
         return await self._users.do_create_external_user(tenant_id, created)
+
+    # Switching between a password and the directory.
+
+    async def switch_directory(self, tenant_id: str, direction: str) -> Directory:
+        """The tenant's directory, when people may switch to or from it."""
+        s = await self.settings_for(tenant_id)
+        if not s.experimental_enable_authentication_transfer:
+            raise switch_transfer_disabled(direction)
+        if not (s.ldap_enable and s.ldap_server):
+            raise ldap_disabled()
+        return Directory(s)
+
+    async def do_switch_email_to_ldap(
+        self, tenant_id: str, user: User, ldap_id: str, ldap_password: str
+    ) -> User:
+        """``user`` (a password account whose password and MFA the caller checked)
+        becomes the LDAP account of the entry ``ldap_id`` names, if ``ldap_password``
+        is that entry's."""
+        if user.auth_service or user.is_bot:
+            raise switch_not_available(f"from {user.auth_service or 'bot'}")
+        directory = await self.switch_directory(tenant_id, EMAIL_TO_LDAP)
+        ldap_id = ldap_id.strip()
+        entry = None
+        if ldap_id and ldap_password:
+            entry = await asyncio.to_thread(directory.authenticate, ldap_id, ldap_password)
+        if entry is None:
+            raise ldap_invalid_password()
+        async with self._db.write() as conn:
+            fresh = await user_store.get_user(conn, tenant_id, user.id)
+            if fresh is None or fresh.delete_at:
+                raise login_inactive()
+            if fresh.auth_service:
+                raise switch_not_available(f"from {fresh.auth_service}")
+            holder = await sso_store.get_by_auth(conn, tenant_id, SERVICE, entry.id)
+            if holder is not None:
+                # That directory account signs in to another Roost account already.
+                raise already_attached(LABEL, LABEL)
+            await sso_store.set_auth(conn, tenant_id, fresh.id, SERVICE, entry.id, "", now_ms())
+        fresh.auth_service, fresh.auth_data, fresh.password_hash = SERVICE, entry.id, ""
+        self._auth.audit.record_as(
+            tenant_id, fresh.id, AUDIT_EMAIL_TO_LDAP, f"success - ldap_id={ldap_id}"
+        )
+        await self._auth.revoke_user_sessions(tenant_id, fresh.id)
+        await self._users.publish_updated(tenant_id, fresh)
+        return fresh
+
+    async def check_switch_from_ldap(self, tenant_id: str, email: str, ldap_password: str) -> User:
+        """The LDAP account of ``email`` when ``ldap_password`` is its directory
+        password (counted towards the lockout as a sign-in is)."""
+        directory = await self.switch_directory(tenant_id, LDAP_TO_EMAIL)
+        async with self._db.read(primary=True) as conn:
+            user = await user_store.get_by_email(conn, tenant_id, email.strip().lower())
+        if user is None:
+            raise missing_account()
+        if user.auth_service != SERVICE:
+            raise not_ldap_account()
+        if not user.auth_data:
+            raise not_ldap_account()
+        if user.delete_at:
+            raise login_inactive()
+        await self._auth.lockout.reserve(tenant_id, user.id)
+        entry = None
+        if ldap_password:
+            entry = await asyncio.to_thread(
+                directory.authenticate, "", ldap_password, user.auth_data
+            )
+        if entry is None:
+            raise ldap_invalid_password()
+        return user
+
+    async def do_switch_ldap_to_email(self, tenant_id: str, user: User, new_password: str) -> None:
+        """The LDAP account (proved by ``check_switch_from_ldap`` and MFA) signs in with
+        ``new_password`` from now on; every session of theirs ends."""
+        self._users.check_password(new_password)
+        hashed = await hash_password(new_password, self._users.password_cost)
+        async with self._db.write() as conn:
+            await sso_store.set_auth(conn, tenant_id, user.id, "", "", hashed, now_ms())
+        await self._auth.lockout.reset_failed_attempts(tenant_id, user.id)
+        self._auth.audit.record_as(tenant_id, user.id, AUDIT_LDAP_TO_EMAIL, "success")
+        await self._auth.revoke_user_sessions(tenant_id, user.id)
+        user.auth_service, user.auth_data = "", ""
+        await self._users.publish_updated(tenant_id, user)
+
+    async def do_migrate_auth(
+        self, actor: Actor, from_service: str, match_field: str, force: bool
+    ) -> int:
+        """The admin's migration of every account of ``from_service`` (``email``: the
+        password accounts) to LDAP, each to the directory entry of its email or username
+        (``ldap_migrate``); their passwords are removed. How many moved."""
+        if not actor.is_system_admin:
+            raise errors.forbidden()
+        directory = await self.directory_for(actor.tenant_id)
+        if directory is None:
+            raise ldap_not_available()
+        tenant_id = actor.tenant_id
+        service = "" if from_service == "email" else from_service
+        entries = await asyncio.to_thread(lambda: list(directory.every_user()))
+        async with self._db.read(primary=True) as conn:
+            accounts = await sso_store.list_by_service(conn, tenant_id, service)
+            ldap_accounts = await sso_store.list_by_service(conn, tenant_id, SERVICE)
+        linked = {u.auth_data for u in ldap_accounts if u.auth_data}
+        users = [u for u in accounts if not u.is_bot]
+        pairs = matched_pairs(users, entries, match_field, force, linked)
+        now = now_ms()
+        for start in range(0, len(pairs), SYNC_BATCH):
+            async with self._db.write() as conn:
+                for user, entry in pairs[start : start + SYNC_BATCH]:
+                    await sso_store.set_auth(conn, tenant_id, user.id, SERVICE, entry.id, "", now)
+        self._auth.audit.record(
+            actor,
+            AUDIT_MIGRATE,
+            f"from={from_service} match_field={match_field} force={force} migrated={len(pairs)}",
+        )
+        for user, entry in pairs:
+            moved = replace(user, auth_service=SERVICE, auth_data=entry.id, password_hash="")
+            await self._users.publish_updated(tenant_id, moved)
+        return len(pairs)
 
     # Sync.
 
@@ -201,8 +349,10 @@ class Ldap:
             changed: list[User] = []
             gone: list[str] = []
             updated = deactivated = reactivated = 0
+            # Accounts of older releases keep a binary id as plain hex: matched too.
+            legacy = {legacy_hex(i): e for i, e in entries.items() if is_escaped_binary(i)}
             for user in local:
-                entry = entries.get(user.auth_data)
+                entry = entries.get(user.auth_data) or legacy.get(user.auth_data)
                 if entry is None:
                     if not user.delete_at:
                         changed.append(replace(user, delete_at=now, update_at=now))
@@ -210,6 +360,8 @@ class Ldap:
                         deactivated += 1
                     continue
                 fresh = _apply(user, entry)
+                if fresh.auth_data != entry.id:
+                    fresh = replace(fresh, auth_data=entry.id)
                 if user.delete_at:
                     fresh = replace(fresh, delete_at=0, update_at=now)
                     reactivated += 1

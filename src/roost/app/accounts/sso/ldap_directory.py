@@ -2,10 +2,17 @@
 thread): a connection over LDAPS or StartTLS with the certificate checked, a search
 bound as the service account, a user's own simple bind to check their password, and
 the paged listing a sync reads. Every value typed by a person goes into a filter only
-escaped (RFC 4515), so a login cannot widen or change the search."""
+escaped (RFC 4515), so a login cannot widen or change the search.
+
+A binary id attribute (Active Directory's ``objectGUID``) is read from the raw bytes,
+never from ldap3's guess at text (a GUID that happens to be valid UTF-8 would come back
+as a string), and kept as Mattermost keeps it in ``auth_data`` and ``remote_id``: each
+byte a backslash and two lower-case hex digits (``\\1e\\bc\\ff...``, 48 characters
+for a GUID), which is also the value's escaped form in a search filter."""
 
 from __future__ import annotations
 
+import re
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +46,64 @@ class Entry:
     position: str = ""
 
 
+# Attributes holding bytes rather than text, as id attributes (user or group).
+BINARY_ID_ATTRIBUTES = frozenset({"objectguid"})
+_ESCAPED_BYTES = re.compile(r"(?:\\[0-9a-f]{2})+")
+
+
+def is_binary(attribute: str) -> bool:
+    return attribute.lower() in BINARY_ID_ATTRIBUTES
+
+
+def encode_binary(raw: bytes) -> str:
+    """Mattermost's text form of a binary id: ``\\xx`` per byte, lower case."""
+    return "".join(f"\\{b:02x}" for b in raw)
+
+
+def _raw_first(item: dict[str, Any], name: str) -> bytes:
+    raw = item.get("raw_attributes") or {}
+    for key, values in raw.items():
+        if key.lower() == name.lower() and values:
+            first = values[0] if isinstance(values, list) else values
+            return bytes(first)
+    return b""
+
+
+def id_value(item: dict[str, Any], attribute: str) -> str:
+    """An entry's id attribute as text: a binary one in its escaped form."""
+    if is_binary(attribute):
+        raw = _raw_first(item, attribute)
+        return encode_binary(raw) if raw else ""
+    return _value(dict(item.get("attributes") or {}), attribute)
+
+
+# Roost releases before this one kept binary ids as plain hex (upgrades still match them).
+_LEGACY_HEX = re.compile(r"(?:[0-9a-f]{2})+")
+
+
+def is_escaped_binary(value: str) -> bool:
+    return _ESCAPED_BYTES.fullmatch(value) is not None
+
+
+def legacy_hex(value: str) -> str:
+    """The plain hex older releases stored for a binary id in its escaped form."""
+    return value.replace("\\", "")
+
+
+def escaped_from_legacy(value: str) -> str | None:
+    """A binary id kept as plain hex, in the stored escaped form (None if not hex)."""
+    return encode_binary(bytes.fromhex(value)) if _LEGACY_HEX.fullmatch(value) else None
+
+
+def id_assertion(attribute: str, value: str) -> str | None:
+    """The id as a filter's assertion value: a binary one in the stored escaped form
+    (passed as it is: it is escaped already; plain hex of older releases converted),
+    text escaped; None when a binary id is in neither form (it names nobody)."""
+    if is_binary(attribute):
+        return value if is_escaped_binary(value) else escaped_from_legacy(value)
+    return str(escape_filter_chars(value))
+
+
 def _value(attributes: dict[str, Any], name: str) -> str:
     if not name:
         return ""
@@ -46,7 +111,7 @@ def _value(attributes: dict[str, Any], name: str) -> str:
     if isinstance(found, list):
         found = found[0] if found else ""
     if isinstance(found, bytes):
-        # Binary ids (AD's objectGUID) are kept as hex.
+        # A text attribute ldap3 could not decode (binary ids go through id_value).
         return found.hex()
     return str(found or "").strip()
 
@@ -125,11 +190,12 @@ class Directory:
             user_filter = f"({user_filter})"
         return f"(&{condition}{user_filter})" if user_filter else condition
 
-    def _entry(self, dn: str, attributes: dict[str, Any]) -> Entry | None:
+    def _entry(self, item: dict[str, Any]) -> Entry | None:
         s = self.s
+        attributes = dict(item.get("attributes") or {})
         entry = Entry(
-            dn=dn,
-            id=_value(attributes, s.ldap_id_attribute),
+            dn=str(item["dn"]),
+            id=id_value(item, s.ldap_id_attribute),
             login_id=_value(attributes, s.ldap_login_id_attribute),
             username=_value(attributes, s.ldap_username_attribute).lower(),
             email=_value(attributes, s.ldap_email_attribute).lower(),
@@ -143,7 +209,10 @@ class Directory:
     def find(self, conn: Connection, attribute: str, value: str) -> Entry | None:
         """The one user whose ``attribute`` is ``value`` (escaped) and who matches the
         user filter; none when there is none or more than one."""
-        condition = f"({attribute}={escape_filter_chars(value)})"
+        assertion = id_assertion(attribute, value)
+        if assertion is None:
+            return None
+        condition = f"({attribute}={assertion})"
         try:
             conn.search(
                 self.s.ldap_base_dn,
@@ -158,7 +227,7 @@ class Directory:
         found = [e for e in conn.response or [] if e.get("type") == "searchResEntry"]
         if len(found) != 1:
             return None
-        return self._entry(str(found[0]["dn"]), dict(found[0]["attributes"]))
+        return self._entry(found[0])
 
     def authenticate(self, login_id: str, password: str, by_id: str = "") -> Entry | None:
         """The user's entry when ``password`` is theirs (their own simple bind);
@@ -198,7 +267,7 @@ class Directory:
             for item in pages:
                 if item.get("type") != "searchResEntry":
                     continue
-                entry = self._entry(str(item["dn"]), dict(item["attributes"]))
+                entry = self._entry(item)
                 if entry is not None:
                     yield entry
             # Anything short of the whole answer (a size limit, a lost page) is a failure:

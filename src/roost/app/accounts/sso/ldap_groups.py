@@ -5,23 +5,32 @@ id attribute (a linked Roost group's ``remote_id``), its display name and its me
 Members are read from the member attributes (``ROOST_LDAP_GROUP_MEMBER_ATTRIBUTE``):
 DN values (``member``, ``uniqueMember``) are compared with users' DNs once normalised
 (attribute names and values in lower case, no spaces around separators); other values
-(``memberUid``) with users' login ids. Nested groups are not followed."""
+(``memberUid``) with users' login ids.
+
+Nested groups: a member DN naming another group the group search finds (groupOfNames'
+``member`` pointing at a group, AD's nested groups) brings that group's members too,
+and its own nested groups', down to ``NESTING_DEPTH_MAX`` levels below the linked
+group; each group counts once, so a cycle (A in B in A) ends. A member group outside
+the group filter (or base DN) is not followed: only groups Roost can see are read."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ldap3 import SUBTREE
 from ldap3.core.exceptions import LDAPException
-from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import parse_dn
 
 from roost.app.accounts.sso.errors import ldap_search_failed
-from roost.app.accounts.sso.ldap_directory import Directory, Entry
+from roost.app.accounts.sso.ldap_directory import Directory, Entry, id_assertion, id_value
 from roost.config.sso_ldap_groups import DEFAULT_GROUP_FILTER
+
+# How many levels of groups inside groups a linked group's members are gathered from
+# (1: its direct member groups). Directories nest a few levels; the bound keeps a
+# deep or pathological tree from costing a sync more than this many passes.
+NESTING_DEPTH_MAX = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +71,37 @@ def _values(attributes: dict[str, Any], name: str) -> list[str]:
     return [item.hex() if isinstance(item, bytes) else str(item).strip() for item in items]
 
 
-def _assertion(attribute: str, remote_id: str) -> str:
-    """The id as a filter value, escaped: AD's binary objectGUID (kept as hex in Roost)
-    is compared byte by byte."""
-    if attribute.lower() == "objectguid" and re.fullmatch(r"[0-9a-fA-F]{32}", remote_id):
-        return "".join(f"\\{remote_id[i : i + 2]}" for i in range(0, 32, 2))
-    return str(escape_filter_chars(remote_id))
+def with_nested(
+    groups: list[DirectoryGroup], depth_max: int = NESTING_DEPTH_MAX
+) -> list[DirectoryGroup]:
+    """Each group with the members of the groups nested in it (by DN, among these
+    groups), level by level down to ``depth_max``; a group already gathered is not
+    visited again, so cycles end."""
+    by_dn = {normal_dn(g.dn): g for g in groups if g.dn}
+    gathered: list[DirectoryGroup] = []
+    for group in groups:
+        dns, uids = set(group.member_dns), set(group.member_uids)
+        seen = {normal_dn(group.dn)}
+        level = [group]
+        for _ in range(depth_max):
+            below: list[DirectoryGroup] = []
+            for outer in level:
+                for dn in outer.member_dns:
+                    inner = by_dn.get(dn)
+                    if inner is None or dn in seen:
+                        continue
+                    seen.add(dn)
+                    below.append(inner)
+                    dns |= inner.member_dns
+                    uids |= inner.member_uids
+            if not below:
+                break
+            level = below
+        if len(seen) == 1:
+            gathered.append(group)
+        else:
+            gathered.append(replace(group, member_dns=frozenset(dns), member_uids=frozenset(uids)))
+    return gathered
 
 
 class GroupDirectory:
@@ -85,14 +119,17 @@ class GroupDirectory:
             group_filter = f"({group_filter})"
         return f"(&{condition}{group_filter})"
 
-    def _group(self, dn: str, attributes: dict[str, Any], members: bool) -> DirectoryGroup | None:
+    def _group(self, item: dict[str, Any], members: bool) -> DirectoryGroup | None:
         s = self.directory.s
-        ids = _values(attributes, s.ldap_group_id_attribute)
+        attributes = dict(item.get("attributes") or {})
+        dn = str(item["dn"])
+        remote_id = id_value(item, s.ldap_group_id_attribute)
         names = _values(attributes, s.ldap_group_display_name_attribute)
-        if not ids or not ids[0]:
+        if not remote_id:
             return None
+        name = names[0] if names and names[0] else remote_id
         if not members:
-            return DirectoryGroup(ids[0], names[0] if names else ids[0], dn)
+            return DirectoryGroup(remote_id, name, dn)
         dns: set[str] = set()
         uids: set[str] = set()
         for attribute in self._member_attributes:
@@ -101,9 +138,7 @@ class GroupDirectory:
                     dns.add(normal_dn(value))
                 elif value:
                     uids.add(value.lower())
-        return DirectoryGroup(
-            ids[0], names[0] if names else ids[0], dn, frozenset(dns), frozenset(uids)
-        )
+        return DirectoryGroup(remote_id, name, dn, frozenset(dns), frozenset(uids))
 
     def _attributes(self, members: bool) -> list[str]:
         s = self.directory.s
@@ -129,7 +164,7 @@ class GroupDirectory:
             for item in pages:
                 if item.get("type") != "searchResEntry":
                     continue
-                group = self._group(str(item["dn"]), dict(item["attributes"]), members)
+                group = self._group(item, members)
                 if group is not None:
                     yield group
             # A truncated answer must not be taken for groups (or members) that left.
@@ -140,13 +175,18 @@ class GroupDirectory:
         finally:
             conn.unbind()
 
+    def with_members(self) -> list[DirectoryGroup]:
+        """Every group with its members, those of its nested groups included."""
+        return with_nested(list(self.every_group(members=True)))
+
     def find(self, remote_id: str) -> DirectoryGroup | None:
         """The one group with that id (escaped into the filter), or None."""
         s = self.directory.s
+        assertion = id_assertion(s.ldap_group_id_attribute, remote_id)
+        if assertion is None:
+            return None
         conn = self.directory.service_connection()
-        condition = (
-            f"({s.ldap_group_id_attribute}={_assertion(s.ldap_group_id_attribute, remote_id)})"
-        )
+        condition = f"({s.ldap_group_id_attribute}={assertion})"
         try:
             conn.search(
                 s.ldap_base_dn,
@@ -164,6 +204,6 @@ class GroupDirectory:
             conn.unbind()
         if len(found) != 1:
             return None
-        group = self._group(str(found[0]["dn"]), dict(found[0]["attributes"]), False)
+        group = self._group(found[0], False)
         # The directory may match loosely (case); the id must be the very one asked for.
         return group if group is not None and group.remote_id == remote_id else None
