@@ -22,6 +22,10 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 TIMEOUT_MS = 10_000
+# Assertions wait as long as actions do (Playwright's own default is 5 s): a live update
+# (an event, then a fetch) can take longer than that on a loaded 2-core machine, and a
+# state that never comes still fails, only later.
+expect.set_options(timeout=TIMEOUT_MS)
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 760}
 
