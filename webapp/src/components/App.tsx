@@ -10,6 +10,7 @@ import {ChannelView} from './ChannelView';
 import {Console} from '../console/Console';
 import {Login} from './Login';
 import {InteractiveDialog} from './InteractiveDialog';
+import {ChannelKeys} from './KeyboardHelp';
 import {Overlays} from './Overlays';
 import {MfaRequired} from './SecuritySettings';
 import {RightPanel} from './RightPanel';
@@ -97,6 +98,7 @@ export function App() {
             </main>
             {s.rhs && <RightPanel />}
             <Overlays />
+            <ChannelKeys />
             <InteractiveDialog />
             <Panels />
         </div>

@@ -6,7 +6,6 @@ import {SAVE_AFTER_MS, clearDraft, draftFor, keepDraft, loadDrafts, saveDraft} f
 import {sendPost} from '../posts';
 import {getState, setState} from '../store';
 import {SuggestionList, insideCodeFence, useAutocomplete} from './Autocomplete';
-import {KeyboardHelp, useChannelKeys} from './KeyboardHelp';
 
 const TYPING_EVERY_MS = 2000;
 /** The server takes at most this many files on one post. */
@@ -249,15 +248,8 @@ export function Composer({channelId, rootId, placeholder}: Props) {
                 <button class="send primary" onClick={() => void send()} aria-label="Send">Send</button>
             </div>
             {inFence && <div class="hint-line" id={`${ac.listId}-fence`} data-testid="fence-hint">In a code block: Enter adds a line, Ctrl+Enter sends</div>}
-            {!rootId && <ChannelKeys />}
         </div>
     );
-}
-
-/** Alt+Up/Down and Ctrl+/ while a channel is open. */
-function ChannelKeys() {
-    useChannelKeys();
-    return <KeyboardHelp />;
 }
 
 /** Files dropped anywhere on the channel (or the thread panel) this composer writes to. */

@@ -23,11 +23,18 @@ function sidebarLinks(): HTMLAnchorElement[] {
 
 export function moveChannel(step: 1 | -1, unreadOnly: boolean): void {
     const links = sidebarLinks();
-    const current = links.findIndex((a) => a.classList.contains('active'));
+    // The address, not the 'active' class: a click changes the address at once, while
+    // the sidebar re-renders later, and a second key press in between must step from
+    // the channel shown, not from the one before it.
+    let current = links.findIndex((a) => a.pathname === window.location.pathname);
+    if (current < 0) {
+        // An address that names no link (the team's root shows Town Square).
+        current = links.findIndex((a) => a.classList.contains('active'));
+    }
     for (let i = 1; i <= links.length; i++) {
         const next = links[(current + step * i + links.length * i) % links.length];
         if (next && (!unreadOnly || next.classList.contains('unread'))) {
-            if (!next.classList.contains('active')) {
+            if (next.pathname !== window.location.pathname) {
                 next.click();
             }
             return;
@@ -37,8 +44,15 @@ export function moveChannel(step: 1 | -1, unreadOnly: boolean): void {
 
 let openHelp: (() => void) | null = null;
 
-/** Alt+Up/Down and Ctrl+/, for as long as a channel is shown. */
-export function useChannelKeys(): void {
+/** Alt+Up/Down and Ctrl+/ for as long as a team is shown: mounted with the layout, not
+ * with a channel's composer, which is replaced on every switch (a key pressed while
+ * the next one mounted was lost). */
+export function ChannelKeys() {
+    useChannelKeys();
+    return <KeyboardHelp />;
+}
+
+function useChannelKeys(): void {
     useEffect(() => {
         const onKey = (event: KeyboardEvent) => {
             if (event.altKey && !event.ctrlKey && !event.metaKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
