@@ -21,6 +21,12 @@ log = logging.getLogger("roost.cluster")
 HEARTBEAT_SECONDS = 10
 HEARTBEAT_TTL_SECONDS = 30
 KEY_TTL_SECONDS = 7 * 24 * 3600
+# Redis connections one node uses for presence. Sockets opening in a burst (an office
+# reconnecting) queue for one for up to POOL_WAIT_SECONDS instead of failing: redis-py's
+# own pool fails at once past 100, and a socket its node did not record let another
+# node mark its user offline (tests/cluster/test_presence_burst.py).
+POOL_CONNECTIONS = 32
+POOL_WAIT_SECONDS = 5.0
 
 
 class RedisPresence:
@@ -39,7 +45,14 @@ class RedisPresence:
         return f"{self._prefix}:node:{node_id}"
 
     async def start(self) -> None:
-        self._redis = aioredis.from_url(self._url, socket_connect_timeout=2, socket_timeout=5)
+        pool = aioredis.BlockingConnectionPool.from_url(
+            self._url,
+            max_connections=POOL_CONNECTIONS,
+            timeout=POOL_WAIT_SECONDS,
+            socket_connect_timeout=2,
+            socket_timeout=5,
+        )
+        self._redis = aioredis.Redis.from_pool(pool)  # closing the client closes the pool
         self._heartbeat = asyncio.create_task(self._beat(), name="presence-heartbeat")
 
     async def close(self) -> None:
