@@ -88,7 +88,8 @@ class SessionActivity:
             try:
                 with across_tenants(database):
                     async with self._db.write() as conn:
-                        for tenant_id, activity in by_tenant.items():
+                        # Tenants in a fixed order too (see update_last_activity).
+                        for tenant_id, activity in sorted(by_tenant.items()):
                             await self._db.narrow(conn, tenant_id)
                             await session_store.update_last_activity(conn, tenant_id, activity)
             except Exception:

@@ -145,7 +145,11 @@ async def revoke_all_sessions(conn: AsyncConnection, tenant_id: str) -> list[tup
 async def update_last_activity(
     conn: AsyncConnection, tenant_id: str, activity: dict[str, int]
 ) -> None:
-    """One statement for a batch of sessions' last activity (never moving it back)."""
+    """One statement for a batch of sessions' last activity (never moving it back).
+
+    Rows are updated in session id order: every node and worker flushes batches that
+    overlap (a client's requests spread over them), and two batches locking the same
+    rows in different orders deadlocked under load."""
     if not activity:
         return
     stmt = (
@@ -158,7 +162,7 @@ async def update_last_activity(
         .values(last_activity_at=bindparam("at"))
     )
     await conn.execute(
-        stmt, [{"t": tenant_id, "sid": sid, "at": at} for sid, at in activity.items()]
+        stmt, [{"t": tenant_id, "sid": sid, "at": at} for sid, at in sorted(activity.items())]
     )
 
 
