@@ -70,6 +70,12 @@ COMMIT_BUCKETS = (
     1,
     2.5,
 )
+gc_pause = Histogram(
+    "roost_gc_pause_seconds",
+    "Time one garbage collection held the process (its event loop included), by generation.",
+    ["generation"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+)
 post_commit = Histogram(
     "roost_post_commit_seconds",
     "Time to write and commit one group of new posts: the transaction, from taking a"

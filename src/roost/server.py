@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 import signal
 import socket
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from types import FrameType
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
+from roost import metrics
 from roost.api import files as file_routes
 from roost.api import imports as import_routes
 from roost.api.client_config import version_id
@@ -27,7 +30,12 @@ from roost.config import Settings
 from roost.plugin_runtime.host_user import harden_process
 from roost.store.db.migrate import migrate_all
 
+log = logging.getLogger("roost.server")
+
 GC_GEN0_THRESHOLD = 50_000
+# A collection pausing this long is logged: as long as admission control's quick refusals
+# are allowed to take, all of them.
+SLOW_GC_SECONDS = 0.05
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -126,3 +134,29 @@ def _tune_gc() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(GC_GEN0_THRESHOLD, 20, 20)
+    if _time_gc not in gc.callbacks:
+        gc.callbacks.append(_time_gc)
+
+
+_gc_started = 0.0
+_gc_clock = time.perf_counter
+
+
+def _time_gc(phase: str, info: dict[str, int]) -> None:
+    """Every collection's pause into ``roost_gc_pause_seconds``; one long enough to be
+    felt by every request in flight (``SLOW_GC_SECONDS``) is also logged, so that a
+    latency spike can be matched with its cause."""
+    global _gc_started
+    if phase == "start":
+        _gc_started = _gc_clock()
+        return
+    paused = _gc_clock() - _gc_started
+    generation = info.get("generation", 0)
+    metrics.gc_pause.labels(str(generation)).observe(paused)
+    if paused >= SLOW_GC_SECONDS:
+        log.warning(
+            "garbage collection of generation %d paused the process for %.0f ms (%d collected)",
+            generation,
+            paused * 1000,
+            info.get("collected", 0),
+        )
