@@ -41,7 +41,10 @@ DEFAULT_MAX_WAIT_SECONDS = 2.0
 HASHING_KIND = "password_hash"
 # Added to the hashing threads' niceness (Linux: per thread). The event loops win the CPU;
 # hashing takes what they leave, and admission control follows the slower hashes.
-HASHING_NICENESS = 10
+# Measured (docs/benchmarks.md, "Hashing at niceness 5"): at 10, a hashing thread got
+# ~10% of a contended core and find-max topped out refusing logins at ~3,500 users;
+# at 5 (~25%) it reached ~4,200, with the login storm's bystanders as fast as before.
+HASHING_NICENESS = 5
 
 _T = TypeVar("_T")
 
