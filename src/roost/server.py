@@ -32,7 +32,11 @@ from roost.store.db.migrate import migrate_all
 
 log = logging.getLogger("roost.server")
 
-GC_GEN0_THRESHOLD = 50_000
+# A young collection walks up to this many objects, and every 20th (generation 1) up to
+# 20 times the survivors. Measured at ~4,000 load-test users with 50,000: generation-0
+# pauses of 50-450 ms and generation-1 of 320-540 ms, each holding every request; at
+# 10,000 the login storm's slow refusals (53-112 ms) went away (docs/benchmarks.md).
+GC_GEN0_THRESHOLD = 10_000
 # A collection pausing this long is logged: as long as admission control's quick refusals
 # are allowed to take, all of them.
 SLOW_GC_SECONDS = 0.05
@@ -128,9 +132,9 @@ def _on_stop_signal(drop_queued: Callable[[], None]) -> Callable[[], None]:
 
 
 def _tune_gc() -> None:
-    """Fewer, cheaper collections: requests allocate many short-lived objects, and a
-    full collection walking every long-lived one is a latency spike. Objects alive after
-    start-up are frozen out of collection entirely."""
+    """Fewer collections than Python's default, each short: requests allocate many
+    short-lived objects, and any collection walking many objects is a latency spike.
+    Objects alive after start-up are frozen out of collection entirely."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(GC_GEN0_THRESHOLD, 20, 20)
